@@ -1,0 +1,2 @@
+// Package config reads the YAML config with env overrides and validation.
+package config

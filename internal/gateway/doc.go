@@ -1,0 +1,3 @@
+// Package gateway holds the hot-swappable state {supergraph, planner,
+// executor} and the request pipeline: parse, validate, plan, execute.
+package gateway

@@ -1,0 +1,2 @@
+// Package server serves GraphQL over HTTP (POST, GET), the playground, health.
+package server
