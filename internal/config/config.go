@@ -1,0 +1,161 @@
+package config
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"sort"
+	"strings"
+	"time"
+
+	"gopkg.in/yaml.v3"
+)
+
+// ErrInvalid wraps every validation failure.
+var ErrInvalid = errors.New("invalid config")
+
+// Config is Junction's YAML configuration. Zero values mean defaults.
+type Config struct {
+	// Listen is HOST:PORT to serve on (default 127.0.0.1:4000).
+	Listen string `yaml:"listen"`
+	// Supergraph is the path of the supergraph SDL file to serve.
+	Supergraph string `yaml:"supergraph"`
+	// GraphQLPath is where GraphQL is served (default /graphql).
+	GraphQLPath string `yaml:"graphql_path"`
+	// Playground serves the GraphiQL playground at / (default true).
+	Playground *bool `yaml:"playground"`
+	// Subgraphs overrides per subgraph, by name.
+	Subgraphs map[string]Subgraph `yaml:"subgraphs"`
+	// Traffic shaping for all subgraphs.
+	Traffic Traffic `yaml:"traffic"`
+	// Limits on client requests.
+	Limits Limits `yaml:"limits"`
+}
+
+// Subgraph overrides the supergraph's settings for one subgraph.
+type Subgraph struct {
+	URL     string        `yaml:"url"`
+	Timeout time.Duration `yaml:"timeout"`
+}
+
+// Traffic holds subgraph traffic settings.
+type Traffic struct {
+	// SubgraphTimeout bounds each subgraph request (default 30s).
+	SubgraphTimeout time.Duration `yaml:"subgraph_timeout"`
+}
+
+// Limits holds client request limits.
+type Limits struct {
+	// MaxBodyBytes caps a request body (default 2 MiB).
+	MaxBodyBytes int64 `yaml:"max_body_bytes"`
+}
+
+// Default returns the configuration used when no file is given.
+func Default() *Config {
+	c := &Config{}
+	c.applyDefaults()
+	return c
+}
+
+// Load reads path (YAML, unknown keys rejected), applies JUNCTION_* env
+// overrides and defaults, and validates.
+func Load(path string) (*Config, error) {
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("read config: %w", err)
+	}
+	return Parse(raw)
+}
+
+// Parse is Load on bytes.
+func Parse(raw []byte) (*Config, error) {
+	c := &Config{}
+	dec := yaml.NewDecoder(bytes.NewReader(raw))
+	dec.KnownFields(true)
+	if err := dec.Decode(c); err != nil && !errors.Is(err, io.EOF) {
+		return nil, fmt.Errorf("%w: %v", ErrInvalid, err)
+	}
+	c.applyEnv(os.LookupEnv)
+	c.applyDefaults()
+	if err := c.Validate(); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+func (c *Config) applyEnv(lookup func(string) (string, bool)) {
+	if v, ok := lookup("JUNCTION_LISTEN"); ok && v != "" {
+		c.Listen = v
+	}
+	if v, ok := lookup("JUNCTION_SUPERGRAPH"); ok && v != "" {
+		c.Supergraph = v
+	}
+}
+
+func (c *Config) applyDefaults() {
+	if c.Listen == "" {
+		c.Listen = "127.0.0.1:4000"
+	}
+	if c.GraphQLPath == "" {
+		c.GraphQLPath = "/graphql"
+	}
+	if c.Playground == nil {
+		t := true
+		c.Playground = &t
+	}
+	if c.Traffic.SubgraphTimeout == 0 {
+		c.Traffic.SubgraphTimeout = 30 * time.Second
+	}
+	if c.Limits.MaxBodyBytes == 0 {
+		c.Limits.MaxBodyBytes = 2 << 20
+	}
+}
+
+// Validate reports every problem at once, each naming its key.
+func (c *Config) Validate() error {
+	var probs []string
+	if _, _, err := net.SplitHostPort(c.Listen); err != nil {
+		probs = append(probs, fmt.Sprintf("listen: %q is not HOST:PORT", c.Listen))
+	}
+	if !strings.HasPrefix(c.GraphQLPath, "/") {
+		probs = append(probs, fmt.Sprintf("graphql_path: %q must start with /", c.GraphQLPath))
+	}
+	if c.Traffic.SubgraphTimeout < 0 {
+		probs = append(probs, "traffic.subgraph_timeout: must be positive")
+	}
+	if c.Limits.MaxBodyBytes < 0 {
+		probs = append(probs, "limits.max_body_bytes: must be positive")
+	}
+	names := make([]string, 0, len(c.Subgraphs))
+	for n := range c.Subgraphs {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		s := c.Subgraphs[n]
+		if s.URL != "" && !strings.HasPrefix(s.URL, "http://") && !strings.HasPrefix(s.URL, "https://") {
+			probs = append(probs, fmt.Sprintf("subgraphs.%s.url: %q is not an http(s) URL", n, s.URL))
+		}
+		if s.Timeout < 0 {
+			probs = append(probs, fmt.Sprintf("subgraphs.%s.timeout: must be positive", n))
+		}
+	}
+	if len(probs) > 0 {
+		return fmt.Errorf("%w: %s", ErrInvalid, strings.Join(probs, "; "))
+	}
+	return nil
+}
+
+// SubgraphURLs returns the configured URL overrides by subgraph name.
+func (c *Config) SubgraphURLs() map[string]string {
+	out := map[string]string{}
+	for n, s := range c.Subgraphs {
+		if s.URL != "" {
+			out[n] = s.URL
+		}
+	}
+	return out
+}
