@@ -1,3 +1,0 @@
-// Package telemetry owns OpenTelemetry tracing: the tracer used for a span
-// per request and per subgraph fetch.
-package telemetry
