@@ -1,0 +1,878 @@
+package executor
+
+// Introspection is answered by the gateway itself, from the API schema, never
+// sent to a subgraph. The algorithm is the spec's ExecuteSelectionSet narrowed
+// to the six introspection object types (__Schema, __Type, __Field,
+// __InputValue, __EnumValue, __Directive):
+//
+//  1. Collect the fields of a selection set for the object's type name:
+//     @skip/@include are evaluated against the variables, inline fragments and
+//     fragment spreads apply when their type condition is empty, the object's
+//     own type, or an abstract type containing it; fields sharing a response
+//     key are merged (their sub-selections are concatenated) and keep the
+//     position of the first occurrence.
+//  2. Resolve each field from the ast.Schema and write its JSON value straight
+//     into one buffer, in collection order, so keys follow the client's
+//     selection order. Lists of types and directives are sorted by name; the
+//     fields, arguments, enum values and input fields of a type keep their
+//     declaration order; the possible types of an interface are sorted by name
+//     and the members of a union keep their declared order.
+//
+// Fields named "__..." that gqlparser adds to the query type (__schema,
+// __type) are not listed by __Type.fields. Nested list fields (types, fields,
+// args, ...) deeper than maxIntrospectionListDepth are refused with a client
+// error, so that a small query cannot ask for an output exponential in its
+// depth. The document is read, never modified.
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+)
+
+// ErrIntrospection is the sentinel wrapped by every internal error of
+// Introspect: a field that is not an introspection field, an unbound fragment
+// spread, an argument of the wrong type. None of them happen for a document
+// validated against the schema.
+var ErrIntrospection = errors.New("executor: introspection")
+
+// ErrIntrospectionTooDeep is wrapped (as gqlerror.Error.Err) by the client
+// error returned when list fields are nested deeper than
+// maxIntrospectionListDepth.
+var ErrIntrospectionTooDeep = errors.New("executor: introspection query too deep")
+
+// maxIntrospectionListDepth bounds the nesting of list-valued introspection
+// fields. The standard introspection query nests three (types.fields.args).
+const maxIntrospectionListDepth = 4
+
+// codeIntrospectionTooDeep is the extensions.code of the depth error.
+const codeIntrospectionTooDeep = "INTROSPECTION_TOO_DEEP"
+
+// defaultDeprecationReason is the spec's default for @deprecated(reason:).
+const defaultDeprecationReason = "No longer supported"
+
+// Introspect answers one root introspection field (__schema or __type(name:)) of a validated client
+// operation against the API schema, returning the field's JSON value (an object, or null for an unknown
+// __type name), with keys in the field's selection order. A root __typename
+// is answered too (the name of the field's parent type, else the query type).
+func Introspect(api *ast.Schema, field *ast.Field, variables map[string]any) (json.RawMessage, error) {
+	if api == nil || field == nil {
+		return nil, fmt.Errorf("%w: nil schema or field", ErrIntrospection)
+	}
+	in := newIntrospector(api, variables)
+	path := ast.Path{ast.PathName(responseKey(field))}
+	var err error
+	switch field.Name {
+	case "__schema":
+		err = in.writeObject(schemaObj{}, []*ast.Field{field}, path)
+	case "__type":
+		name, ok, aerr := in.stringArg(field.Arguments, "name")
+		if aerr != nil {
+			return nil, aerr
+		}
+		def := in.api.Types[name]
+		if !ok || def == nil {
+			in.buf.WriteString("null")
+			break
+		}
+		err = in.writeObject(&typeObj{def: def}, []*ast.Field{field}, path)
+	case "__typename":
+		name := ""
+		if field.ObjectDefinition != nil {
+			name = field.ObjectDefinition.Name
+		} else if api.Query != nil {
+			name = api.Query.Name
+		}
+		in.writeString(name)
+	default:
+		return nil, fmt.Errorf("%w: %q is not a root introspection field", ErrIntrospection, field.Name)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return json.RawMessage(in.buf.Bytes()), nil
+}
+
+// introspector holds the state of one Introspect call.
+type introspector struct {
+	api       *ast.Schema
+	vars      map[string]any
+	buf       *bytes.Buffer
+	enc       *json.Encoder
+	listDepth int
+}
+
+func newIntrospector(api *ast.Schema, vars map[string]any) *introspector {
+	buf := &bytes.Buffer{}
+	enc := json.NewEncoder(buf)
+	enc.SetEscapeHTML(false)
+	return &introspector{api: api, vars: vars, buf: buf, enc: enc}
+}
+
+// object is one of the introspection object kinds below.
+type object interface{ typeName() string }
+
+type (
+	schemaObj struct{}
+	typeObj   struct {
+		def     *ast.Definition
+		wrapped *ast.Type
+	}
+	fieldObj      struct{ def *ast.FieldDefinition }
+	inputValueObj struct {
+		name, description string
+		typ               *ast.Type
+		defaultValue      *ast.Value
+		directives        ast.DirectiveList
+	}
+	enumValueObj struct{ def *ast.EnumValueDefinition }
+	directiveObj struct{ def *ast.DirectiveDefinition }
+)
+
+func (schemaObj) typeName() string     { return "__Schema" }
+func (*typeObj) typeName() string      { return "__Type" }
+func (fieldObj) typeName() string      { return "__Field" }
+func (inputValueObj) typeName() string { return "__InputValue" }
+func (enumValueObj) typeName() string  { return "__EnumValue" }
+func (directiveObj) typeName() string  { return "__Directive" }
+
+func responseKey(f *ast.Field) string {
+	if f.Alias != "" {
+		return f.Alias
+	}
+	return f.Name
+}
+
+// collected is an ordered set of response keys with their merged fields.
+type collected struct {
+	keys   []string
+	fields map[string][]*ast.Field
+}
+
+func (in *introspector) collect(typeName string, sel ast.SelectionSet, visited map[string]bool, out *collected) error {
+	for _, s := range sel {
+		switch s := s.(type) {
+		case *ast.Field:
+			if ok, err := in.included(s.Directives); err != nil || !ok {
+				if err != nil {
+					return err
+				}
+				continue
+			}
+			key := responseKey(s)
+			if _, seen := out.fields[key]; !seen {
+				out.keys = append(out.keys, key)
+			}
+			out.fields[key] = append(out.fields[key], s)
+		case *ast.InlineFragment:
+			if ok, err := in.included(s.Directives); err != nil || !ok {
+				if err != nil {
+					return err
+				}
+				continue
+			}
+			if !in.applies(s.TypeCondition, typeName) {
+				continue
+			}
+			if err := in.collect(typeName, s.SelectionSet, visited, out); err != nil {
+				return err
+			}
+		case *ast.FragmentSpread:
+			if ok, err := in.included(s.Directives); err != nil || !ok {
+				if err != nil {
+					return err
+				}
+				continue
+			}
+			if s.Definition == nil {
+				return fmt.Errorf("%w: fragment %q is not bound", ErrIntrospection, s.Name)
+			}
+			if visited[s.Name] || !in.applies(s.Definition.TypeCondition, typeName) {
+				continue
+			}
+			visited[s.Name] = true
+			err := in.collect(typeName, s.Definition.SelectionSet, visited, out)
+			delete(visited, s.Name)
+			if err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// applies reports whether a fragment with type condition cond applies to an
+// object of type typeName.
+func (in *introspector) applies(cond, typeName string) bool {
+	if cond == "" || cond == typeName {
+		return true
+	}
+	for _, d := range in.api.PossibleTypes[cond] {
+		if d != nil && d.Name == typeName {
+			return true
+		}
+	}
+	return false
+}
+
+// included evaluates @skip and @include.
+func (in *introspector) included(dirs ast.DirectiveList) (bool, error) {
+	for _, d := range dirs {
+		if d == nil || (d.Name != "skip" && d.Name != "include") {
+			continue
+		}
+		v, ok, err := in.boolArg(d.Arguments, "if")
+		if err != nil {
+			return false, err
+		}
+		if !ok {
+			return false, fmt.Errorf("%w: @%s without a boolean if", ErrIntrospection, d.Name)
+		}
+		if (d.Name == "skip") == v {
+			return false, nil
+		}
+	}
+	return true, nil
+}
+
+// argValue resolves an argument literal or variable to a Go value: only the
+// kinds introspection arguments use (Boolean, String) and null are handled.
+func (in *introspector) argValue(args ast.ArgumentList, name string) (any, bool) {
+	a := args.ForName(name)
+	if a == nil || a.Value == nil {
+		return nil, false
+	}
+	v := a.Value
+	if v.Kind == ast.Variable {
+		if val, ok := in.vars[v.Raw]; ok {
+			return val, true
+		}
+		if v.VariableDefinition == nil || v.VariableDefinition.DefaultValue == nil {
+			return nil, false
+		}
+		v = v.VariableDefinition.DefaultValue
+	}
+	switch v.Kind {
+	case ast.BooleanValue:
+		return v.Raw == "true", true
+	case ast.StringValue, ast.BlockValue:
+		return v.Raw, true
+	case ast.NullValue:
+		return nil, false
+	default:
+		return v.Raw, true
+	}
+}
+
+func (in *introspector) boolArg(args ast.ArgumentList, name string) (value, ok bool, err error) {
+	v, ok := in.argValue(args, name)
+	if !ok {
+		return false, false, nil
+	}
+	b, isBool := v.(bool)
+	if !isBool {
+		return false, false, fmt.Errorf("%w: argument %q is %T, not a Boolean", ErrIntrospection, name, v)
+	}
+	return b, true, nil
+}
+
+func (in *introspector) stringArg(args ast.ArgumentList, name string) (string, bool, error) {
+	v, ok := in.argValue(args, name)
+	if !ok {
+		return "", false, nil
+	}
+	s, isString := v.(string)
+	if !isString {
+		return "", false, fmt.Errorf("%w: argument %q is %T, not a String", ErrIntrospection, name, v)
+	}
+	return s, true, nil
+}
+
+// includeDeprecated reads the includeDeprecated argument of the first of the
+// merged fields (validation makes them agree).
+func (in *introspector) includeDeprecated(fields []*ast.Field) (bool, error) {
+	v, _, err := in.boolArg(fields[0].Arguments, "includeDeprecated")
+	return v, err
+}
+
+func (in *introspector) writeString(s string) {
+	_ = in.enc.Encode(s) // encoding a string into a bytes.Buffer cannot fail
+	in.buf.Truncate(in.buf.Len() - 1)
+}
+
+func (in *introspector) writeBool(b bool) {
+	if b {
+		in.buf.WriteString("true")
+	} else {
+		in.buf.WriteString("false")
+	}
+}
+
+// writeNullableString writes s, or null when s is empty.
+func (in *introspector) writeNullableString(s string) {
+	if s == "" {
+		in.buf.WriteString("null")
+		return
+	}
+	in.writeString(s)
+}
+
+// writeObject writes obj as a JSON object with the merged selection of fields.
+func (in *introspector) writeObject(obj object, fields []*ast.Field, path ast.Path) error {
+	out := collected{fields: map[string][]*ast.Field{}}
+	visited := map[string]bool{}
+	for _, f := range fields {
+		if err := in.collect(obj.typeName(), f.SelectionSet, visited, &out); err != nil {
+			return err
+		}
+	}
+	in.buf.WriteByte('{')
+	for i, key := range out.keys {
+		if i > 0 {
+			in.buf.WriteByte(',')
+		}
+		in.writeString(key)
+		in.buf.WriteByte(':')
+		sub := out.fields[key]
+		fieldPath := append(slices.Clip(path), ast.PathName(key))
+		if sub[0].Name == "__typename" {
+			in.writeString(obj.typeName())
+			continue
+		}
+		var err error
+		switch o := obj.(type) {
+		case schemaObj:
+			err = in.schemaField(sub, fieldPath)
+		case *typeObj:
+			err = in.typeField(o, sub, fieldPath)
+		case fieldObj:
+			err = in.fieldField(o, sub, fieldPath)
+		case inputValueObj:
+			err = in.inputValueField(o, sub, fieldPath)
+		case enumValueObj:
+			err = in.enumValueField(o, sub, fieldPath)
+		case directiveObj:
+			err = in.directiveField(o, sub, fieldPath)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	in.buf.WriteByte('}')
+	return nil
+}
+
+// writeList writes a list of objects, guarding the nesting depth.
+func (in *introspector) writeList(objs []object, fields []*ast.Field, path ast.Path) error {
+	if in.listDepth >= maxIntrospectionListDepth {
+		ge := &gqlerror.Error{
+			Err:        ErrIntrospectionTooDeep,
+			Message:    fmt.Sprintf("Introspection query nests list fields deeper than %d levels", maxIntrospectionListDepth),
+			Path:       path,
+			Extensions: map[string]any{"code": codeIntrospectionTooDeep},
+		}
+		if p := fields[0].Position; p != nil {
+			ge.Locations = []gqlerror.Location{{Line: p.Line, Column: p.Column}}
+		}
+		return ge
+	}
+	in.listDepth++
+	defer func() { in.listDepth-- }()
+	in.buf.WriteByte('[')
+	for i, o := range objs {
+		if i > 0 {
+			in.buf.WriteByte(',')
+		}
+		if err := in.writeObject(o, fields, append(slices.Clip(path), ast.PathIndex(i))); err != nil {
+			return err
+		}
+	}
+	in.buf.WriteByte(']')
+	return nil
+}
+
+// writeNamedType writes the __Type of a definition, or null when def is nil.
+func (in *introspector) writeNamedType(def *ast.Definition, fields []*ast.Field, path ast.Path) error {
+	if def == nil {
+		in.buf.WriteString("null")
+		return nil
+	}
+	return in.writeObject(&typeObj{def: def}, fields, path)
+}
+
+func unknownField(obj object, name string) error {
+	return fmt.Errorf("%w: %s has no field %q", ErrIntrospection, obj.typeName(), name)
+}
+
+// sortedTypes returns every type of the schema sorted by name.
+func (in *introspector) sortedTypes() []object {
+	names := make([]string, 0, len(in.api.Types))
+	for name, def := range in.api.Types {
+		if def != nil {
+			names = append(names, name)
+		}
+	}
+	slices.Sort(names)
+	objs := make([]object, len(names))
+	for i, name := range names {
+		objs[i] = &typeObj{def: in.api.Types[name]}
+	}
+	return objs
+}
+
+// sortedDirectives returns every directive of the schema sorted by name.
+func (in *introspector) sortedDirectives() []object {
+	names := make([]string, 0, len(in.api.Directives))
+	for name, def := range in.api.Directives {
+		if def != nil {
+			names = append(names, name)
+		}
+	}
+	slices.Sort(names)
+	objs := make([]object, len(names))
+	for i, name := range names {
+		objs[i] = directiveObj{def: in.api.Directives[name]}
+	}
+	return objs
+}
+
+func (in *introspector) schemaField(fields []*ast.Field, path ast.Path) error {
+	switch fields[0].Name {
+	case "description":
+		in.writeNullableString(in.api.Description)
+	case "types":
+		return in.writeList(in.sortedTypes(), fields, path)
+	case "queryType":
+		return in.writeNamedType(in.api.Query, fields, path)
+	case "mutationType":
+		return in.writeNamedType(in.api.Mutation, fields, path)
+	case "subscriptionType":
+		return in.writeNamedType(in.api.Subscription, fields, path)
+	case "directives":
+		return in.writeList(in.sortedDirectives(), fields, path)
+	default:
+		return unknownField(schemaObj{}, fields[0].Name)
+	}
+	return nil
+}
+
+// typeRef turns a type reference into its __Type.
+func (in *introspector) typeRef(t *ast.Type) (*typeObj, error) {
+	if t == nil {
+		return nil, fmt.Errorf("%w: missing type reference", ErrIntrospection)
+	}
+	if t.NonNull || t.Elem != nil {
+		return &typeObj{wrapped: t}, nil
+	}
+	def := in.api.Types[t.NamedType]
+	if def == nil {
+		return nil, fmt.Errorf("%w: type %q is not in the schema", ErrIntrospection, t.NamedType)
+	}
+	return &typeObj{def: def}, nil
+}
+
+func (in *introspector) writeTypeRef(t *ast.Type, fields []*ast.Field, path ast.Path) error {
+	ref, err := in.typeRef(t)
+	if err != nil {
+		return err
+	}
+	return in.writeObject(ref, fields, path)
+}
+
+func (in *introspector) typeField(o *typeObj, fields []*ast.Field, path ast.Path) error {
+	name := fields[0].Name
+	if o.wrapped != nil {
+		return in.wrappedTypeField(o.wrapped, fields, path)
+	}
+	def := o.def
+	isFielded := def.Kind == ast.Object || def.Kind == ast.Interface
+	switch name {
+	case "kind":
+		in.writeString(string(def.Kind))
+	case "name":
+		in.writeString(def.Name)
+	case "description":
+		in.writeNullableString(def.Description)
+	case "specifiedByURL":
+		url := ""
+		if def.Kind == ast.Scalar {
+			url = directiveStringArg(def.Directives, "specifiedBy", "url")
+		}
+		in.writeNullableString(url)
+	case "fields":
+		if !isFielded {
+			in.buf.WriteString("null")
+			return nil
+		}
+		withDeprecated, err := in.includeDeprecated(fields)
+		if err != nil {
+			return err
+		}
+		var objs []object
+		for _, f := range def.Fields {
+			if f == nil || strings.HasPrefix(f.Name, "__") || (!withDeprecated && isDeprecated(f.Directives)) {
+				continue
+			}
+			objs = append(objs, fieldObj{def: f})
+		}
+		return in.writeList(objs, fields, path)
+	case "interfaces":
+		if !isFielded {
+			in.buf.WriteString("null")
+			return nil
+		}
+		objs, err := in.namedTypes(def.Interfaces)
+		if err != nil {
+			return err
+		}
+		return in.writeList(objs, fields, path)
+	case "possibleTypes":
+		return in.possibleTypes(def, fields, path)
+	case "enumValues":
+		if def.Kind != ast.Enum {
+			in.buf.WriteString("null")
+			return nil
+		}
+		withDeprecated, err := in.includeDeprecated(fields)
+		if err != nil {
+			return err
+		}
+		var objs []object
+		for _, v := range def.EnumValues {
+			if v == nil || (!withDeprecated && isDeprecated(v.Directives)) {
+				continue
+			}
+			objs = append(objs, enumValueObj{def: v})
+		}
+		return in.writeList(objs, fields, path)
+	case "inputFields":
+		if def.Kind != ast.InputObject {
+			in.buf.WriteString("null")
+			return nil
+		}
+		withDeprecated, err := in.includeDeprecated(fields)
+		if err != nil {
+			return err
+		}
+		var objs []object
+		for _, f := range def.Fields {
+			if f == nil || (!withDeprecated && isDeprecated(f.Directives)) {
+				continue
+			}
+			objs = append(objs, inputValueObj{
+				name: f.Name, description: f.Description, typ: f.Type,
+				defaultValue: f.DefaultValue, directives: f.Directives,
+			})
+		}
+		return in.writeList(objs, fields, path)
+	case "ofType":
+		in.buf.WriteString("null")
+	case "isOneOf":
+		if def.Kind != ast.InputObject {
+			in.buf.WriteString("null")
+			return nil
+		}
+		in.writeBool(def.Directives.ForName("oneOf") != nil)
+	default:
+		return unknownField(o, name)
+	}
+	return nil
+}
+
+// wrappedTypeField answers a field of a LIST or NON_NULL __Type.
+func (in *introspector) wrappedTypeField(t *ast.Type, fields []*ast.Field, path ast.Path) error {
+	switch name := fields[0].Name; name {
+	case "kind":
+		if t.NonNull {
+			in.writeString("NON_NULL")
+		} else {
+			in.writeString("LIST")
+		}
+	case "ofType":
+		if t.NonNull {
+			inner := *t // copy: the schema's type is never modified
+			inner.NonNull = false
+			return in.writeTypeRef(&inner, fields, path)
+		}
+		return in.writeTypeRef(t.Elem, fields, path)
+	case "name", "description", "specifiedByURL", "fields", "interfaces",
+		"possibleTypes", "enumValues", "inputFields", "isOneOf":
+		in.buf.WriteString("null")
+	default:
+		return unknownField(&typeObj{}, name)
+	}
+	return nil
+}
+
+// namedTypes looks up type names in the schema, keeping their order.
+func (in *introspector) namedTypes(names []string) ([]object, error) {
+	objs := make([]object, 0, len(names))
+	for _, n := range names {
+		def := in.api.Types[n]
+		if def == nil {
+			return nil, fmt.Errorf("%w: type %q is not in the schema", ErrIntrospection, n)
+		}
+		objs = append(objs, &typeObj{def: def})
+	}
+	return objs, nil
+}
+
+// possibleTypes writes the members of a union (declared order) or the
+// implementations of an interface (sorted by name); null for other kinds.
+func (in *introspector) possibleTypes(def *ast.Definition, fields []*ast.Field, path ast.Path) error {
+	switch def.Kind {
+	case ast.Union:
+		objs, err := in.namedTypes(def.Types)
+		if err != nil {
+			return err
+		}
+		return in.writeList(objs, fields, path)
+	case ast.Interface:
+		var impls []*ast.Definition
+		for _, d := range in.api.PossibleTypes[def.Name] {
+			if d != nil && d.Kind == ast.Object {
+				impls = append(impls, d)
+			}
+		}
+		slices.SortFunc(impls, func(a, b *ast.Definition) int { return strings.Compare(a.Name, b.Name) })
+		impls = slices.CompactFunc(impls, func(a, b *ast.Definition) bool { return a.Name == b.Name })
+		objs := make([]object, len(impls))
+		for i, d := range impls {
+			objs[i] = &typeObj{def: d}
+		}
+		return in.writeList(objs, fields, path)
+	default:
+		in.buf.WriteString("null")
+		return nil
+	}
+}
+
+func (in *introspector) fieldField(o fieldObj, fields []*ast.Field, path ast.Path) error {
+	switch name := fields[0].Name; name {
+	case "name":
+		in.writeString(o.def.Name)
+	case "description":
+		in.writeNullableString(o.def.Description)
+	case "args":
+		return in.writeArgs(o.def.Arguments, fields, path)
+	case "type":
+		return in.writeTypeRef(o.def.Type, fields, path)
+	case "isDeprecated":
+		in.writeBool(isDeprecated(o.def.Directives))
+	case "deprecationReason":
+		in.writeDeprecationReason(o.def.Directives)
+	default:
+		return unknownField(o, name)
+	}
+	return nil
+}
+
+// writeArgs writes the arguments of a field or directive as __InputValues.
+func (in *introspector) writeArgs(args ast.ArgumentDefinitionList, fields []*ast.Field, path ast.Path) error {
+	withDeprecated, err := in.includeDeprecated(fields)
+	if err != nil {
+		return err
+	}
+	objs := make([]object, 0, len(args))
+	for _, a := range args {
+		if a == nil || (!withDeprecated && isDeprecated(a.Directives)) {
+			continue
+		}
+		objs = append(objs, inputValueObj{
+			name: a.Name, description: a.Description, typ: a.Type,
+			defaultValue: a.DefaultValue, directives: a.Directives,
+		})
+	}
+	return in.writeList(objs, fields, path)
+}
+
+func (in *introspector) inputValueField(o inputValueObj, fields []*ast.Field, path ast.Path) error {
+	switch name := fields[0].Name; name {
+	case "name":
+		in.writeString(o.name)
+	case "description":
+		in.writeNullableString(o.description)
+	case "type":
+		return in.writeTypeRef(o.typ, fields, path)
+	case "defaultValue":
+		if o.defaultValue == nil {
+			in.buf.WriteString("null")
+			return nil
+		}
+		in.writeString(printLiteral(o.defaultValue))
+	case "isDeprecated":
+		in.writeBool(isDeprecated(o.directives))
+	case "deprecationReason":
+		in.writeDeprecationReason(o.directives)
+	default:
+		return unknownField(o, name)
+	}
+	return nil
+}
+
+func (in *introspector) enumValueField(o enumValueObj, fields []*ast.Field, _ ast.Path) error {
+	switch name := fields[0].Name; name {
+	case "name":
+		in.writeString(o.def.Name)
+	case "description":
+		in.writeNullableString(o.def.Description)
+	case "isDeprecated":
+		in.writeBool(isDeprecated(o.def.Directives))
+	case "deprecationReason":
+		in.writeDeprecationReason(o.def.Directives)
+	default:
+		return unknownField(o, name)
+	}
+	return nil
+}
+
+func (in *introspector) directiveField(o directiveObj, fields []*ast.Field, path ast.Path) error {
+	switch name := fields[0].Name; name {
+	case "name":
+		in.writeString(o.def.Name)
+	case "description":
+		in.writeNullableString(o.def.Description)
+	case "isRepeatable":
+		in.writeBool(o.def.IsRepeatable)
+	case "locations":
+		in.buf.WriteByte('[')
+		for i, loc := range o.def.Locations {
+			if i > 0 {
+				in.buf.WriteByte(',')
+			}
+			in.writeString(string(loc))
+		}
+		in.buf.WriteByte(']')
+	case "args":
+		return in.writeArgs(o.def.Arguments, fields, path)
+	default:
+		return unknownField(o, name)
+	}
+	return nil
+}
+
+func isDeprecated(dirs ast.DirectiveList) bool {
+	return dirs.ForName("deprecated") != nil
+}
+
+// writeDeprecationReason writes the reason of @deprecated (its default when
+// not given), or null when the element is not deprecated.
+func (in *introspector) writeDeprecationReason(dirs ast.DirectiveList) {
+	d := dirs.ForName("deprecated")
+	if d == nil {
+		in.buf.WriteString("null")
+		return
+	}
+	if a := d.Arguments.ForName("reason"); a != nil && a.Value != nil &&
+		(a.Value.Kind == ast.StringValue || a.Value.Kind == ast.BlockValue) {
+		in.writeString(a.Value.Raw)
+		return
+	}
+	reason := defaultDeprecationReason
+	if def := in.api.Directives["deprecated"]; def != nil {
+		if a := def.Arguments.ForName("reason"); a != nil && a.DefaultValue != nil && a.DefaultValue.Kind == ast.StringValue {
+			reason = a.DefaultValue.Raw
+		}
+	}
+	in.writeString(reason)
+}
+
+// directiveStringArg returns the string literal argument arg of the directive
+// named dir, or "".
+func directiveStringArg(dirs ast.DirectiveList, dir, arg string) string {
+	d := dirs.ForName(dir)
+	if d == nil {
+		return ""
+	}
+	a := d.Arguments.ForName(arg)
+	if a == nil || a.Value == nil || (a.Value.Kind != ast.StringValue && a.Value.Kind != ast.BlockValue) {
+		return ""
+	}
+	return a.Value.Raw
+}
+
+// printLiteral prints a value as GraphQL literal text, the way reference
+// implementations print defaultValue: strings quoted and escaped, lists as
+// "[a, b]", objects as "{a: 1, b: 2}".
+func printLiteral(v *ast.Value) string {
+	var b strings.Builder
+	writeLiteral(&b, v)
+	return b.String()
+}
+
+func writeLiteral(b *strings.Builder, v *ast.Value) {
+	if v == nil {
+		b.WriteString("null")
+		return
+	}
+	switch v.Kind {
+	case ast.Variable:
+		b.WriteString("$" + v.Raw)
+	case ast.StringValue, ast.BlockValue:
+		writeGraphQLString(b, v.Raw)
+	case ast.NullValue:
+		b.WriteString("null")
+	case ast.ListValue:
+		b.WriteByte('[')
+		for i, c := range v.Children {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			if c != nil {
+				writeLiteral(b, c.Value)
+			}
+		}
+		b.WriteByte(']')
+	case ast.ObjectValue:
+		b.WriteByte('{')
+		for i, c := range v.Children {
+			if c == nil {
+				continue
+			}
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString(c.Name + ": ")
+			writeLiteral(b, c.Value)
+		}
+		b.WriteByte('}')
+	default: // Int, Float, Boolean, Enum
+		b.WriteString(v.Raw)
+	}
+}
+
+// writeGraphQLString writes s as a GraphQL string literal.
+func writeGraphQLString(b *strings.Builder, s string) {
+	b.WriteByte('"')
+	for _, r := range s {
+		switch r {
+		case '"':
+			b.WriteString(`\"`)
+		case '\\':
+			b.WriteString(`\\`)
+		case '\b':
+			b.WriteString(`\b`)
+		case '\f':
+			b.WriteString(`\f`)
+		case '\n':
+			b.WriteString(`\n`)
+		case '\r':
+			b.WriteString(`\r`)
+		case '\t':
+			b.WriteString(`\t`)
+		default:
+			if r < 0x20 || (r >= 0x7f && r <= 0x9f) {
+				fmt.Fprintf(b, `\u%04X`, r)
+			} else {
+				b.WriteRune(r)
+			}
+		}
+	}
+	b.WriteByte('"')
+}
