@@ -1,0 +1,146 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net"
+	"net/http"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+func TestCommandLineErrorsExit2(t *testing.T) {
+	dir := t.TempDir()
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{}, "usage"},
+		{[]string{"frobnicate"}, "unknown command"},
+		{[]string{"serve", "--bogus"}, "flag provided but not defined: -bogus"},
+		{[]string{"serve"}, "--supergraph FILE is required"},
+		{[]string{"serve", "--supergraph", filepath.Join(dir, "missing.graphql")}, "cannot read supergraph"},
+		{[]string{"serve", "--config", filepath.Join(dir, "missing.yaml")}, "read config"},
+		{[]string{"plan", "--supergraph", filepath.Join(dir, "x")}, "--query FILE are required"},
+		{[]string{"plan", "--supergraph", filepath.Join(dir, "x"), "--query", filepath.Join(dir, "y")}, "cannot read supergraph"},
+		{[]string{"dev", "--listen"}, "flag needs an argument"},
+		{[]string{"dev", "extra"}, "unexpected argument"},
+	} {
+		var out, errb bytes.Buffer
+		code := run(context.Background(), tc.args, &out, &errb)
+		if code != 2 {
+			t.Errorf("%v: exit %d, want 2 (stderr %q)", tc.args, code, errb.String())
+		}
+		lines := strings.Split(strings.TrimSpace(errb.String()), "\n")
+		if !strings.Contains(errb.String(), tc.want) {
+			t.Errorf("%v: stderr %q does not mention %q", tc.args, errb.String(), tc.want)
+		}
+		if len(tc.args) > 0 && len(lines) != 1 {
+			t.Errorf("%v: want a one-line error, got %q", tc.args, errb.String())
+		}
+	}
+}
+
+// TestDevServesDemo builds the binary and runs the README's command: the
+// demo answers a federated query, the playground page is served, and
+// SIGTERM stops it cleanly.
+func TestDevServesDemo(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	bin := filepath.Join(t.TempDir(), "junction")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("build: %v\n%s", err, out)
+	}
+	addr := freeAddr(t)
+	cmd := exec.Command(bin, "dev", "--listen", addr)
+	stderr, _ := cmd.StderrPipe()
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer cmd.Process.Kill()
+	ready := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(stderr)
+		for sc.Scan() {
+			if strings.Contains(sc.Text(), "junction ready") {
+				ready <- sc.Text()
+			}
+		}
+	}()
+	select {
+	case line := <-ready:
+		if !regexp.MustCompile(`url=http://127\.0\.0\.1:\d+/graphql`).MatchString(line) {
+			t.Fatalf("ready line %q does not name the URL", line)
+		}
+	case <-time.After(60 * time.Second):
+		t.Fatal("dev never logged that it was ready")
+	}
+
+	body := `{"query":"{ topProducts(first: 2) { upc name reviews { id author { username } } } }"}`
+	resp, err := http.Post("http://"+addr+"/graphql", "application/json", strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	var got struct {
+		Data struct {
+			TopProducts []struct {
+				UPC     string
+				Reviews []struct{ Author struct{ Username string } }
+			}
+		}
+		Errors []any
+	}
+	if err := json.Unmarshal(raw, &got); err != nil || len(got.Errors) > 0 {
+		t.Fatalf("bad response %s (%v)", raw, err)
+	}
+	if len(got.Data.TopProducts) != 2 || len(got.Data.TopProducts[0].Reviews) == 0 || got.Data.TopProducts[0].Reviews[0].Author.Username == "" {
+		t.Fatalf("federated fields missing: %s", raw)
+	}
+
+	req, _ := http.NewRequest("GET", "http://"+addr+"/", nil)
+	req.Header.Set("Accept", "text/html")
+	resp, err = http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || !strings.Contains(strings.ToLower(string(page)), "graphiql") {
+		t.Fatalf("playground: %d %.200s", resp.StatusCode, page)
+	}
+
+	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("exit after SIGTERM: %v", err)
+		}
+	case <-time.After(15 * time.Second):
+		t.Fatal("did not stop on SIGTERM")
+	}
+}
+
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
+}

@@ -1,0 +1,98 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"time"
+
+	"github.com/junction-gateway/junction/internal/config"
+	"github.com/junction-gateway/junction/internal/gateway"
+	"github.com/junction-gateway/junction/internal/server"
+	"github.com/junction-gateway/junction/schema"
+)
+
+func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	cfgPath := fs.String("config", "", "YAML config file")
+	sgPath := fs.String("supergraph", "", "supergraph SDL file (overrides the config)")
+	listen := fs.String("listen", "", "HOST:PORT to listen on (default 127.0.0.1:4000)")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	cfg := config.Default()
+	if *cfgPath != "" {
+		c, err := config.Load(*cfgPath)
+		if err != nil {
+			return usageErr("%v", err)
+		}
+		cfg = c
+	}
+	if *sgPath != "" {
+		cfg.Supergraph = *sgPath
+	}
+	if *listen != "" {
+		cfg.Listen = *listen
+	}
+	if cfg.Supergraph == "" {
+		return usageErr("--supergraph FILE is required")
+	}
+	sdl, err := os.ReadFile(cfg.Supergraph)
+	if err != nil {
+		return usageErr("cannot read supergraph: %v", err)
+	}
+	sg, err := schema.ParseSupergraph(string(sdl))
+	if err != nil {
+		return fmt.Errorf("load supergraph %s: %w", cfg.Supergraph, err)
+	}
+	gw, err := gateway.New(sg,
+		gateway.WithSubgraphURLs(cfg.SubgraphURLs()),
+		gateway.WithSubgraphTimeout(cfg.Traffic.SubgraphTimeout))
+	if err != nil {
+		return err
+	}
+	return listenAndServe(ctx, cfg, gw, stderr)
+}
+
+// listenAndServe serves gw until ctx ends, then shuts down gracefully. It
+// logs exactly one line when ready.
+func listenAndServe(ctx context.Context, cfg *config.Config, gw *gateway.Gateway, logw io.Writer) error {
+	if _, _, err := net.SplitHostPort(cfg.Listen); err != nil {
+		return usageErr("--listen %q: want HOST:PORT", cfg.Listen)
+	}
+	log := slog.New(slog.NewTextHandler(logw, nil))
+	ln, err := net.Listen("tcp", cfg.Listen)
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{
+		Handler: server.New(gw,
+			server.WithPath(cfg.GraphQLPath),
+			server.WithPlayground(*cfg.Playground),
+			server.WithMaxBodyBytes(cfg.Limits.MaxBodyBytes),
+			server.WithReadiness(gw.Ready),
+			server.WithLogger(log)),
+		ReadHeaderTimeout: 10 * time.Second,
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	log.Info("junction ready", "url", fmt.Sprintf("http://%s%s", ln.Addr(), cfg.GraphQLPath))
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	log.Info("junction stopped")
+	return nil
+}

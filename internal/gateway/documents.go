@@ -1,0 +1,88 @@
+package gateway
+
+import (
+	lru "github.com/hashicorp/golang-lru/v2"
+	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+	"github.com/vektah/gqlparser/v2/parser"
+	"github.com/vektah/gqlparser/v2/validator"
+)
+
+// documentCache keeps parsed and validated client documents by query text
+// for one State (documents are bound to that State's API schema). Cached
+// documents are shared between requests and never mutated.
+type documentCache struct {
+	lru *lru.Cache[string, *cachedDocument]
+}
+
+type cachedDocument struct {
+	doc  *ast.QueryDocument
+	errs gqlerror.List
+}
+
+func newDocumentCache(size int) *documentCache {
+	if size <= 0 {
+		size = 1
+	}
+	c, _ := lru.New[string, *cachedDocument](size) // only errs on size <= 0
+	return &documentCache{lru: c}
+}
+
+// load parses and validates query against api, from the cache when it can.
+func (c *documentCache) load(api *ast.Schema, query string) (*ast.QueryDocument, gqlerror.List) {
+	if d, ok := c.lru.Get(query); ok {
+		return d.doc, d.errs
+	}
+	d := parseAndValidate(api, query)
+	c.lru.Add(query, d)
+	return d.doc, d.errs
+}
+
+func parseAndValidate(api *ast.Schema, query string) *cachedDocument {
+	doc, err := parser.ParseQuery(&ast.Source{Name: "request", Input: query})
+	if err != nil {
+		return &cachedDocument{errs: codedList(err, "GRAPHQL_PARSE_FAILED")}
+	}
+	if errs := validator.Validate(api, doc); len(errs) > 0 {
+		for _, e := range errs {
+			withCode(e, "GRAPHQL_VALIDATION_FAILED")
+		}
+		return &cachedDocument{errs: errs}
+	}
+	return &cachedDocument{doc: doc}
+}
+
+func codedList(err error, code string) gqlerror.List {
+	var list gqlerror.List
+	switch e := err.(type) {
+	case *gqlerror.Error:
+		list = gqlerror.List{e}
+	case gqlerror.List:
+		list = e
+	default:
+		list = gqlerror.List{gqlerror.Errorf("%s", err.Error())}
+	}
+	for _, e := range list {
+		withCode(e, code)
+	}
+	return list
+}
+
+// coerceVariables coerces the request's variables against the operation's
+// variable definitions (defaults applied, types checked).
+func coerceVariables(api *ast.Schema, op *ast.OperationDefinition, vars map[string]any) (map[string]any, *gqlerror.Error) {
+	if vars == nil {
+		vars = map[string]any{}
+	}
+	out, err := validator.VariableValues(api, op, vars)
+	if err != nil {
+		var ge *gqlerror.Error
+		if e, ok := err.(*gqlerror.Error); ok {
+			ge = e
+		} else {
+			ge = gqlerror.Errorf("%s", err.Error())
+		}
+		return nil, withCode(ge, "BAD_USER_INPUT")
+	}
+	return out, nil
+}

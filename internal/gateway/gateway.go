@@ -1,0 +1,241 @@
+package gateway
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"net/http"
+	"sync/atomic"
+	"time"
+
+	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+	"go.opentelemetry.io/otel"
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/codes"
+	"go.opentelemetry.io/otel/trace"
+
+	"github.com/junction-gateway/junction/executor"
+	"github.com/junction-gateway/junction/planner"
+	"github.com/junction-gateway/junction/schema"
+)
+
+// ErrNoSupergraph is returned by Swap for a nil supergraph.
+var ErrNoSupergraph = errors.New("gateway: no supergraph")
+
+// State is one immutable generation of the gateway: a supergraph with the
+// planner and executor built for it. Requests hold the State they started
+// with, so a Swap never disturbs a request in flight.
+type State struct {
+	Supergraph *schema.Supergraph
+	Planner    *planner.Planner
+	Executor   *executor.Executor
+	docs       *documentCache
+}
+
+// Gateway is the request pipeline over a hot-swappable State.
+type Gateway struct {
+	state  atomic.Pointer[State]
+	opts   options
+	tracer trace.Tracer
+}
+
+type options struct {
+	client          executor.Client
+	urls            map[string]string
+	subgraphTimeout time.Duration
+	docCacheSize    int
+	planCacheSize   int
+}
+
+// Option configures a Gateway.
+type Option func(*options)
+
+// WithClient sets the subgraph client (default: executor.NewHTTPClient()).
+func WithClient(c executor.Client) Option { return func(o *options) { o.client = c } }
+
+// WithSubgraphURLs overrides the subgraph URLs from the supergraph, by name.
+func WithSubgraphURLs(urls map[string]string) Option {
+	return func(o *options) { o.urls = urls }
+}
+
+// WithSubgraphTimeout bounds every subgraph request (default 30s).
+func WithSubgraphTimeout(d time.Duration) Option {
+	return func(o *options) { o.subgraphTimeout = d }
+}
+
+// WithDocumentCacheSize sets how many parsed and validated documents are kept.
+func WithDocumentCacheSize(n int) Option { return func(o *options) { o.docCacheSize = n } }
+
+// New builds a Gateway serving sg.
+func New(sg *schema.Supergraph, opts ...Option) (*Gateway, error) {
+	g := &Gateway{
+		opts:   options{subgraphTimeout: 30 * time.Second, docCacheSize: 1024, planCacheSize: 1024},
+		tracer: otel.Tracer("junction/gateway"),
+	}
+	for _, o := range opts {
+		o(&g.opts)
+	}
+	if g.opts.client == nil {
+		g.opts.client = executor.NewHTTPClient()
+	}
+	if err := g.Swap(sg); err != nil {
+		return nil, err
+	}
+	return g, nil
+}
+
+// Swap atomically replaces the served supergraph. Requests in flight finish
+// on the state they started with.
+func (g *Gateway) Swap(sg *schema.Supergraph) error {
+	if sg == nil {
+		return ErrNoSupergraph
+	}
+	sg = g.withURLs(sg)
+	st := &State{
+		Supergraph: sg,
+		Planner:    planner.New(sg),
+		Executor: executor.New(sg,
+			executor.WithClient(g.opts.client),
+			executor.WithTimeout(g.opts.subgraphTimeout)),
+		docs: newDocumentCache(g.opts.docCacheSize),
+	}
+	g.state.Store(st)
+	return nil
+}
+
+// withURLs returns sg with subgraph URLs overridden, copying only what changes.
+func (g *Gateway) withURLs(sg *schema.Supergraph) *schema.Supergraph {
+	if len(g.opts.urls) == 0 {
+		return sg
+	}
+	cp := *sg
+	cp.Subgraphs = make([]*schema.Subgraph, len(sg.Subgraphs))
+	for i, s := range sg.Subgraphs {
+		if u, ok := g.opts.urls[s.Name]; ok {
+			s2 := *s
+			s2.URL = u
+			s = &s2
+		}
+		cp.Subgraphs[i] = s
+	}
+	return &cp
+}
+
+// State returns the current state.
+func (g *Gateway) State() *State { return g.state.Load() }
+
+// Ready reports whether the gateway has a supergraph to serve.
+func (g *Gateway) Ready() error {
+	if g.state.Load() == nil {
+		return ErrNoSupergraph
+	}
+	return nil
+}
+
+// Serve runs one request through the pipeline: parse and validate (cached),
+// select the operation, coerce variables, plan (cached), execute.
+func (g *Gateway) Serve(ctx context.Context, req *Request) *Response {
+	st := g.state.Load()
+	ctx, span := g.tracer.Start(ctx, "graphql.request", trace.WithSpanKind(trace.SpanKindServer))
+	defer span.End()
+	if req.OperationName != "" {
+		span.SetAttributes(attribute.String("graphql.operation.name", req.OperationName))
+	}
+	resp := g.serve(ctx, st, req)
+	if len(resp.Errors) > 0 {
+		span.SetStatus(codes.Error, resp.Errors[0].Message)
+	}
+	return resp
+}
+
+func (g *Gateway) serve(ctx context.Context, st *State, req *Request) *Response {
+	if req.Query == "" {
+		return requestError("GraphQL operation must contain a non-empty `query`", "GRAPHQL_PARSE_FAILED")
+	}
+	doc, errs := st.docs.load(st.Supergraph.API, req.Query)
+	if len(errs) > 0 {
+		return &Response{Errors: errs}
+	}
+	op, err := selectOperation(doc, req.OperationName)
+	if err != nil {
+		return &Response{Errors: gqlerror.List{err}}
+	}
+	if !kindAllowed(op.Operation, req.AllowedKinds) {
+		r := requestError(fmt.Sprintf("%s operations are not allowed over this method", op.Operation), "METHOD_NOT_ALLOWED")
+		r.Status = http.StatusMethodNotAllowed
+		return r
+	}
+	if op.Operation == ast.Subscription {
+		return requestError("subscriptions are not supported over this transport", "SUBSCRIPTION_NOT_SUPPORTED")
+	}
+	vars, verr := coerceVariables(st.Supergraph.API, op, req.Variables)
+	if verr != nil {
+		return &Response{Errors: gqlerror.List{verr}}
+	}
+	plan, err := st.Planner.Plan(doc, op.Name)
+	if err != nil {
+		return &Response{
+			Data:   []byte("null"),
+			Errors: gqlerror.List{withCode(gqlerror.Errorf("query planning failed: %v", err), "QUERY_PLANNING_FAILED")},
+		}
+	}
+	res := st.Executor.Execute(ctx, &executor.Request{
+		Plan:      plan,
+		Document:  doc,
+		Operation: op,
+		Variables: vars,
+		Header:    req.Header,
+	})
+	resp := &Response{Data: res.Data, Errors: res.Errors}
+	if req.ExposePlan {
+		resp.Extensions = map[string]any{"apolloQueryPlan": planExtension(plan)}
+	}
+	return resp
+}
+
+func kindAllowed(k ast.Operation, allowed []ast.Operation) bool {
+	if allowed == nil {
+		return true
+	}
+	for _, a := range allowed {
+		if a == k {
+			return true
+		}
+	}
+	return false
+}
+
+func selectOperation(doc *ast.QueryDocument, name string) (*ast.OperationDefinition, *gqlerror.Error) {
+	if name == "" {
+		if len(doc.Operations) == 1 {
+			return doc.Operations[0], nil
+		}
+		return nil, withCode(gqlerror.Errorf("Must provide operation name if query contains multiple operations."), "GRAPHQL_VALIDATION_FAILED")
+	}
+	if op := doc.Operations.ForName(name); op != nil {
+		return op, nil
+	}
+	return nil, withCode(gqlerror.Errorf("Unknown operation named \"%s\".", name), "GRAPHQL_VALIDATION_FAILED")
+}
+
+func requestError(msg, code string) *Response {
+	return &Response{Errors: gqlerror.List{withCode(gqlerror.Errorf("%s", msg), code)}}
+}
+
+func withCode(e *gqlerror.Error, code string) *gqlerror.Error {
+	if e.Extensions == nil {
+		e.Extensions = map[string]any{}
+	}
+	if _, ok := e.Extensions["code"]; !ok {
+		e.Extensions["code"] = code
+	}
+	return e
+}
+
+func hashQuery(q string) string {
+	h := sha256.Sum256([]byte(q))
+	return hex.EncodeToString(h[:])
+}
