@@ -1,0 +1,50 @@
+// Package serve builds the HTTP handler shared by the demo subgraphs: gqlgen's
+// server with the GET and POST transports only (no playground, no APQ, no
+// query cache), wrapped in request counters that tests read.
+package serve
+
+import (
+	"net/http"
+	"sync/atomic"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/99designs/gqlgen/graphql/handler"
+	"github.com/99designs/gqlgen/graphql/handler/extension"
+	"github.com/99designs/gqlgen/graphql/handler/transport"
+)
+
+// Counters counts what one subgraph server was asked. Safe for concurrent use.
+type Counters struct {
+	requests        atomic.Int64
+	entityCalls     atomic.Int64
+	representations atomic.Int64
+}
+
+// Requests is the number of HTTP requests served.
+func (c *Counters) Requests() int64 { return c.requests.Load() }
+
+// EntityCalls is the number of entity resolver calls (one per entity type
+// per _entities request).
+func (c *Counters) EntityCalls() int64 { return c.entityCalls.Load() }
+
+// Representations is the number of representations the entity resolvers received.
+func (c *Counters) Representations() int64 { return c.representations.Load() }
+
+// Entity records one entity resolver call with n representations.
+func (c *Counters) Entity(n int) {
+	c.entityCalls.Add(1)
+	c.representations.Add(int64(n))
+}
+
+// Handler wraps es in gqlgen's server with the GET and POST transports and
+// counts requests in c.
+func Handler(es graphql.ExecutableSchema, c *Counters) http.Handler {
+	srv := handler.New(es)
+	srv.AddTransport(transport.GET{})
+	srv.AddTransport(transport.POST{})
+	srv.Use(extension.Introspection{})
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		c.requests.Add(1)
+		srv.ServeHTTP(w, r)
+	})
+}

@@ -1,0 +1,38 @@
+package products
+
+import (
+	"net/http"
+
+	"github.com/junction-gateway/junction/subgraphs/internal/data"
+	"github.com/junction-gateway/junction/subgraphs/internal/serve"
+)
+
+// Name is this subgraph's name in the demo supergraph.
+const Name = "products"
+
+// Resolver is the root resolver. It holds only the request counters: the
+// data it serves is read-only (internal/data), so requests never share
+// mutable state.
+type Resolver struct {
+	counters *serve.Counters
+}
+
+// Server is one products subgraph: an http.Handler with its own counters.
+type Server struct {
+	http.Handler
+	*serve.Counters
+}
+
+// New returns a products subgraph server with fresh counters.
+func New() *Server {
+	c := &serve.Counters{}
+	es := NewExecutableSchema(Config{Resolvers: &Resolver{counters: c}})
+	return &Server{Handler: serve.Handler(es, c), Counters: c}
+}
+
+// Handler returns a fresh products subgraph handler (GET and POST at any path).
+func Handler() http.Handler { return New() }
+
+func toProduct(p data.Product) *Product {
+	return &Product{Upc: p.UPC, Name: &p.Name, Price: &p.Price, Weight: &p.Weight}
+}

@@ -1,0 +1,53 @@
+package reviews
+
+import (
+	"net/http"
+
+	"github.com/junction-gateway/junction/subgraphs/internal/data"
+	"github.com/junction-gateway/junction/subgraphs/internal/serve"
+)
+
+// Name is this subgraph's name in the demo supergraph.
+const Name = "reviews"
+
+// Resolver is the root resolver. It holds only the request counters: the
+// data it serves is read-only (internal/data), so requests never share
+// mutable state.
+type Resolver struct {
+	counters *serve.Counters
+}
+
+// Server is one reviews subgraph: an http.Handler with its own counters.
+type Server struct {
+	http.Handler
+	*serve.Counters
+}
+
+// New returns a reviews subgraph server with fresh counters.
+func New() *Server {
+	c := &serve.Counters{}
+	es := NewExecutableSchema(Config{Resolvers: &Resolver{counters: c}})
+	return &Server{Handler: serve.Handler(es, c), Counters: c}
+}
+
+// Handler returns a fresh reviews subgraph handler (GET and POST at any path).
+func Handler() http.Handler { return New() }
+
+// toReview fills the author's username too: Review.author @provides it.
+func toReview(rv data.Review) *Review {
+	out := &Review{ID: rv.ID, Body: &rv.Body, Product: &Product{Upc: rv.ProductID}}
+	author := &User{ID: rv.AuthorID}
+	if u, ok := data.UserByID(rv.AuthorID); ok {
+		author.Username = &u.Username
+	}
+	out.Author = author
+	return out
+}
+
+func toReviews(rvs []data.Review) []*Review {
+	out := make([]*Review, len(rvs))
+	for i, rv := range rvs {
+		out[i] = toReview(rv)
+	}
+	return out
+}
