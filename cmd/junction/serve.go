@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"strconv"
 	"time"
 
 	"github.com/junction-gateway/junction/internal/config"
@@ -23,6 +24,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	cfgPath := fs.String("config", "", "YAML config file")
 	sgPath := fs.String("supergraph", "", "supergraph SDL file (overrides the config)")
 	listen := fs.String("listen", "", "HOST:PORT to listen on (default 127.0.0.1:4000)")
+	var inbound, subgraph optionalBool
+	fs.Var(&inbound, "inbound-dedupe", "share one execution between identical concurrent queries (default true)")
+	fs.Var(&subgraph, "subgraph-dedupe", "share one round trip between identical concurrent subgraph requests (default true)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -40,6 +44,12 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if *listen != "" {
 		cfg.Listen = *listen
 	}
+	if inbound.set {
+		cfg.Traffic.InboundDedupe = &inbound.v
+	}
+	if subgraph.set {
+		cfg.Traffic.SubgraphDedupe = &subgraph.v
+	}
 	if cfg.Supergraph == "" {
 		return usageErr("--supergraph FILE is required")
 	}
@@ -53,7 +63,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	gw, err := gateway.New(sg,
 		gateway.WithSubgraphURLs(cfg.SubgraphURLs()),
-		gateway.WithSubgraphTimeout(cfg.Traffic.SubgraphTimeout))
+		gateway.WithSubgraphTimeout(cfg.Traffic.SubgraphTimeout),
+		gateway.WithInboundDedupe(*cfg.Traffic.InboundDedupe),
+		gateway.WithSubgraphDedupe(*cfg.Traffic.SubgraphDedupe))
 	if err != nil {
 		return err
 	}
@@ -94,5 +106,20 @@ func listenAndServe(ctx context.Context, cfg *config.Config, gw *gateway.Gateway
 		return err
 	}
 	log.Info("junction stopped")
+	return nil
+}
+
+// optionalBool is a boolean flag that remembers whether it was given, so a
+// flag overrides the config file only when present.
+type optionalBool struct{ v, set bool }
+
+func (b *optionalBool) String() string   { return strconv.FormatBool(b.v) }
+func (b *optionalBool) IsBoolFlag() bool { return true }
+func (b *optionalBool) Set(s string) error {
+	v, err := strconv.ParseBool(s)
+	if err != nil {
+		return err
+	}
+	b.v, b.set = v, true
 	return nil
 }

@@ -45,6 +45,12 @@ type Subgraph struct {
 type Traffic struct {
 	// SubgraphTimeout bounds each subgraph request (default 30s).
 	SubgraphTimeout time.Duration `yaml:"subgraph_timeout"`
+	// InboundDedupe shares one execution between identical concurrent
+	// queries (default true).
+	InboundDedupe *bool `yaml:"inbound_dedupe"`
+	// SubgraphDedupe shares one round trip between identical concurrent
+	// subgraph requests (default true).
+	SubgraphDedupe *bool `yaml:"subgraph_dedupe"`
 }
 
 // Limits holds client request limits.
@@ -103,11 +109,16 @@ func (c *Config) applyDefaults() {
 		c.GraphQLPath = "/graphql"
 	}
 	if c.Playground == nil {
-		t := true
-		c.Playground = &t
+		c.Playground = boolPtr(true)
 	}
 	if c.Traffic.SubgraphTimeout == 0 {
 		c.Traffic.SubgraphTimeout = 30 * time.Second
+	}
+	if c.Traffic.InboundDedupe == nil {
+		c.Traffic.InboundDedupe = boolPtr(true)
+	}
+	if c.Traffic.SubgraphDedupe == nil {
+		c.Traffic.SubgraphDedupe = boolPtr(true)
 	}
 	if c.Limits.MaxBodyBytes == 0 {
 		c.Limits.MaxBodyBytes = 2 << 20
@@ -159,3 +170,5 @@ func (c *Config) SubgraphURLs() map[string]string {
 	}
 	return out
 }
+
+func boolPtr(b bool) *bool { return &b }

@@ -13,7 +13,7 @@ listen: 127.0.0.1:5000
 supergraph: sg.graphql
 subgraphs:
   accounts: {url: "http://127.0.0.1:4001/query", timeout: 2s}
-traffic: {subgraph_timeout: 5s}
+traffic: {subgraph_timeout: 5s, inbound_dedupe: false}
 `))
 	if err != nil {
 		t.Fatal(err)
@@ -26,6 +26,9 @@ traffic: {subgraph_timeout: 5s}
 	}
 	if got := c.SubgraphURLs()["accounts"]; got != "http://127.0.0.1:4001/query" {
 		t.Fatalf("url %q", got)
+	}
+	if *c.Traffic.InboundDedupe || !*c.Traffic.SubgraphDedupe {
+		t.Fatalf("dedupe flags: inbound %v subgraph %v", *c.Traffic.InboundDedupe, *c.Traffic.SubgraphDedupe)
 	}
 	if c.Limits.MaxBodyBytes != 2<<20 {
 		t.Fatalf("max body default %d", c.Limits.MaxBodyBytes)

@@ -16,6 +16,7 @@ import (
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/codes"
 	"go.opentelemetry.io/otel/trace"
+	"golang.org/x/sync/singleflight"
 
 	"github.com/junction-gateway/junction/executor"
 	"github.com/junction-gateway/junction/planner"
@@ -37,9 +38,10 @@ type State struct {
 
 // Gateway is the request pipeline over a hot-swappable State.
 type Gateway struct {
-	state  atomic.Pointer[State]
-	opts   options
-	tracer trace.Tracer
+	state   atomic.Pointer[State]
+	opts    options
+	tracer  trace.Tracer
+	inbound singleflight.Group
 }
 
 type options struct {
@@ -48,6 +50,8 @@ type options struct {
 	subgraphTimeout time.Duration
 	docCacheSize    int
 	planCacheSize   int
+	inboundDedupe   bool
+	subgraphDedupe  bool
 }
 
 // Option configures a Gateway.
@@ -66,13 +70,22 @@ func WithSubgraphTimeout(d time.Duration) Option {
 	return func(o *options) { o.subgraphTimeout = d }
 }
 
+// WithInboundDedupe shares one execution between identical concurrent
+// queries (default true).
+func WithInboundDedupe(on bool) Option { return func(o *options) { o.inboundDedupe = on } }
+
+// WithSubgraphDedupe shares one round trip between identical concurrent
+// subgraph requests (default true).
+func WithSubgraphDedupe(on bool) Option { return func(o *options) { o.subgraphDedupe = on } }
+
 // WithDocumentCacheSize sets how many parsed and validated documents are kept.
 func WithDocumentCacheSize(n int) Option { return func(o *options) { o.docCacheSize = n } }
 
 // New builds a Gateway serving sg.
 func New(sg *schema.Supergraph, opts ...Option) (*Gateway, error) {
 	g := &Gateway{
-		opts:   options{subgraphTimeout: 30 * time.Second, docCacheSize: 1024, planCacheSize: 1024},
+		opts: options{subgraphTimeout: 30 * time.Second, docCacheSize: 1024, planCacheSize: 1024,
+			inboundDedupe: true, subgraphDedupe: true},
 		tracer: otel.Tracer("junction/gateway"),
 	}
 	for _, o := range opts {
@@ -80,6 +93,9 @@ func New(sg *schema.Supergraph, opts ...Option) (*Gateway, error) {
 	}
 	if g.opts.client == nil {
 		g.opts.client = executor.NewHTTPClient()
+	}
+	if g.opts.subgraphDedupe {
+		g.opts.client = &dedupeClient{next: g.opts.client}
 	}
 	if err := g.Swap(sg); err != nil {
 		return nil, err
@@ -175,6 +191,20 @@ func (g *Gateway) serve(ctx context.Context, st *State, req *Request) *Response 
 	if verr != nil {
 		return &Response{Errors: gqlerror.List{verr}}
 	}
+	if g.opts.inboundDedupe && op.Operation == ast.Query {
+		if key := inboundKey(st.Supergraph.Version, req, vars); key != "" {
+			v, _, _ := g.inbound.Do(key, func() (any, error) {
+				return g.execute(context.WithoutCancel(ctx), st, req, doc, op, vars), nil
+			})
+			return v.(*Response)
+		}
+	}
+	return g.execute(ctx, st, req, doc, op, vars)
+}
+
+// execute plans (from the cache) and runs one operation. The returned
+// Response may be shared between deduplicated requests: never mutate it.
+func (g *Gateway) execute(ctx context.Context, st *State, req *Request, doc *ast.QueryDocument, op *ast.OperationDefinition, vars map[string]any) *Response {
 	plan, err := st.Planner.Plan(doc, op.Name)
 	if err != nil {
 		return &Response{

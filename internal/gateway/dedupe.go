@@ -1,0 +1,124 @@
+package gateway
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"net/http"
+	"sort"
+	"strings"
+
+	"golang.org/x/sync/singleflight"
+
+	"github.com/junction-gateway/junction/executor"
+)
+
+// Deduplication. Two layers, both on by default:
+//
+//   - inbound: identical concurrent operations (same supergraph, document,
+//     operation name, variables and the headers that reach subgraphs or
+//     decide authorization) share one execution; every caller gets the same
+//     immutable Response.
+//   - subgraph: identical concurrent subgraph requests (same subgraph, body
+//     and forwarded headers) share one HTTP round trip.
+//
+// Neither ever applies to mutations: a mutation's side effects must happen
+// once per client request.
+
+// inboundKey returns the deduplication key of a query request, or "" when
+// the request must not be shared.
+func inboundKey(version string, req *Request, vars map[string]any) string {
+	var b strings.Builder
+	b.WriteString(version)
+	b.WriteByte(0)
+	b.WriteString(req.OperationName)
+	b.WriteByte(0)
+	b.WriteString(req.Query)
+	b.WriteByte(0)
+	if len(vars) > 0 {
+		raw, err := json.Marshal(vars) // map keys are sorted by encoding/json
+		if err != nil {
+			return ""
+		}
+		b.Write(raw)
+	}
+	b.WriteByte(0)
+	writeHeaders(&b, req.Header)
+	if req.ExposePlan {
+		b.WriteString("\x00plan")
+	}
+	return b.String()
+}
+
+// writeHeaders writes every header in a canonical order: a request shares an
+// execution only with requests whose headers (and so principal) are equal.
+func writeHeaders(b *strings.Builder, h http.Header) {
+	names := make([]string, 0, len(h))
+	for n := range h {
+		switch n {
+		case "Content-Length", "Accept-Encoding", "Connection", "User-Agent", "X-Request-Id", "Traceparent", "Tracestate":
+			continue // transport details: they neither reach subgraphs nor decide access
+		}
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		b.WriteString(n)
+		b.WriteByte(':')
+		for _, v := range h[n] {
+			b.WriteString(v)
+			b.WriteByte(',')
+		}
+		b.WriteByte('\n')
+	}
+}
+
+// dedupeClient shares identical concurrent subgraph requests.
+type dedupeClient struct {
+	next  executor.Client
+	group singleflight.Group
+}
+
+func (c *dedupeClient) Do(ctx context.Context, req *executor.SubgraphRequest) ([]byte, error) {
+	if isMutation(req.Body) {
+		return c.next.Do(ctx, req)
+	}
+	var b strings.Builder
+	b.WriteString(req.Service)
+	b.WriteByte(0)
+	b.WriteString(req.URL)
+	b.WriteByte(0)
+	b.Write(req.Body)
+	b.WriteByte(0)
+	writeHeaders(&b, req.Header)
+	v, err, _ := c.group.Do(b.String(), func() (any, error) {
+		// The shared round trip outlives any one caller's cancellation; the
+		// client's own timeout still bounds it.
+		return c.next.Do(context.WithoutCancel(ctx), req)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return v.([]byte), nil
+}
+
+// isMutation reports whether a subgraph request body carries a mutation (or
+// anything that is not plainly a query): such requests are never shared.
+func isMutation(body []byte) bool {
+	i := bytes.Index(body, []byte(`"query":"`))
+	if i < 0 {
+		return true // unknown shape: never share
+	}
+	rest := body[i+len(`"query":"`):]
+	for len(rest) > 0 {
+		switch {
+		case rest[0] == ' ':
+			rest = rest[1:]
+		case len(rest) > 1 && rest[0] == '\\' && (rest[1] == 'n' || rest[1] == 't' || rest[1] == 'r'):
+			rest = rest[2:]
+		default:
+			return !bytes.HasPrefix(rest, []byte("query")) && !bytes.HasPrefix(rest, []byte("{"))
+		}
+	}
+	return true
+}
