@@ -1,0 +1,166 @@
+package executor
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"time"
+)
+
+// Client sends one request to a subgraph and returns the response body.
+// Implementations must honour ctx and return an error for a non-2xx status
+// (wrapping ErrSubgraphStatus, see *StatusError).
+type Client interface {
+	Do(ctx context.Context, req *SubgraphRequest) ([]byte, error)
+}
+
+// SubgraphRequest is one GraphQL-over-HTTP POST to a subgraph.
+type SubgraphRequest struct {
+	Service, URL string
+	Body         []byte
+	Header       http.Header
+}
+
+// Sentinels for subgraph failures; the executor maps them to error codes.
+var (
+	// ErrSubgraphStatus: the subgraph answered with a non-2xx status.
+	ErrSubgraphStatus = errors.New("subgraph returned non-2xx status")
+	// ErrSubgraphTransport: the request could not be sent or read.
+	ErrSubgraphTransport = errors.New("subgraph request failed")
+	// ErrResponseTooLarge: the body exceeded the configured limit.
+	ErrResponseTooLarge = errors.New("subgraph response too large")
+)
+
+// StatusError is returned for a non-2xx answer; it wraps ErrSubgraphStatus.
+type StatusError struct {
+	Service    string
+	StatusCode int
+}
+
+func (e *StatusError) Error() string {
+	return fmt.Sprintf("subgraph %q: status %d %s", e.Service, e.StatusCode, http.StatusText(e.StatusCode))
+}
+
+func (e *StatusError) Unwrap() error { return ErrSubgraphStatus }
+
+// HTTPOption configures NewHTTPClient.
+type HTTPOption func(*httpClient)
+
+// WithHTTPTimeout sets the default per-request timeout (default 30s).
+func WithHTTPTimeout(d time.Duration) HTTPOption {
+	return func(c *httpClient) { c.timeout = d }
+}
+
+// WithHTTPSubgraphTimeout sets the per-request timeout for one subgraph.
+func WithHTTPSubgraphTimeout(service string, d time.Duration) HTTPOption {
+	return func(c *httpClient) { c.perService[service] = d }
+}
+
+// WithTransport replaces the tuned transport (for tests or custom TLS).
+func WithTransport(rt http.RoundTripper) HTTPOption {
+	return func(c *httpClient) { c.http.Transport = rt }
+}
+
+// WithMaxResponseBytes limits a subgraph body (default 64 MiB).
+func WithMaxResponseBytes(n int64) HTTPOption {
+	return func(c *httpClient) { c.maxBytes = n }
+}
+
+type httpClient struct {
+	http       *http.Client
+	timeout    time.Duration
+	perService map[string]time.Duration
+	maxBytes   int64
+}
+
+// NewHTTPClient returns a Client over a keep-alive transport tuned for many
+// concurrent requests to few hosts.
+func NewHTTPClient(opts ...HTTPOption) Client {
+	tr := &http.Transport{
+		Proxy: http.ProxyFromEnvironment,
+		DialContext: (&net.Dialer{
+			Timeout:   5 * time.Second,
+			KeepAlive: 30 * time.Second,
+		}).DialContext,
+		ForceAttemptHTTP2:     true,
+		MaxIdleConns:          1024,
+		MaxIdleConnsPerHost:   256,
+		IdleConnTimeout:       90 * time.Second,
+		TLSHandshakeTimeout:   5 * time.Second,
+		ExpectContinueTimeout: time.Second,
+	}
+	c := &httpClient{
+		http:       &http.Client{Transport: tr},
+		timeout:    30 * time.Second,
+		perService: map[string]time.Duration{},
+		maxBytes:   64 << 20,
+	}
+	for _, o := range opts {
+		o(c)
+	}
+	return c
+}
+
+// hopHeaders are never forwarded from the client request.
+var hopHeaders = map[string]bool{
+	"Accept": true, "Accept-Encoding": true, "Connection": true, "Content-Length": true,
+	"Content-Type": true, "Host": true, "Keep-Alive": true, "Proxy-Authenticate": true,
+	"Proxy-Authorization": true, "Proxy-Connection": true, "Te": true, "Trailer": true,
+	"Transfer-Encoding": true, "Upgrade": true,
+}
+
+func (c *httpClient) Do(ctx context.Context, req *SubgraphRequest) ([]byte, error) {
+	timeout := c.timeout
+	if d, ok := c.perService[req.Service]; ok {
+		timeout = d
+	}
+	if timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, timeout)
+		defer cancel()
+	}
+	hr, err := http.NewRequestWithContext(ctx, http.MethodPost, req.URL, bytes.NewReader(req.Body))
+	if err != nil {
+		return nil, fmt.Errorf("%w: %q: %w", ErrSubgraphTransport, req.Service, err)
+	}
+	for k, vs := range req.Header {
+		if hopHeaders[http.CanonicalHeaderKey(k)] {
+			continue
+		}
+		hr.Header[k] = vs
+	}
+	hr.Header.Set("Content-Type", "application/json")
+	hr.Header.Set("Accept", "application/graphql-response+json, application/json")
+	resp, err := c.http.Do(hr)
+	if err != nil {
+		if ctxErr := ctx.Err(); ctxErr != nil {
+			return nil, fmt.Errorf("%w: %q: %w", ErrSubgraphTransport, req.Service, ctxErr)
+		}
+		return nil, fmt.Errorf("%w: %q: %w", ErrSubgraphTransport, req.Service, err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
+		return nil, &StatusError{Service: req.Service, StatusCode: resp.StatusCode}
+	}
+	size := 4096
+	if resp.ContentLength > 0 && resp.ContentLength < c.maxBytes {
+		size = int(resp.ContentLength) + 1
+	}
+	buf := bytes.NewBuffer(make([]byte, 0, size))
+	n, err := buf.ReadFrom(io.LimitReader(resp.Body, c.maxBytes+1))
+	if err != nil {
+		if ctxErr := ctx.Err(); ctxErr != nil {
+			return nil, fmt.Errorf("%w: %q: %w", ErrSubgraphTransport, req.Service, ctxErr)
+		}
+		return nil, fmt.Errorf("%w: %q: %w", ErrSubgraphTransport, req.Service, err)
+	}
+	if n > c.maxBytes {
+		return nil, fmt.Errorf("%w: %q: more than %d bytes", ErrResponseTooLarge, req.Service, c.maxBytes)
+	}
+	return buf.Bytes(), nil
+}

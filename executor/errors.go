@@ -1,0 +1,157 @@
+package executor
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+
+	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+)
+
+// Error codes in extensions.code, following Apollo Router's vocabulary.
+const (
+	CodeHTTPError         = "SUBREQUEST_HTTP_ERROR"
+	CodeMalformedResponse = "SUBREQUEST_MALFORMED_RESPONSE"
+	CodeTimeout           = "GATEWAY_TIMEOUT"
+	CodeInvalidValue      = "INVALID_VALUE"
+	CodeNonNull           = "NON_NULL_VIOLATION"
+	CodeIntrospection     = "INTROSPECTION_ERROR"
+)
+
+// errMalformed is the sentinel of a body that is not a GraphQL response.
+var errMalformed = errors.New("malformed subgraph response")
+
+// errSink collects the errors of one branch of the plan, in order, and the
+// response paths they cover (for null propagation: a path covered by an
+// error gets no extra "Cannot return null" error).
+type errSink struct {
+	errs    gqlerror.List
+	covered []ast.Path
+}
+
+func (s *errSink) add(err *gqlerror.Error) {
+	s.errs = append(s.errs, err)
+	if err.Path != nil {
+		s.covered = append(s.covered, err.Path)
+	}
+}
+
+func (s *errSink) cover(p ast.Path) { s.covered = append(s.covered, p) }
+
+func (s *errSink) merge(o *errSink) {
+	s.errs = append(s.errs, o.errs...)
+	s.covered = append(s.covered, o.covered...)
+}
+
+// covers reports whether an error covers p: its path is p or a prefix of p.
+func (s *errSink) covers(p ast.Path) bool {
+	for _, c := range s.covered {
+		if len(c) > len(p) {
+			continue
+		}
+		match := true
+		for i := range c {
+			if !pathElemEqual(c[i], p[i]) {
+				match = false
+				break
+			}
+		}
+		if match {
+			return true
+		}
+	}
+	return false
+}
+
+func pathElemEqual(a, b ast.PathElement) bool {
+	switch x := a.(type) {
+	case ast.PathName:
+		y, ok := b.(ast.PathName)
+		return ok && x == y
+	case ast.PathIndex:
+		y, ok := b.(ast.PathIndex)
+		return ok && x == y
+	}
+	return false
+}
+
+// fetchFailure turns a client error into the client-facing error.
+func fetchFailure(service string, err error, path ast.Path) *gqlerror.Error {
+	code, msg := CodeHTTPError, fmt.Sprintf("HTTP fetch failed from subgraph %q", service)
+	var se *StatusError
+	switch {
+	case errors.Is(err, context.DeadlineExceeded):
+		code, msg = CodeTimeout, fmt.Sprintf("request to subgraph %q timed out", service)
+	case errors.As(err, &se):
+		msg = fmt.Sprintf("HTTP fetch failed from subgraph %q: %d %s", service, se.StatusCode, http.StatusText(se.StatusCode))
+	case errors.Is(err, errMalformed):
+		code, msg = CodeMalformedResponse, fmt.Sprintf("subgraph %q returned a malformed response", service)
+	case errors.Is(err, context.Canceled):
+		msg = fmt.Sprintf("request to subgraph %q was canceled", service)
+	}
+	ext := map[string]any{"code": code, "serviceName": service}
+	if se != nil {
+		ext["http"] = map[string]any{"status": se.StatusCode}
+	}
+	return &gqlerror.Error{Message: msg, Path: path, Extensions: ext, Err: err}
+}
+
+// subgraphError is one entry of a subgraph's "errors".
+type subgraphError struct {
+	Message    string              `json:"message"`
+	Path       []json.RawMessage   `json:"path"`
+	Locations  []gqlerror.Location `json:"locations"`
+	Extensions map[string]any      `json:"extensions"`
+}
+
+// decodeErrors parses a subgraph's "errors" value.
+func decodeErrors(raw []byte) ([]subgraphError, error) {
+	if raw == nil || string(raw) == "null" {
+		return nil, nil
+	}
+	var out []subgraphError
+	if err := json.Unmarshal(raw, &out); err != nil {
+		return nil, fmt.Errorf("%w: errors: %v", errMalformed, err)
+	}
+	return out, nil
+}
+
+// toClientError makes a client error from a subgraph error with path.
+func toClientError(service string, se *subgraphError, path ast.Path) *gqlerror.Error {
+	ext := make(map[string]any, len(se.Extensions)+1)
+	for k, v := range se.Extensions {
+		ext[k] = v
+	}
+	ext["serviceName"] = service
+	return &gqlerror.Error{Message: se.Message, Path: path, Extensions: ext}
+}
+
+// decodePath converts a raw JSON path into ast path elements.
+func decodePath(raw []json.RawMessage) ast.Path {
+	if len(raw) == 0 {
+		return nil
+	}
+	p := make(ast.Path, 0, len(raw))
+	for _, r := range raw {
+		var s string
+		if json.Unmarshal(r, &s) == nil {
+			p = append(p, ast.PathName(s))
+			continue
+		}
+		var n int
+		if json.Unmarshal(r, &n) == nil {
+			p = append(p, ast.PathIndex(n))
+			continue
+		}
+		return nil
+	}
+	return p
+}
+
+// internalError is a client-facing error for a gateway fault.
+func internalError(msg string) *gqlerror.Error {
+	return &gqlerror.Error{Message: msg, Extensions: map[string]any{"code": "INTERNAL_SERVER_ERROR"}}
+}

@@ -1,0 +1,155 @@
+package executor
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/junction-gateway/junction/planner"
+	"github.com/junction-gateway/junction/schema"
+	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+	"go.opentelemetry.io/otel"
+	"go.opentelemetry.io/otel/trace"
+)
+
+// Executor runs plans against one supergraph. It is safe for concurrent use.
+type Executor struct {
+	sg               *schema.Supergraph
+	client           Client
+	timeout          time.Duration
+	subgraphTimeout  time.Duration
+	serviceTimeouts  map[string]time.Duration
+	tracer           trace.Tracer
+	possible         map[string]map[string]bool // abstract type -> concrete object types (API)
+	keyFields        map[string]map[string]bool // type + "\x00" + service -> top-level key field names
+	fetchRootFields  sync.Map                   // *planner.Fetch -> []string root response keys
+	fetchQueryQuoted sync.Map                   // *planner.Fetch -> []byte JSON-quoted Operation
+}
+
+// Option configures New.
+type Option func(*Executor)
+
+// WithClient sets the subgraph client (default NewHTTPClient()).
+func WithClient(c Client) Option { return func(e *Executor) { e.client = c } }
+
+// WithTimeout bounds a whole Execute call (default 60s).
+func WithTimeout(d time.Duration) Option { return func(e *Executor) { e.timeout = d } }
+
+// WithDefaultSubgraphTimeout bounds every subgraph fetch (default 30s).
+func WithDefaultSubgraphTimeout(d time.Duration) Option {
+	return func(e *Executor) { e.subgraphTimeout = d }
+}
+
+// WithSubgraphTimeout bounds the fetches to one subgraph.
+func WithSubgraphTimeout(service string, d time.Duration) Option {
+	return func(e *Executor) { e.serviceTimeouts[service] = d }
+}
+
+// WithTracer sets the tracer for subgraph fetch spans
+// (default otel.Tracer("junction/executor")).
+func WithTracer(t trace.Tracer) Option { return func(e *Executor) { e.tracer = t } }
+
+// New returns an executor for sg. sg.API must be set.
+func New(sg *schema.Supergraph, opts ...Option) *Executor {
+	e := &Executor{
+		sg:              sg,
+		timeout:         60 * time.Second,
+		subgraphTimeout: 30 * time.Second,
+		serviceTimeouts: map[string]time.Duration{},
+	}
+	for _, o := range opts {
+		o(e)
+	}
+	if e.client == nil {
+		e.client = NewHTTPClient()
+	}
+	if e.tracer == nil {
+		e.tracer = otel.Tracer("junction/executor")
+	}
+	e.possible = map[string]map[string]bool{}
+	if sg != nil && sg.API != nil {
+		for name, defs := range sg.API.PossibleTypes {
+			set := make(map[string]bool, len(defs))
+			for _, d := range defs {
+				set[d.Name] = true
+			}
+			e.possible[name] = set
+		}
+	}
+	e.keyFields = map[string]map[string]bool{}
+	if sg != nil {
+		for name, t := range sg.Types {
+			for _, k := range t.Keys {
+				id := name + "\x00" + k.Subgraph
+				set := e.keyFields[id]
+				if set == nil {
+					set = map[string]bool{}
+					e.keyFields[id] = set
+				}
+				for _, s := range k.Selection {
+					if f, ok := s.(*ast.Field); ok {
+						set[f.Name] = true
+					}
+				}
+			}
+		}
+	}
+	return e
+}
+
+// Request is one operation to execute.
+type Request struct {
+	Plan *planner.Plan
+	// Document is validated against sg.API with Definitions bound.
+	Document  *ast.QueryDocument
+	Operation *ast.OperationDefinition
+	// Variables are already coerced.
+	Variables map[string]any
+	// Header is forwarded to subgraphs.
+	Header http.Header
+}
+
+// Result is the response of one operation: Data is the JSON of the data
+// entry ("null" when null propagation reached the root).
+type Result struct {
+	Data   json.RawMessage
+	Errors gqlerror.List
+}
+
+// Execute runs the plan and shapes the response. It never panics on bad
+// subgraph input and returns within the configured timeout.
+func (e *Executor) Execute(ctx context.Context, req *Request) *Result {
+	if req == nil || req.Operation == nil {
+		return &Result{Data: json.RawMessage("null"), Errors: gqlerror.List{gqlerror.Errorf("executor: no operation")}}
+	}
+	if e.timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, e.timeout)
+		defer cancel()
+	}
+	r := &run{ex: e, req: req, root: &value{kind: kindObject}}
+	var sink errSink
+	if req.Plan != nil && req.Plan.Root != nil {
+		r.node(ctx, req.Plan.Root, &sink)
+	}
+	return r.shape(&sink)
+}
+
+// run is the state of one Execute call.
+type run struct {
+	ex  *Executor
+	req *Request
+	mu  sync.Mutex // guards root and every value reachable from it
+	// root is the merged data tree.
+	root *value
+}
+
+func (r *run) variable(name string) any {
+	if r.req.Variables == nil {
+		return nil
+	}
+	return r.req.Variables[name]
+}

@@ -1,0 +1,83 @@
+package executor
+
+import (
+	"encoding/json"
+	"fmt"
+	"unicode/utf8"
+)
+
+// unquote decodes a JSON string token (with quotes).
+func unquote(raw []byte) (string, error) {
+	var s string
+	if err := json.Unmarshal(raw, &s); err != nil {
+		return "", fmt.Errorf("%w: %v", errSyntax, err)
+	}
+	return s, nil
+}
+
+const hexDigits = "0123456789abcdef"
+
+// appendString writes s as a JSON string. It escapes what JSON requires
+// plus <, > and & are left as they are (the output is not HTML).
+func appendString(buf []byte, s string) []byte {
+	buf = append(buf, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c >= 0x20 && c != '"' && c != '\\' && c < utf8.RuneSelf {
+			i++
+			continue
+		}
+		if c < utf8.RuneSelf {
+			buf = append(buf, s[start:i]...)
+			switch c {
+			case '"', '\\':
+				buf = append(buf, '\\', c)
+			case '\n':
+				buf = append(buf, '\\', 'n')
+			case '\r':
+				buf = append(buf, '\\', 'r')
+			case '\t':
+				buf = append(buf, '\\', 't')
+			default:
+				buf = append(buf, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
+			}
+			i++
+			start = i
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			buf = append(buf, s[start:i]...)
+			buf = append(buf, `\ufffd`...)
+			i += size
+			start = i
+			continue
+		}
+		i += size
+	}
+	buf = append(buf, s[start:]...)
+	return append(buf, '"')
+}
+
+// appendAny writes a Go value (coerced variables) as JSON.
+func appendAny(buf []byte, v any) ([]byte, error) {
+	switch x := v.(type) {
+	case nil:
+		return append(buf, "null"...), nil
+	case string:
+		return appendString(buf, x), nil
+	case bool:
+		if x {
+			return append(buf, "true"...), nil
+		}
+		return append(buf, "false"...), nil
+	case json.RawMessage:
+		return append(buf, x...), nil
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		return buf, fmt.Errorf("executor: encode variable: %w", err)
+	}
+	return append(buf, b...), nil
+}

@@ -1,0 +1,305 @@
+package executor
+
+import (
+	"context"
+	"fmt"
+	"sync"
+
+	"github.com/junction-gateway/junction/planner"
+	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/parser"
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/codes"
+	"go.opentelemetry.io/otel/trace"
+)
+
+// node runs one plan node; errors go to sink in plan order.
+func (r *run) node(ctx context.Context, n planner.Node, sink *errSink) {
+	switch n := n.(type) {
+	case nil:
+	case *planner.Sequence:
+		for _, c := range n.Nodes {
+			r.node(ctx, c, sink)
+		}
+	case *planner.Parallel:
+		r.parallel(ctx, n.Nodes, sink)
+	case *planner.Fetch:
+		r.fetchRoot(ctx, n, sink)
+	case *planner.Flatten:
+		r.flatten(ctx, n, sink)
+	case *planner.Condition:
+		if b, _ := r.variable(n.Variable).(bool); b {
+			r.node(ctx, n.If, sink)
+		} else {
+			r.node(ctx, n.Else, sink)
+		}
+	case *planner.Defer:
+		// Incremental delivery comes later: run the primary part, then every
+		// deferred block, all merged into one response.
+		r.node(ctx, n.Primary, sink)
+		for _, b := range n.Deferred {
+			if b != nil {
+				r.node(ctx, b.Node, sink)
+			}
+		}
+	default:
+		sink.add(internalError(fmt.Sprintf("executor: unknown plan node %T", n)))
+	}
+}
+
+// parallel runs nodes concurrently; the errors keep the nodes' order.
+func (r *run) parallel(ctx context.Context, nodes []planner.Node, sink *errSink) {
+	if len(nodes) == 1 {
+		r.node(ctx, nodes[0], sink)
+		return
+	}
+	sinks := make([]errSink, len(nodes))
+	var wg sync.WaitGroup
+	for i, c := range nodes {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			r.node(ctx, c, &sinks[i])
+		}()
+	}
+	wg.Wait()
+	for i := range sinks {
+		sink.merge(&sinks[i])
+	}
+}
+
+// fetchRoot runs a root fetch and merges its data at the root.
+func (r *run) fetchRoot(ctx context.Context, f *planner.Fetch, sink *errSink) {
+	body, err := r.body(f, nil)
+	if err != nil {
+		sink.add(internalError(err.Error()))
+		return
+	}
+	data, serrs, err := r.call(ctx, f, body)
+	if err != nil {
+		sink.add(fetchFailure(f.Service, err, nil))
+		r.coverRoot(f, sink)
+		return
+	}
+	for i := range serrs {
+		sink.add(toClientError(f.Service, &serrs[i], decodePath(serrs[i].Path)))
+	}
+	if data == nil || data.kind != kindObject {
+		r.coverRoot(f, sink)
+		return
+	}
+	r.mu.Lock()
+	mergeInto(r.root, data)
+	r.mu.Unlock()
+}
+
+// coverRoot marks the root fields a failed fetch would have filled.
+func (r *run) coverRoot(f *planner.Fetch, sink *errSink) {
+	for _, k := range r.ex.rootKeys(f) {
+		sink.cover(ast.Path{ast.PathName(k)})
+	}
+}
+
+// rootKeys returns the response keys a root fetch selects (cached per Fetch).
+func (e *Executor) rootKeys(f *planner.Fetch) []string {
+	if v, ok := e.fetchRootFields.Load(f); ok {
+		return v.([]string)
+	}
+	var keys []string
+	doc, err := parser.ParseQuery(&ast.Source{Input: f.Operation})
+	if err == nil && len(doc.Operations) > 0 {
+		var walk func(ast.SelectionSet)
+		walk = func(ss ast.SelectionSet) {
+			for _, s := range ss {
+				switch s := s.(type) {
+				case *ast.Field:
+					k := s.Alias
+					if k == "" {
+						k = s.Name
+					}
+					keys = append(keys, k)
+				case *ast.InlineFragment:
+					walk(s.SelectionSet)
+				case *ast.FragmentSpread:
+					if fr := doc.Fragments.ForName(s.Name); fr != nil {
+						walk(fr.SelectionSet)
+					}
+				}
+			}
+		}
+		walk(doc.Operations[0].SelectionSet)
+	}
+	e.fetchRootFields.Store(f, keys)
+	return keys
+}
+
+// body builds the JSON request body; reps, when non-nil, are the encoded
+// representations of an entity fetch.
+func (r *run) body(f *planner.Fetch, reps []string) ([]byte, error) {
+	q := r.ex.quotedQuery(f)
+	size := len(q) + 64
+	for _, rp := range reps {
+		size += len(rp) + 1
+	}
+	buf := make([]byte, 0, size)
+	buf = append(buf, `{"query":`...)
+	buf = append(buf, q...)
+	if f.OperationName != "" {
+		buf = append(buf, `,"operationName":`...)
+		buf = appendString(buf, f.OperationName)
+	}
+	if reps == nil && len(f.Variables) == 0 {
+		return append(buf, '}'), nil
+	}
+	buf = append(buf, `,"variables":{`...)
+	first := true
+	if reps != nil {
+		buf = append(buf, `"representations":[`...)
+		for i, rp := range reps {
+			if i > 0 {
+				buf = append(buf, ',')
+			}
+			buf = append(buf, rp...)
+		}
+		buf = append(buf, ']')
+		first = false
+	}
+	for _, name := range f.Variables {
+		v, ok := r.req.Variables[name]
+		if !ok {
+			continue
+		}
+		if !first {
+			buf = append(buf, ',')
+		}
+		first = false
+		buf = appendString(buf, name)
+		buf = append(buf, ':')
+		var err error
+		if buf, err = appendAny(buf, v); err != nil {
+			return nil, err
+		}
+	}
+	return append(buf, '}', '}'), nil
+}
+
+func (e *Executor) quotedQuery(f *planner.Fetch) []byte {
+	if v, ok := e.fetchQueryQuoted.Load(f); ok {
+		return v.([]byte)
+	}
+	q := appendString(nil, f.Operation)
+	e.fetchQueryQuoted.Store(f, q)
+	return q
+}
+
+// call sends one fetch and decodes the answer. err is set when there is no
+// usable GraphQL response (transport failure, non-2xx, malformed body).
+func (r *run) call(ctx context.Context, f *planner.Fetch, body []byte) (data *value, errs []subgraphError, err error) {
+	sg := r.ex.sg.Subgraph(f.Service)
+	ctx, span := r.ex.tracer.Start(ctx, "subgraph "+f.Service,
+		trace.WithSpanKind(trace.SpanKindClient),
+		trace.WithAttributes(
+			attribute.String("graphql.federation.subgraph.name", f.Service),
+			attribute.String("graphql.operation.name", f.OperationName),
+		))
+	defer func() {
+		if err != nil {
+			span.RecordError(err)
+			span.SetStatus(codes.Error, err.Error())
+		}
+		span.End()
+	}()
+	if sg == nil {
+		return nil, nil, fmt.Errorf("%w: unknown subgraph %q", ErrSubgraphTransport, f.Service)
+	}
+	timeout := r.ex.subgraphTimeout
+	if d, ok := r.ex.serviceTimeouts[f.Service]; ok {
+		timeout = d
+	}
+	if timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, timeout)
+		defer cancel()
+	}
+	resp, err := r.ex.client.Do(ctx, &SubgraphRequest{Service: f.Service, URL: sg.URL, Body: body, Header: r.req.Header})
+	if err != nil {
+		return nil, nil, err
+	}
+	return parseResponse(resp)
+}
+
+// parseResponse decodes {"data": ..., "errors": [...]}.
+func parseResponse(body []byte) (*value, []subgraphError, error) {
+	p := &jsonParser{data: body}
+	p.skipSpace()
+	if p.pos >= len(body) || body[p.pos] != '{' {
+		return nil, nil, fmt.Errorf("%w: not a JSON object", errMalformed)
+	}
+	p.pos++
+	var (
+		data      *value
+		errsRaw   []byte
+		seen      bool
+		parseErr  error
+		firstLoop = true
+	)
+	for {
+		p.skipSpace()
+		if firstLoop && p.pos < len(body) && body[p.pos] == '}' {
+			p.pos++
+			break
+		}
+		firstLoop = false
+		key, err := p.parseKey()
+		if err != nil {
+			parseErr = err
+			break
+		}
+		if err := p.expect(':'); err != nil {
+			parseErr = err
+			break
+		}
+		switch key {
+		case "data":
+			seen = true
+			data, parseErr = p.parseValue()
+		case "errors":
+			seen = true
+			errsRaw, parseErr = p.skipValue()
+		default:
+			_, parseErr = p.skipValue()
+		}
+		if parseErr != nil {
+			break
+		}
+		p.skipSpace()
+		if p.pos < len(body) && body[p.pos] == ',' {
+			p.pos++
+			continue
+		}
+		if p.pos < len(body) && body[p.pos] == '}' {
+			p.pos++
+			break
+		}
+		parseErr = p.fail("expected ',' or '}'")
+		break
+	}
+	if parseErr != nil {
+		return nil, nil, fmt.Errorf("%w: %w", errMalformed, parseErr)
+	}
+	p.skipSpace()
+	if p.pos != len(body) {
+		return nil, nil, fmt.Errorf("%w: trailing data", errMalformed)
+	}
+	if !seen {
+		return nil, nil, fmt.Errorf("%w: neither data nor errors", errMalformed)
+	}
+	if data != nil && data.kind != kindObject && data.kind != kindNull {
+		return nil, nil, fmt.Errorf("%w: data is not an object", errMalformed)
+	}
+	errs, err := decodeErrors(errsRaw)
+	if err != nil {
+		return nil, nil, err
+	}
+	return data, errs, nil
+}

@@ -1,0 +1,357 @@
+package executor
+
+import (
+	"encoding/json"
+	"fmt"
+	"sync"
+
+	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+)
+
+var bufPool = sync.Pool{New: func() any { b := make([]byte, 0, 16<<10); return &b }}
+
+// shaper writes the client's response from the merged tree: fields in the
+// client's selection order (CollectFields), @skip/@include applied,
+// __typename answered locally, values checked against their types, and
+// nulls propagated to the nearest nullable parent. Writing goes straight
+// into one buffer; propagating a null truncates the buffer back to the
+// nullable field's start.
+type shaper struct {
+	ex   *Executor
+	req  *Request
+	buf  []byte
+	path ast.Path
+	sink *errSink
+	// extra holds errors found while shaping, appended after the fetch errors.
+	extra gqlerror.List
+}
+
+// group is one response key of a collected selection.
+type group struct {
+	key    string
+	fields []*ast.Field
+}
+
+func (r *run) shape(sink *errSink) *Result {
+	bp := bufPool.Get().(*[]byte)
+	s := &shaper{ex: r.ex, req: r.req, buf: (*bp)[:0], path: make(ast.Path, 0, 16), sink: sink}
+	rootType := r.rootTypeName()
+	var data json.RawMessage
+	if s.object(r.root, rootType, r.req.Operation.SelectionSet, true) {
+		data = make(json.RawMessage, len(s.buf))
+		copy(data, s.buf)
+	} else {
+		data = json.RawMessage("null")
+	}
+	if cap(s.buf) <= 1<<20 {
+		*bp = s.buf[:0]
+		bufPool.Put(bp)
+	}
+	errs := append(sink.errs, s.extra...)
+	return &Result{Data: data, Errors: errs}
+}
+
+func (r *run) rootTypeName() string {
+	api := r.ex.sg.API
+	switch r.req.Operation.Operation {
+	case ast.Mutation:
+		if api.Mutation != nil {
+			return api.Mutation.Name
+		}
+		return "Mutation"
+	case ast.Subscription:
+		if api.Subscription != nil {
+			return api.Subscription.Name
+		}
+		return "Subscription"
+	}
+	if api.Query != nil {
+		return api.Query.Name
+	}
+	return "Query"
+}
+
+// concreteType decides the object's type: the static type when it is an
+// object type, else the data's __typename when it is a possible type.
+func (s *shaper) concreteType(obj *value, static string) string {
+	def := s.ex.sg.API.Types[static]
+	if def != nil && def.Kind == ast.Object {
+		return static
+	}
+	tn, _ := obj.get("__typename").stringValue()
+	if tn != "" && s.ex.possible[static][tn] {
+		return tn
+	}
+	return ""
+}
+
+// object writes obj with sel; false means the object must become null.
+func (s *shaper) object(obj *value, static string, sel ast.SelectionSet, root bool) bool {
+	concrete := s.concreteType(obj, static)
+	groups := s.collect(sel, concrete, static, nil, nil)
+	s.buf = append(s.buf, '{')
+	for i, g := range groups {
+		if i > 0 {
+			s.buf = append(s.buf, ',')
+		}
+		s.buf = appendString(s.buf, g.key)
+		s.buf = append(s.buf, ':')
+		f := g.fields[0]
+		s.path = append(s.path, ast.PathName(g.key))
+		ok := true
+		switch {
+		case f.Name == "__typename":
+			if concrete == "" {
+				ok = s.nullField(f, fmt.Sprintf("Cannot determine the concrete type of %s", static), CodeInvalidValue)
+			} else {
+				s.buf = appendString(s.buf, concrete)
+			}
+		case root && (f.Name == "__schema" || f.Name == "__type"):
+			ok = s.introspect(f)
+		case f.Definition == nil:
+			s.buf = append(s.buf, "null"...)
+		default:
+			ok = s.field(obj.get(g.key), f.Definition.Type, g, f)
+		}
+		s.path = s.path[:len(s.path)-1]
+		if !ok {
+			return false
+		}
+	}
+	s.buf = append(s.buf, '}')
+	return true
+}
+
+func (s *shaper) introspect(f *ast.Field) bool {
+	raw, err := Introspect(s.ex.sg.API, f, s.req.Variables)
+	if err != nil {
+		s.addErr(fmt.Sprintf("introspection failed: %v", err), CodeIntrospection)
+		return s.nullable(f.Definition.Type)
+	}
+	s.buf = append(s.buf, raw...)
+	return true
+}
+
+// nullable writes null for a nullable type and reports false for a
+// non-null one (the error is already recorded).
+func (s *shaper) nullable(t *ast.Type) bool {
+	if t != nil && t.NonNull {
+		return false
+	}
+	s.buf = append(s.buf, "null"...)
+	return true
+}
+
+// nullField records an error at the current path and writes null when the
+// field is nullable.
+func (s *shaper) nullField(f *ast.Field, msg, code string) bool {
+	s.addErr(msg, code)
+	if f.Definition != nil {
+		return s.nullable(f.Definition.Type)
+	}
+	return s.nullable(ast.NonNullNamedType("String", nil))
+}
+
+// addErr records an error at the current path unless one covers it.
+func (s *shaper) addErr(msg, code string) {
+	if s.sink.covers(s.path) {
+		return
+	}
+	p := make(ast.Path, len(s.path))
+	copy(p, s.path)
+	err := &gqlerror.Error{Message: msg, Path: p, Extensions: map[string]any{"code": code}}
+	s.extra = append(s.extra, err)
+	s.sink.cover(p)
+}
+
+// field writes v as a value of type t; false means "null, propagate".
+func (s *shaper) field(v *value, t *ast.Type, g group, f *ast.Field) bool {
+	if v.isNull() {
+		if t.NonNull {
+			s.addErr(fmt.Sprintf("Cannot return null for non-nullable field %s.%s", parentName(f), f.Name), CodeNonNull)
+			return false
+		}
+		s.buf = append(s.buf, "null"...)
+		return true
+	}
+	mark := len(s.buf)
+	if s.inner(v, t, g, f) {
+		return true
+	}
+	if t.NonNull {
+		return false
+	}
+	s.buf = append(s.buf[:mark], "null"...)
+	return true
+}
+
+func parentName(f *ast.Field) string {
+	if f.ObjectDefinition != nil {
+		return f.ObjectDefinition.Name
+	}
+	return "?"
+}
+
+// inner writes a non-null v of type t (nullability ignored).
+func (s *shaper) inner(v *value, t *ast.Type, g group, f *ast.Field) bool {
+	if t.Elem != nil {
+		if v.kind != kindList {
+			s.addErr(fmt.Sprintf("Invalid value for %s.%s: expected a list", parentName(f), f.Name), CodeInvalidValue)
+			return false
+		}
+		s.buf = append(s.buf, '[')
+		for i, it := range v.items {
+			if i > 0 {
+				s.buf = append(s.buf, ',')
+			}
+			s.path = append(s.path, ast.PathIndex(i))
+			ok := s.field(it, t.Elem, g, f)
+			s.path = s.path[:len(s.path)-1]
+			if !ok {
+				return false
+			}
+		}
+		s.buf = append(s.buf, ']')
+		return true
+	}
+	def := s.ex.sg.API.Types[t.NamedType]
+	if def == nil {
+		s.addErr(fmt.Sprintf("Unknown type %s", t.NamedType), CodeInvalidValue)
+		return false
+	}
+	switch def.Kind {
+	case ast.Scalar:
+		if v.kind != kindScalar && isBuiltinScalar(def.Name) {
+			s.addErr(fmt.Sprintf("Invalid value for %s.%s: expected %s", parentName(f), f.Name, def.Name), CodeInvalidValue)
+			return false
+		}
+		s.buf = appendValue(s.buf, v)
+		return true
+	case ast.Enum:
+		str, ok := v.stringValue()
+		if !ok || def.EnumValues.ForName(str) == nil {
+			s.addErr(fmt.Sprintf("Invalid value for enum %s at %s.%s", def.Name, parentName(f), f.Name), CodeInvalidValue)
+			return false
+		}
+		s.buf = append(s.buf, v.raw...)
+		return true
+	case ast.Object, ast.Interface, ast.Union:
+		if v.kind != kindObject {
+			s.addErr(fmt.Sprintf("Invalid value for %s.%s: expected an object", parentName(f), f.Name), CodeInvalidValue)
+			return false
+		}
+		sel := f.SelectionSet
+		if len(g.fields) > 1 {
+			sel = nil
+			for _, gf := range g.fields {
+				sel = append(sel, gf.SelectionSet...)
+			}
+		}
+		return s.object(v, def.Name, sel, false)
+	}
+	s.addErr(fmt.Sprintf("Invalid output type %s", def.Name), CodeInvalidValue)
+	return false
+}
+
+func isBuiltinScalar(name string) bool {
+	switch name {
+	case "Int", "Float", "String", "Boolean", "ID":
+		return true
+	}
+	return false
+}
+
+// collect is the spec's CollectFields: fields grouped by response key in
+// first-seen order, @skip/@include evaluated, fragments applied when their
+// type condition matches the concrete type (or, when that is unknown, the
+// static type).
+func (s *shaper) collect(sel ast.SelectionSet, concrete, static string, groups []group, visited []string) []group {
+	for _, sl := range sel {
+		switch x := sl.(type) {
+		case *ast.Field:
+			if !s.included(x.Directives) {
+				continue
+			}
+			key := x.Alias
+			if key == "" {
+				key = x.Name
+			}
+			found := false
+			for i := range groups {
+				if groups[i].key == key {
+					groups[i].fields = append(groups[i].fields, x)
+					found = true
+					break
+				}
+			}
+			if !found {
+				groups = append(groups, group{key: key, fields: []*ast.Field{x}})
+			}
+		case *ast.InlineFragment:
+			if !s.included(x.Directives) || !s.applies(x.TypeCondition, concrete, static) {
+				continue
+			}
+			groups = s.collect(x.SelectionSet, concrete, static, groups, visited)
+		case *ast.FragmentSpread:
+			if !s.included(x.Directives) || contains(visited, x.Name) {
+				continue
+			}
+			def := x.Definition
+			if def == nil && s.req.Document != nil {
+				def = s.req.Document.Fragments.ForName(x.Name)
+			}
+			if def == nil || !s.applies(def.TypeCondition, concrete, static) {
+				continue
+			}
+			groups = s.collect(def.SelectionSet, concrete, static, groups, append(visited, x.Name))
+		}
+	}
+	return groups
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func (s *shaper) applies(cond, concrete, static string) bool {
+	if cond == "" || cond == static {
+		return true
+	}
+	if concrete == "" {
+		return false
+	}
+	return s.ex.typeApplies(cond, concrete)
+}
+
+// included evaluates @skip and @include.
+func (s *shaper) included(dirs ast.DirectiveList) bool {
+	if len(dirs) == 0 {
+		return true
+	}
+	if d := dirs.ForName("skip"); d != nil && s.boolArg(d) {
+		return false
+	}
+	if d := dirs.ForName("include"); d != nil && !s.boolArg(d) {
+		return false
+	}
+	return true
+}
+
+func (s *shaper) boolArg(d *ast.Directive) bool {
+	a := d.Arguments.ForName("if")
+	if a == nil || a.Value == nil {
+		return false
+	}
+	v, err := a.Value.Value(s.req.Variables)
+	if err != nil {
+		return false
+	}
+	b, _ := v.(bool)
+	return b
+}

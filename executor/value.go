@@ -1,0 +1,344 @@
+package executor
+
+import (
+	"errors"
+	"fmt"
+	"unsafe"
+)
+
+// kind is the JSON kind of a value node.
+type kind uint8
+
+const (
+	kindNull kind = iota
+	kindScalar
+	kindObject
+	kindList
+)
+
+// value is one node of the response tree: a small ordered JSON tree.
+// Scalars keep their raw JSON token (a slice of the subgraph body, so
+// strings stay escaped exactly as they arrived); objects keep their fields
+// in arrival order. Values are only mutated under the executor's tree lock.
+type value struct {
+	kind   kind
+	raw    []byte // kindScalar: the JSON token (string with quotes, number, true, false)
+	fields []field
+	items  []*value
+}
+
+type field struct {
+	key string
+	val *value
+}
+
+var nullValue = &value{kind: kindNull}
+
+// get returns the field named key of an object, or nil.
+func (v *value) get(key string) *value {
+	if v == nil || v.kind != kindObject {
+		return nil
+	}
+	for i := range v.fields {
+		if v.fields[i].key == key {
+			return v.fields[i].val
+		}
+	}
+	return nil
+}
+
+// set replaces or appends the field key.
+func (v *value) set(key string, val *value) {
+	for i := range v.fields {
+		if v.fields[i].key == key {
+			v.fields[i].val = val
+			return
+		}
+	}
+	v.fields = append(v.fields, field{key: key, val: val})
+}
+
+func (v *value) isNull() bool { return v == nil || v.kind == kindNull }
+
+// stringValue returns the unescaped string of a JSON string scalar.
+func (v *value) stringValue() (string, bool) {
+	if v == nil || v.kind != kindScalar || len(v.raw) < 2 || v.raw[0] != '"' {
+		return "", false
+	}
+	inner := v.raw[1 : len(v.raw)-1]
+	for _, c := range inner {
+		if c == '\\' {
+			s, err := unquote(v.raw)
+			return s, err == nil
+		}
+	}
+	return unsafe.String(unsafe.SliceData(inner), len(inner)), true
+}
+
+// errSyntax is the sentinel of every JSON parse failure.
+var errSyntax = errors.New("invalid JSON")
+
+// jsonParser decodes JSON into value nodes. Object keys without escapes and
+// scalar tokens alias the input, which must not be modified afterwards.
+type jsonParser struct {
+	data  []byte
+	pos   int
+	depth int
+	slab  []value
+}
+
+const maxDepth = 512
+
+func (p *jsonParser) alloc() *value {
+	if len(p.slab) == 0 {
+		p.slab = make([]value, 32)
+	}
+	v := &p.slab[0]
+	p.slab = p.slab[1:]
+	return v
+}
+
+func (p *jsonParser) fail(what string) error {
+	return fmt.Errorf("%w: %s at offset %d", errSyntax, what, p.pos)
+}
+
+func (p *jsonParser) skipSpace() {
+	for p.pos < len(p.data) {
+		switch p.data[p.pos] {
+		case ' ', '\t', '\n', '\r':
+			p.pos++
+		default:
+			return
+		}
+	}
+}
+
+func (p *jsonParser) parseValue() (*value, error) {
+	p.skipSpace()
+	if p.pos >= len(p.data) {
+		return nil, p.fail("unexpected end")
+	}
+	switch c := p.data[p.pos]; {
+	case c == '{':
+		return p.parseObject()
+	case c == '[':
+		return p.parseList()
+	case c == '"':
+		start := p.pos
+		if _, err := p.scanString(); err != nil {
+			return nil, err
+		}
+		v := p.alloc()
+		v.kind, v.raw = kindScalar, p.data[start:p.pos]
+		return v, nil
+	case c == 'n':
+		if err := p.literal("null"); err != nil {
+			return nil, err
+		}
+		return nullValue, nil
+	case c == 't' || c == 'f':
+		start := p.pos
+		lit := "true"
+		if c == 'f' {
+			lit = "false"
+		}
+		if err := p.literal(lit); err != nil {
+			return nil, err
+		}
+		v := p.alloc()
+		v.kind, v.raw = kindScalar, p.data[start:p.pos]
+		return v, nil
+	case c == '-' || (c >= '0' && c <= '9'):
+		start := p.pos
+		for p.pos < len(p.data) {
+			d := p.data[p.pos]
+			if (d >= '0' && d <= '9') || d == '-' || d == '+' || d == '.' || d == 'e' || d == 'E' {
+				p.pos++
+				continue
+			}
+			break
+		}
+		v := p.alloc()
+		v.kind, v.raw = kindScalar, p.data[start:p.pos]
+		return v, nil
+	default:
+		return nil, p.fail("unexpected character")
+	}
+}
+
+func (p *jsonParser) literal(lit string) error {
+	if len(p.data)-p.pos < len(lit) || string(p.data[p.pos:p.pos+len(lit)]) != lit {
+		return p.fail("invalid literal")
+	}
+	p.pos += len(lit)
+	return nil
+}
+
+// scanString moves past a JSON string starting at p.pos and reports whether
+// it contains escapes.
+func (p *jsonParser) scanString() (escaped bool, err error) {
+	p.pos++ // opening quote
+	for p.pos < len(p.data) {
+		c := p.data[p.pos]
+		switch {
+		case c == '"':
+			p.pos++
+			return escaped, nil
+		case c == '\\':
+			escaped = true
+			p.pos += 2
+		case c < 0x20:
+			return false, p.fail("control character in string")
+		default:
+			p.pos++
+		}
+	}
+	return false, p.fail("unterminated string")
+}
+
+func (p *jsonParser) parseKey() (string, error) {
+	p.skipSpace()
+	if p.pos >= len(p.data) || p.data[p.pos] != '"' {
+		return "", p.fail("expected object key")
+	}
+	start := p.pos
+	escaped, err := p.scanString()
+	if err != nil {
+		return "", err
+	}
+	if escaped {
+		return unquote(p.data[start:p.pos])
+	}
+	inner := p.data[start+1 : p.pos-1]
+	return unsafe.String(unsafe.SliceData(inner), len(inner)), nil
+}
+
+func (p *jsonParser) expect(c byte) error {
+	p.skipSpace()
+	if p.pos >= len(p.data) || p.data[p.pos] != c {
+		return p.fail(fmt.Sprintf("expected %q", c))
+	}
+	p.pos++
+	return nil
+}
+
+func (p *jsonParser) parseObject() (*value, error) {
+	p.depth++
+	if p.depth > maxDepth {
+		return nil, p.fail("nesting too deep")
+	}
+	defer func() { p.depth-- }()
+	p.pos++ // {
+	v := p.alloc()
+	v.kind = kindObject
+	p.skipSpace()
+	if p.pos < len(p.data) && p.data[p.pos] == '}' {
+		p.pos++
+		return v, nil
+	}
+	v.fields = make([]field, 0, 8)
+	for {
+		key, err := p.parseKey()
+		if err != nil {
+			return nil, err
+		}
+		if err := p.expect(':'); err != nil {
+			return nil, err
+		}
+		val, err := p.parseValue()
+		if err != nil {
+			return nil, err
+		}
+		v.fields = append(v.fields, field{key: key, val: val})
+		p.skipSpace()
+		if p.pos >= len(p.data) {
+			return nil, p.fail("unterminated object")
+		}
+		switch p.data[p.pos] {
+		case ',':
+			p.pos++
+		case '}':
+			p.pos++
+			return v, nil
+		default:
+			return nil, p.fail("expected ',' or '}'")
+		}
+	}
+}
+
+func (p *jsonParser) parseList() (*value, error) {
+	p.depth++
+	if p.depth > maxDepth {
+		return nil, p.fail("nesting too deep")
+	}
+	defer func() { p.depth-- }()
+	p.pos++ // [
+	v := p.alloc()
+	v.kind = kindList
+	p.skipSpace()
+	if p.pos < len(p.data) && p.data[p.pos] == ']' {
+		p.pos++
+		v.items = []*value{}
+		return v, nil
+	}
+	for {
+		item, err := p.parseValue()
+		if err != nil {
+			return nil, err
+		}
+		v.items = append(v.items, item)
+		p.skipSpace()
+		if p.pos >= len(p.data) {
+			return nil, p.fail("unterminated list")
+		}
+		switch p.data[p.pos] {
+		case ',':
+			p.pos++
+		case ']':
+			p.pos++
+			return v, nil
+		default:
+			return nil, p.fail("expected ',' or ']'")
+		}
+	}
+}
+
+// skipValue moves past one value and returns its raw bytes.
+func (p *jsonParser) skipValue() ([]byte, error) {
+	p.skipSpace()
+	start := p.pos
+	if _, err := p.parseValue(); err != nil {
+		return nil, err
+	}
+	return p.data[start:p.pos], nil
+}
+
+// appendValue writes v as compact JSON.
+func appendValue(buf []byte, v *value) []byte {
+	switch {
+	case v == nil || v.kind == kindNull:
+		return append(buf, "null"...)
+	case v.kind == kindScalar:
+		return append(buf, v.raw...)
+	case v.kind == kindList:
+		buf = append(buf, '[')
+		for i, it := range v.items {
+			if i > 0 {
+				buf = append(buf, ',')
+			}
+			buf = appendValue(buf, it)
+		}
+		return append(buf, ']')
+	default:
+		buf = append(buf, '{')
+		for i, f := range v.fields {
+			if i > 0 {
+				buf = append(buf, ',')
+			}
+			buf = appendString(buf, f.key)
+			buf = append(buf, ':')
+			buf = appendValue(buf, f.val)
+		}
+		return append(buf, '}')
+	}
+}
