@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/junction-gateway/junction/graph"
 	"github.com/junction-gateway/junction/internal/config"
 	"github.com/junction-gateway/junction/internal/gateway"
 	"github.com/junction-gateway/junction/internal/server"
@@ -83,15 +84,15 @@ func listenAndServe(ctx context.Context, cfg *config.Config, gw *gateway.Gateway
 	if err != nil {
 		return err
 	}
-	srv := &http.Server{
-		Handler: server.New(gw,
-			server.WithPath(cfg.GraphQLPath),
-			server.WithPlayground(*cfg.Playground),
-			server.WithMaxBodyBytes(cfg.Limits.MaxBodyBytes),
-			server.WithReadiness(gw.Ready),
-			server.WithLogger(log)),
-		ReadHeaderTimeout: 10 * time.Second,
-	}
+	mux := http.NewServeMux()
+	mux.Handle("/registry/graphql", graph.Handler(func() *schema.Supergraph { return gw.State().Supergraph }))
+	mux.Handle("/", server.New(gw,
+		server.WithPath(cfg.GraphQLPath),
+		server.WithPlayground(*cfg.Playground),
+		server.WithMaxBodyBytes(cfg.Limits.MaxBodyBytes),
+		server.WithReadiness(gw.Ready),
+		server.WithLogger(log)))
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	log.Info("junction ready", "url", fmt.Sprintf("http://%s%s", ln.Addr(), cfg.GraphQLPath))
