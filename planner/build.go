@@ -1,0 +1,322 @@
+package planner
+
+import (
+	"fmt"
+
+	"github.com/vektah/gqlparser/v2/ast"
+)
+
+// walk is the position the walk is at: an object of type typ whose
+// selections go to pos in group g.
+type walk struct {
+	b       *buildState
+	g       *group
+	pos     *node
+	typ     string
+	path    []string
+	prov    ast.SelectionSet
+	conds   []cond
+	keys    map[string]string // client response keys at this object
+	touched *[]*group         // when set, collects the groups fields land in
+}
+
+func (w walk) at(g *group, pos *node, typ string) walk {
+	w.g, w.pos, w.typ = g, pos, typ
+	return w
+}
+
+// planSelection plans a client selection set at w.
+func (p *Planner) planSelection(w walk, ss ast.SelectionSet, inherited ast.DirectiveList) error {
+	c := &collector{p: p, typ: w.typ}
+	c.collect(ss, inherited)
+	return p.planItems(w, c.items, c.frags)
+}
+
+func (p *Planner) planItems(w walk, items []*item, frags []fragItem) error {
+	w.keys = clientKeys(items)
+	if !p.isAbstract(w.typ) {
+		for _, it := range items {
+			if err := p.planField(w, it); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	if p.isInterfaceObject(w.typ, w.g.service) {
+		return p.planInterfaceObject(w, items, frags)
+	}
+	// Abstract: __typename always, so the executor can decide fragments.
+	p.placeField(w, internalItem(typenameField, w.keys))
+	poss := p.possibleIn(w.typ, w.g.service)
+	var spread []*item // interface fields that must be asked per concrete type
+	for _, it := range items {
+		name := it.field.Name
+		if name == "__typename" || p.local(w.g.service, w.typ, name, w.prov) {
+			if err := p.planField(w, it); err != nil {
+				return err
+			}
+			continue
+		}
+		if ok, err := p.jumpInterfaceObject(w, it); ok || err != nil {
+			if err != nil {
+				return err
+			}
+			continue
+		}
+		spread = append(spread, it)
+	}
+	for _, ct := range poss {
+		cc := &collector{p: p, typ: ct}
+		cc.items = append(cc.items, spread...)
+		for _, f := range frags {
+			if p.implements(ct, f.typeCond) {
+				cc.collect(f.sel, f.dirs)
+			}
+		}
+		if len(cc.items) == 0 {
+			continue
+		}
+		cw := w.at(w.g, w.pos.fragment(ct), ct)
+		all := append(append([]*item(nil), items...), cc.items...)
+		cw.keys = clientKeys(all)
+		for _, it := range cc.items {
+			if err := p.planField(cw, it); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// planField plans one field at w: in place when w's subgraph resolves it,
+// otherwise through entity jumps into a subgraph that does.
+func (p *Planner) planField(w walk, it *item) error {
+	name := it.field.Name
+	if p.local(w.g.service, w.typ, name, w.prov) {
+		return p.placeField(w, it)
+	}
+	target, hops := p.chooseTarget(w, name)
+	if hops == nil {
+		return fmt.Errorf("%w: %s.%s from subgraph %q at path %v", ErrUnsatisfiable, w.typ, name, w.g.service, w.path)
+	}
+	conds := append(append([]cond(nil), w.conds...), condsOf(it.dirs)...)
+	cw, err := p.jump(w, hops, conds)
+	if err != nil {
+		return err
+	}
+	if src := p.field(w.typ, name).Source(target); src != nil && len(src.Requires) > 0 {
+		if err := p.addRequires(w, cw.g, src.Requires); err != nil {
+			return err
+		}
+	}
+	return p.placeField(cw, it)
+}
+
+// placeField selects the field at w.pos and plans its sub-selection.
+func (p *Planner) placeField(w walk, it *item) error {
+	if w.touched != nil {
+		*w.touched = append(*w.touched, w.g)
+	}
+	n := w.pos.add(&node{respKey: it.respKey, name: it.field.Name, args: it.field.Arguments, dirs: it.dirs})
+	if len(it.sel) == 0 {
+		return nil
+	}
+	cw := w
+	cw.pos = n
+	cw.typ = namedType(it.field.Definition)
+	cw.path = appendPath(w.path, it.respKey, it.field.Definition)
+	cw.prov = nil
+	cw.conds = append(append([]cond(nil), w.conds...), condsOf(it.dirs)...)
+	if pf, ok := providedField(w.prov, w.typ, it.field.Name); ok {
+		cw.prov = pf.SelectionSet
+	}
+	if fm := p.field(w.typ, it.field.Name); fm != nil {
+		if src := fm.Source(w.g.service); src != nil && len(src.Provides) > 0 {
+			cw.prov = append(append(ast.SelectionSet(nil), cw.prov...), src.Provides...)
+		}
+	}
+	return p.planSelection(cw, it.sel, nil)
+}
+
+func appendPath(path []string, key string, def *ast.FieldDefinition) []string {
+	out := make([]string, 0, len(path)+2)
+	out = append(append(out, path...), key)
+	if def != nil {
+		for t := def.Type; t != nil && t.Elem != nil; t = t.Elem {
+			out = append(out, "@")
+		}
+	}
+	return out
+}
+
+// chooseTarget picks the subgraph to resolve w.typ.name from w: fewest
+// jumps, then a subgraph already fetched at this path, then ascending name.
+func (p *Planner) chooseTarget(w walk, name string) (string, []hop) {
+	var best string
+	var bestHops []hop
+	bestUsed := false
+	for _, src := range p.candidates(w.typ, name) {
+		hops := p.route(w.g.service, src.Subgraph, w.typ, w.prov)
+		if hops == nil {
+			continue
+		}
+		used := w.b.byKey[groupKey(src.Subgraph, w.path, w.g, w.conds)] != nil
+		if bestHops == nil || len(hops) < len(bestHops) || (len(hops) == len(bestHops) && used && !bestUsed) {
+			best, bestHops, bestUsed = src.Subgraph, hops, used
+		}
+	}
+	return best, bestHops
+}
+
+// jump adds the representation of the object at w (its __typename and the
+// key of each hop) and returns the position of the object in the entity
+// group of the last hop.
+func (p *Planner) jump(w walk, hops []hop, conds []cond) (walk, error) {
+	return p.jumpAs(w, hops, conds, []string{w.typ}, "")
+}
+
+// jumpAs is jump where the representation is gathered from objects of each
+// of reqTypes; rewriteTo, when set, replaces their __typename (entities sent
+// to an @interfaceObject subgraph carry the interface's name).
+func (p *Planner) jumpAs(w walk, hops []hop, conds []cond, reqTypes []string, rewriteTo string) (walk, error) {
+	cur := w
+	for i, h := range hops {
+		// Select the key in the current group.
+		kw := cur
+		kw.touched = nil
+		kw.prov = cur.prov
+		if err := p.placeField(kw, internalItem(typenameField, cur.keys)); err != nil {
+			return walk{}, err
+		}
+		var keyItems []*item
+		for _, s := range h.key.Selection {
+			f, ok := s.(*ast.Field)
+			if !ok {
+				continue
+			}
+			ki := internalItem(f, cur.keys)
+			keyItems = append(keyItems, ki)
+			if err := p.placeField(kw, ki); err != nil {
+				return walk{}, err
+			}
+		}
+		g := w.b.entityGroup(h.service, w.path, cur.g, conds)
+		types := []string{w.typ}
+		if i == 0 {
+			types = reqTypes
+		}
+		for _, t := range types {
+			rf := g.reqs.fragment(t)
+			tn := internalItem(typenameField, cur.keys)
+			rf.add(&node{respKey: tn.respKey, name: "__typename"})
+			for _, ki := range keyItems {
+				addReqNode(rf, ki)
+			}
+			if i == 0 && rewriteTo != "" {
+				g.addRewrite(Rewrite{Path: []string{"... on " + t, "__typename"}, SetValueTo: rewriteTo})
+			}
+		}
+		cur = walk{b: w.b, g: g, pos: g.sel.fragment(w.typ), typ: w.typ, path: w.path, conds: conds,
+			keys: w.keys, touched: w.touched}
+	}
+	return cur, nil
+}
+
+func addReqNode(parent *node, it *item) {
+	n := parent.add(&node{respKey: it.respKey, name: it.field.Name})
+	for _, s := range it.sel {
+		if f, ok := s.(*ast.Field); ok {
+			addReqNode(n, &item{field: f, respKey: f.Name, sel: f.SelectionSet})
+		}
+	}
+}
+
+// addRequires plans the @requires field set req at the parent-side position
+// w and makes the entity group g depend on every group that fetches part of
+// it; the fields are added to g's representation.
+func (p *Planner) addRequires(w walk, g *group, req ast.SelectionSet) error {
+	var touched []*group
+	rw := w
+	rw.touched = &touched
+	rf := g.reqs.fragment(w.typ)
+	for _, s := range req {
+		f, ok := s.(*ast.Field)
+		if !ok {
+			continue
+		}
+		it := internalItem(f, w.keys)
+		if err := p.planField(rw, it); err != nil {
+			return err
+		}
+		addReqNode(rf, it)
+	}
+	for _, t := range touched {
+		if t != g {
+			g.dependOn(t)
+		}
+	}
+	return nil
+}
+
+// planInterfaceObject plans at an object that w's subgraph knows only as an
+// @interfaceObject: it cannot tell the concrete type, so __typename and
+// fragments on implementations are fetched from a subgraph that knows them.
+func (p *Planner) planInterfaceObject(w walk, items []*item, frags []fragItem) error {
+	var rest []*item
+	for _, it := range items {
+		if it.field.Name == "__typename" {
+			rest = append(rest, it)
+			continue
+		}
+		if err := p.planField(w, it); err != nil {
+			return err
+		}
+	}
+	if len(rest) == 0 && len(frags) == 0 {
+		return nil
+	}
+	t := p.sg.Types[w.typ]
+	for _, sub := range t.Subgraphs {
+		if p.isInterfaceObject(w.typ, sub) {
+			continue
+		}
+		hops := p.route(w.g.service, sub, w.typ, w.prov)
+		if hops == nil {
+			continue
+		}
+		cw, err := p.jump(w, hops, w.conds)
+		if err != nil {
+			return err
+		}
+		return p.planItems(cw, rest, frags)
+	}
+	return fmt.Errorf("%w: concrete type of %s from subgraph %q", ErrUnsatisfiable, w.typ, w.g.service)
+}
+
+// jumpInterfaceObject handles a field of an interface that only an
+// @interfaceObject subgraph resolves: the objects are sent with the
+// interface's name as __typename. It reports false when not applicable.
+func (p *Planner) jumpInterfaceObject(w walk, it *item) (bool, error) {
+	for _, src := range p.candidates(w.typ, it.field.Name) {
+		if !p.isInterfaceObject(w.typ, src.Subgraph) {
+			continue
+		}
+		k := p.keyInto(w.g.service, src.Subgraph, w.typ, w.prov)
+		if k == nil {
+			continue
+		}
+		conds := append(append([]cond(nil), w.conds...), condsOf(it.dirs)...)
+		reqTypes := p.possibleIn(w.typ, w.g.service)
+		cw, err := p.jumpAs(w, []hop{{service: src.Subgraph, key: k}}, conds, reqTypes, w.typ)
+		if err != nil {
+			return true, err
+		}
+		if len(src.Requires) > 0 {
+			if err := p.addRequires(w, cw.g, src.Requires); err != nil {
+				return true, err
+			}
+		}
+		return true, p.placeField(cw, it)
+	}
+	return false, nil
+}

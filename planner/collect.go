@@ -1,0 +1,177 @@
+package planner
+
+import (
+	"strings"
+
+	"github.com/vektah/gqlparser/v2/ast"
+)
+
+// item is one field to plan at an object: a client field (fragments
+// inlined, same response keys merged) or an internal one (key, @requires).
+type item struct {
+	field   *ast.Field
+	respKey string
+	dirs    ast.DirectiveList // @skip/@include on variables
+	sel     ast.SelectionSet  // merged sub-selections
+}
+
+// fragItem is a fragment on a type other than the abstract parent's.
+type fragItem struct {
+	typeCond string
+	sel      ast.SelectionSet
+	dirs     ast.DirectiveList
+}
+
+// evalDirs evaluates literal @skip/@include (keep == false drops the
+// selection) and keeps those on variables; other directives are dropped.
+func evalDirs(ds ast.DirectiveList) (kept ast.DirectiveList, keep bool) {
+	for _, d := range ds {
+		if d.Name != "skip" && d.Name != "include" {
+			continue
+		}
+		a := d.Arguments.ForName("if")
+		if a == nil || a.Value == nil {
+			continue
+		}
+		if a.Value.Kind == ast.Variable {
+			kept = append(kept, d)
+			continue
+		}
+		truth := a.Value.Raw == "true"
+		if (d.Name == "skip") == truth {
+			return nil, false
+		}
+	}
+	return kept, true
+}
+
+func condsOf(ds ast.DirectiveList) []cond {
+	var out []cond
+	for _, d := range ds {
+		if a := d.Arguments.ForName("if"); a != nil && a.Value != nil && a.Value.Kind == ast.Variable {
+			out = append(out, cond{variable: a.Value.Raw, include: d.Name == "include"})
+		}
+	}
+	return out
+}
+
+func joinDirs(a, b ast.DirectiveList) ast.DirectiveList {
+	if len(a) == 0 {
+		return b
+	}
+	if len(b) == 0 {
+		return a
+	}
+	out := make(ast.DirectiveList, 0, len(a)+len(b))
+	return append(append(out, a...), b...)
+}
+
+// collector gathers the fields of one object, inlining fragments that
+// apply to typ and keeping the others (for abstract typ) as fragItems.
+type collector struct {
+	p     *Planner
+	typ   string
+	items []*item
+	frags []fragItem
+}
+
+func (c *collector) collect(ss ast.SelectionSet, inherited ast.DirectiveList) {
+	for _, s := range ss {
+		switch s := s.(type) {
+		case *ast.Field:
+			d, keep := evalDirs(s.Directives)
+			if !keep {
+				continue
+			}
+			d = joinDirs(inherited, d)
+			key := s.Alias
+			if key == "" {
+				key = s.Name
+			}
+			dk := dirsKey(d)
+			merged := false
+			for _, it := range c.items {
+				if it.respKey == key && dirsKey(it.dirs) == dk {
+					it.sel = append(append(ast.SelectionSet(nil), it.sel...), s.SelectionSet...)
+					merged = true
+					break
+				}
+			}
+			if !merged {
+				c.items = append(c.items, &item{field: s, respKey: key, dirs: d, sel: s.SelectionSet})
+			}
+		case *ast.InlineFragment:
+			d, keep := evalDirs(s.Directives)
+			if !keep {
+				continue
+			}
+			c.spread(s.TypeCondition, s.SelectionSet, joinDirs(inherited, d))
+		case *ast.FragmentSpread:
+			d, keep := evalDirs(s.Directives)
+			if !keep || s.Definition == nil {
+				continue
+			}
+			c.spread(s.Definition.TypeCondition, s.Definition.SelectionSet, joinDirs(inherited, d))
+		}
+	}
+}
+
+func (c *collector) spread(tc string, ss ast.SelectionSet, d ast.DirectiveList) {
+	switch {
+	case tc == "" || tc == c.typ || c.p.implements(c.typ, tc) || c.p.interfaceOf(c.typ, tc):
+		c.collect(ss, d)
+	case c.p.isAbstract(c.typ):
+		c.frags = append(c.frags, fragItem{typeCond: tc, sel: ss, dirs: d})
+	}
+}
+
+// interfaceOf reports whether the interface typ declares it implements tc.
+func (p *Planner) interfaceOf(typ, tc string) bool {
+	d := p.sg.API.Types[typ]
+	if d == nil {
+		return false
+	}
+	for _, i := range d.Interfaces {
+		if i == tc {
+			return true
+		}
+	}
+	return false
+}
+
+// signature identifies a field up to its response key: name and arguments.
+func signature(f *ast.Field) string {
+	if len(f.Arguments) == 0 {
+		return f.Name
+	}
+	var b strings.Builder
+	b.WriteString(f.Name)
+	for _, a := range f.Arguments {
+		b.WriteString("|" + a.Name + ":" + a.Value.String())
+	}
+	return b.String()
+}
+
+// clientKeys maps the response keys the client uses at one object to the
+// signature of the field behind each.
+func clientKeys(items []*item) map[string]string {
+	m := make(map[string]string, len(items))
+	for _, it := range items {
+		m[it.respKey] = signature(it.field)
+	}
+	return m
+}
+
+// internalItem makes the item for a field the planner adds (key, @requires,
+// __typename): it keeps the field's name as response key unless the client
+// uses that key for something else, in which case it is aliased
+// __junction_<name>.
+func internalItem(f *ast.Field, keys map[string]string) *item {
+	key := f.Name
+	if s, ok := keys[key]; ok && s != signature(f) {
+		key = "__junction_" + f.Name
+	}
+	return &item{field: f, respKey: key, sel: f.SelectionSet}
+}
+
+var typenameField = &ast.Field{Name: "__typename"}

@@ -1,0 +1,267 @@
+package planner
+
+import (
+	"sort"
+	"strings"
+
+	"github.com/vektah/gqlparser/v2/ast"
+)
+
+// build plans op from scratch.
+func (p *Planner) build(op *ast.OperationDefinition) (*Plan, error) {
+	var root *ast.Definition
+	switch op.Operation {
+	case ast.Mutation:
+		root = p.sg.API.Mutation
+	case ast.Subscription:
+		root = p.sg.API.Subscription
+	default:
+		root = p.sg.API.Query
+	}
+	plan := &Plan{Kind: op.Operation}
+	if root == nil {
+		return plan, nil
+	}
+	c := &collector{p: p, typ: root.Name}
+	c.collect(op.SelectionSet, nil)
+	var items []*item
+	for _, it := range c.items {
+		switch it.field.Name {
+		case "__typename", "__schema", "__type":
+			continue // answered by the executor
+		}
+		items = append(items, it)
+	}
+	if len(items) == 0 {
+		return plan, nil
+	}
+	em := &emitter{op: op, opKind: op.Operation}
+	if op.Operation == ast.Mutation {
+		// One fetch per consecutive run of root fields of one subgraph, in
+		// client order, strictly in sequence.
+		var runs []Node
+		var b *buildState
+		var g *group
+		for _, it := range items {
+			sub := p.rootService(root.Name, it.field.Name, serviceOf(g))
+			if sub == "" {
+				return nil, unsatisfiableRoot(root.Name, it.field.Name)
+			}
+			if g == nil || g.service != sub {
+				if b != nil {
+					runs = append(runs, em.emit(b))
+				}
+				b = &buildState{byKey: map[string]*group{}}
+				g = b.newGroup(sub, false, nil, nil, nil)
+			}
+			if err := p.placeField(walk{b: b, g: g, pos: g.sel, typ: root.Name, keys: clientKeys(items)}, it); err != nil {
+				return nil, err
+			}
+		}
+		runs = append(runs, em.emit(b))
+		plan.Root = sequence(runs)
+		return plan, nil
+	}
+	b := &buildState{byKey: map[string]*group{}}
+	var roots []*group
+	for _, it := range items {
+		var used []string
+		for _, g := range roots {
+			used = append(used, g.service)
+		}
+		sub := p.rootService(root.Name, it.field.Name, used...)
+		if sub == "" {
+			return nil, unsatisfiableRoot(root.Name, it.field.Name)
+		}
+		var g *group
+		for _, r := range roots {
+			if r.service == sub {
+				g = r
+			}
+		}
+		if g == nil {
+			g = b.newGroup(sub, false, nil, nil, nil)
+			roots = append(roots, g)
+		}
+		if err := p.placeField(walk{b: b, g: g, pos: g.sel, typ: root.Name, keys: clientKeys(items)}, it); err != nil {
+			return nil, err
+		}
+	}
+	plan.Root = em.emit(b)
+	return plan, nil
+}
+
+func serviceOf(g *group) string {
+	if g == nil {
+		return ""
+	}
+	return g.service
+}
+
+func unsatisfiableRoot(typ, name string) error {
+	return &wrapped{ErrUnsatisfiable, typ + "." + name}
+}
+
+type wrapped struct {
+	err  error
+	what string
+}
+
+func (w *wrapped) Error() string { return w.err.Error() + ": " + w.what }
+func (w *wrapped) Unwrap() error { return w.err }
+
+// rootService picks the subgraph for a root field: one already in use
+// (preferred in the order given), else the first in ascending name.
+func (p *Planner) rootService(typ, name string, prefer ...string) string {
+	cands := p.candidates(typ, name)
+	for _, u := range prefer {
+		for _, c := range cands {
+			if c.Subgraph == u && len(c.Requires) == 0 {
+				return u
+			}
+		}
+	}
+	for _, c := range cands {
+		if len(c.Requires) == 0 {
+			return c.Subgraph
+		}
+	}
+	return ""
+}
+
+func sequence(ns []Node) Node {
+	var flat []Node
+	for _, n := range ns {
+		if n == nil {
+			continue
+		}
+		if s, ok := n.(*Sequence); ok {
+			flat = append(flat, s.Nodes...)
+		} else {
+			flat = append(flat, n)
+		}
+	}
+	switch len(flat) {
+	case 0:
+		return nil
+	case 1:
+		return flat[0]
+	}
+	return &Sequence{Nodes: flat}
+}
+
+// emitter turns groups into plan nodes.
+type emitter struct {
+	op     *ast.OperationDefinition
+	opKind ast.Operation
+	count  int
+}
+
+// emit schedules the groups of b by dependency level: level 0 holds the
+// root fetches, a group's level is one more than the highest of its
+// dependencies. Each level runs in parallel, levels in sequence.
+func (e *emitter) emit(b *buildState) Node {
+	var levels [][]*group
+	memo := map[*group]int{}
+	var level func(g *group) int
+	level = func(g *group) int {
+		if l, ok := memo[g]; ok {
+			return l
+		}
+		memo[g] = 0 // cycle guard
+		l := 0
+		for _, d := range g.deps {
+			if dl := level(d) + 1; dl > l {
+				l = dl
+			}
+		}
+		memo[g] = l
+		return l
+	}
+	for _, g := range b.groups {
+		if len(g.sel.children) == 0 {
+			continue
+		}
+		l := level(g)
+		for len(levels) <= l {
+			levels = append(levels, nil)
+		}
+		levels[l] = append(levels[l], g)
+	}
+	var seq []Node
+	for _, gs := range levels {
+		sort.SliceStable(gs, func(i, j int) bool { return gs[i].id < gs[j].id })
+		var par []Node
+		for _, g := range gs {
+			par = append(par, e.node(g))
+		}
+		switch len(par) {
+		case 0:
+		case 1:
+			seq = append(seq, par[0])
+		default:
+			seq = append(seq, &Parallel{Nodes: par})
+		}
+	}
+	return sequence(seq)
+}
+
+func (e *emitter) node(g *group) Node {
+	vars := map[string]bool{}
+	varsUsed(g.sel.children, vars)
+	names := sortedKeys(vars)
+	f := &Fetch{Service: g.service, Variables: names, OperationKind: ast.Query}
+	if !g.entity {
+		f.OperationKind = e.opKind
+	}
+	if e.op.Name != "" {
+		f.OperationName = e.op.Name + "__" + g.service + "__" + itoa(e.count)
+	}
+	e.count++
+	var b strings.Builder
+	b.WriteString(string(f.OperationKind))
+	if f.OperationName != "" {
+		b.WriteString(" " + f.OperationName)
+	}
+	var defs []string
+	if g.entity {
+		defs = append(defs, "$representations:[_Any!]!")
+	}
+	for _, v := range names {
+		d := e.op.VariableDefinitions.ForName(v)
+		if d == nil {
+			continue
+		}
+		s := "$" + v + ":" + d.Type.String()
+		if d.DefaultValue != nil {
+			s += "=" + d.DefaultValue.String()
+		}
+		defs = append(defs, s)
+	}
+	if len(defs) > 0 {
+		b.WriteString("(" + strings.Join(defs, ",") + ")")
+	}
+	if g.entity {
+		b.WriteString("{_entities(representations:$representations)")
+		writeSel(&b, g.sel.children)
+		b.WriteString("}")
+	} else {
+		writeSel(&b, g.sel.children)
+	}
+	f.Operation = b.String()
+	var n Node = f
+	if g.entity {
+		f.Requires = reqSelection(g.reqs.children)
+		f.InputRewrites = g.rewrite
+		n = &Flatten{Path: append([]string(nil), g.path...), Node: f}
+	}
+	for i := len(g.conds) - 1; i >= 0; i-- {
+		c := g.conds[i]
+		if c.include {
+			n = &Condition{Variable: c.variable, If: n}
+		} else {
+			n = &Condition{Variable: c.variable, Else: n}
+		}
+	}
+	return n
+}

@@ -1,0 +1,252 @@
+package planner
+
+import (
+	"sort"
+	"strings"
+
+	"github.com/vektah/gqlparser/v2/ast"
+)
+
+// node is one selection of a subgraph operation under construction: a field
+// (name != "") or an inline fragment (typeCond != "").
+type node struct {
+	respKey  string
+	name     string
+	args     ast.ArgumentList
+	dirs     ast.DirectiveList // @skip/@include on variables only
+	typeCond string
+	children []*node
+	index    map[string]*node
+}
+
+func (n *node) ident() string {
+	if n.name == "" {
+		return "..." + n.typeCond + dirsKey(n.dirs)
+	}
+	return n.respKey + dirsKey(n.dirs)
+}
+
+func dirsKey(d ast.DirectiveList) string {
+	if len(d) == 0 {
+		return ""
+	}
+	var b strings.Builder
+	for _, x := range d {
+		b.WriteString("@" + x.Name)
+		for _, a := range x.Arguments {
+			b.WriteString(a.Name + ":" + a.Value.String())
+		}
+	}
+	return b.String()
+}
+
+// add returns the child equal to c, adding c when absent.
+func (n *node) add(c *node) *node {
+	id := c.ident()
+	if ex, ok := n.index[id]; ok {
+		return ex
+	}
+	if n.index == nil {
+		n.index = make(map[string]*node)
+	}
+	n.index[id] = c
+	n.children = append(n.children, c)
+	return c
+}
+
+func (n *node) fragment(typeCond string) *node {
+	return n.add(&node{typeCond: typeCond})
+}
+
+// cond is one variable @skip/@include a group depends on.
+type cond struct {
+	variable string
+	include  bool
+}
+
+func condsKey(cs []cond) string {
+	var b strings.Builder
+	for _, c := range cs {
+		if c.include {
+			b.WriteString("+")
+		} else {
+			b.WriteString("-")
+		}
+		b.WriteString(c.variable)
+	}
+	return b.String()
+}
+
+// group is one future Fetch: a root fetch or an entity fetch at path.
+type group struct {
+	id      int
+	service string
+	entity  bool
+	path    []string
+	parent  *group
+	deps    []*group
+	conds   []cond
+	sel     *node // root: operation selection; entity: fragments under _entities
+	reqs    *node // entity: representation fragments (respKey = data key, name = representation key)
+	rewrite []Rewrite
+	level   int
+}
+
+func (g *group) dependOn(d *group) {
+	if d == nil || d == g {
+		return
+	}
+	for _, x := range g.deps {
+		if x == d {
+			return
+		}
+	}
+	g.deps = append(g.deps, d)
+}
+
+func (g *group) addRewrite(r Rewrite) {
+	for _, x := range g.rewrite {
+		if strings.Join(x.Path, ".") == strings.Join(r.Path, ".") && x.SetValueTo == r.SetValueTo {
+			return
+		}
+	}
+	g.rewrite = append(g.rewrite, r)
+}
+
+// buildState holds the groups of one plan under construction.
+type buildState struct {
+	groups []*group
+	byKey  map[string]*group
+}
+
+func (b *buildState) newGroup(service string, entity bool, path []string, parent *group, conds []cond) *group {
+	g := &group{id: len(b.groups), service: service, entity: entity, path: path, parent: parent, conds: conds,
+		sel: &node{}, reqs: &node{}}
+	if parent != nil {
+		g.deps = []*group{parent}
+	}
+	b.groups = append(b.groups, g)
+	return g
+}
+
+// entityGroup returns the entity group for service at path below parent
+// under conds, creating it once: fetches of the same subgraph at the same
+// path and dependency are merged.
+func (b *buildState) entityGroup(service string, path []string, parent *group, conds []cond) *group {
+	k := groupKey(service, path, parent, conds)
+	if g, ok := b.byKey[k]; ok {
+		return g
+	}
+	g := b.newGroup(service, true, path, parent, conds)
+	b.byKey[k] = g
+	return g
+}
+
+func itoa(i int) string {
+	const digits = "0123456789"
+	if i < 10 {
+		return digits[i : i+1]
+	}
+	return itoa(i/10) + digits[i%10:i%10+1]
+}
+
+// varsUsed collects the variables a selection tree references, ascending.
+func varsUsed(ns []*node, into map[string]bool) {
+	for _, n := range ns {
+		for _, a := range n.args {
+			valueVars(a.Value, into)
+		}
+		for _, d := range n.dirs {
+			for _, a := range d.Arguments {
+				valueVars(a.Value, into)
+			}
+		}
+		varsUsed(n.children, into)
+	}
+}
+
+func valueVars(v *ast.Value, into map[string]bool) {
+	if v == nil {
+		return
+	}
+	if v.Kind == ast.Variable {
+		into[v.Raw] = true
+	}
+	for _, c := range v.Children {
+		valueVars(c.Value, into)
+	}
+}
+
+func sortedKeys(m map[string]bool) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// writeSel writes a compact selection set.
+func writeSel(b *strings.Builder, ns []*node) {
+	b.WriteByte('{')
+	for i, n := range ns {
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		if n.name == "" {
+			b.WriteString("...on ")
+			b.WriteString(n.typeCond)
+		} else {
+			if n.respKey != n.name {
+				b.WriteString(n.respKey)
+				b.WriteByte(':')
+			}
+			b.WriteString(n.name)
+			if len(n.args) > 0 {
+				b.WriteByte('(')
+				for j, a := range n.args {
+					if j > 0 {
+						b.WriteByte(',')
+					}
+					b.WriteString(a.Name)
+					b.WriteByte(':')
+					b.WriteString(a.Value.String())
+				}
+				b.WriteByte(')')
+			}
+		}
+		for _, d := range n.dirs {
+			b.WriteString("@" + d.Name + "(")
+			for j, a := range d.Arguments {
+				if j > 0 {
+					b.WriteByte(',')
+				}
+				b.WriteString(a.Name + ":" + a.Value.String())
+			}
+			b.WriteByte(')')
+		}
+		if len(n.children) > 0 {
+			writeSel(b, n.children)
+		}
+	}
+	b.WriteByte('}')
+}
+
+// reqSelection converts the representation tree to Fetch.Requires.
+func reqSelection(ns []*node) ast.SelectionSet {
+	var out ast.SelectionSet
+	for _, n := range ns {
+		if n.name == "" {
+			out = append(out, &ast.InlineFragment{TypeCondition: n.typeCond, SelectionSet: reqSelection(n.children)})
+			continue
+		}
+		out = append(out, &ast.Field{Name: n.name, Alias: n.respKey, SelectionSet: reqSelection(n.children)})
+	}
+	return out
+}
+
+func sortStrings(s []string) { sort.Strings(s) }
+
+func groupKey(service string, path []string, parent *group, conds []cond) string {
+	return service + "|" + strings.Join(path, ".") + "|" + itoa(parent.id) + "|" + condsKey(conds)
+}

@@ -1,0 +1,109 @@
+package planner
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/junction-gateway/junction/schema"
+	"github.com/vektah/gqlparser/v2/ast"
+)
+
+// Sentinel errors. Planning errors wrap one of them with %w.
+var (
+	// ErrNoOperation: the document has no operation of the given name (or
+	// several operations and no name).
+	ErrNoOperation = errors.New("planner: operation not found")
+	// ErrUnsatisfiable: a field cannot be reached from any subgraph.
+	ErrUnsatisfiable = errors.New("planner: field cannot be resolved by any subgraph")
+)
+
+// Planner builds plans for one supergraph. It is safe for concurrent use.
+type Planner struct {
+	sg          *schema.Supergraph
+	labelActive func(string) bool
+	cache       *lru
+}
+
+// Option configures a Planner.
+type Option func(*Planner)
+
+// WithOverrideLabels decides which progressive-override labels
+// (@override(label:)) are active. A field overridden with an active label
+// resolves in the overriding subgraph, otherwise in the original one. The
+// default (DefaultOverrideLabel) activates "percent(100)" only.
+func WithOverrideLabels(active func(label string) bool) Option {
+	return func(p *Planner) {
+		if active != nil {
+			p.labelActive = active
+		}
+	}
+}
+
+// WithCacheSize sets the number of plans kept in the LRU plan cache
+// (default 1024; 0 disables the cache).
+func WithCacheSize(n int) Option {
+	return func(p *Planner) { p.cache = newLRU(n) }
+}
+
+// DefaultOverrideLabel is the default label policy: "percent(N)" is active
+// only when N >= 100 (plans are shared, so a random draw per plan would make
+// them nondeterministic); custom labels are inactive.
+func DefaultOverrideLabel(label string) bool {
+	if strings.HasPrefix(label, "percent(") && strings.HasSuffix(label, ")") {
+		n, err := strconv.ParseFloat(label[len("percent("):len(label)-1], 64)
+		return err == nil && n >= 100
+	}
+	return false
+}
+
+// New returns a planner for sg.
+func New(sg *schema.Supergraph, opts ...Option) *Planner {
+	p := &Planner{sg: sg, labelActive: DefaultOverrideLabel, cache: newLRU(1024)}
+	for _, o := range opts {
+		o(p)
+	}
+	return p
+}
+
+// Plan plans the operation operationName of doc, which must be validated
+// against the supergraph's API schema. Plans are cached by supergraph
+// version, document text and operation name.
+func (p *Planner) Plan(doc *ast.QueryDocument, operationName string) (*Plan, error) {
+	op, err := pickOperation(doc, operationName)
+	if err != nil {
+		return nil, err
+	}
+	var key string
+	if p.cache != nil && op.Position != nil && op.Position.Src != nil {
+		key = p.sg.Version + "\x00" + operationName + "\x00" + op.Position.Src.Input
+		if pl, ok := p.cache.get(key); ok {
+			return pl, nil
+		}
+	}
+	pl, err := p.build(op)
+	if err != nil {
+		return nil, err
+	}
+	if key != "" {
+		p.cache.put(key, pl)
+	}
+	return pl, nil
+}
+
+func pickOperation(doc *ast.QueryDocument, name string) (*ast.OperationDefinition, error) {
+	if doc == nil {
+		return nil, fmt.Errorf("%w: nil document", ErrNoOperation)
+	}
+	if name == "" {
+		if len(doc.Operations) == 1 {
+			return doc.Operations[0], nil
+		}
+		return nil, fmt.Errorf("%w: %d operations and no operation name", ErrNoOperation, len(doc.Operations))
+	}
+	if op := doc.Operations.ForName(name); op != nil {
+		return op, nil
+	}
+	return nil, fmt.Errorf("%w: %q", ErrNoOperation, name)
+}
