@@ -77,8 +77,8 @@ type loader struct {
 
 	// local names of the join directives and types
 	dGraph, dType, dField, dImplements, dUnionMember, dEnumValue, dOwner string
-	tGraph                                                                string
-	inaccessible                                                          map[string]bool
+	tGraph                                                               string
+	inaccessible                                                         map[string]bool
 
 	subgraphs []*Subgraph
 	allNames  []string          // subgraph names, ascending
