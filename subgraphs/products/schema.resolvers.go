@@ -8,6 +8,9 @@ package products
 import (
 	"context"
 
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+
 	"github.com/junction-gateway/junction/subgraphs/internal/data"
 )
 
@@ -15,8 +18,15 @@ import (
 func (r *queryResolver) TopProducts(ctx context.Context, first *int) ([]*Product, error) {
 	products := data.Products()
 	n := len(products)
-	if first != nil && *first >= 0 && *first < n {
-		n = *first
+	if first != nil {
+		if *first < 0 {
+			return nil, &gqlerror.Error{
+				Message:    "first must not be negative",
+				Path:       graphql.GetPath(ctx),
+				Extensions: map[string]any{"code": "BAD_USER_INPUT"},
+			}
+		}
+		n = min(n, *first)
 	}
 	out := make([]*Product, n)
 	for i := range out {

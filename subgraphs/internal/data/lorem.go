@@ -18,7 +18,7 @@ var words = []string{
 
 // Body returns the deterministic review text of review n (1-based): whole
 // sentences drawn from words by a small xorshift generator seeded with n,
-// until the text is at least 300 + (n*37 mod 200) characters long.
+// until the text is at least 360 + (n*37 mod 200) characters long.
 func Body(n int) string {
 	state := uint32(n)*2654435761 + 1
 	next := func() uint32 {
@@ -27,7 +27,7 @@ func Body(n int) string {
 		state ^= state << 5
 		return state
 	}
-	target := 300 + (n*37)%200
+	target := 360 + (n*37)%200
 	var b strings.Builder
 	for b.Len() < target {
 		count := 6 + int(next()%9)

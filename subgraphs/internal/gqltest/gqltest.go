@@ -71,3 +71,18 @@ func JSON(t testing.TB, raw json.RawMessage) string {
 	}
 	return buf.String()
 }
+
+// Entities sends one _entities request for reps with selection (the inline
+// fragments to select, e.g. "... on User { id name }") and returns the
+// compacted JSON of the _entities list.
+func Entities(t testing.TB, h http.Handler, reps []map[string]any, selection string) string {
+	t.Helper()
+	q := "query($r: [_Any!]!) { _entities(representations: $r) { " + selection + " } }"
+	var out struct {
+		Entities json.RawMessage `json:"_entities"`
+	}
+	if err := json.Unmarshal(Post(t, h, q, map[string]any{"r": reps}), &out); err != nil {
+		t.Fatal(err)
+	}
+	return JSON(t, out.Entities)
+}
