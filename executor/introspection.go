@@ -48,8 +48,13 @@ var ErrIntrospection = errors.New("executor: introspection")
 var ErrIntrospectionTooDeep = errors.New("executor: introspection query too deep")
 
 // maxIntrospectionListDepth bounds the nesting of list-valued introspection
-// fields. The standard introspection query nests three (types.fields.args).
-const maxIntrospectionListDepth = 4
+// fields (types, directives, fields, args, inputFields, interfaces,
+// possibleTypes, enumValues). The standard introspection query nests three
+// (types.fields.args); five is the deepest that gqlparser's
+// MaxIntrospectionDepth validation rule lets through
+// (types.fields.args.type.inputFields.type.enumValues), so this guard only
+// matters when that rule did not run.
+const maxIntrospectionListDepth = 5
 
 // codeIntrospectionTooDeep is the extensions.code of the depth error.
 const codeIntrospectionTooDeep = "INTROSPECTION_TOO_DEEP"
@@ -266,7 +271,7 @@ func (in *introspector) argValue(args ast.ArgumentList, name string) (any, bool)
 	case ast.NullValue:
 		return nil, false
 	default:
-		return v.Raw, true
+		return v, true // not a Boolean or String: callers reject it
 	}
 }
 
