@@ -1,0 +1,201 @@
+package server
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"io"
+	"mime"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/vektah/gqlparser/v2/ast"
+
+	"github.com/junction-gateway/junction/internal/gateway"
+)
+
+// requestError is a request the transport refuses before the handler sees it:
+// it is answered with status and one GraphQL error carrying code.
+type requestError struct {
+	status  int
+	code    string
+	message string
+}
+
+func (e *requestError) Error() string { return e.message }
+
+func badRequest(msg string) *requestError {
+	return &requestError{status: http.StatusBadRequest, code: codeBadRequest, message: msg}
+}
+
+// Error codes (extensions.code) of transport-level errors.
+const (
+	codeBadRequest       = "BAD_REQUEST"
+	codePayloadTooLarge  = "PAYLOAD_TOO_LARGE"
+	codeUnsupportedMedia = "UNSUPPORTED_MEDIA_TYPE"
+	codeMethodNotAllowed = "METHOD_NOT_ALLOWED"
+	codeInternal         = "INTERNAL_SERVER_ERROR"
+)
+
+// params are the four GraphQL-over-HTTP request parameters, still raw.
+type params struct {
+	Query         json.RawMessage `json:"query"`
+	OperationName json.RawMessage `json:"operationName"`
+	Variables     json.RawMessage `json:"variables"`
+	Extensions    json.RawMessage `json:"extensions"`
+}
+
+// decodePOST reads a POST body: Content-Type application/json (utf-8), a
+// JSON object within the size limit.
+func (s *Server) decodePOST(w http.ResponseWriter, r *http.Request) (*gateway.Request, *requestError) {
+	if e := checkContentType(r.Header.Get("Content-Type")); e != nil {
+		return nil, e
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, s.maxBody))
+	if err != nil {
+		if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
+			return nil, &requestError{status: http.StatusRequestEntityTooLarge, code: codePayloadTooLarge,
+				message: "request body is larger than the limit"}
+		}
+		return nil, badRequest("could not read the request body")
+	}
+	body = bytes.TrimSpace(body)
+	if len(body) == 0 {
+		return nil, badRequest("the request body is empty")
+	}
+	if body[0] == '[' {
+		return nil, badRequest("batched requests are not supported")
+	}
+	if body[0] != '{' {
+		return nil, badRequest("the request body must be a JSON object")
+	}
+	var p params
+	if err := decodeStrict(body, &p); err != nil {
+		return nil, badRequest("the request body is not valid JSON: " + err.Error())
+	}
+	req := &gateway.Request{}
+	if e := p.into(req); e != nil {
+		return nil, e
+	}
+	return req, nil
+}
+
+// checkContentType accepts application/json with no charset or utf-8.
+// A missing or other type is 415 Unsupported Media Type.
+func checkContentType(ct string) *requestError {
+	if ct == "" {
+		return &requestError{status: http.StatusUnsupportedMediaType, code: codeUnsupportedMedia,
+			message: "missing Content-Type: send application/json"}
+	}
+	mt, ps, err := mime.ParseMediaType(ct)
+	if err != nil || mt != mediaJSON {
+		return &requestError{status: http.StatusUnsupportedMediaType, code: codeUnsupportedMedia,
+			message: "unsupported Content-Type " + quote(ct) + ": send application/json"}
+	}
+	if cs, ok := ps["charset"]; ok && !strings.EqualFold(cs, "utf-8") && !strings.EqualFold(cs, "utf8") {
+		return &requestError{status: http.StatusUnsupportedMediaType, code: codeUnsupportedMedia,
+			message: "unsupported charset " + quote(cs) + ": send utf-8"}
+	}
+	return nil
+}
+
+// decodeGET reads the query parameters of a GET request. GET may run only
+// queries: AllowedKinds says so, and the handler answers a mutation with 405.
+func decodeGET(q url.Values) (*gateway.Request, *requestError) {
+	var p params
+	if v, ok := q["query"]; ok {
+		p.Query, _ = json.Marshal(v[0])
+	}
+	if v, ok := q["operationName"]; ok && v[0] != "" {
+		p.OperationName, _ = json.Marshal(v[0])
+	}
+	if v, ok := q["variables"]; ok && v[0] != "" {
+		p.Variables = json.RawMessage(v[0])
+	}
+	if v, ok := q["extensions"]; ok && v[0] != "" {
+		p.Extensions = json.RawMessage(v[0])
+	}
+	req := &gateway.Request{AllowedKinds: []ast.Operation{ast.Query}}
+	if e := p.into(req); e != nil {
+		return nil, e
+	}
+	return req, nil
+}
+
+// into checks the parameter types and fills req. query must be a string
+// (it may be absent only when extensions carry a persistedQuery, which the
+// gateway resolves); operationName a string or null; variables and
+// extensions objects or null. Numbers stay json.Number.
+func (p *params) into(req *gateway.Request) *requestError {
+	if isNull(p.Query) {
+		p.Query = nil
+	}
+	if p.Query != nil {
+		if err := json.Unmarshal(p.Query, &req.Query); err != nil {
+			return badRequest("the query parameter must be a string")
+		}
+	}
+	if !isNull(p.OperationName) {
+		if err := json.Unmarshal(p.OperationName, &req.OperationName); err != nil {
+			return badRequest("the operationName parameter must be a string")
+		}
+	}
+	var err error
+	if req.Variables, err = decodeObject(p.Variables); err != nil {
+		return badRequest("the variables parameter must be a JSON object")
+	}
+	if req.Extensions, err = decodeObject(p.Extensions); err != nil {
+		return badRequest("the extensions parameter must be a JSON object")
+	}
+	if p.Query == nil {
+		if _, apq := req.Extensions["persistedQuery"]; !apq {
+			return badRequest("the query parameter is missing")
+		}
+	} else if strings.TrimSpace(req.Query) == "" {
+		return badRequest("the query parameter is empty")
+	}
+	return nil
+}
+
+// decodeObject decodes a JSON object (nil for absent or null).
+func decodeObject(raw json.RawMessage) (map[string]any, error) {
+	if isNull(raw) {
+		return nil, nil
+	}
+	var m map[string]any
+	if err := decodeStrict(raw, &m); err != nil {
+		return nil, err
+	}
+	if m == nil {
+		return nil, errors.New("not an object")
+	}
+	return m, nil
+}
+
+// decodeStrict decodes exactly one JSON value, with numbers as json.Number,
+// and refuses trailing data.
+func decodeStrict(b []byte, v any) error {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.UseNumber()
+	if err := dec.Decode(v); err != nil {
+		return err
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return errors.New("unexpected data after the JSON value")
+	}
+	return nil
+}
+
+func isNull(raw json.RawMessage) bool {
+	t := bytes.TrimSpace(raw)
+	return len(t) == 0 || string(t) == "null"
+}
+
+func quote(s string) string {
+	if len(s) > 64 {
+		s = s[:64] + "..."
+	}
+	b, _ := json.Marshal(s)
+	return string(b)
+}

@@ -1,0 +1,116 @@
+package server
+
+import (
+	"bytes"
+	"encoding/json"
+	"net/http"
+	"strconv"
+
+	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"github.com/junction-gateway/junction/internal/gateway"
+)
+
+// statusFor is the HTTP status of a handler response under media type mt.
+//
+// application/json: always 200 (the request was well formed), except 405,
+// which the spec requires for a mutation over GET whatever the media type,
+// and a 5xx status, which reports a server fault rather than a GraphQL error.
+// application/graphql-response+json: Response.Status when set; otherwise
+// 400 when there is no data entry (the request failed before execution) and
+// 200 when there is one, even with errors (partial data).
+func statusFor(mt string, resp *gateway.Response) int {
+	if resp.Status == http.StatusMethodNotAllowed || resp.Status >= 500 {
+		return resp.Status
+	}
+	if mt == mediaJSON {
+		return http.StatusOK
+	}
+	if resp.Status != 0 {
+		return resp.Status
+	}
+	if resp.Data == nil {
+		return http.StatusBadRequest
+	}
+	return http.StatusOK
+}
+
+// encodeResponse renders {"data":…,"errors":[…],"extensions":{…}}: data is
+// written raw (it is already JSON) and omitted when nil; errors and
+// extensions are omitted when empty. Map keys come out sorted.
+func encodeResponse(resp *gateway.Response) ([]byte, error) {
+	var buf bytes.Buffer
+	buf.Grow(len(resp.Data) + 64)
+	buf.WriteByte('{')
+	sep := false
+	if resp.Data != nil {
+		buf.WriteString(`"data":`)
+		buf.Write(resp.Data)
+		sep = true
+	}
+	if len(resp.Errors) > 0 {
+		b, err := json.Marshal(resp.Errors)
+		if err != nil {
+			return nil, err
+		}
+		if sep {
+			buf.WriteByte(',')
+		}
+		buf.WriteString(`"errors":`)
+		buf.Write(b)
+		sep = true
+	}
+	if len(resp.Extensions) > 0 {
+		b, err := json.Marshal(resp.Extensions)
+		if err != nil {
+			return nil, err
+		}
+		if sep {
+			buf.WriteByte(',')
+		}
+		buf.WriteString(`"extensions":`)
+		buf.Write(b)
+	}
+	buf.WriteByte('}')
+	return buf.Bytes(), nil
+}
+
+// writeResponse writes resp as media type mt with its status.
+func (s *Server) writeResponse(w http.ResponseWriter, r *http.Request, mt string, resp *gateway.Response) {
+	body, err := encodeResponse(resp)
+	if err != nil {
+		s.log.LogAttrs(r.Context(), slogError, "encode response", attrErr(err), attrRequestID(r))
+		resp = errorResponse(http.StatusInternalServerError, codeInternal, "internal error: could not encode the response")
+		body, _ = encodeResponse(resp)
+	}
+	status := statusFor(mt, resp)
+	h := w.Header()
+	h.Set("Content-Type", mt+"; charset=utf-8")
+	h.Set("Content-Length", strconv.Itoa(len(body)))
+	if status == http.StatusMethodNotAllowed && h.Get("Allow") == "" {
+		h.Set("Allow", http.MethodPost)
+	}
+	w.WriteHeader(status)
+	_, _ = w.Write(body)
+}
+
+// errorResponse is a response with no data and one error with code, whose
+// status is used under both media types (the request was not well formed).
+func errorResponse(status int, code, msg string) *gateway.Response {
+	return &gateway.Response{
+		Errors: gqlerror.List{{Message: msg, Extensions: map[string]any{"code": code}}},
+		Status: status,
+	}
+}
+
+// writeError answers a transport-level error with its status under both
+// media types.
+func (s *Server) writeError(w http.ResponseWriter, r *http.Request, mt string, e *requestError) {
+	resp := errorResponse(e.status, e.code, e.message)
+	body, _ := encodeResponse(resp)
+	h := w.Header()
+	h.Set("Content-Type", mt+"; charset=utf-8")
+	h.Set("Content-Length", strconv.Itoa(len(body)))
+	w.WriteHeader(e.status)
+	_, _ = w.Write(body)
+}

@@ -1,0 +1,165 @@
+package server
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"strings"
+
+	"github.com/junction-gateway/junction/internal/gateway"
+)
+
+// Handler runs one decoded GraphQL request. The gateway pipeline implements
+// it; Serve must always return a non-nil Response.
+type Handler interface {
+	Serve(ctx context.Context, req *gateway.Request) *gateway.Response
+}
+
+// HandlerFunc adapts a function to Handler.
+type HandlerFunc func(ctx context.Context, req *gateway.Request) *gateway.Response
+
+// Serve calls f.
+func (f HandlerFunc) Serve(ctx context.Context, req *gateway.Request) *gateway.Response {
+	return f(ctx, req)
+}
+
+// DefaultMaxBodyBytes is the default limit on a request body (2 MiB).
+const DefaultMaxBodyBytes int64 = 2 << 20
+
+// Server is the HTTP front of the gateway: GraphQL over HTTP at one path,
+// the playground, health and readiness. It is safe for concurrent use and
+// immutable after New.
+type Server struct {
+	h            Handler
+	path         string
+	maxBody      int64
+	playground   bool
+	ready        func() error
+	log          *slog.Logger
+	corsOrigins  []string // nil: any origin
+}
+
+// Option configures a Server.
+type Option func(*Server)
+
+// WithPath sets the GraphQL endpoint path (default "/graphql").
+func WithPath(p string) Option {
+	return func(s *Server) {
+		if p == "" {
+			return
+		}
+		if !strings.HasPrefix(p, "/") {
+			p = "/" + p
+		}
+		s.path = p
+	}
+}
+
+// WithMaxBodyBytes sets the request body limit; n <= 0 keeps the default.
+// A larger body is answered with 413.
+func WithMaxBodyBytes(n int64) Option {
+	return func(s *Server) {
+		if n > 0 {
+			s.maxBody = n
+		}
+	}
+}
+
+// WithPlayground turns the GraphiQL playground on or off (default on).
+func WithPlayground(on bool) Option {
+	return func(s *Server) { s.playground = on }
+}
+
+// WithReadiness sets the readiness check behind /ready: a non-nil error
+// answers 503.
+func WithReadiness(f func() error) Option {
+	return func(s *Server) { s.ready = f }
+}
+
+// WithLogger sets the logger (default slog.Default()).
+func WithLogger(l *slog.Logger) Option {
+	return func(s *Server) {
+		if l != nil {
+			s.log = l
+		}
+	}
+}
+
+// WithCORSOrigins restricts CORS to the given origins (exact match, e.g.
+// "https://app.example.com"). Without it, or with "*" among them, any origin
+// is allowed (without credentials).
+func WithCORSOrigins(origins ...string) Option {
+	return func(s *Server) {
+		for _, o := range origins {
+			if o == "*" {
+				s.corsOrigins = nil
+				return
+			}
+		}
+		s.corsOrigins = append([]string(nil), origins...)
+	}
+}
+
+// New returns a Server that sends GraphQL requests to h.
+func New(h Handler, opts ...Option) *Server {
+	s := &Server{
+		h:          h,
+		path:       "/graphql",
+		maxBody:    DefaultMaxBodyBytes,
+		playground: true,
+		log:        slog.Default(),
+	}
+	for _, o := range opts {
+		o(s)
+	}
+	return s
+}
+
+// Path is the GraphQL endpoint path.
+func (s *Server) Path() string { return s.path }
+
+// ServeHTTP is the whole mux: the GraphQL path, /health, /ready, the
+// playground at / and its assets under /playground/.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	id := requestID(r)
+	w.Header().Set(headerRequestID, id)
+	r = r.WithContext(withRequestID(r.Context(), id))
+	s.cors(w, r)
+
+	switch p := r.URL.Path; {
+	case p == s.path:
+		s.serveGraphQL(w, r)
+	case p == "/health":
+		s.serveHealth(w, r)
+	case p == "/ready":
+		s.serveReady(w, r)
+	case p == "/" && s.playground:
+		if !allowMethods(w, r, http.MethodGet, http.MethodHead) {
+			return
+		}
+		s.servePlaygroundPage(w, r)
+	case strings.HasPrefix(p, assetPrefix) && s.playground:
+		s.serveAsset(w, r)
+	default:
+		http.NotFound(w, r)
+	}
+}
+
+// allowMethods answers 405 with an Allow header (and returns false) unless
+// r uses one of methods. OPTIONS is answered 204 (the CORS preflight headers
+// are already set).
+func allowMethods(w http.ResponseWriter, r *http.Request, methods ...string) bool {
+	for _, m := range methods {
+		if r.Method == m {
+			return true
+		}
+	}
+	allow := strings.Join(append(methods, http.MethodOptions), ", ")
+	w.Header().Set("Allow", allow)
+	if r.Method == http.MethodOptions {
+		w.WriteHeader(http.StatusNoContent)
+		return false
+	}
+	http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+	return false
+}
