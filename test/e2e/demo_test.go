@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"encoding/json"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -15,6 +16,8 @@ const benchmarkQuery = `query TestQuery {
 fragment User on User { id username name }
 fragment Review on Review { id body }
 fragment Product on Product { inStock name price shippingEstimate upc weight }`
+
+var fetchService = regexp.MustCompile(`Fetch\(service: "([a-z]+)"\)`)
 
 // TestDemoQueries runs whole operations against the demo subgraphs and
 // asserts the whole response and the subgraph calls it cost: one call per
@@ -32,7 +35,7 @@ func TestDemoQueries(t *testing.T) {
 		{"user_by_id", `query($id: ID!) { user(id: $id) { id name birthday } }`, map[string]any{"id": "2"}, "accounts=1"},
 		{"unknown_user", `{ user(id: "999") { id name } }`, nil, "accounts=1"},
 		{"issue_query", `{ topProducts { name shippingEstimate reviews { body author { username reviews { product { name } } } } } }`, nil,
-			"inventory=1 products=2 reviews=2"},
+			"inventory=1 products=2 reviews=1"},
 		{"provides_no_jump", `{ topProducts(first: 1) { reviews { author { username } } } }`, nil, "products=1 reviews=1"},
 		{"requires", `{ topProducts(first: 3) { upc shippingEstimate } }`, nil, "inventory=1 products=1"},
 		{"aliases_and_fragments", `query Q { a: topProducts(first: 1) { ...P } b: topProducts(first: 2) { id: name upc } }
@@ -41,7 +44,7 @@ fragment P on Product { upc title: name inStock }`, nil, "inventory=1 products=1
 		{"typename", `{ __typename me { __typename t: __typename reviews { __typename product { __typename } } } }`, nil, "accounts=1 reviews=1"},
 		{"root_parallel", `{ me { username } topProducts(first: 1) { name } }`, nil, "accounts=1 products=1"},
 		{"skip_include", `query($no: Boolean!) { me { name @skip(if: $no) username @include(if: $no) } }`, map[string]any{"no": true}, "accounts=1"},
-		{"benchmark", benchmarkQuery, nil, "accounts=2 inventory=2 products=3 reviews=3"},
+		{"benchmark", benchmarkQuery, nil, "accounts=3 inventory=4 products=4 reviews=2"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			h.calls.reset()
@@ -52,6 +55,23 @@ fragment P on Product { upc title: name inStock }`, nil, "inventory=1 products=1
 			golden(t, tc.name+".json", body)
 			if got := fmtCalls(h.calls.reset()); got != tc.calls {
 				t.Errorf("subgraph calls %q, want %q", got, tc.calls)
+			}
+			// One call per Fetch node of the plan, whatever the number of
+			// objects at a Flatten's path.
+			_, exposed := h.post(map[string]any{"query": tc.query, "variables": tc.variables},
+				map[string]string{"Apollo-Expose-Query-Plan": "true"})
+			var withPlan struct {
+				Extensions struct{ ApolloQueryPlan struct{ Text string } }
+			}
+			if err := json.Unmarshal(exposed, &withPlan); err != nil {
+				t.Fatal(err)
+			}
+			perPlan := map[string]int{}
+			for _, m := range fetchService.FindAllStringSubmatch(withPlan.Extensions.ApolloQueryPlan.Text, -1) {
+				perPlan[m[1]]++
+			}
+			if got, want := fmtCalls(h.calls.reset()), fmtCalls(perPlan); got != want {
+				t.Errorf("subgraph calls %q, plan fetches %q", got, want)
 			}
 		})
 	}

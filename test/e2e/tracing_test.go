@@ -31,7 +31,7 @@ func TestSpans(t *testing.T) {
 	for _, s := range rec.Ended() {
 		if s.Name() != "graphql.request" && s.SpanContext().TraceID() == root && s.Parent().IsValid() {
 			for _, a := range s.Attributes() {
-				if a.Key == "subgraph.name" {
+				if a.Key == "graphql.federation.subgraph.name" {
 					fetches++
 				}
 			}
@@ -41,6 +41,6 @@ func TestSpans(t *testing.T) {
 		t.Errorf("%d request spans, want 1", request)
 	}
 	if fetches != 2 {
-		t.Errorf("%d subgraph fetch spans (attribute subgraph.name) in the request's trace, want 2", fetches)
+		t.Errorf("%d subgraph fetch spans (attribute graphql.federation.subgraph.name) in the request's trace, want 2", fetches)
 	}
 }
