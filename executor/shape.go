@@ -103,7 +103,8 @@ func (s *shaper) object(obj *value, static string, sel ast.SelectionSet, root bo
 		switch {
 		case f.Name == "__typename":
 			if concrete == "" {
-				ok = s.nullField(f, fmt.Sprintf("Cannot determine the concrete type of %s", static), CodeInvalidValue)
+				s.addErr(fmt.Sprintf("Cannot determine the concrete type of %s", static), CodeInvalidValue)
+				ok = false // __typename is String!
 			} else {
 				s.buf = appendString(s.buf, concrete)
 			}
@@ -141,16 +142,6 @@ func (s *shaper) nullable(t *ast.Type) bool {
 	}
 	s.buf = append(s.buf, "null"...)
 	return true
-}
-
-// nullField records an error at the current path and writes null when the
-// field is nullable.
-func (s *shaper) nullField(f *ast.Field, msg, code string) bool {
-	s.addErr(msg, code)
-	if f.Definition != nil {
-		return s.nullable(f.Definition.Type)
-	}
-	return s.nullable(ast.NonNullNamedType("String", nil))
 }
 
 // addErr records an error at the current path unless one covers it.
