@@ -16,7 +16,7 @@ type walk struct {
 	path    []string
 	prov    ast.SelectionSet
 	conds   []cond
-	keys    map[string]string // client response keys at this object
+	client  map[string]*item // the client's fields at this object by response key
 	touched *[]*group         // when set, collects the groups fields land in
 }
 
@@ -33,7 +33,7 @@ func (p *Planner) planSelection(w walk, ss ast.SelectionSet, inherited ast.Direc
 }
 
 func (p *Planner) planItems(w walk, items []*item, frags []fragItem) error {
-	w.keys = clientKeys(items)
+	w.client = clientItems(items)
 	if !p.isAbstract(w.typ) {
 		for _, it := range items {
 			if err := p.planField(w, it); err != nil {
@@ -46,7 +46,7 @@ func (p *Planner) planItems(w walk, items []*item, frags []fragItem) error {
 		return p.planInterfaceObject(w, items, frags)
 	}
 	// Abstract: __typename always, so the executor can decide fragments.
-	p.placeField(w, internalItem(typenameField, w.keys))
+	p.placeField(w, p.internalItem(typenameField, w.client))
 	poss := p.possibleIn(w.typ, w.g.service)
 	var spread []*item // interface fields that must be asked per concrete type
 	for _, it := range items {
@@ -78,7 +78,7 @@ func (p *Planner) planItems(w walk, items []*item, frags []fragItem) error {
 		}
 		cw := w.at(w.g, w.pos.fragment(ct), ct)
 		all := append(append([]*item(nil), items...), cc.items...)
-		cw.keys = clientKeys(all)
+		cw.client = clientItems(all)
 		for _, it := range cc.items {
 			if err := p.planField(cw, it); err != nil {
 				return err
@@ -97,6 +97,9 @@ func (p *Planner) planField(w walk, it *item) error {
 	}
 	target, hops := p.chooseTarget(w, name)
 	if hops == nil {
+		if ok, err := p.viaInterfaceObject(w, it); ok || err != nil {
+			return err
+		}
 		return fmt.Errorf("%w: %s.%s from subgraph %q at path %v", ErrUnsatisfiable, w.typ, name, w.g.service, w.path)
 	}
 	conds := append(append([]cond(nil), w.conds...), condsOf(it.dirs)...)
@@ -118,7 +121,7 @@ func (p *Planner) placeField(w walk, it *item) error {
 		*w.touched = append(*w.touched, w.g)
 	}
 	n := w.pos.add(&node{respKey: it.respKey, name: it.field.Name, args: it.field.Arguments, dirs: it.dirs})
-	if len(it.sel) == 0 {
+	if len(it.sel) == 0 && len(it.kids) == 0 {
 		return nil
 	}
 	cw := w
@@ -134,6 +137,20 @@ func (p *Planner) placeField(w walk, it *item) error {
 		if src := fm.Source(w.g.service); src != nil && len(src.Provides) > 0 {
 			cw.prov = append(append(ast.SelectionSet(nil), cw.prov...), src.Provides...)
 		}
+	}
+	if it.internal {
+		cw.client = nil
+		if ci := w.client[it.respKey]; ci != nil && signature(ci.field) == signature(it.field) {
+			c := &collector{p: p, typ: cw.typ}
+			c.collect(ci.sel, nil)
+			cw.client = clientItems(c.items)
+		}
+		for _, k := range it.kids {
+			if err := p.planField(cw, k); err != nil {
+				return err
+			}
+		}
+		return nil
 	}
 	return p.planSelection(cw, it.sel, nil)
 }
@@ -172,20 +189,20 @@ func (p *Planner) chooseTarget(w walk, name string) (string, []hop) {
 // key of each hop) and returns the position of the object in the entity
 // group of the last hop.
 func (p *Planner) jump(w walk, hops []hop, conds []cond) (walk, error) {
-	return p.jumpAs(w, hops, conds, []string{w.typ}, "")
+	return p.jumpAs(w, hops, conds, []string{w.typ}, "", w.typ)
 }
 
 // jumpAs is jump where the representation is gathered from objects of each
 // of reqTypes; rewriteTo, when set, replaces their __typename (entities sent
 // to an @interfaceObject subgraph carry the interface's name).
-func (p *Planner) jumpAs(w walk, hops []hop, conds []cond, reqTypes []string, rewriteTo string) (walk, error) {
+func (p *Planner) jumpAs(w walk, hops []hop, conds []cond, reqTypes []string, rewriteTo, childTyp string) (walk, error) {
 	cur := w
 	for i, h := range hops {
 		// Select the key in the current group.
 		kw := cur
 		kw.touched = nil
 		kw.prov = cur.prov
-		if err := p.placeField(kw, internalItem(typenameField, cur.keys)); err != nil {
+		if err := p.placeField(kw, p.internalItem(typenameField, cur.client)); err != nil {
 			return walk{}, err
 		}
 		var keyItems []*item
@@ -194,7 +211,7 @@ func (p *Planner) jumpAs(w walk, hops []hop, conds []cond, reqTypes []string, re
 			if !ok {
 				continue
 			}
-			ki := internalItem(f, cur.keys)
+			ki := p.internalItem(f, cur.client)
 			keyItems = append(keyItems, ki)
 			if err := p.placeField(kw, ki); err != nil {
 				return walk{}, err
@@ -207,7 +224,7 @@ func (p *Planner) jumpAs(w walk, hops []hop, conds []cond, reqTypes []string, re
 		}
 		for _, t := range types {
 			rf := g.reqs.fragment(t)
-			tn := internalItem(typenameField, cur.keys)
+			tn := p.internalItem(typenameField, cur.client)
 			rf.add(&node{respKey: tn.respKey, name: "__typename"})
 			for _, ki := range keyItems {
 				addReqNode(rf, ki)
@@ -216,18 +233,16 @@ func (p *Planner) jumpAs(w walk, hops []hop, conds []cond, reqTypes []string, re
 				g.addRewrite(Rewrite{Path: []string{"... on " + t, "__typename"}, SetValueTo: rewriteTo})
 			}
 		}
-		cur = walk{b: w.b, g: g, pos: g.sel.fragment(w.typ), typ: w.typ, path: w.path, conds: conds,
-			keys: w.keys, touched: w.touched}
+		cur = walk{b: w.b, g: g, pos: g.sel.fragment(childTyp), typ: childTyp, path: w.path, conds: conds,
+			client: w.client, touched: w.touched}
 	}
 	return cur, nil
 }
 
 func addReqNode(parent *node, it *item) {
 	n := parent.add(&node{respKey: it.respKey, name: it.field.Name})
-	for _, s := range it.sel {
-		if f, ok := s.(*ast.Field); ok {
-			addReqNode(n, &item{field: f, respKey: f.Name, sel: f.SelectionSet})
-		}
+	for _, k := range it.kids {
+		addReqNode(n, k)
 	}
 }
 
@@ -244,7 +259,7 @@ func (p *Planner) addRequires(w walk, g *group, req ast.SelectionSet) error {
 		if !ok {
 			continue
 		}
-		it := internalItem(f, w.keys)
+		it := p.internalItem(f, w.client)
 		if err := p.planField(rw, it); err != nil {
 			return err
 		}
@@ -307,7 +322,7 @@ func (p *Planner) jumpInterfaceObject(w walk, it *item) (bool, error) {
 		}
 		conds := append(append([]cond(nil), w.conds...), condsOf(it.dirs)...)
 		reqTypes := p.possibleIn(w.typ, w.g.service)
-		cw, err := p.jumpAs(w, []hop{{service: src.Subgraph, key: k}}, conds, reqTypes, w.typ)
+		cw, err := p.jumpAs(w, []hop{{service: src.Subgraph, key: k}}, conds, reqTypes, w.typ, w.typ)
 		if err != nil {
 			return true, err
 		}
@@ -317,6 +332,42 @@ func (p *Planner) jumpInterfaceObject(w walk, it *item) (bool, error) {
 			}
 		}
 		return true, p.placeField(cw, it)
+	}
+	return false, nil
+}
+
+// viaInterfaceObject resolves a field of a concrete type that no subgraph
+// declares on it directly but an @interfaceObject subgraph declares on one
+// of its interfaces: the object is sent as the interface.
+func (p *Planner) viaInterfaceObject(w walk, it *item) (bool, error) {
+	def := p.sg.API.Types[w.typ]
+	if def == nil {
+		return false, nil
+	}
+	ifaces := append([]string(nil), def.Interfaces...)
+	sortStrings(ifaces)
+	for _, iface := range ifaces {
+		for _, src := range p.candidates(iface, it.field.Name) {
+			if !p.isInterfaceObject(iface, src.Subgraph) {
+				continue
+			}
+			for _, k := range p.sg.Types[iface].KeysIn(src.Subgraph) {
+				if !k.Resolvable || !p.canProvide(w.g.service, w.typ, k.Selection, w.prov) {
+					continue
+				}
+				conds := append(append([]cond(nil), w.conds...), condsOf(it.dirs)...)
+				cw, err := p.jumpAs(w, []hop{{service: src.Subgraph, key: k}}, conds, []string{w.typ}, iface, iface)
+				if err != nil {
+					return true, err
+				}
+				if len(src.Requires) > 0 {
+					if err := p.addRequires(w, cw.g, src.Requires); err != nil {
+						return true, err
+					}
+				}
+				return true, p.placeField(cw, it)
+			}
+		}
 	}
 	return false, nil
 }

@@ -13,6 +13,9 @@ type item struct {
 	respKey string
 	dirs    ast.DirectiveList // @skip/@include on variables
 	sel     ast.SelectionSet  // merged sub-selections
+	// internal: added by the planner; kids are its nested internal fields.
+	internal bool
+	kids     []*item
 }
 
 // fragItem is a fragment on a type other than the abstract parent's.
@@ -152,26 +155,50 @@ func signature(f *ast.Field) string {
 	return b.String()
 }
 
-// clientKeys maps the response keys the client uses at one object to the
-// signature of the field behind each.
-func clientKeys(items []*item) map[string]string {
-	m := make(map[string]string, len(items))
+// clientItems maps the response keys the client uses at one object to the
+// client's field there.
+func clientItems(items []*item) map[string]*item {
+	m := make(map[string]*item, len(items))
 	for _, it := range items {
-		m[it.respKey] = signature(it.field)
+		if _, ok := m[it.respKey]; !ok {
+			m[it.respKey] = it
+		}
 	}
 	return m
 }
 
 // internalItem makes the item for a field the planner adds (key, @requires,
-// __typename): it keeps the field's name as response key unless the client
-// uses that key for something else, in which case it is aliased
-// __junction_<name>.
-func internalItem(f *ast.Field, keys map[string]string) *item {
+// __typename) at an object where the client selects client: it keeps the
+// field's name as response key unless the client uses that key for
+// something else, in which case it is aliased __junction_<name>. Nested
+// field sets are aliased the same way against the client's sub-selection.
+func (p *Planner) internalItem(f *ast.Field, client map[string]*item) *item {
 	key := f.Name
-	if s, ok := keys[key]; ok && s != signature(f) {
+	ci := client[key]
+	if ci != nil && signature(ci.field) != signature(f) {
 		key = "__junction_" + f.Name
+		ci = client[key]
+		if ci != nil && signature(ci.field) != signature(f) {
+			key = "__junction_" + f.Name + "_" + itoa(len(client))
+			ci = nil
+		}
 	}
-	return &item{field: f, respKey: key, sel: f.SelectionSet}
+	it := &item{field: f, respKey: key, internal: true}
+	if len(f.SelectionSet) == 0 {
+		return it
+	}
+	var nested map[string]*item
+	if ci != nil {
+		c := &collector{p: p, typ: namedType(f.Definition)}
+		c.collect(ci.sel, nil)
+		nested = clientItems(c.items)
+	}
+	for _, s := range f.SelectionSet {
+		if sf, ok := s.(*ast.Field); ok {
+			it.kids = append(it.kids, p.internalItem(sf, nested))
+		}
+	}
+	return it
 }
 
 var typenameField = &ast.Field{Name: "__typename"}

@@ -54,7 +54,7 @@ func (p *Planner) build(op *ast.OperationDefinition) (*Plan, error) {
 				b = &buildState{byKey: map[string]*group{}}
 				g = b.newGroup(sub, false, nil, nil, nil)
 			}
-			if err := p.placeField(walk{b: b, g: g, pos: g.sel, typ: root.Name, keys: clientKeys(items)}, it); err != nil {
+			if err := p.placeField(walk{b: b, g: g, pos: g.sel, typ: root.Name, client: clientItems(items)}, it); err != nil {
 				return nil, err
 			}
 		}
@@ -83,7 +83,7 @@ func (p *Planner) build(op *ast.OperationDefinition) (*Plan, error) {
 			g = b.newGroup(sub, false, nil, nil, nil)
 			roots = append(roots, g)
 		}
-		if err := p.placeField(walk{b: b, g: g, pos: g.sel, typ: root.Name, keys: clientKeys(items)}, it); err != nil {
+		if err := p.placeField(walk{b: b, g: g, pos: g.sel, typ: root.Name, client: clientItems(items)}, it); err != nil {
 			return nil, err
 		}
 	}

@@ -12,7 +12,7 @@ func (p *Planner) usable(fm *schema.Field, src *schema.FieldSource) bool {
 	if src.UsedOverridden {
 		return false
 	}
-	if src.OverrideLabel != "" && !p.labelActive(src.OverrideLabel) {
+	if src.OverrideFrom != "" && src.OverrideLabel != "" && !p.labelActive(src.OverrideLabel) {
 		return false
 	}
 	for _, o := range fm.Sources {
