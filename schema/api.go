@@ -4,9 +4,9 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/formatter"
+	"github.com/vektah/gqlparser/v2/validator"
 )
 
 // The API schema.
@@ -19,9 +19,10 @@ import (
 // implemented interfaces that name a removed type). Directive applications
 // are kept only when their definition is kept (user directives such as
 // custom executable ones, and the built-in @deprecated, @specifiedBy,
-// @oneOf). The copy is printed with gqlparser's formatter and loaded again
-// with gqlparser, so PossibleTypes, Implements and the root types are
-// filled exactly as for any schema. An accessible element that refers to a
+// @oneOf). The copy (new definitions sharing only immutable leaves such as
+// types and values with the supergraph schema) is merged with gqlparser's
+// prelude and validated by gqlparser, so PossibleTypes, Implements and the
+// root types are filled exactly as for any loaded schema. An accessible element that refers to a
 // removed type is refused with an error naming both.
 
 // federationDirectives are the subgraph-level federation directives; a
@@ -118,9 +119,9 @@ func (l *loader) buildAPI() (*ast.Schema, error) {
 		}
 		out.Definitions = append(out.Definitions, nd)
 	}
-	var sb strings.Builder
-	formatter.NewFormatter(&sb, formatter.WithIndent("  ")).FormatSchemaDocument(out)
-	api, err := gqlparser.LoadSchema(&ast.Source{Name: "api.graphql", Input: sb.String()})
+	doc := validator.PreludeDocument()
+	doc.Merge(out)
+	api, err := validator.ValidateSchemaDocument(doc)
 	if err != nil {
 		return nil, fmt.Errorf("%w: API schema: %w", ErrInvalidSupergraph, err)
 	}
@@ -131,7 +132,9 @@ func (b *apiBuilder) directives(list ast.DirectiveList) ast.DirectiveList {
 	var out ast.DirectiveList
 	for _, d := range list {
 		if b.keepDir[d.Name] {
-			out = append(out, d)
+			c := *d // the validator sets Definition: never touch the full schema's
+			c.Definition = nil
+			out = append(out, &c)
 		}
 	}
 	return out

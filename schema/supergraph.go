@@ -31,11 +31,15 @@ func ParseSupergraph(sdl string) (*Supergraph, error) {
 	if err := checkFeatures(fs); err != nil {
 		return nil, err
 	}
+	l := newLoader(doc, fs)
+	if !l.declaresGraphEnum() {
+		return nil, fmt.Errorf("%w: missing %s enum", ErrInvalidSupergraph, l.tGraph)
+	}
 	full, err := validator.ValidateSchemaDocument(doc)
 	if err != nil {
 		return nil, wrapGQLError(err)
 	}
-	l := newLoader(full, doc, fs)
+	l.full = full
 	if err := l.load(); err != nil {
 		return nil, err
 	}
@@ -88,13 +92,13 @@ type loader struct {
 	owner     map[string]string // join v0.1 @join__owner by type
 }
 
-func newLoader(full *ast.Schema, doc *ast.SchemaDocument, fs *features) *loader {
+func newLoader(doc *ast.SchemaDocument, fs *features) *loader {
 	j := fs.get("join")
 	if j == nil {
 		j = &feature{name: "join", prefix: "join", imports: map[string]string{}}
 	}
 	l := &loader{
-		full: full, doc: doc, fs: fs,
+		doc: doc, fs: fs,
 		dGraph:       j.directive("graph"),
 		dType:        j.directive("type"),
 		dField:       j.directive("field"),
@@ -112,6 +116,16 @@ func newLoader(full *ast.Schema, doc *ast.SchemaDocument, fs *features) *loader 
 		l.inaccessible["inaccessible"] = true
 	}
 	return l
+}
+
+// declaresGraphEnum reports whether the document declares the join__Graph enum.
+func (l *loader) declaresGraphEnum() bool {
+	for _, def := range l.doc.Definitions {
+		if def.Name == l.tGraph && def.Kind == ast.Enum {
+			return true
+		}
+	}
+	return false
 }
 
 // isMachinery reports whether the named type belongs to a feature
