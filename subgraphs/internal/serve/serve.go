@@ -1,6 +1,3 @@
-// Package serve builds the HTTP handler shared by the demo subgraphs: gqlgen's
-// server with the GET and POST transports only (no playground, no APQ, no
-// query cache), wrapped in request counters that tests read.
 package serve
 
 import (
