@@ -1,5 +1,3 @@
-package initialisation and never mutated afterwards, so any number of
-// requests may read it concurrently.
 package data
 
 import "strconv"
