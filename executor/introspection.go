@@ -29,6 +29,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 
@@ -67,26 +68,30 @@ const defaultDeprecationReason = "No longer supported"
 // __type name), with keys in the field's selection order. A root __typename
 // is answered too (the name of the field's parent type, else the query type).
 func Introspect(api *ast.Schema, field *ast.Field, variables map[string]any) (json.RawMessage, error) {
-	if api == nil || field == nil {
+	return IntrospectMerged(api, []*ast.Field{field}, variables)
+}
+
+// IntrospectMerged is Introspect for the fields sharing one response key
+// (as CollectFields groups them, e.g. `{ __schema { types { name } }
+// __schema { directives { name } } }`): their selections are merged, and the
+// arguments of the first one are used.
+func IntrospectMerged(api *ast.Schema, fields []*ast.Field, variables map[string]any) (json.RawMessage, error) {
+	if api == nil || len(fields) == 0 || slices.Contains(fields, nil) {
 		return nil, fmt.Errorf("%w: nil schema or field", ErrIntrospection)
 	}
+	field := fields[0]
 	in := newIntrospector(api, variables)
-	path := ast.Path{ast.PathName(responseKey(field))}
+	in.path = append(in.path, ast.PathName(responseKey(field)))
 	var err error
 	switch field.Name {
 	case "__schema":
-		err = in.writeObject(schemaObj{}, []*ast.Field{field}, path)
+		err = in.writeObject(schemaObj{}, fields)
 	case "__type":
-		name, ok, aerr := in.stringArg(field.Arguments, "name")
+		name, _, aerr := in.stringArg(field.Arguments, "name")
 		if aerr != nil {
 			return nil, aerr
 		}
-		def := in.api.Types[name]
-		if !ok || def == nil {
-			in.buf.WriteString("null")
-			break
-		}
-		err = in.writeObject(&typeObj{def: def}, []*ast.Field{field}, path)
+		err = in.writeNamedType(in.api.Types[name], fields) // null when unknown
 	case "__typename":
 		name := ""
 		if field.ObjectDefinition != nil {
@@ -111,6 +116,20 @@ type introspector struct {
 	buf       *bytes.Buffer
 	enc       *json.Encoder
 	listDepth int
+	// path is the response path of the value being written.
+	path ast.Path
+	memo map[collectKey][]collectEntry
+}
+
+type collectKey struct {
+	typeName string
+	first    *ast.Field
+	n        int
+}
+
+type collectEntry struct {
+	fields []*ast.Field
+	out    *collected
 }
 
 func newIntrospector(api *ast.Schema, vars map[string]any) *introspector {
@@ -127,25 +146,35 @@ type (
 	schemaObj struct{}
 	typeObj   struct {
 		def     *ast.Definition
-		wrapped *ast.Type
+		wrapped *ast.Type // a LIST or NON_NULL type; def is nil then
 	}
-	fieldObj      struct{ def *ast.FieldDefinition }
-	inputValueObj struct {
-		name, description string
-		typ               *ast.Type
-		defaultValue      *ast.Value
-		directives        ast.DirectiveList
+	// memberObj is a __Field, an __InputValue or an __EnumValue.
+	memberObj struct {
+		kind, name, description string
+		typ                     *ast.Type                  // __Field, __InputValue
+		args                    ast.ArgumentDefinitionList // __Field
+		defaultValue            *ast.Value                 // __InputValue
+		dirs                    ast.DirectiveList
 	}
-	enumValueObj struct{ def *ast.EnumValueDefinition }
 	directiveObj struct{ def *ast.DirectiveDefinition }
 )
 
-func (schemaObj) typeName() string     { return "__Schema" }
-func (*typeObj) typeName() string      { return "__Type" }
-func (fieldObj) typeName() string      { return "__Field" }
-func (inputValueObj) typeName() string { return "__InputValue" }
-func (enumValueObj) typeName() string  { return "__EnumValue" }
-func (directiveObj) typeName() string  { return "__Directive" }
+func (schemaObj) typeName() string    { return "__Schema" }
+func (*typeObj) typeName() string     { return "__Type" }
+func (o memberObj) typeName() string  { return o.kind }
+func (directiveObj) typeName() string { return "__Directive" }
+
+func fieldMember(f *ast.FieldDefinition) memberObj {
+	return memberObj{kind: "__Field", name: f.Name, description: f.Description, typ: f.Type, args: f.Arguments, dirs: f.Directives}
+}
+
+func inputMember(name, description string, typ *ast.Type, def *ast.Value, dirs ast.DirectiveList) memberObj {
+	return memberObj{kind: "__InputValue", name: name, description: description, typ: typ, defaultValue: def, dirs: dirs}
+}
+
+func enumMember(v *ast.EnumValueDefinition) memberObj {
+	return memberObj{kind: "__EnumValue", name: v.Name, description: v.Description, dirs: v.Directives}
+}
 
 func responseKey(f *ast.Field) string {
 	if f.Alias != "" {
@@ -164,10 +193,9 @@ func (in *introspector) collect(typeName string, sel ast.SelectionSet, visited m
 	for _, s := range sel {
 		switch s := s.(type) {
 		case *ast.Field:
-			if ok, err := in.included(s.Directives); err != nil || !ok {
-				if err != nil {
-					return err
-				}
+			if ok, err := in.included(s.Directives); err != nil {
+				return err
+			} else if !ok {
 				continue
 			}
 			key := responseKey(s)
@@ -176,10 +204,9 @@ func (in *introspector) collect(typeName string, sel ast.SelectionSet, visited m
 			}
 			out.fields[key] = append(out.fields[key], s)
 		case *ast.InlineFragment:
-			if ok, err := in.included(s.Directives); err != nil || !ok {
-				if err != nil {
-					return err
-				}
+			if ok, err := in.included(s.Directives); err != nil {
+				return err
+			} else if !ok {
 				continue
 			}
 			if !in.applies(s.TypeCondition, typeName) {
@@ -189,10 +216,9 @@ func (in *introspector) collect(typeName string, sel ast.SelectionSet, visited m
 				return err
 			}
 		case *ast.FragmentSpread:
-			if ok, err := in.included(s.Directives); err != nil || !ok {
-				if err != nil {
-					return err
-				}
+			if ok, err := in.included(s.Directives); err != nil {
+				return err
+			} else if !ok {
 				continue
 			}
 			if s.Definition == nil {
@@ -275,40 +301,36 @@ func (in *introspector) argValue(args ast.ArgumentList, name string) (any, bool)
 	}
 }
 
-func (in *introspector) boolArg(args ast.ArgumentList, name string) (value, ok bool, err error) {
-	v, ok := in.argValue(args, name)
-	if !ok {
-		return false, false, nil
-	}
-	b, isBool := v.(bool)
-	if !isBool {
-		return false, false, fmt.Errorf("%w: argument %q is %T, not a Boolean", ErrIntrospection, name, v)
-	}
-	return b, true, nil
+func (in *introspector) boolArg(args ast.ArgumentList, name string) (bool, bool, error) {
+	return argOf[bool](in, args, name)
 }
 
 func (in *introspector) stringArg(args ast.ArgumentList, name string) (string, bool, error) {
-	v, ok := in.argValue(args, name)
-	if !ok {
-		return "", false, nil
-	}
-	s, isString := v.(string)
-	if !isString {
-		return "", false, fmt.Errorf("%w: argument %q is %T, not a String", ErrIntrospection, name, v)
-	}
-	return s, true, nil
+	return argOf[string](in, args, name)
 }
 
-// includeDeprecated reads the includeDeprecated argument of the first of the
-// merged fields (validation makes them agree).
-func (in *introspector) includeDeprecated(fields []*ast.Field) (bool, error) {
-	v, _, err := in.boolArg(fields[0].Arguments, "includeDeprecated")
-	return v, err
+// argOf reads argument name as a T; ok is false when it is absent or null.
+func argOf[T bool | string](in *introspector, args ast.ArgumentList, name string) (value T, ok bool, err error) {
+	v, ok := in.argValue(args, name)
+	if !ok {
+		return value, false, nil
+	}
+	value, ok = v.(T)
+	if !ok {
+		return value, false, fmt.Errorf("%w: argument %q is %T, not a %T", ErrIntrospection, name, v, value)
+	}
+	return value, true, nil
 }
 
 func (in *introspector) writeString(s string) {
 	_ = in.enc.Encode(s) // encoding a string into a bytes.Buffer cannot fail
 	in.buf.Truncate(in.buf.Len() - 1)
+}
+
+// null writes null.
+func (in *introspector) null() error {
+	in.buf.WriteString("null")
+	return nil
 }
 
 func (in *introspector) writeBool(b bool) {
@@ -329,14 +351,41 @@ func (in *introspector) writeNullableString(s string) {
 }
 
 // writeObject writes obj as a JSON object with the merged selection of fields.
-func (in *introspector) writeObject(obj object, fields []*ast.Field, path ast.Path) error {
-	out := collected{fields: map[string][]*ast.Field{}}
-	visited := map[string]bool{}
-	for _, f := range fields {
-		if err := in.collect(obj.typeName(), f.SelectionSet, visited, &out); err != nil {
-			return err
+func (in *introspector) writeObject(obj object, fields []*ast.Field) error {
+	out, err := in.collectFor(obj.typeName(), fields)
+	if err != nil {
+		return err
+	}
+	return in.writeCollected(obj, out)
+}
+
+// collectFor collects the merged selection sets of fields for an object of
+// type typeName. Results are memoized per call of Introspect: every element of
+// a list shares the same fields, so each selection is collected once.
+func (in *introspector) collectFor(typeName string, fields []*ast.Field) (*collected, error) {
+	key := collectKey{typeName: typeName, first: fields[0], n: len(fields)}
+	for _, e := range in.memo[key] {
+		if slices.Equal(e.fields, fields) {
+			return e.out, nil
 		}
 	}
+	out := &collected{fields: map[string][]*ast.Field{}}
+	visited := map[string]bool{}
+	for _, f := range fields {
+		if err := in.collect(typeName, f.SelectionSet, visited, out); err != nil {
+			return nil, err
+		}
+	}
+	if in.memo == nil {
+		in.memo = map[collectKey][]collectEntry{}
+	}
+	in.memo[key] = append(in.memo[key], collectEntry{fields: fields, out: out})
+	return out, nil
+}
+
+// writeCollected writes obj's fields in collection order, keeping in.path
+// at the field being written.
+func (in *introspector) writeCollected(obj object, out *collected) error {
 	in.buf.WriteByte('{')
 	for i, key := range out.keys {
 		if i > 0 {
@@ -345,41 +394,38 @@ func (in *introspector) writeObject(obj object, fields []*ast.Field, path ast.Pa
 		in.writeString(key)
 		in.buf.WriteByte(':')
 		sub := out.fields[key]
-		fieldPath := append(slices.Clip(path), ast.PathName(key))
 		if sub[0].Name == "__typename" {
 			in.writeString(obj.typeName())
 			continue
 		}
+		in.path = append(in.path, ast.PathName(key))
 		var err error
 		switch o := obj.(type) {
 		case schemaObj:
-			err = in.schemaField(sub, fieldPath)
+			err = in.schemaField(sub)
 		case *typeObj:
-			err = in.typeField(o, sub, fieldPath)
-		case fieldObj:
-			err = in.fieldField(o, sub, fieldPath)
-		case inputValueObj:
-			err = in.inputValueField(o, sub, fieldPath)
-		case enumValueObj:
-			err = in.enumValueField(o, sub, fieldPath)
+			err = in.typeField(o, sub)
+		case memberObj:
+			err = in.memberField(o, sub)
 		case directiveObj:
-			err = in.directiveField(o, sub, fieldPath)
+			err = in.directiveField(o, sub)
 		}
 		if err != nil {
 			return err
 		}
+		in.path = in.path[:len(in.path)-1]
 	}
 	in.buf.WriteByte('}')
 	return nil
 }
 
 // writeList writes a list of objects, guarding the nesting depth.
-func (in *introspector) writeList(objs []object, fields []*ast.Field, path ast.Path) error {
+func (in *introspector) writeList(objs []object, fields []*ast.Field) error {
 	if in.listDepth >= maxIntrospectionListDepth {
 		ge := &gqlerror.Error{
 			Err:        ErrIntrospectionTooDeep,
 			Message:    fmt.Sprintf("Introspection query nests list fields deeper than %d levels", maxIntrospectionListDepth),
-			Path:       path,
+			Path:       slices.Clone(in.path),
 			Extensions: map[string]any{"code": codeIntrospectionTooDeep},
 		}
 		if p := fields[0].Position; p != nil {
@@ -394,21 +440,22 @@ func (in *introspector) writeList(objs []object, fields []*ast.Field, path ast.P
 		if i > 0 {
 			in.buf.WriteByte(',')
 		}
-		if err := in.writeObject(o, fields, append(slices.Clip(path), ast.PathIndex(i))); err != nil {
+		in.path = append(in.path, ast.PathIndex(i))
+		if err := in.writeObject(o, fields); err != nil {
 			return err
 		}
+		in.path = in.path[:len(in.path)-1]
 	}
 	in.buf.WriteByte(']')
 	return nil
 }
 
 // writeNamedType writes the __Type of a definition, or null when def is nil.
-func (in *introspector) writeNamedType(def *ast.Definition, fields []*ast.Field, path ast.Path) error {
+func (in *introspector) writeNamedType(def *ast.Definition, fields []*ast.Field) error {
 	if def == nil {
-		in.buf.WriteString("null")
-		return nil
+		return in.null()
 	}
-	return in.writeObject(&typeObj{def: def}, fields, path)
+	return in.writeObject(&typeObj{def: def}, fields)
 }
 
 func unknownField(obj object, name string) error {
@@ -417,83 +464,63 @@ func unknownField(obj object, name string) error {
 
 // sortedTypes returns every type of the schema sorted by name.
 func (in *introspector) sortedTypes() []object {
-	names := make([]string, 0, len(in.api.Types))
-	for name, def := range in.api.Types {
-		if def != nil {
-			names = append(names, name)
+	var objs []object
+	for _, name := range slices.Sorted(maps.Keys(in.api.Types)) {
+		if def := in.api.Types[name]; def != nil {
+			objs = append(objs, &typeObj{def: def})
 		}
-	}
-	slices.Sort(names)
-	objs := make([]object, len(names))
-	for i, name := range names {
-		objs[i] = &typeObj{def: in.api.Types[name]}
 	}
 	return objs
 }
 
 // sortedDirectives returns every directive of the schema sorted by name.
 func (in *introspector) sortedDirectives() []object {
-	names := make([]string, 0, len(in.api.Directives))
-	for name, def := range in.api.Directives {
-		if def != nil {
-			names = append(names, name)
+	var objs []object
+	for _, name := range slices.Sorted(maps.Keys(in.api.Directives)) {
+		if def := in.api.Directives[name]; def != nil {
+			objs = append(objs, directiveObj{def: def})
 		}
-	}
-	slices.Sort(names)
-	objs := make([]object, len(names))
-	for i, name := range names {
-		objs[i] = directiveObj{def: in.api.Directives[name]}
 	}
 	return objs
 }
 
-func (in *introspector) schemaField(fields []*ast.Field, path ast.Path) error {
+func (in *introspector) schemaField(fields []*ast.Field) error {
 	switch fields[0].Name {
 	case "description":
 		in.writeNullableString(in.api.Description)
 	case "types":
-		return in.writeList(in.sortedTypes(), fields, path)
+		return in.writeList(in.sortedTypes(), fields)
 	case "queryType":
-		return in.writeNamedType(in.api.Query, fields, path)
+		return in.writeNamedType(in.api.Query, fields)
 	case "mutationType":
-		return in.writeNamedType(in.api.Mutation, fields, path)
+		return in.writeNamedType(in.api.Mutation, fields)
 	case "subscriptionType":
-		return in.writeNamedType(in.api.Subscription, fields, path)
+		return in.writeNamedType(in.api.Subscription, fields)
 	case "directives":
-		return in.writeList(in.sortedDirectives(), fields, path)
+		return in.writeList(in.sortedDirectives(), fields)
 	default:
 		return unknownField(schemaObj{}, fields[0].Name)
 	}
 	return nil
 }
 
-// typeRef turns a type reference into its __Type.
-func (in *introspector) typeRef(t *ast.Type) (*typeObj, error) {
-	if t == nil {
-		return nil, fmt.Errorf("%w: missing type reference", ErrIntrospection)
+// writeTypeRef writes the __Type of a type reference.
+func (in *introspector) writeTypeRef(t *ast.Type, fields []*ast.Field) error {
+	switch {
+	case t == nil:
+		return fmt.Errorf("%w: missing type reference", ErrIntrospection)
+	case t.NonNull || t.Elem != nil:
+		return in.writeObject(&typeObj{wrapped: t}, fields)
+	case in.api.Types[t.NamedType] == nil:
+		return fmt.Errorf("%w: type %q is not in the schema", ErrIntrospection, t.NamedType)
 	}
-	if t.NonNull || t.Elem != nil {
-		return &typeObj{wrapped: t}, nil
-	}
-	def := in.api.Types[t.NamedType]
-	if def == nil {
-		return nil, fmt.Errorf("%w: type %q is not in the schema", ErrIntrospection, t.NamedType)
-	}
-	return &typeObj{def: def}, nil
+	return in.writeObject(&typeObj{def: in.api.Types[t.NamedType]}, fields)
 }
 
-func (in *introspector) writeTypeRef(t *ast.Type, fields []*ast.Field, path ast.Path) error {
-	ref, err := in.typeRef(t)
-	if err != nil {
-		return err
-	}
-	return in.writeObject(ref, fields, path)
-}
-
-func (in *introspector) typeField(o *typeObj, fields []*ast.Field, path ast.Path) error {
+func (in *introspector) typeField(o *typeObj, fields []*ast.Field) error {
 	name := fields[0].Name
 	if o.wrapped != nil {
-		return in.wrappedTypeField(o.wrapped, fields, path)
+		return in.wrappedTypeField(o.wrapped, fields)
 	}
 	def := o.def
 	isFielded := def.Kind == ast.Object || def.Kind == ast.Interface
@@ -512,76 +539,53 @@ func (in *introspector) typeField(o *typeObj, fields []*ast.Field, path ast.Path
 		in.writeNullableString(url)
 	case "fields":
 		if !isFielded {
-			in.buf.WriteString("null")
-			return nil
-		}
-		withDeprecated, err := in.includeDeprecated(fields)
-		if err != nil {
-			return err
+			return in.null()
 		}
 		var objs []object
 		for _, f := range def.Fields {
-			if f == nil || strings.HasPrefix(f.Name, "__") || (!withDeprecated && isDeprecated(f.Directives)) {
-				continue
+			if f != nil && !strings.HasPrefix(f.Name, "__") {
+				objs = append(objs, fieldMember(f))
 			}
-			objs = append(objs, fieldObj{def: f})
 		}
-		return in.writeList(objs, fields, path)
+		return in.writeMembers(objs, fields)
 	case "interfaces":
 		if !isFielded {
-			in.buf.WriteString("null")
-			return nil
+			return in.null()
 		}
 		objs, err := in.namedTypes(def.Interfaces)
 		if err != nil {
 			return err
 		}
-		return in.writeList(objs, fields, path)
+		return in.writeList(objs, fields)
 	case "possibleTypes":
-		return in.possibleTypes(def, fields, path)
+		return in.possibleTypes(def, fields)
 	case "enumValues":
 		if def.Kind != ast.Enum {
-			in.buf.WriteString("null")
-			return nil
-		}
-		withDeprecated, err := in.includeDeprecated(fields)
-		if err != nil {
-			return err
+			return in.null()
 		}
 		var objs []object
 		for _, v := range def.EnumValues {
-			if v == nil || (!withDeprecated && isDeprecated(v.Directives)) {
-				continue
+			if v != nil {
+				objs = append(objs, enumMember(v))
 			}
-			objs = append(objs, enumValueObj{def: v})
 		}
-		return in.writeList(objs, fields, path)
+		return in.writeMembers(objs, fields)
 	case "inputFields":
 		if def.Kind != ast.InputObject {
-			in.buf.WriteString("null")
-			return nil
-		}
-		withDeprecated, err := in.includeDeprecated(fields)
-		if err != nil {
-			return err
+			return in.null()
 		}
 		var objs []object
 		for _, f := range def.Fields {
-			if f == nil || (!withDeprecated && isDeprecated(f.Directives)) {
-				continue
+			if f != nil {
+				objs = append(objs, inputMember(f.Name, f.Description, f.Type, f.DefaultValue, f.Directives))
 			}
-			objs = append(objs, inputValueObj{
-				name: f.Name, description: f.Description, typ: f.Type,
-				defaultValue: f.DefaultValue, directives: f.Directives,
-			})
 		}
-		return in.writeList(objs, fields, path)
+		return in.writeMembers(objs, fields)
 	case "ofType":
 		in.buf.WriteString("null")
 	case "isOneOf":
 		if def.Kind != ast.InputObject {
-			in.buf.WriteString("null")
-			return nil
+			return in.null()
 		}
 		in.writeBool(def.Directives.ForName("oneOf") != nil)
 	default:
@@ -591,7 +595,7 @@ func (in *introspector) typeField(o *typeObj, fields []*ast.Field, path ast.Path
 }
 
 // wrappedTypeField answers a field of a LIST or NON_NULL __Type.
-func (in *introspector) wrappedTypeField(t *ast.Type, fields []*ast.Field, path ast.Path) error {
+func (in *introspector) wrappedTypeField(t *ast.Type, fields []*ast.Field) error {
 	switch name := fields[0].Name; name {
 	case "kind":
 		if t.NonNull {
@@ -603,9 +607,9 @@ func (in *introspector) wrappedTypeField(t *ast.Type, fields []*ast.Field, path 
 		if t.NonNull {
 			inner := *t // copy: the schema's type is never modified
 			inner.NonNull = false
-			return in.writeTypeRef(&inner, fields, path)
+			return in.writeTypeRef(&inner, fields)
 		}
-		return in.writeTypeRef(t.Elem, fields, path)
+		return in.writeTypeRef(t.Elem, fields)
 	case "name", "description", "specifiedByURL", "fields", "interfaces",
 		"possibleTypes", "enumValues", "inputFields", "isOneOf":
 		in.buf.WriteString("null")
@@ -630,14 +634,14 @@ func (in *introspector) namedTypes(names []string) ([]object, error) {
 
 // possibleTypes writes the members of a union (declared order) or the
 // implementations of an interface (sorted by name); null for other kinds.
-func (in *introspector) possibleTypes(def *ast.Definition, fields []*ast.Field, path ast.Path) error {
+func (in *introspector) possibleTypes(def *ast.Definition, fields []*ast.Field) error {
 	switch def.Kind {
 	case ast.Union:
 		objs, err := in.namedTypes(def.Types)
 		if err != nil {
 			return err
 		}
-		return in.writeList(objs, fields, path)
+		return in.writeList(objs, fields)
 	case ast.Interface:
 		var impls []*ast.Definition
 		for _, d := range in.api.PossibleTypes[def.Name] {
@@ -651,27 +655,32 @@ func (in *introspector) possibleTypes(def *ast.Definition, fields []*ast.Field, 
 		for i, d := range impls {
 			objs[i] = &typeObj{def: d}
 		}
-		return in.writeList(objs, fields, path)
+		return in.writeList(objs, fields)
 	default:
-		in.buf.WriteString("null")
-		return nil
+		return in.null()
 	}
 }
 
-func (in *introspector) fieldField(o fieldObj, fields []*ast.Field, path ast.Path) error {
-	switch name := fields[0].Name; name {
-	case "name":
-		in.writeString(o.def.Name)
-	case "description":
-		in.writeNullableString(o.def.Description)
-	case "args":
-		return in.writeArgs(o.def.Arguments, fields, path)
-	case "type":
-		return in.writeTypeRef(o.def.Type, fields, path)
-	case "isDeprecated":
-		in.writeBool(isDeprecated(o.def.Directives))
-	case "deprecationReason":
-		in.writeDeprecationReason(o.def.Directives)
+// memberField answers a field of a __Field, __InputValue or __EnumValue.
+func (in *introspector) memberField(o memberObj, fields []*ast.Field) error {
+	switch name := fields[0].Name; {
+	case name == "name":
+		in.writeString(o.name)
+	case name == "description":
+		in.writeNullableString(o.description)
+	case name == "isDeprecated":
+		in.writeBool(isDeprecated(o.dirs))
+	case name == "deprecationReason":
+		in.writeDeprecationReason(o.dirs)
+	case name == "type" && o.kind != "__EnumValue":
+		return in.writeTypeRef(o.typ, fields)
+	case name == "args" && o.kind == "__Field":
+		return in.writeArgs(o.args, fields)
+	case name == "defaultValue" && o.kind == "__InputValue":
+		if o.defaultValue == nil {
+			return in.null()
+		}
+		in.writeString(printLiteral(o.defaultValue))
 	default:
 		return unknownField(o, name)
 	}
@@ -679,65 +688,33 @@ func (in *introspector) fieldField(o fieldObj, fields []*ast.Field, path ast.Pat
 }
 
 // writeArgs writes the arguments of a field or directive as __InputValues.
-func (in *introspector) writeArgs(args ast.ArgumentDefinitionList, fields []*ast.Field, path ast.Path) error {
-	withDeprecated, err := in.includeDeprecated(fields)
+func (in *introspector) writeArgs(args ast.ArgumentDefinitionList, fields []*ast.Field) error {
+	objs := make([]object, 0, len(args))
+	for _, a := range args {
+		if a != nil {
+			objs = append(objs, inputMember(a.Name, a.Description, a.Type, a.DefaultValue, a.Directives))
+		}
+	}
+	return in.writeMembers(objs, fields)
+}
+
+// writeMembers writes fields, args, enum values or input fields, leaving out
+// the deprecated ones unless the field's includeDeprecated argument is true.
+func (in *introspector) writeMembers(objs []object, fields []*ast.Field) error {
+	v, _, err := in.boolArg(fields[0].Arguments, "includeDeprecated")
 	if err != nil {
 		return err
 	}
-	objs := make([]object, 0, len(args))
-	for _, a := range args {
-		if a == nil || (!withDeprecated && isDeprecated(a.Directives)) {
-			continue
-		}
-		objs = append(objs, inputValueObj{
-			name: a.Name, description: a.Description, typ: a.Type,
-			defaultValue: a.DefaultValue, directives: a.Directives,
+	if !v {
+		objs = slices.DeleteFunc(objs, func(o object) bool {
+			m, ok := o.(memberObj)
+			return ok && isDeprecated(m.dirs)
 		})
 	}
-	return in.writeList(objs, fields, path)
+	return in.writeList(objs, fields)
 }
 
-func (in *introspector) inputValueField(o inputValueObj, fields []*ast.Field, path ast.Path) error {
-	switch name := fields[0].Name; name {
-	case "name":
-		in.writeString(o.name)
-	case "description":
-		in.writeNullableString(o.description)
-	case "type":
-		return in.writeTypeRef(o.typ, fields, path)
-	case "defaultValue":
-		if o.defaultValue == nil {
-			in.buf.WriteString("null")
-			return nil
-		}
-		in.writeString(printLiteral(o.defaultValue))
-	case "isDeprecated":
-		in.writeBool(isDeprecated(o.directives))
-	case "deprecationReason":
-		in.writeDeprecationReason(o.directives)
-	default:
-		return unknownField(o, name)
-	}
-	return nil
-}
-
-func (in *introspector) enumValueField(o enumValueObj, fields []*ast.Field, _ ast.Path) error {
-	switch name := fields[0].Name; name {
-	case "name":
-		in.writeString(o.def.Name)
-	case "description":
-		in.writeNullableString(o.def.Description)
-	case "isDeprecated":
-		in.writeBool(isDeprecated(o.def.Directives))
-	case "deprecationReason":
-		in.writeDeprecationReason(o.def.Directives)
-	default:
-		return unknownField(o, name)
-	}
-	return nil
-}
-
-func (in *introspector) directiveField(o directiveObj, fields []*ast.Field, path ast.Path) error {
+func (in *introspector) directiveField(o directiveObj, fields []*ast.Field) error {
 	switch name := fields[0].Name; name {
 	case "name":
 		in.writeString(o.def.Name)
@@ -755,7 +732,7 @@ func (in *introspector) directiveField(o directiveObj, fields []*ast.Field, path
 		}
 		in.buf.WriteByte(']')
 	case "args":
-		return in.writeArgs(o.def.Arguments, fields, path)
+		return in.writeArgs(o.def.Arguments, fields)
 	default:
 		return unknownField(o, name)
 	}
@@ -852,32 +829,12 @@ func writeLiteral(b *strings.Builder, v *ast.Value) {
 	}
 }
 
-// writeGraphQLString writes s as a GraphQL string literal.
+// writeGraphQLString writes s as a GraphQL string literal: a JSON string
+// (without HTML escaping) is one.
 func writeGraphQLString(b *strings.Builder, s string) {
-	b.WriteByte('"')
-	for _, r := range s {
-		switch r {
-		case '"':
-			b.WriteString(`\"`)
-		case '\\':
-			b.WriteString(`\\`)
-		case '\b':
-			b.WriteString(`\b`)
-		case '\f':
-			b.WriteString(`\f`)
-		case '\n':
-			b.WriteString(`\n`)
-		case '\r':
-			b.WriteString(`\r`)
-		case '\t':
-			b.WriteString(`\t`)
-		default:
-			if r < 0x20 || (r >= 0x7f && r <= 0x9f) {
-				fmt.Fprintf(b, `\u%04X`, r)
-			} else {
-				b.WriteRune(r)
-			}
-		}
-	}
-	b.WriteByte('"')
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(s) // encoding a string into a bytes.Buffer cannot fail
+	b.Write(bytes.TrimSuffix(buf.Bytes(), []byte("\n")))
 }
