@@ -3,4 +3,108 @@
 // printed in Apollo's query-plan text format. Plans are deterministic:
 // byte-identical whatever the order of subgraphs in the supergraph. It
 // imports schema and nothing under internal/.
+//
+// API: New(sg, opts...) returns a Planner (safe for concurrent use);
+// (*Planner).Plan(doc, operationName) plans one operation of a document
+// validated against sg.API, through an LRU plan cache keyed by supergraph
+// version, operation name and document text; Print renders a Plan.
+// Options: WithOverrideLabels (progressive @override), WithCacheSize.
+// Errors wrap ErrNoOperation or ErrUnsatisfiable.
+//
+// Invariants: the client document is never mutated; a Plan is never
+// mutated after Plan returns it; output never depends on map iteration
+// order (every choice is made in client order or in the ascending subgraph
+// order of the schema model).
+//
+// # Algorithm
+//
+// Normalising. The operation's selection set is walked object by object.
+// At each object the client's selections are collected into items: named
+// fragments are inlined, fragments whose type condition the object's type
+// satisfies are flattened, literal @skip/@include are evaluated (the
+// selection is dropped or the directive removed), directives on variables
+// are kept and pushed down from fragments onto their fields, and fields with
+// the same response key and directives are merged. Other directives
+// (@defer included) are dropped: deferred fragments are fetched eagerly.
+// Root __typename, __schema and __type are left to the executor; a query of
+// only those has Root == nil.
+//
+// Fetch groups. A group is a future Fetch: a root fetch of one subgraph, or
+// an entity fetch of one subgraph at one response path (Flatten.Path:
+// response keys, "@" for each list level). Each group holds the subgraph
+// selection being built and, for entity groups, the representation
+// selection (Fetch.Requires) and its parent and other dependencies. An
+// entity group is identified by (subgraph, path, parent group, enclosing
+// variable conditions): every jump that lands on the same key reuses it,
+// so an entity needed twice at the same path is fetched once.
+//
+// Fields. A field is placed in the current group when the group's subgraph
+// resolves it there: the subgraph declares it, it is not @external (unless
+// a @provides on the path provides it), it is not overridden away, and it
+// has no @requires. Otherwise the planner picks a target among the
+// subgraphs that can resolve it (not external, not overridden away by an
+// active @override, not behind an inactive progressive-override label): the
+// target reached with the fewest entity jumps, then one already fetched at
+// this path, then ascending name. The route is a breadth-first search over
+// subgraphs (ascending name) where an edge S->X exists when X has a
+// resolvable @key of the type that S can select in place (every key field
+// local to S, nested keys recursively); resolvable: false keys are never
+// edges. The search visits each subgraph once, so it always terminates and
+// finds a route when one exists: there is no search limit. For each jump
+// the source group selects __typename and the key, and the target group's
+// representation gets the same fields; the field is then placed in the
+// target group under "... on T" and its sub-selection continues there.
+//
+// @requires. A field with @requires always goes through an entity fetch to
+// its subgraph (even from that subgraph). Its required field set is planned
+// at the parent-side object like client fields (so parts may come from yet
+// other subgraphs, through their own jumps), added to the representation,
+// and the entity group depends on every group that fetches part of it.
+//
+// Internal fields. Keys, __typename and required fields keep their name as
+// response key unless the client uses that key at that object for another
+// field (another name or other arguments); then they are aliased
+// "__junction_<name>" (nested field sets are checked against the client's
+// nested selection). Fetch.Requires records Name = representation key,
+// Alias = response key in the gathered data.
+//
+// Abstract types. At an interface or union object the subgraph's selection
+// always includes __typename. An interface field the subgraph declares on
+// the interface stays there. A field only an @interfaceObject subgraph
+// resolves is fetched from it with the interface's key: one representation
+// fragment per concrete type the source subgraph can return, each with an
+// InputRewrite setting __typename to the interface. Otherwise the field is
+// asked per concrete type ("... on C" for each type the subgraph can return,
+// ascending), each of which may jump on its own. Fragments on types the
+// subgraph cannot return are dropped. At an object a subgraph knows only as
+// an @interfaceObject, fields are planned normally, but __typename and
+// fragments on implementations are fetched from a subgraph that knows the
+// implementations (an entity fetch on the interface's key). A field of a
+// concrete type that only an @interfaceObject declares on one of its
+// interfaces is fetched likewise, the object sent as the interface.
+//
+// Variable conditions. @skip/@include on variables stay on the field in the
+// subgraph query (and their variables are declared there). An entity group
+// created below (or for) such a field carries the condition and is wrapped
+// in Condition nodes, printed Include(if: $v) / Skip(if: $v).
+//
+// Root fields. Query (and subscription) root fields are grouped by subgraph
+// (a shareable root field prefers a subgraph already used, then ascending
+// name); the root fetches run in parallel. Mutation root fields are cut into
+// runs of consecutive fields of one subgraph (a shareable field stays in the
+// current run's subgraph when it can); each run is planned separately and
+// the runs, each with its entity fetches, run strictly in sequence.
+//
+// Scheduling. A group's level is 0 for a root fetch, else one more than the
+// highest level of its dependencies. Levels run in Sequence, the groups of
+// one level in Parallel (in creation order, which follows the client's
+// order). This is simpler than Apollo's tree shape (independent branches
+// wait for each other's level), never wrong about dependencies.
+//
+// Subgraph operations. Fetch.Operation is a compact document:
+// "query Name($representations:[_Any!]!,$v:T=default){_entities(...){...on T{...}}}"
+// for entities, the root selection for root fetches; only the variables the
+// operation uses are declared, with the client's types and defaults,
+// ascending. When the client operation is named, subgraph operations are
+// named <name>__<subgraph>__<index>.
 package planner

@@ -182,6 +182,9 @@ func (e *emitter) emit(b *buildState) Node {
 		if len(g.sel.children) == 0 {
 			continue
 		}
+		if !g.entity {
+			g.conds = commonConds(g.sel.children)
+		}
 		l := level(g)
 		for len(levels) <= l {
 			levels = append(levels, nil)
@@ -264,4 +267,28 @@ func (e *emitter) node(g *group) Node {
 		}
 	}
 	return n
+}
+
+// commonConds returns the variable conditions every root field of a root
+// fetch carries: when the whole fetch depends on them it is wrapped in
+// Condition nodes (the directives stay on the fields too).
+func commonConds(ns []*node) []cond {
+	if len(ns) == 0 {
+		return nil
+	}
+	var out []cond
+	for _, c := range condsOf(ns[0].dirs) {
+		all := true
+		for _, n := range ns[1:] {
+			found := false
+			for _, d := range condsOf(n.dirs) {
+				found = found || d == c
+			}
+			all = all && found
+		}
+		if all {
+			out = append(out, c)
+		}
+	}
+	return out
 }
