@@ -17,7 +17,7 @@ type walk struct {
 	prov    ast.SelectionSet
 	conds   []cond
 	client  map[string]*item // the client's fields at this object by response key
-	touched *[]*group         // when set, collects the groups fields land in
+	touched *[]*group        // when set, collects the groups fields land in
 }
 
 func (w walk) at(g *group, pos *node, typ string) walk {
