@@ -3,6 +3,7 @@ package executor
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"sync"
 	"time"
@@ -121,7 +122,12 @@ type Result struct {
 
 // Execute runs the plan and shapes the response. It never panics on bad
 // subgraph input and returns within the configured timeout.
-func (e *Executor) Execute(ctx context.Context, req *Request) *Result {
+func (e *Executor) Execute(ctx context.Context, req *Request) (res *Result) {
+	defer func() {
+		if p := recover(); p != nil {
+			res = &Result{Data: json.RawMessage("null"), Errors: gqlerror.List{internalError(fmt.Sprintf("executor: internal error: %v", p))}}
+		}
+	}()
 	if req == nil || req.Operation == nil {
 		return &Result{Data: json.RawMessage("null"), Errors: gqlerror.List{gqlerror.Errorf("executor: no operation")}}
 	}

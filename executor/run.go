@@ -59,6 +59,11 @@ func (r *run) parallel(ctx context.Context, nodes []planner.Node, sink *errSink)
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			defer func() {
+				if p := recover(); p != nil {
+					sinks[i].add(internalError(fmt.Sprintf("executor: internal error: %v", p)))
+				}
+			}()
 			r.node(ctx, c, &sinks[i])
 		}()
 	}

@@ -21,10 +21,38 @@ type shaper struct {
 	ex   *Executor
 	req  *Request
 	buf  []byte
-	path ast.Path
+	path []pathStep // the current response path, boxed into ast.Path only for errors
 	sink *errSink
+	// groups caches CollectFields per (selection set, concrete type).
+	groups map[shapeKey][]group
 	// extra holds errors found while shaping, appended after the fetch errors.
 	extra gqlerror.List
+}
+
+// pathStep is one element of the current path: a key, or an index when key is "".
+type pathStep struct {
+	key string
+	idx int
+}
+
+type shapeKey struct {
+	sel      *ast.Selection
+	n        int
+	concrete string
+	static   string
+}
+
+// astPath boxes the current path.
+func (s *shaper) astPath() ast.Path {
+	p := make(ast.Path, len(s.path))
+	for i, st := range s.path {
+		if st.key == "" {
+			p[i] = ast.PathIndex(st.idx)
+		} else {
+			p[i] = ast.PathName(st.key)
+		}
+	}
+	return p
 }
 
 // group is one response key of a collected selection.
@@ -35,10 +63,10 @@ type group struct {
 
 func (r *run) shape(sink *errSink) *Result {
 	bp := bufPool.Get().(*[]byte)
-	s := &shaper{ex: r.ex, req: r.req, buf: (*bp)[:0], path: make(ast.Path, 0, 16), sink: sink}
+	s := &shaper{ex: r.ex, req: r.req, buf: (*bp)[:0], path: make([]pathStep, 0, 16), sink: sink}
 	rootType := r.rootTypeName()
 	var data json.RawMessage
-	if s.object(r.root, rootType, r.req.Operation.SelectionSet, true) {
+	if s.object(r.root, rootType, r.req.Operation.SelectionSet, true, false) {
 		data = make(json.RawMessage, len(s.buf))
 		copy(data, s.buf)
 	} else {
@@ -87,9 +115,9 @@ func (s *shaper) concreteType(obj *value, static string) string {
 }
 
 // object writes obj with sel; false means the object must become null.
-func (s *shaper) object(obj *value, static string, sel ast.SelectionSet, root bool) bool {
+func (s *shaper) object(obj *value, static string, sel ast.SelectionSet, root, merged bool) bool {
 	concrete := s.concreteType(obj, static)
-	groups := s.collect(sel, concrete, static, nil, nil)
+	groups := s.collected(sel, concrete, static, merged)
 	s.buf = append(s.buf, '{')
 	for i, g := range groups {
 		if i > 0 {
@@ -98,7 +126,7 @@ func (s *shaper) object(obj *value, static string, sel ast.SelectionSet, root bo
 		s.buf = appendString(s.buf, g.key)
 		s.buf = append(s.buf, ':')
 		f := g.fields[0]
-		s.path = append(s.path, ast.PathName(g.key))
+		s.path = append(s.path, pathStep{key: g.key})
 		ok := true
 		switch {
 		case f.Name == "__typename":
@@ -146,11 +174,10 @@ func (s *shaper) nullable(t *ast.Type) bool {
 
 // addErr records an error at the current path unless one covers it.
 func (s *shaper) addErr(msg, code string) {
-	if s.sink.covers(s.path) {
+	p := s.astPath()
+	if s.sink.covers(p) {
 		return
 	}
-	p := make(ast.Path, len(s.path))
-	copy(p, s.path)
 	err := &gqlerror.Error{Message: msg, Path: p, Extensions: map[string]any{"code": code}}
 	s.extra = append(s.extra, err)
 	s.sink.cover(p)
@@ -196,7 +223,7 @@ func (s *shaper) inner(v *value, t *ast.Type, g group, f *ast.Field) bool {
 			if i > 0 {
 				s.buf = append(s.buf, ',')
 			}
-			s.path = append(s.path, ast.PathIndex(i))
+			s.path = append(s.path, pathStep{idx: i})
 			ok := s.field(it, t.Elem, g, f)
 			s.path = s.path[:len(s.path)-1]
 			if !ok {
@@ -232,14 +259,14 @@ func (s *shaper) inner(v *value, t *ast.Type, g group, f *ast.Field) bool {
 			s.addErr(fmt.Sprintf("Invalid value for %s.%s: expected an object", parentName(f), f.Name), CodeInvalidValue)
 			return false
 		}
-		sel := f.SelectionSet
+		sel, merged := f.SelectionSet, false
 		if len(g.fields) > 1 {
-			sel = nil
+			sel, merged = nil, true
 			for _, gf := range g.fields {
 				sel = append(sel, gf.SelectionSet...)
 			}
 		}
-		return s.object(v, def.Name, sel, false)
+		return s.object(v, def.Name, sel, false, merged)
 	}
 	s.addErr(fmt.Sprintf("Invalid output type %s", def.Name), CodeInvalidValue)
 	return false
@@ -251,6 +278,24 @@ func isBuiltinScalar(name string) bool {
 		return true
 	}
 	return false
+}
+
+// collected returns the grouped fields of sel for an object, cached for
+// selection sets of the document (merged ones are built afresh).
+func (s *shaper) collected(sel ast.SelectionSet, concrete, static string, merged bool) []group {
+	if merged || len(sel) == 0 {
+		return s.collect(sel, concrete, static, nil, nil)
+	}
+	k := shapeKey{sel: &sel[0], n: len(sel), concrete: concrete, static: static}
+	if g, ok := s.groups[k]; ok {
+		return g
+	}
+	g := s.collect(sel, concrete, static, nil, nil)
+	if s.groups == nil {
+		s.groups = make(map[shapeKey][]group, 16)
+	}
+	s.groups[k] = g
+	return g
 }
 
 // collect is the spec's CollectFields: fields grouped by response key in

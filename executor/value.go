@@ -85,17 +85,50 @@ type jsonParser struct {
 	pos   int
 	depth int
 	slab  []value
+	// stack holds the fields of the objects being parsed; each object's
+	// fields are copied out into an exactly sized slice from fslab.
+	stack []field
+	fslab []field
+	items []*value
+	islab []*value
 }
 
 const maxDepth = 512
 
 func (p *jsonParser) alloc() *value {
 	if len(p.slab) == 0 {
-		p.slab = make([]value, 32)
+		p.slab = make([]value, 128)
 	}
 	v := &p.slab[0]
 	p.slab = p.slab[1:]
 	return v
+}
+
+// takeFields moves the fields above base off the stack into their own
+// slice (full capacity, so a later append by a merge reallocates instead of
+// overwriting a neighbour).
+func (p *jsonParser) takeFields(base int) []field {
+	n := len(p.stack) - base
+	if len(p.fslab) < n {
+		p.fslab = make([]field, max(n, 256))
+	}
+	out := p.fslab[:n:n]
+	p.fslab = p.fslab[n:]
+	copy(out, p.stack[base:])
+	p.stack = p.stack[:base]
+	return out
+}
+
+func (p *jsonParser) takeItems(base int) []*value {
+	n := len(p.items) - base
+	if len(p.islab) < n {
+		p.islab = make([]*value, max(n, 128))
+	}
+	out := p.islab[:n:n]
+	p.islab = p.islab[n:]
+	copy(out, p.items[base:])
+	p.items = p.items[:base]
+	return out
 }
 
 func (p *jsonParser) fail(what string) error {
@@ -236,7 +269,7 @@ func (p *jsonParser) parseObject() (*value, error) {
 		p.pos++
 		return v, nil
 	}
-	v.fields = make([]field, 0, 8)
+	base := len(p.stack)
 	for {
 		key, err := p.parseKey()
 		if err != nil {
@@ -249,7 +282,7 @@ func (p *jsonParser) parseObject() (*value, error) {
 		if err != nil {
 			return nil, err
 		}
-		v.fields = append(v.fields, field{key: key, val: val})
+		p.stack = append(p.stack, field{key: key, val: val})
 		p.skipSpace()
 		if p.pos >= len(p.data) {
 			return nil, p.fail("unterminated object")
@@ -259,6 +292,7 @@ func (p *jsonParser) parseObject() (*value, error) {
 			p.pos++
 		case '}':
 			p.pos++
+			v.fields = p.takeFields(base)
 			return v, nil
 		default:
 			return nil, p.fail("expected ',' or '}'")
@@ -281,12 +315,13 @@ func (p *jsonParser) parseList() (*value, error) {
 		v.items = []*value{}
 		return v, nil
 	}
+	base := len(p.items)
 	for {
 		item, err := p.parseValue()
 		if err != nil {
 			return nil, err
 		}
-		v.items = append(v.items, item)
+		p.items = append(p.items, item)
 		p.skipSpace()
 		if p.pos >= len(p.data) {
 			return nil, p.fail("unterminated list")
@@ -296,6 +331,7 @@ func (p *jsonParser) parseList() (*value, error) {
 			p.pos++
 		case ']':
 			p.pos++
+			v.items = p.takeItems(base)
 			return v, nil
 		default:
 			return nil, p.fail("expected ',' or ']'")

@@ -1,0 +1,82 @@
+package executor
+
+import (
+	"testing"
+
+	"github.com/junction-gateway/junction/planner"
+	sdktrace "go.opentelemetry.io/otel/sdk/trace"
+	"go.opentelemetry.io/otel/sdk/trace/tracetest"
+)
+
+// TestDeferMergedAndSpans: a Defer runs its primary part and its deferred
+// blocks into one response; every subgraph fetch gets one span.
+func TestDeferMergedAndSpans(t *testing.T) {
+	accounts := newFake(t, "accounts", map[string]string{
+		`{"query":"{me{__typename id}}"}`: `{"data":{"me":{"__typename":"User","id":"u1"}}}`,
+	})
+	reviews := newFake(t, "reviews", map[string]string{
+		entitiesBody(`...on User{reviews{body}}`, `[{"__typename":"User","id":"u1"}]`): `{"data":{"_entities":[{"reviews":[{"body":"Nice"}]}]}}`,
+	})
+	sg := testSupergraph(t, accounts, reviews)
+	// QueryPlan { Defer { Primary { Fetch(service: "accounts") {me{__typename id}} }, [
+	//   Deferred(path: "me") { Flatten(path: "me") { Fetch(service: "reviews") {...on User{reviews{body}}} } }
+	// ] } }
+	plan := &planner.Defer{
+		Primary: &planner.Fetch{Service: "accounts", Operation: `{me{__typename id}}`},
+		Deferred: []*planner.DeferredBlock{{Path: []string{"me"}, Node: &planner.Flatten{Path: []string{"me"}, Node: &planner.Fetch{
+			Service: "reviews", Requires: requires(t, `... on User { __typename id }`),
+			Operation: entitiesOp(`...on User{reviews{body}}`),
+		}}}},
+	}
+	rec := tracetest.NewSpanRecorder()
+	tp := sdktrace.NewTracerProvider(sdktrace.WithSpanProcessor(rec))
+	ex := New(sg, WithTracer(tp.Tracer("test")))
+	got := execute(t, ex, request(t, sg, `{ me { id ... @defer { reviews { body } } } }`, nil, plan))
+	want := `{"data":{"me":{"id":"u1","reviews":[{"body":"Nice"}]}}}`
+	if got != want {
+		t.Errorf("response\n got %s\nwant %s", got, want)
+	}
+	spans := rec.Ended()
+	if len(spans) != 2 || spans[0].Name() != "subgraph accounts" || spans[1].Name() != "subgraph reviews" {
+		var names []string
+		for _, s := range spans {
+			names = append(names, s.Name())
+		}
+		t.Errorf("spans = %v, want [subgraph accounts, subgraph reviews]", names)
+	}
+}
+
+// TestParseResponse checks the subgraph body decoder on odd input.
+func TestParseResponse(t *testing.T) {
+	tests := []struct {
+		body string
+		ok   bool
+		want string // data re-encoded
+	}{
+		{`{"data":{"a":1,"b":[true,false,null,"x\"y"],"c":{}}}`, true, `{"a":1,"b":[true,false,null,"x\"y"],"c":{}}`},
+		{` { "errors" : [ {"message":"m"} ] , "data" : null } `, true, `null`},
+		{`{"data":{"k\u0065y":-1.5e3}}`, true, `{"key":-1.5e3}`},
+		{`{"data":{},"extensions":{"x":[1,{"y":2}]}}`, true, `{}`},
+		{`{}`, false, ``},
+		{`{"data":[]}`, false, ``},
+		{`{"data":{"a":1},}`, false, ``},
+		{`{"data":{"a":tru}}`, false, ``},
+		{`{"data":{"a":"x` + "\n" + `"}}`, false, ``},
+		{`{"data":{}} x`, false, ``},
+		{`[`, false, ``},
+		{``, false, ``},
+		{`{"errors":{"message":"not a list"}}`, false, ``},
+	}
+	for _, tc := range tests {
+		data, _, err := parseResponse([]byte(tc.body))
+		if (err == nil) != tc.ok {
+			t.Errorf("%q: err = %v, want ok=%v", tc.body, err, tc.ok)
+			continue
+		}
+		if tc.ok {
+			if got := string(appendValue(nil, data)); got != tc.want {
+				t.Errorf("%q: data %s, want %s", tc.body, got, tc.want)
+			}
+		}
+	}
+}
