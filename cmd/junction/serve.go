@@ -66,7 +66,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		gateway.WithSubgraphURLs(cfg.SubgraphURLs()),
 		gateway.WithSubgraphTimeout(cfg.Traffic.SubgraphTimeout),
 		gateway.WithInboundDedupe(*cfg.Traffic.InboundDedupe),
-		gateway.WithSubgraphDedupe(*cfg.Traffic.SubgraphDedupe))
+		gateway.WithSubgraphDedupe(*cfg.Traffic.SubgraphDedupe),
+		gateway.WithPropagatedHeaders(cfg.Headers.Propagate...))
 	if err != nil {
 		return err
 	}

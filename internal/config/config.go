@@ -33,6 +33,15 @@ type Config struct {
 	Traffic Traffic `yaml:"traffic"`
 	// Limits on client requests.
 	Limits Limits `yaml:"limits"`
+	// Headers: which client headers reach subgraphs.
+	Headers Headers `yaml:"headers"`
+}
+
+// Headers holds header rules.
+type Headers struct {
+	// Propagate names the client headers forwarded to every subgraph
+	// (default none).
+	Propagate []string `yaml:"propagate"`
 }
 
 // Subgraph overrides the supergraph's settings for one subgraph.

@@ -27,7 +27,7 @@ import (
 
 // inboundKey returns the deduplication key of a query request, or "" when
 // the request must not be shared.
-func inboundKey(version string, req *Request, vars map[string]any) string {
+func inboundKey(version string, req *Request, vars map[string]any, propagated []string) string {
 	var b strings.Builder
 	b.WriteString(version)
 	b.WriteByte(0)
@@ -43,33 +43,43 @@ func inboundKey(version string, req *Request, vars map[string]any) string {
 		b.Write(raw)
 	}
 	b.WriteByte(0)
-	writeHeaders(&b, req.Header)
+	// The headers that reach subgraphs, and those that identify a principal
+	// (authorization decisions may differ between principals).
+	for _, n := range identityHeaders {
+		writeHeader(&b, n, req.Header[n])
+	}
+	for _, n := range propagated {
+		writeHeader(&b, n, req.Header[n])
+	}
 	if req.ExposePlan {
 		b.WriteString("\x00plan")
 	}
 	return b.String()
 }
 
-// writeHeaders writes every header in a canonical order: a request shares an
-// execution only with requests whose headers (and so principal) are equal.
+// identityHeaders identify the principal; requests share an execution only
+// when these are equal.
+var identityHeaders = []string{"Authorization", "Cookie"}
+
+func writeHeader(b *strings.Builder, name string, values []string) {
+	b.WriteString(name)
+	b.WriteByte(':')
+	for _, v := range values {
+		b.WriteString(v)
+		b.WriteByte(',')
+	}
+	b.WriteByte('\n')
+}
+
+// writeHeaders writes every header in a canonical order.
 func writeHeaders(b *strings.Builder, h http.Header) {
 	names := make([]string, 0, len(h))
 	for n := range h {
-		switch n {
-		case "Content-Length", "Accept-Encoding", "Connection", "User-Agent", "X-Request-Id", "Traceparent", "Tracestate":
-			continue // transport details: they neither reach subgraphs nor decide access
-		}
 		names = append(names, n)
 	}
 	sort.Strings(names)
 	for _, n := range names {
-		b.WriteString(n)
-		b.WriteByte(':')
-		for _, v := range h[n] {
-			b.WriteString(v)
-			b.WriteByte(',')
-		}
-		b.WriteByte('\n')
+		writeHeader(b, n, h[n])
 	}
 }
 

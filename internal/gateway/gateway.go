@@ -52,6 +52,7 @@ type options struct {
 	planCacheSize   int
 	inboundDedupe   bool
 	subgraphDedupe  bool
+	propagate       []string // canonical header names forwarded to subgraphs
 }
 
 // Option configures a Gateway.
@@ -77,6 +78,17 @@ func WithInboundDedupe(on bool) Option { return func(o *options) { o.inboundDedu
 // WithSubgraphDedupe shares one round trip between identical concurrent
 // subgraph requests (default true).
 func WithSubgraphDedupe(on bool) Option { return func(o *options) { o.subgraphDedupe = on } }
+
+// WithPropagatedHeaders names the client headers forwarded to every subgraph
+// request (default none, as in Apollo Router and Cosmo Router).
+func WithPropagatedHeaders(names ...string) Option {
+	return func(o *options) {
+		o.propagate = o.propagate[:0]
+		for _, n := range names {
+			o.propagate = append(o.propagate, http.CanonicalHeaderKey(n))
+		}
+	}
+}
 
 // WithDocumentCacheSize sets how many parsed and validated documents are kept.
 func WithDocumentCacheSize(n int) Option { return func(o *options) { o.docCacheSize = n } }
@@ -192,7 +204,7 @@ func (g *Gateway) serve(ctx context.Context, st *State, req *Request) *Response 
 		return &Response{Errors: gqlerror.List{verr}}
 	}
 	if g.opts.inboundDedupe && op.Operation == ast.Query {
-		if key := inboundKey(st.Supergraph.Version, req, vars); key != "" {
+		if key := inboundKey(st.Supergraph.Version, req, vars, g.opts.propagate); key != "" {
 			v, _, _ := g.inbound.Do(key, func() (any, error) {
 				return g.execute(context.WithoutCancel(ctx), st, req, doc, op, vars), nil
 			})
@@ -217,7 +229,7 @@ func (g *Gateway) execute(ctx context.Context, st *State, req *Request, doc *ast
 		Document:  doc,
 		Operation: op,
 		Variables: vars,
-		Header:    req.Header,
+		Header:    g.forwardedHeaders(req.Header),
 	})
 	resp := &Response{Data: res.Data, Errors: res.Errors}
 	if req.ExposePlan {
@@ -268,4 +280,18 @@ func withCode(e *gqlerror.Error, code string) *gqlerror.Error {
 func hashQuery(q string) string {
 	h := sha256.Sum256([]byte(q))
 	return hex.EncodeToString(h[:])
+}
+
+// forwardedHeaders returns the client headers that reach subgraphs, or nil.
+func (g *Gateway) forwardedHeaders(h http.Header) http.Header {
+	var out http.Header
+	for _, n := range g.opts.propagate {
+		if vs, ok := h[n]; ok {
+			if out == nil {
+				out = http.Header{}
+			}
+			out[n] = vs
+		}
+	}
+	return out
 }
