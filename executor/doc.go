@@ -3,4 +3,60 @@
 // per-request dataloader, merges the results, and shapes the response in the
 // client's selection order with the spec's null propagation. It imports schema
 // and planner and nothing under internal/; callers supply a subgraph client.
+//
+// # How one Execute goes
+//
+//  1. Walk the plan (run.go). Sequence runs in order, Parallel runs its
+//     children in goroutines and never cancels one because another failed,
+//     Condition reads a boolean variable, Defer (for now) runs the primary
+//     part then every deferred block into the same response.
+//  2. A root Fetch posts {"query","operationName"?,"variables"?} (variables:
+//     only the Fetch's, omitted when none) and deep-merges its data at the root.
+//  3. A Flatten (entities.go) collects every object at its path ("@" steps
+//     into lists, nulls skipped), builds each object's representation from
+//     Fetch.Requires (the inline fragment matching the object's __typename,
+//     fields read by response key and written by field name), skips objects
+//     missing a field or with a null key field, applies InputRewrites,
+//     dedupes, and loads the distinct representations through a dataloader
+//     sized to the batch, so exactly one _entities call goes out, at once.
+//     Entity i is deep-merged (after OutputRewrites) into every object that
+//     produced representation i.
+//  4. Shape (shape.go): walk the client operation over the merged tree, write
+//     JSON into a pooled buffer, truncating back to the nearest nullable
+//     field when a non-null one is null.
+//
+// # The tree
+//
+// Subgraph bodies are decoded (value.go) into a small ordered tree of
+// *value nodes whose scalars and keys alias the body bytes; the tree is
+// keyed by the client's response keys (the planner aliases what it adds), so
+// shaping reads fields by response key. All tree reads and writes happen
+// under run.mu; HTTP and decoding happen outside it.
+//
+// # Errors
+//
+// Errors are collected per plan branch (errSink) and concatenated in plan
+// order, so their order never depends on timing. Subgraph GraphQL errors
+// keep message and extensions and get extensions.serviceName; an _entities
+// error at ["_entities", i, rest...] is reported once per object that
+// produced representation i, at that object's path + rest; an entity error
+// without such a path gets the Flatten's path up to its first list step
+// (the deepest real response path covering every object it fetched for).
+// A failed fetch (transport error, non-2xx, timeout, body that is not a
+// GraphQL response) gives one error with extensions.code
+// SUBREQUEST_HTTP_ERROR, GATEWAY_TIMEOUT or SUBREQUEST_MALFORMED_RESPONSE
+// and serviceName; the fields it would have filled stay null, and the paths
+// it covers get no extra "Cannot return null" error. Shaping adds
+// NON_NULL_VIOLATION and INVALID_VALUE errors at the field's path.
+//
+// # Invariants
+//
+//   - Execute never panics (a recovered panic becomes an internal error) and
+//     never outlives WithTimeout; every subgraph call has a timeout.
+//   - Plans and client documents are read, never modified; per-Fetch caches
+//     (quoted query, root keys) are keyed by the immutable *planner.Fetch.
+//   - Output is deterministic: keys follow the client's selection, errors
+//     follow the plan order.
+//   - Introspection (__schema, __type) is answered from the API schema by
+//     Introspect in introspection.go; root __typename locally.
 package executor

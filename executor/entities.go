@@ -35,8 +35,7 @@ func (r *run) flatten(ctx context.Context, fl *planner.Flatten, sink *errSink) {
 		return
 	}
 	r.mu.Lock()
-	var targets []target
-	collect(r.root, fl.Path, make(ast.Path, 0, 8), &targets)
+	targets := collect(r.root, fl.Path)
 	keys := make([]string, 0, len(targets))
 	owners := make([][]int, 0, len(targets))
 	index := make(map[string]int, len(targets))
@@ -178,46 +177,67 @@ func flattenPrefix(path []string) ast.Path {
 	return p
 }
 
-// collect appends every object at path below v ("@" steps into a list;
-// nulls are skipped; a list met without "@" is stepped into as well).
-func collect(v *value, path []string, cur ast.Path, out *[]target) {
+// collector finds every object at a Flatten path below a value ("@" steps
+// into a list; nulls are skipped; a list met without "@" is stepped into
+// as well). Paths of the targets share one arena; names are boxed once.
+type collector struct {
+	path  []string
+	names []ast.PathElement // path[i] boxed as ast.PathName
+	cur   ast.Path
+	arena ast.Path
+	out   []target
+}
+
+func collect(root *value, path []string) []target {
+	c := &collector{path: path, names: make([]ast.PathElement, len(path)), cur: make(ast.Path, 0, 8)}
+	for i, el := range path {
+		c.names[i] = ast.PathName(el)
+	}
+	c.walk(root, 0)
+	return c.out
+}
+
+func (c *collector) walk(v *value, i int) {
 	if v.isNull() {
 		return
 	}
 	if v.kind == kindList {
-		rest := path
-		if len(rest) > 0 && rest[0] == "@" {
-			rest = rest[1:]
+		next := i
+		if next < len(c.path) && c.path[next] == "@" {
+			next++
 		}
-		for i, it := range v.items {
-			collect(it, rest, append(cur, ast.PathIndex(i)), out)
+		for j, it := range v.items {
+			c.cur = append(c.cur, ast.PathIndex(j))
+			c.walk(it, next)
+			c.cur = c.cur[:len(c.cur)-1]
 		}
 		return
 	}
-	if len(path) == 0 {
+	if i == len(c.path) {
 		if v.kind == kindObject {
-			p := make(ast.Path, len(cur))
-			copy(p, cur)
-			*out = append(*out, target{obj: v, path: p})
+			c.arena = append(c.arena, c.cur...)
+			n := len(c.arena)
+			c.out = append(c.out, target{obj: v, path: c.arena[n-len(c.cur) : n : n]})
 		}
 		return
 	}
-	el := path[0]
+	el := c.path[i]
 	if el == "@" {
-		collect(v, path[1:], cur, out)
+		c.walk(v, i+1)
 		return
 	}
 	if cond, ok := strings.CutPrefix(el, "... on "); ok {
-		if tn, _ := v.get("__typename").stringValue(); tn != cond {
-			return
+		if tn, _ := v.get("__typename").stringValue(); tn == cond {
+			c.walk(v, i+1)
 		}
-		collect(v, path[1:], cur, out)
 		return
 	}
 	if v.kind != kindObject {
 		return
 	}
-	collect(v.get(el), path[1:], append(cur, ast.PathName(el)), out)
+	c.cur = append(c.cur, c.names[i])
+	c.walk(v.get(el), i+1)
+	c.cur = c.cur[:len(c.cur)-1]
 }
 
 // representation writes the representation of obj for fetch f into buf.

@@ -17,8 +17,9 @@ func unquote(raw []byte) (string, error) {
 
 const hexDigits = "0123456789abcdef"
 
-// appendString writes s as a JSON string. It escapes what JSON requires
-// plus <, > and & are left as they are (the output is not HTML).
+// appendString writes s as a JSON string, escaping only what JSON requires
+// (<, > and & stay as they are: the output is not HTML); invalid UTF-8
+// becomes U+FFFD.
 func appendString(buf []byte, s string) []byte {
 	buf = append(buf, '"')
 	start := 0

@@ -156,6 +156,9 @@ func (s *shaper) introspect(f *ast.Field) bool {
 	raw, err := Introspect(s.ex.sg.API, f, s.req.Variables)
 	if err != nil {
 		s.addErr(fmt.Sprintf("introspection failed: %v", err), CodeIntrospection)
+		if f.Definition == nil {
+			return s.nullable(nil)
+		}
 		return s.nullable(f.Definition.Type)
 	}
 	s.buf = append(s.buf, raw...)
