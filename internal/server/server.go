@@ -30,13 +30,13 @@ const DefaultMaxBodyBytes int64 = 2 << 20
 // the playground, health and readiness. It is safe for concurrent use and
 // immutable after New.
 type Server struct {
-	h            Handler
-	path         string
-	maxBody      int64
-	playground   bool
-	ready        func() error
-	log          *slog.Logger
-	corsOrigins  []string // nil: any origin
+	h           Handler
+	path        string
+	maxBody     int64
+	playground  bool
+	ready       func() error
+	log         *slog.Logger
+	corsOrigins []string // nil: any origin
 }
 
 // Option configures a Server.
