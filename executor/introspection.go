@@ -227,10 +227,8 @@ func (in *introspector) collect(typeName string, sel ast.SelectionSet, visited m
 			if visited[s.Name] || !in.applies(s.Definition.TypeCondition, typeName) {
 				continue
 			}
-			visited[s.Name] = true
-			err := in.collect(typeName, s.Definition.SelectionSet, visited, out)
-			delete(visited, s.Name)
-			if err != nil {
+			visited[s.Name] = true // as in the spec: each fragment once, which also ends cycles
+			if err := in.collect(typeName, s.Definition.SelectionSet, visited, out); err != nil {
 				return err
 			}
 		}
