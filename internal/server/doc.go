@@ -1,2 +1,50 @@
-// Package server serves GraphQL over HTTP (POST, GET), the playground, health.
+// Package server serves GraphQL over HTTP (POST, GET), the GraphiQL
+// playground, liveness and readiness. It owns the transport only: it decodes
+// a request into a gateway.Request, hands it to a Handler, and encodes the
+// gateway.Response; it never parses GraphQL.
+//
+// Routes (Server.ServeHTTP is the whole mux):
+//
+//	<path> (default /graphql)  GraphQL over HTTP: POST, GET, OPTIONS (CORS preflight);
+//	                           a browser GET (Accept: text/html, no query) gets the playground
+//	/                          the playground page (when enabled)
+//	/playground/*.js|css       the embedded GraphiQL bundle (when enabled)
+//	/health                    liveness: 200 {"status":"UP"}
+//	/ready                     readiness: WithReadiness's check; 503 {"status":"DOWN"} on error
+//
+// GraphQL-over-HTTP semantics (the spec's draft, after its 2025 watershed):
+//
+//   - POST needs Content-Type application/json (charset utf-8 or none), else
+//     415; its body is one JSON object {query, operationName, variables,
+//     extensions} within the size limit (default 2 MiB, else 413). GET takes
+//     the same four as query parameters, variables and extensions
+//     JSON-encoded, and sets Request.AllowedKinds to queries only.
+//   - Malformed JSON, a missing or non-string query (unless extensions carry
+//     a persistedQuery), or parameters of the wrong type are 400 with one
+//     error whose extensions.code is BAD_REQUEST, under either media type.
+//   - The response media type follows Accept: application/graphql-response+json
+//     when Accept is absent, */*, or names neither supported type;
+//     application/json when the client prefers it by q-value.
+//   - application/graphql-response+json: Response.Status if set, else 400
+//     without a data entry and 200 with one. application/json: 200, except
+//     405 (mutation over GET, sent with Allow: POST) and 5xx, which apply to
+//     both media types.
+//   - The body is {"data":…,"errors":[…],"extensions":{…}}: data is written
+//     raw and omitted when nil; errors and extensions are omitted when empty;
+//     map keys are sorted by encoding/json.
+//
+// Invariants:
+//
+//   - Every response carries X-Request-Id: the client's when it is printable
+//     ASCII of at most 128 bytes, a fresh UUID otherwise. The id is also put
+//     in the request header the handler sees and in the context (RequestID).
+//   - Numbers in Request.Variables and Request.Extensions are json.Number,
+//     so large integers pass through exactly.
+//   - Request.Header is the client's header, shared: handlers must not modify it.
+//   - A handler panic or nil response becomes a 500 with an
+//     INTERNAL_SERVER_ERROR error; the server never panics on client input.
+//   - The playground loads nothing from outside the origin: the bundle is
+//     embedded (built from playground/ with npm and esbuild, see
+//     playground/build.mjs) and the page's Content-Security-Policy allows
+//     only 'self' (and data: for images and fonts).
 package server
