@@ -1,0 +1,52 @@
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"github.com/junction-gateway/junction/internal/gateway"
+)
+
+// BenchmarkServePOST measures the transport alone: decode, negotiate, call a
+// handler that returns a fixed response, encode.
+func BenchmarkServePOST(b *testing.B) {
+	data := json.RawMessage(`{"me":{"id":"1","name":"Ada","reviews":[{"body":"great"},{"body":"fine"}]}}`)
+	srv := New(HandlerFunc(func(ctx context.Context, req *gateway.Request) *gateway.Response {
+		return &gateway.Response{Data: data}
+	}), WithLogger(discardLogger()))
+	body := `{"query":"query Me($n: Int) { me { id name reviews(first: $n) { body } } }","operationName":"Me","variables":{"n":2}}`
+	b.ReportAllocs()
+	for b.Loop() {
+		r := httptest.NewRequest("POST", "/graphql", strings.NewReader(body))
+		r.Header.Set("Content-Type", "application/json")
+		r.Header.Set("X-Request-Id", "bench")
+		w := httptest.NewRecorder()
+		srv.ServeHTTP(w, r)
+		if w.Code != 200 {
+			b.Fatalf("status %d", w.Code)
+		}
+	}
+}
+
+// BenchmarkEncodeResponse measures response encoding with errors and
+// extensions.
+func BenchmarkEncodeResponse(b *testing.B) {
+	resp := &gateway.Response{
+		Data: json.RawMessage(`{"a":null,"b":[1,2,3]}`),
+		Errors: gqlerror.List{{Message: "boom", Path: ast.Path{ast.PathName("a")},
+			Extensions: map[string]any{"code": "SUBGRAPH_ERROR", "serviceName": "accounts"}}},
+		Extensions: map[string]any{"queryPlan": "QueryPlan { Fetch(service: \"a\") { { a } } }"},
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := encodeResponse(resp); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
