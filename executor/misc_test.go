@@ -1,6 +1,7 @@
 package executor
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/junction-gateway/junction/planner"
@@ -66,6 +67,9 @@ func TestParseResponse(t *testing.T) {
 		{`[`, false, ``},
 		{``, false, ``},
 		{`{"errors":{"message":"not a list"}}`, false, ``},
+		{`{"data":{"a":` + strings.Repeat("[", 600) + strings.Repeat("]", 600) + `}}`, false, ``},
+		{`{"data":{"a":` + strings.Repeat("[", 100) + strings.Repeat("]", 100) + `}}`, true, `{"a":` + strings.Repeat("[", 100) + strings.Repeat("]", 100) + `}`},
+		{`{"data":{"a":"\\","b":"\u00e9\"","c":"é"}}`, true, `{"a":"\\","b":"\u00e9\"","c":"é"}`},
 	}
 	for _, tc := range tests {
 		data, _, err := parseResponse([]byte(tc.body))

@@ -207,26 +207,39 @@ func (p *jsonParser) literal(lit string) error {
 	return nil
 }
 
+// strSpecial marks the bytes that end the fast scan of a string.
+var strSpecial = func() (t [256]bool) {
+	for c := 0; c < 0x20; c++ {
+		t[c] = true
+	}
+	t['"'], t['\\'] = true, true
+	return t
+}()
+
 // scanString moves past a JSON string starting at p.pos and reports whether
 // it contains escapes.
 func (p *jsonParser) scanString() (escaped bool, err error) {
-	p.pos++ // opening quote
-	for p.pos < len(p.data) {
-		c := p.data[p.pos]
-		switch {
+	data, i := p.data, p.pos+1 // past the opening quote
+	for {
+		for i < len(data) && !strSpecial[data[i]] {
+			i++
+		}
+		if i >= len(data) {
+			p.pos = i
+			return false, p.fail("unterminated string")
+		}
+		switch c := data[i]; {
 		case c == '"':
-			p.pos++
+			p.pos = i + 1
 			return escaped, nil
 		case c == '\\':
 			escaped = true
-			p.pos += 2
-		case c < 0x20:
-			return false, p.fail("control character in string")
+			i += 2
 		default:
-			p.pos++
+			p.pos = i
+			return false, p.fail("control character in string")
 		}
 	}
-	return false, p.fail("unterminated string")
 }
 
 func (p *jsonParser) parseKey() (string, error) {
@@ -256,17 +269,17 @@ func (p *jsonParser) expect(c byte) error {
 }
 
 func (p *jsonParser) parseObject() (*value, error) {
-	p.depth++
-	if p.depth > maxDepth {
+	if p.depth >= maxDepth {
 		return nil, p.fail("nesting too deep")
 	}
-	defer func() { p.depth-- }()
+	p.depth++
 	p.pos++ // {
 	v := p.alloc()
 	v.kind = kindObject
 	p.skipSpace()
 	if p.pos < len(p.data) && p.data[p.pos] == '}' {
 		p.pos++
+		p.depth--
 		return v, nil
 	}
 	base := len(p.stack)
@@ -293,6 +306,7 @@ func (p *jsonParser) parseObject() (*value, error) {
 		case '}':
 			p.pos++
 			v.fields = p.takeFields(base)
+			p.depth--
 			return v, nil
 		default:
 			return nil, p.fail("expected ',' or '}'")
@@ -301,11 +315,10 @@ func (p *jsonParser) parseObject() (*value, error) {
 }
 
 func (p *jsonParser) parseList() (*value, error) {
-	p.depth++
-	if p.depth > maxDepth {
+	if p.depth >= maxDepth {
 		return nil, p.fail("nesting too deep")
 	}
-	defer func() { p.depth-- }()
+	p.depth++
 	p.pos++ // [
 	v := p.alloc()
 	v.kind = kindList
@@ -313,6 +326,7 @@ func (p *jsonParser) parseList() (*value, error) {
 	if p.pos < len(p.data) && p.data[p.pos] == ']' {
 		p.pos++
 		v.items = []*value{}
+		p.depth--
 		return v, nil
 	}
 	base := len(p.items)
@@ -332,6 +346,7 @@ func (p *jsonParser) parseList() (*value, error) {
 		case ']':
 			p.pos++
 			v.items = p.takeItems(base)
+			p.depth--
 			return v, nil
 		default:
 			return nil, p.fail("expected ',' or ']'")
