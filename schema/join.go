@@ -22,7 +22,8 @@ import (
 //     interface field provided through @interfaceObject; it adds no
 //     source). A field without @join__field is in every subgraph of its
 //     parent type; with join v0.1 @join__owner, only in the owner, plus an
-//     External source in each other subgraph whose key selects the field.
+//     External source in each other subgraph whose key selects the field
+//     (those subgraphs are listed in Type.Extension).
 
 func (l *loader) typeBody(def *ast.Definition, t *Type) error {
 	if err := l.readKeys(def, t); err != nil {
