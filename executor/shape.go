@@ -38,8 +38,8 @@ type pathStep struct {
 type shapeKey struct {
 	sel      *ast.Selection
 	n        int
-	concrete string
-	static   string
+	static   *ast.Definition
+	concrete string // empty when static is an object type
 }
 
 // astPath boxes the current path.
@@ -59,12 +59,17 @@ func (s *shaper) astPath() ast.Path {
 type group struct {
 	key    string
 	fields []*ast.Field
+	// def is the named type of the field (nil for __typename / unknown).
+	def *ast.Definition
 }
 
 func (r *run) shape(sink *errSink) *Result {
 	bp := bufPool.Get().(*[]byte)
 	s := &shaper{ex: r.ex, req: r.req, buf: (*bp)[:0], path: make([]pathStep, 0, 16), sink: sink}
-	rootType := r.rootTypeName()
+	rootType := r.ex.sg.API.Types[r.rootTypeName()]
+	if rootType == nil {
+		rootType = &ast.Definition{Kind: ast.Object, Name: r.rootTypeName()}
+	}
 	var data json.RawMessage
 	if s.object(r.root, rootType, r.req.Operation.SelectionSet, true, false) {
 		data = make(json.RawMessage, len(s.buf))
@@ -102,20 +107,19 @@ func (r *run) rootTypeName() string {
 
 // concreteType decides the object's type: the static type when it is an
 // object type, else the data's __typename when it is a possible type.
-func (s *shaper) concreteType(obj *value, static string) string {
-	def := s.ex.sg.API.Types[static]
-	if def != nil && def.Kind == ast.Object {
-		return static
+func (s *shaper) concreteType(obj *value, static *ast.Definition) string {
+	if static.Kind == ast.Object {
+		return static.Name
 	}
 	tn, _ := obj.get("__typename").stringValue()
-	if tn != "" && s.ex.possible[static][tn] {
+	if tn != "" && s.ex.possible[static.Name][tn] {
 		return tn
 	}
 	return ""
 }
 
 // object writes obj with sel; false means the object must become null.
-func (s *shaper) object(obj *value, static string, sel ast.SelectionSet, root, merged bool) bool {
+func (s *shaper) object(obj *value, static *ast.Definition, sel ast.SelectionSet, root, merged bool) bool {
 	concrete := s.concreteType(obj, static)
 	groups := s.collected(sel, concrete, static, merged)
 	s.buf = append(s.buf, '{')
@@ -131,7 +135,7 @@ func (s *shaper) object(obj *value, static string, sel ast.SelectionSet, root, m
 		switch {
 		case f.Name == "__typename":
 			if concrete == "" {
-				s.addErr(fmt.Sprintf("Cannot determine the concrete type of %s", static), CodeInvalidValue)
+				s.addErr(fmt.Sprintf("Cannot determine the concrete type of %s", static.Name), CodeInvalidValue)
 				ok = false // __typename is String!
 			} else {
 				s.buf = appendString(s.buf, concrete)
@@ -236,7 +240,7 @@ func (s *shaper) inner(v *value, t *ast.Type, g group, f *ast.Field) bool {
 		s.buf = append(s.buf, ']')
 		return true
 	}
-	def := s.ex.sg.API.Types[t.NamedType]
+	def := g.def
 	if def == nil {
 		s.addErr(fmt.Sprintf("Unknown type %s", t.NamedType), CodeInvalidValue)
 		return false
@@ -269,7 +273,7 @@ func (s *shaper) inner(v *value, t *ast.Type, g group, f *ast.Field) bool {
 				sel = append(sel, gf.SelectionSet...)
 			}
 		}
-		return s.object(v, def.Name, sel, false, merged)
+		return s.object(v, def, sel, false, merged)
 	}
 	s.addErr(fmt.Sprintf("Invalid output type %s", def.Name), CodeInvalidValue)
 	return false
@@ -285,20 +289,33 @@ func isBuiltinScalar(name string) bool {
 
 // collected returns the grouped fields of sel for an object, cached for
 // selection sets of the document (merged ones are built afresh).
-func (s *shaper) collected(sel ast.SelectionSet, concrete, static string, merged bool) []group {
+func (s *shaper) collected(sel ast.SelectionSet, concrete string, static *ast.Definition, merged bool) []group {
 	if merged || len(sel) == 0 {
-		return s.collect(sel, concrete, static, nil, nil)
+		return s.resolve(s.collect(sel, concrete, static.Name, nil, nil))
 	}
-	k := shapeKey{sel: &sel[0], n: len(sel), concrete: concrete, static: static}
+	k := shapeKey{sel: &sel[0], n: len(sel), static: static}
+	if static.Kind != ast.Object {
+		k.concrete = concrete
+	}
 	if g, ok := s.groups[k]; ok {
 		return g
 	}
-	g := s.collect(sel, concrete, static, nil, nil)
+	g := s.resolve(s.collect(sel, concrete, static.Name, nil, nil))
 	if s.groups == nil {
 		s.groups = make(map[shapeKey][]group, 16)
 	}
 	s.groups[k] = g
 	return g
+}
+
+// resolve sets each group's named type definition.
+func (s *shaper) resolve(groups []group) []group {
+	for i := range groups {
+		if d := groups[i].fields[0].Definition; d != nil && groups[i].fields[0].Name != "__typename" {
+			groups[i].def = s.ex.sg.API.Types[d.Type.Name()]
+		}
+	}
+	return groups
 }
 
 // collect is the spec's CollectFields: fields grouped by response key in
