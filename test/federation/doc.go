@@ -1,0 +1,7 @@
+// Package federation holds Junction's federation behaviour tests: each case
+// is a directory testdata/<case>/ with one SDL file per subgraph and the
+// supergraph.graphql that @apollo/composition composed from them (regenerate
+// with `cd test/federation/compose && npm install && node compose.mjs`), and
+// a _test.go file that serves those subgraphs with fedtest over Go data and
+// asserts whole responses through the gateway.
+package federation
