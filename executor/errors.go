@@ -34,26 +34,30 @@ type errSink struct {
 
 func (s *errSink) add(err *gqlerror.Error) {
 	s.errs = append(s.errs, err)
-	if err.Path != nil {
-		s.covered = append(s.covered, err.Path)
-	}
+	s.cover(err.Path)
 }
 
-func (s *errSink) cover(p ast.Path) { s.covered = append(s.covered, p) }
+// cover records that an error explains nulls at p (the empty path would
+// cover everything and is ignored).
+func (s *errSink) cover(p ast.Path) {
+	if len(p) > 0 {
+		s.covered = append(s.covered, p)
+	}
+}
 
 func (s *errSink) merge(o *errSink) {
 	s.errs = append(s.errs, o.errs...)
 	s.covered = append(s.covered, o.covered...)
 }
 
-// covers reports whether an error covers p: its path is p or a prefix of p.
+// covers reports whether an error explains a null at p: its path is p, a
+// prefix of p (an ancestor failed), or extends p (the subgraph already
+// reported the cause below p).
 func (s *errSink) covers(p ast.Path) bool {
 	for _, c := range s.covered {
-		if len(c) > len(p) {
-			continue
-		}
+		n := min(len(c), len(p))
 		match := true
-		for i := range c {
+		for i := 0; i < n; i++ {
 			if !pathElemEqual(c[i], p[i]) {
 				match = false
 				break

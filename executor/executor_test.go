@@ -114,6 +114,13 @@ func TestRootFetch(t *testing.T) {
 		answer:   `{"data":null,"errors":[{"message":"denied","path":["viewer"]}]}`,
 		want:     `{"data":null,"errors":[{"message":"denied","path":["viewer"],"extensions":{"serviceName":"accounts"}}]}`,
 	}, {
+		name:     "subgraph error below a null covers it",
+		query:    `{ viewer { id name } }`,
+		fetch:    planner.Fetch{Operation: `{viewer{id name}}`},
+		wantBody: `{"query":"{viewer{id name}}"}`,
+		answer:   `{"data":{"viewer":null},"errors":[{"message":"name failed","path":["viewer","name"]}]}`,
+		want:     `{"data":null,"errors":[{"message":"name failed","path":["viewer","name"],"extensions":{"serviceName":"accounts"}}]}`,
+	}, {
 		name:     "non-null propagation to data",
 		query:    `{ viewer { id name } }`,
 		fetch:    planner.Fetch{Operation: `{viewer{id name}}`},
