@@ -100,6 +100,27 @@ func TestRootFetch(t *testing.T) {
 		answer:   `{"data":{"me":{"id":"1","name":{"first":"Ada"}}}}`,
 		want:     `{"data":{"me":null},"errors":[{"message":"Invalid value for User.name: expected String","path":["me","name"],"extensions":{"code":"INVALID_VALUE"}}]}`,
 	}, {
+		name:     "scalar where an object is expected",
+		query:    `{ me { id } }`,
+		fetch:    planner.Fetch{Operation: `{me{id}}`},
+		wantBody: `{"query":"{me{id}}"}`,
+		answer:   `{"data":{"me":"u1"}}`,
+		want:     `{"data":{"me":null},"errors":[{"message":"Invalid value for Query.me: expected an object","path":["me"],"extensions":{"code":"INVALID_VALUE"}}]}`,
+	}, {
+		name:     "object where a list is expected",
+		query:    `{ products { upc } }`,
+		fetch:    planner.Fetch{Operation: `{products{upc}}`},
+		wantBody: `{"query":"{products{upc}}"}`,
+		answer:   `{"data":{"products":{"upc":"1"}}}`,
+		want:     `{"data":{"products":null},"errors":[{"message":"Invalid value for Query.products: expected a list","path":["products"],"extensions":{"code":"INVALID_VALUE"}}]}`,
+	}, {
+		name:     "list where Int is expected is invalid",
+		query:    `{ product(upc: "1") { price weight } }`,
+		fetch:    planner.Fetch{Operation: `{product(upc:"1"){price weight}}`},
+		wantBody: `{"query":"{product(upc:\"1\"){price weight}}"}`,
+		answer:   `{"data":{"product":{"price":12,"weight":[1]}}}`,
+		want:     `{"data":{"product":{"price":12,"weight":null}},"errors":[{"message":"Invalid value for Product.weight: expected Int","path":["product","weight"],"extensions":{"code":"INVALID_VALUE"}}]}`,
+	}, {
 		name:     "subgraph error keeps its path and gets serviceName",
 		query:    `{ me { id } }`,
 		fetch:    planner.Fetch{Operation: `{me{id}}`},

@@ -1,6 +1,7 @@
 package executor
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 
@@ -67,6 +68,13 @@ func TestParseResponse(t *testing.T) {
 		{`[`, false, ``},
 		{``, false, ``},
 		{`{"errors":{"message":"not a list"}}`, false, ``},
+		{`{"data":{"a":"\0"}}`, false, ``},
+		{`{"data":{"a":"\u12g4"}}`, false, ``},
+		{`{"data":{"a":1-2}}`, false, ``},
+		{`{"data":{"a":1.}}`, false, ``},
+		{`{"data":{"a":-}}`, false, ``},
+		{`{"data":{"a":01}}`, false, ``},
+		{`{"data":{"a":0.5E+10,"b":-0}}`, true, `{"a":0.5E+10,"b":-0}`},
 		{`{"data":{"a":` + strings.Repeat("[", 600) + strings.Repeat("]", 600) + `}}`, false, ``},
 		{`{"data":{"a":` + strings.Repeat("[", 100) + strings.Repeat("]", 100) + `}}`, true, `{"a":` + strings.Repeat("[", 100) + strings.Repeat("]", 100) + `}`},
 		{`{"data":{"a":"\\","b":"\u00e9\"","c":"é"}}`, true, `{"a":"\\","b":"\u00e9\"","c":"é"}`},
@@ -83,4 +91,21 @@ func TestParseResponse(t *testing.T) {
 			}
 		}
 	}
+}
+
+// FuzzParseResponse: no input makes the decoder panic or hang, and what it
+// accepts re-encodes to valid JSON.
+func FuzzParseResponse(f *testing.F) {
+	for _, s := range []string{`{"data":{"a":[1,{"b":"c"}]}}`, `{"errors":[{"message":"x","path":["_entities",0]}]}`, `{"data":null}`, `{"data":{"a":"\u00e9\"\\"}}`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		data, _, err := parseResponse(body)
+		if err != nil {
+			return
+		}
+		if out := appendValue(nil, data); !json.Valid(out) {
+			t.Errorf("%q re-encodes to invalid JSON %q", body, out)
+		}
+	})
 }

@@ -183,13 +183,8 @@ func (p *jsonParser) parseValue() (*value, error) {
 		return v, nil
 	case c == '-' || (c >= '0' && c <= '9'):
 		start := p.pos
-		for p.pos < len(p.data) {
-			d := p.data[p.pos]
-			if (d >= '0' && d <= '9') || d == '-' || d == '+' || d == '.' || d == 'e' || d == 'E' {
-				p.pos++
-				continue
-			}
-			break
+		if err := p.scanNumber(); err != nil {
+			return nil, err
 		}
 		v := p.alloc()
 		v.kind, v.raw = kindScalar, p.data[start:p.pos]
@@ -204,6 +199,53 @@ func (p *jsonParser) literal(lit string) error {
 		return p.fail("invalid literal")
 	}
 	p.pos += len(lit)
+	return nil
+}
+
+func isHex(c byte) bool {
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')
+}
+
+// scanNumber moves past -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?
+func (p *jsonParser) scanNumber() error {
+	d := p.data
+	i := p.pos
+	if i < len(d) && d[i] == '-' {
+		i++
+	}
+	digits := func() int {
+		n := 0
+		for i < len(d) && d[i] >= '0' && d[i] <= '9' {
+			i++
+			n++
+		}
+		return n
+	}
+	switch {
+	case i < len(d) && d[i] == '0':
+		i++
+	case digits() == 0:
+		p.pos = i
+		return p.fail("invalid number")
+	}
+	if i < len(d) && d[i] == '.' {
+		i++
+		if digits() == 0 {
+			p.pos = i
+			return p.fail("invalid number")
+		}
+	}
+	if i < len(d) && (d[i] == 'e' || d[i] == 'E') {
+		i++
+		if i < len(d) && (d[i] == '+' || d[i] == '-') {
+			i++
+		}
+		if digits() == 0 {
+			p.pos = i
+			return p.fail("invalid number")
+		}
+	}
+	p.pos = i
 	return nil
 }
 
@@ -234,7 +276,23 @@ func (p *jsonParser) scanString() (escaped bool, err error) {
 			return escaped, nil
 		case c == '\\':
 			escaped = true
-			i += 2
+			if i+1 >= len(data) {
+				p.pos = i
+				return false, p.fail("unterminated string")
+			}
+			switch data[i+1] {
+			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
+				i += 2
+			case 'u':
+				if i+6 > len(data) || !isHex(data[i+2]) || !isHex(data[i+3]) || !isHex(data[i+4]) || !isHex(data[i+5]) {
+					p.pos = i
+					return false, p.fail("invalid unicode escape")
+				}
+				i += 6
+			default:
+				p.pos = i
+				return false, p.fail("invalid escape")
+			}
 		default:
 			p.pos = i
 			return false, p.fail("control character in string")
