@@ -1,0 +1,114 @@
+package main
+
+import (
+	"context"
+	"sync"
+	"testing"
+
+	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/parser"
+	"github.com/vektah/gqlparser/v2/validator"
+
+	"github.com/junction-gateway/junction/executor"
+	"github.com/junction-gateway/junction/internal/gateway"
+	"github.com/junction-gateway/junction/schema"
+	"github.com/junction-gateway/junction/subgraphs"
+)
+
+// replayClient answers each subgraph request with the body the real demo
+// subgraphs gave for it, so a benchmark measures the gateway alone.
+type replayClient struct {
+	next executor.Client
+	mu   sync.Mutex
+	seen map[string][]byte
+}
+
+func (c *replayClient) Do(ctx context.Context, req *executor.SubgraphRequest) ([]byte, error) {
+	key := req.Service + "\x00" + string(req.Body)
+	c.mu.Lock()
+	body, ok := c.seen[key]
+	c.mu.Unlock()
+	if ok {
+		return body, nil
+	}
+	if c.next == nil {
+		panic("replay: unrecorded subgraph request " + key)
+	}
+	body, err := c.next.Do(ctx, req)
+	if err == nil {
+		c.mu.Lock()
+		c.seen[key] = body
+		c.mu.Unlock()
+	}
+	return body, err
+}
+
+// benchGateway builds a gateway over the demo supergraph whose subgraph
+// answers are recorded once from the real demo subgraphs and then replayed.
+func benchGateway(b *testing.B, opts ...gateway.Option) *gateway.Gateway {
+	b.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	b.Cleanup(cancel)
+	demo, err := subgraphs.Start(ctx)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(demo.Close)
+	sg, err := schema.ParseSupergraph(subgraphs.Supergraph(demo.URLs))
+	if err != nil {
+		b.Fatal(err)
+	}
+	rc := &replayClient{next: executor.NewHTTPClient(), seen: map[string][]byte{}}
+	gw, err := gateway.New(sg, append([]gateway.Option{gateway.WithClient(rc)}, opts...)...)
+	if err != nil {
+		b.Fatal(err)
+	}
+	resp := gw.Serve(ctx, &gateway.Request{Query: query})
+	if len(resp.Errors) > 0 {
+		b.Fatal(resp.Errors)
+	}
+	expected, err := compactFile("../e2e/testdata/benchmark.json")
+	if err != nil {
+		b.Fatal(err)
+	}
+	if got := `{"data":` + string(resp.Data) + `}`; got != string(expected) {
+		b.Fatalf("benchmark response differs from the golden file")
+	}
+	rc.next = nil // from now on, replay only
+	return gw
+}
+
+// BenchmarkGatewayServe is the whole request pipeline on the benchmark query
+// (document cache hit, plan cache hit, execute, merge, shape), subgraphs
+// replayed in memory: the gateway's own CPU per request.
+func BenchmarkGatewayServe(b *testing.B) {
+	gw := benchGateway(b, gateway.WithInboundDedupe(false), gateway.WithSubgraphDedupe(false))
+	ctx := context.Background()
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		resp := gw.Serve(ctx, &gateway.Request{Query: query})
+		if len(resp.Data) == 0 {
+			b.Fatal("no data")
+		}
+	}
+}
+
+// BenchmarkParseValidate is the client document stage on a cache miss.
+func BenchmarkParseValidate(b *testing.B) {
+	sg, err := schema.ParseSupergraph(subgraphs.Supergraph(nil))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		doc, perr := parser.ParseQuery(&ast.Source{Input: query})
+		if perr != nil {
+			b.Fatal(perr)
+		}
+		if errs := validator.Validate(sg.API, doc); len(errs) > 0 {
+			b.Fatal(errs)
+		}
+	}
+}
+
