@@ -111,4 +111,3 @@ func BenchmarkParseValidate(b *testing.B) {
 		}
 	}
 }
-
