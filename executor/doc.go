@@ -53,8 +53,8 @@
 //
 //   - Execute never panics (a recovered panic becomes an internal error) and
 //     never outlives WithTimeout; every subgraph call has a timeout.
-//   - Plans and client documents are read, never modified; per-Fetch caches
-//     (quoted query, root keys) are keyed by the immutable *planner.Fetch.
+//   - Plans and client documents are read, never modified; the quoted-query
+//     cache is keyed by the immutable *planner.Fetch and bounded.
 //   - Output is deterministic: keys follow the client's selection, errors
 //     follow the plan order.
 //   - Introspection (__schema, __type) is answered from the API schema by

@@ -18,16 +18,42 @@ import (
 
 // Executor runs plans against one supergraph. It is safe for concurrent use.
 type Executor struct {
-	sg               *schema.Supergraph
-	client           Client
-	timeout          time.Duration
-	subgraphTimeout  time.Duration
-	serviceTimeouts  map[string]time.Duration
-	tracer           trace.Tracer
-	possible         map[string]map[string]bool // abstract type -> concrete object types (API)
-	keyFields        map[string]map[string]bool // type + "\x00" + service -> top-level key field names
-	fetchRootFields  sync.Map                   // *planner.Fetch -> []string root response keys
-	fetchQueryQuoted sync.Map                   // *planner.Fetch -> []byte JSON-quoted Operation
+	sg              *schema.Supergraph
+	client          Client
+	timeout         time.Duration
+	subgraphTimeout time.Duration
+	serviceTimeouts map[string]time.Duration
+	tracer          trace.Tracer
+	possible        map[string]map[string]bool // abstract type -> concrete object types (API)
+	keyFields       map[string]map[string]bool // type + "\x00" + service -> top-level key field names
+	quoted          fetchCache                 // *planner.Fetch -> JSON-quoted Operation
+}
+
+// fetchCache maps plan fetches to derived bytes. Plans are immutable, so
+// the pointer is a safe key; the map is dropped when it grows past
+// maxFetchCache so that evicted plans are not kept alive forever.
+type fetchCache struct {
+	mu sync.RWMutex
+	m  map[*planner.Fetch][]byte
+}
+
+const maxFetchCache = 8192
+
+func (c *fetchCache) get(f *planner.Fetch, build func() []byte) []byte {
+	c.mu.RLock()
+	b, ok := c.m[f]
+	c.mu.RUnlock()
+	if ok {
+		return b
+	}
+	b = build()
+	c.mu.Lock()
+	if c.m == nil || len(c.m) >= maxFetchCache {
+		c.m = make(map[*planner.Fetch][]byte, 64)
+	}
+	c.m[f] = b
+	c.mu.Unlock()
+	return b
 }
 
 // Option configures New.

@@ -105,11 +105,9 @@ func (r *run) coverRoot(f *planner.Fetch, sink *errSink) {
 	}
 }
 
-// rootKeys returns the response keys a root fetch selects (cached per Fetch).
+// rootKeys returns the response keys a root fetch selects. It parses the
+// operation, which only happens on the failure path.
 func (e *Executor) rootKeys(f *planner.Fetch) []string {
-	if v, ok := e.fetchRootFields.Load(f); ok {
-		return v.([]string)
-	}
 	var keys []string
 	doc, err := parser.ParseQuery(&ast.Source{Input: f.Operation})
 	if err == nil && len(doc.Operations) > 0 {
@@ -134,7 +132,6 @@ func (e *Executor) rootKeys(f *planner.Fetch) []string {
 		}
 		walk(doc.Operations[0].SelectionSet)
 	}
-	e.fetchRootFields.Store(f, keys)
 	return keys
 }
 
@@ -189,12 +186,7 @@ func (r *run) body(f *planner.Fetch, reps []string) ([]byte, error) {
 }
 
 func (e *Executor) quotedQuery(f *planner.Fetch) []byte {
-	if v, ok := e.fetchQueryQuoted.Load(f); ok {
-		return v.([]byte)
-	}
-	q := appendString(nil, f.Operation)
-	e.fetchQueryQuoted.Store(f, q)
-	return q
+	return e.quoted.get(f, func() []byte { return appendString(nil, f.Operation) })
 }
 
 // call sends one fetch and decodes the answer. err is set when there is no
