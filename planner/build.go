@@ -222,6 +222,16 @@ func (p *Planner) jumpAs(w walk, hops []hop, conds []cond, reqTypes []string, re
 		if i == 0 {
 			types = reqTypes
 		}
+		// Entities sent to a subgraph that knows the type as an
+		// @interfaceObject carry the interface's name, whatever concrete
+		// type the gathered object already has.
+		to := ""
+		if i == 0 {
+			to = rewriteTo
+		}
+		if to == "" && p.isInterfaceObject(w.typ, h.service) {
+			to = w.typ
+		}
 		for _, t := range types {
 			rf := g.reqs.fragment(t)
 			tn := p.internalItem(typenameField, cur.client)
@@ -229,8 +239,8 @@ func (p *Planner) jumpAs(w walk, hops []hop, conds []cond, reqTypes []string, re
 			for _, ki := range keyItems {
 				addReqNode(rf, ki)
 			}
-			if i == 0 && rewriteTo != "" {
-				g.addRewrite(Rewrite{Path: []string{"... on " + t, "__typename"}, SetValueTo: rewriteTo})
+			if to != "" {
+				g.addRewrite(Rewrite{Path: []string{"... on " + t, "__typename"}, SetValueTo: to})
 			}
 		}
 		cur = walk{b: w.b, g: g, pos: g.sel.fragment(childTyp), typ: childTyp, path: w.path, conds: conds,
