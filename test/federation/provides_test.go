@@ -1,0 +1,133 @@
+package federation
+
+import (
+	"testing"
+
+	"github.com/junction-gateway/junction/test/fedtest"
+)
+
+func obj(typename string, kv ...any) map[string]any {
+	m := map[string]any{"__typename": typename}
+	for i := 0; i+1 < len(kv); i += 2 {
+		m[kv[i].(string)] = kv[i+1]
+	}
+	return m
+}
+
+// wantCalls fails unless each subgraph received exactly the given number of requests.
+func wantCalls(t *testing.T, counts map[*fedtest.Subgraph]int) {
+	t.Helper()
+	for sg, n := range counts {
+		if got := len(sg.Requests()); got != n {
+			t.Errorf("subgraph %s: %d requests, want %d: %v", sg.Name, got, n, sg.Requests())
+		}
+		sg.ResetRequests()
+	}
+}
+
+func TestProvidesNested(t *testing.T) {
+	sub := func(id string) map[string]any { return obj("Subcategory", "id", id, "name", "provided "+id) }
+	products := &fedtest.Subgraph{Name: "products", Query: map[string]fedtest.Resolver{
+		"featured": func(map[string]any) (any, error) {
+			return []any{obj("Product", "id", "p1", "title", "Kettle",
+				"category", obj("Category", "id", "c1", "name", "provided c1", "subcategories", []any{sub("s1"), sub("s2")}))}, nil
+		},
+		"product": func(args map[string]any) (any, error) {
+			return obj("Product", "id", args["id"], "title", "Kettle", "category", obj("Category", "id", "c1")), nil
+		},
+	}}
+	categories := &fedtest.Subgraph{Name: "categories", Entities: func(rep map[string]any) (any, error) {
+		return obj("Category", "id", rep["id"], "name", "owned "+rep["id"].(string), "description", "desc "+rep["id"].(string),
+			"subcategories", []any{obj("Subcategory", "id", "s1"), obj("Subcategory", "id", "s2")}), nil
+	}}
+	subcategories := &fedtest.Subgraph{Name: "subcategories", Entities: func(rep map[string]any) (any, error) {
+		id := rep["id"].(string)
+		return obj("Subcategory", "id", id, "name", "owned "+id, "slug", "slug-"+id), nil
+	}}
+	all := []*fedtest.Subgraph{products, categories, subcategories}
+	gw := fedtest.Start(t, supergraph(t, "provides-nested"), all)
+
+	// Every field is provided on this path: one fetch only.
+	gw.Expect(`{ featured { id category { id name subcategories { id name } } } }`, nil,
+		`{"data":{"featured":[{"id":"p1","category":{"id":"c1","name":"provided c1","subcategories":[{"id":"s1","name":"provided s1"},{"id":"s2","name":"provided s2"}]}}]}}`)
+	wantCalls(t, map[*fedtest.Subgraph]int{products: 1, categories: 0, subcategories: 0})
+
+	// Fields not provided are fetched from their owners; provided ones are not re-fetched.
+	gw.Expect(`{ featured { category { name description subcategories { name slug } } } }`, nil,
+		`{"data":{"featured":[{"category":{"name":"provided c1","description":"desc c1","subcategories":[{"name":"provided s1","slug":"slug-s1"},{"name":"provided s2","slug":"slug-s2"}]}}]}}`)
+	wantCalls(t, map[*fedtest.Subgraph]int{products: 1, categories: 1, subcategories: 1})
+
+	// The same fields on a path without @provides come from their owners.
+	gw.Expect(`{ product(id: "p9") { title category { name subcategories { id name } } } }`, nil,
+		`{"data":{"product":{"title":"Kettle","category":{"name":"owned c1","subcategories":[{"id":"s1","name":"owned s1"},{"id":"s2","name":"owned s2"}]}}}}`)
+	wantCalls(t, map[*fedtest.Subgraph]int{products: 1, categories: 1, subcategories: 1})
+}
+
+func TestProvidesAbstract(t *testing.T) {
+	media := &fedtest.Subgraph{Name: "media", Supertypes: map[string][]string{"Book": {"Media", "SearchResult"}, "Movie": {"Media", "SearchResult"}},
+		Query: map[string]fedtest.Resolver{
+			"feed": func(map[string]any) (any, error) {
+				return []any{obj("Book", "id", "b1", "title", "provided b1"), obj("Movie", "id", "m1", "title", "provided m1")}, nil
+			},
+			"results": func(map[string]any) (any, error) {
+				return []any{obj("Book", "id", "b1", "title", "provided b1"), obj("Movie", "id", "m1")}, nil
+			},
+			"latest": func(map[string]any) (any, error) {
+				return []any{obj("Book", "id", "b2"), obj("Movie", "id", "m2")}, nil
+			},
+		}}
+	books := &fedtest.Subgraph{Name: "books", Entities: func(rep map[string]any) (any, error) {
+		id := rep["id"].(string)
+		return obj("Book", "id", id, "title", "owned "+id, "pages", 100), nil
+	}}
+	movies := &fedtest.Subgraph{Name: "movies", Entities: func(rep map[string]any) (any, error) {
+		id := rep["id"].(string)
+		return obj("Movie", "id", id, "title", "owned "+id, "minutes", 90), nil
+	}}
+	gw := fedtest.Start(t, supergraph(t, "provides-abstract"), []*fedtest.Subgraph{media, books, movies})
+
+	gw.Expect(`{ feed { id ... on Book { title } ... on Movie { title } } }`, nil,
+		`{"data":{"feed":[{"id":"b1","title":"provided b1"},{"id":"m1","title":"provided m1"}]}}`)
+	wantCalls(t, map[*fedtest.Subgraph]int{media: 1, books: 0, movies: 0})
+
+	gw.Expect(`{ feed { ... on Book { title pages } ... on Movie { title minutes } } }`, nil,
+		`{"data":{"feed":[{"title":"provided b1","pages":100},{"title":"provided m1","minutes":90}]}}`)
+	wantCalls(t, map[*fedtest.Subgraph]int{media: 1, books: 1, movies: 1})
+
+	// On the union only Book.title is provided: Movie.title comes from movies.
+	gw.Expect(`{ results { __typename ... on Book { title } ... on Movie { title } } }`, nil,
+		`{"data":{"results":[{"__typename":"Book","title":"provided b1"},{"__typename":"Movie","title":"owned m1"}]}}`)
+	wantCalls(t, map[*fedtest.Subgraph]int{media: 1, books: 0, movies: 1})
+
+	gw.Expect(`{ latest { ... on Book { title } ... on Movie { title } } }`, nil,
+		`{"data":{"latest":[{"title":"owned b2"},{"title":"owned m2"}]}}`)
+	wantCalls(t, map[*fedtest.Subgraph]int{media: 1, books: 1, movies: 1})
+}
+
+func TestProvidesCircularInterface(t *testing.T) {
+	songs := map[string]map[string]any{
+		"s1": obj("Song", "id", "s1", "length", 180, "nextID", "s2"),
+		"s2": obj("Song", "id", "s2", "length", 200, "nextID", "s1"),
+	}
+	tracks := &fedtest.Subgraph{Name: "tracks", Supertypes: map[string][]string{"Song": {"Track"}},
+		Query: map[string]fedtest.Resolver{"track": func(map[string]any) (any, error) { return songs["s1"], nil }},
+		Fields: map[string]fedtest.FieldResolver{"Song.next": func(p map[string]any, _ map[string]any) (any, error) {
+			return songs[p["nextID"].(string)], nil
+		}},
+		Entities: func(rep map[string]any) (any, error) { return songs[rep["id"].(string)], nil },
+	}
+	lengths := &fedtest.Subgraph{Name: "lengths", Entities: func(rep map[string]any) (any, error) {
+		s := songs[rep["id"].(string)]
+		return obj("Song", "id", s["id"], "length", s["length"].(int)+1), nil
+	}}
+	gw := fedtest.Start(t, supergraph(t, "provides-circular"), []*fedtest.Subgraph{tracks, lengths})
+
+	gw.Expect(`{ track { next { ... on Track { next { __typename } } } } }`, nil,
+		`{"data":{"track":{"next":{"next":{"__typename":"Song"}}}}}`)
+	wantCalls(t, map[*fedtest.Subgraph]int{tracks: 1, lengths: 0})
+
+	// Song.next provides length; the root track does not.
+	gw.Expect(`{ track { __typename next { __typename ... on Song { id } next { ... on Song { id } } } ... on Song { id length next { id length } } } }`, nil,
+		`{"data":{"track":{"__typename":"Song","next":{"__typename":"Song","id":"s2","next":{"id":"s1"},"length":200},"id":"s1","length":181}}}`)
+	wantCalls(t, map[*fedtest.Subgraph]int{tracks: 1, lengths: 1})
+}
