@@ -1,0 +1,194 @@
+package federation
+
+import (
+	"encoding/json"
+	"testing"
+
+	"github.com/junction-gateway/junction/test/fedtest"
+)
+
+// reps returns the representations of the only request sg received.
+func reps(t *testing.T, sg *fedtest.Subgraph) string {
+	t.Helper()
+	rs := sg.Requests()
+	if len(rs) != 1 {
+		t.Fatalf("subgraph %s: %d requests, want 1", sg.Name, len(rs))
+	}
+	raw, _ := json.Marshal(rs[0].Variables["representations"])
+	return string(raw)
+}
+
+func TestKeysComposite(t *testing.T) {
+	members := &fedtest.Subgraph{Name: "members", Query: map[string]fedtest.Resolver{
+		"members": func(map[string]any) (any, error) {
+			return []any{
+				obj("Member", "id", "m1", "name", "Ann", "org", obj("Org", "id", "o1")),
+				obj("Member", "id", "m1", "name", "Ann (o2)", "org", obj("Org", "id", "o2")),
+			}, nil
+		},
+	}}
+	roles := &fedtest.Subgraph{Name: "roles", Entities: func(rep map[string]any) (any, error) {
+		switch rep["__typename"] {
+		case "Member":
+			org := rep["org"].(map[string]any)["id"].(string)
+			return obj("Member", "id", rep["id"], "org", obj("Org", "id", org), "role", "role in "+org), nil
+		case "Org":
+			return obj("Org", "id", rep["id"], "title", "Org "+rep["id"].(string)), nil
+		}
+		return nil, nil
+	}}
+	gw := fedtest.Start(t, supergraph(t, "keys-composite"), []*fedtest.Subgraph{members, roles})
+	gw.Expect(`{ members { id name role } }`, nil,
+		`{"data":{"members":[{"id":"m1","name":"Ann","role":"role in o1"},{"id":"m1","name":"Ann (o2)","role":"role in o2"}]}}`)
+	if got, want := reps(t, roles), `[{"__typename":"Member","id":"m1","org":{"id":"o1"}},{"__typename":"Member","id":"m1","org":{"id":"o2"}}]`; got != want {
+		t.Errorf("representations %s, want %s", got, want)
+	}
+	roles.ResetRequests()
+	gw.Expect(`{ members { role org { id title } } }`, nil,
+		`{"data":{"members":[{"role":"role in o1","org":{"id":"o1","title":"Org o1"}},{"role":"role in o2","org":{"id":"o2","title":"Org o2"}}]}}`)
+}
+
+func TestKeysMashup(t *testing.T) {
+	type rec struct{ sku, ref, a, b, c, label string }
+	items := map[string]rec{"k1": {"k1", "r1", "a1", "b1", "c1", "Label 1"}, "k2": {"k2", "r2", "a2", "b2", "c2", "Label 2"}}
+	full := func(r rec) map[string]any {
+		return obj("Item", "sku", r.sku, "ref", r.ref, "code", obj("Code", "a", r.a, "b", r.b, "c", r.c))
+	}
+	shop := &fedtest.Subgraph{Name: "shop",
+		Query: map[string]fedtest.Resolver{"shop": func(map[string]any) (any, error) {
+			return obj("Shop", "id", "s1", "items", []any{full(items["k1"]), full(items["k2"])}), nil
+		}},
+		Entities: func(rep map[string]any) (any, error) {
+			if rep["__typename"] != "Item" {
+				return nil, nil
+			}
+			r, ok := items[rep["sku"].(string)]
+			code, _ := rep["code"].(map[string]any)
+			if !ok || code["b"] != r.b || code["c"] != r.c {
+				return nil, nil
+			}
+			o := full(r)
+			if l, ok := rep["label"].(string); ok {
+				o["shelfLabel"] = "shelf: " + l
+			}
+			return o, nil
+		},
+	}
+	inv := &fedtest.Subgraph{Name: "inv", Entities: func(rep map[string]any) (any, error) {
+		r, ok := items[rep["sku"].(string)]
+		if !ok || len(rep) != 2 {
+			return nil, nil
+		}
+		o := full(r)
+		o["label"] = r.label
+		return o, nil
+	}}
+	gw := fedtest.Start(t, supergraph(t, "keys-mashup"), []*fedtest.Subgraph{shop, inv})
+	gw.Expect(`{ shop { id items { sku label shelfLabel } } }`, nil,
+		`{"data":{"shop":{"id":"s1","items":[{"sku":"k1","label":"Label 1","shelfLabel":"shelf: Label 1"},{"sku":"k2","label":"Label 2","shelfLabel":"shelf: Label 2"}]}}}`)
+	wantCalls(t, map[*fedtest.Subgraph]int{shop: 2, inv: 1})
+	gw.Expect(`{ shop { items { shelfLabel code { a } } } }`, nil,
+		`{"data":{"shop":{"items":[{"shelfLabel":"shelf: Label 1","code":{"a":"a1"}},{"shelfLabel":"shelf: Label 2","code":{"a":"a2"}}]}}}`)
+	wantCalls(t, map[*fedtest.Subgraph]int{shop: 2, inv: 1})
+}
+
+func TestKeysMultiHop(t *testing.T) {
+	a := &fedtest.Subgraph{Name: "a", Query: map[string]fedtest.Resolver{"users": func(map[string]any) (any, error) {
+		return []any{obj("User", "id", "u1"), obj("User", "id", "u2")}, nil
+	}}}
+	b := &fedtest.Subgraph{Name: "b", Entities: func(rep map[string]any) (any, error) {
+		id, _ := rep["id"].(string)
+		return obj("User", "id", id, "email", id+"@example.com"), nil
+	}}
+	c := &fedtest.Subgraph{Name: "c", Entities: func(rep map[string]any) (any, error) {
+		e, _ := rep["email"].(string)
+		return obj("User", "email", e, "nickname", "nick of "+e), nil
+	}}
+	gw := fedtest.Start(t, supergraph(t, "keys-multihop"), []*fedtest.Subgraph{a, b, c})
+	gw.Expect(`{ users { id nickname } }`, nil,
+		`{"data":{"users":[{"id":"u1","nickname":"nick of u1@example.com"},{"id":"u2","nickname":"nick of u2@example.com"}]}}`)
+	if got, want := reps(t, c), `[{"__typename":"User","email":"u1@example.com"},{"__typename":"User","email":"u2@example.com"}]`; got != want {
+		t.Errorf("c representations %s, want %s", got, want)
+	}
+	wantCalls(t, map[*fedtest.Subgraph]int{a: 1, b: 1, c: 1})
+}
+
+func TestKeysNull(t *testing.T) {
+	books := map[string]map[string]any{
+		"i1": obj("Book", "isbn", "i1", "id", "1"),
+		"i2": obj("Book", "isbn", "i2", "id", "2"),
+		// i3 is unknown to catalog: its entity is null.
+	}
+	shelves := &fedtest.Subgraph{Name: "shelves", Query: map[string]fedtest.Resolver{"shelves": func(map[string]any) (any, error) {
+		return []any{
+			obj("Shelf", "label", "one", "book", obj("Book", "isbn", "i1")),
+			obj("Shelf", "label", "null key", "book", obj("Book", "isbn", nil)),
+			obj("Shelf", "label", "two", "book", obj("Book", "isbn", "i2")),
+			obj("Shelf", "label", "unknown", "book", obj("Book", "isbn", "i3")),
+			obj("Shelf", "label", "no book", "book", nil),
+		}, nil
+	}}}
+	catalog := &fedtest.Subgraph{Name: "catalog", Entities: func(rep map[string]any) (any, error) {
+		if b, ok := books[rep["isbn"].(string)]; ok {
+			return b, nil
+		}
+		return nil, nil
+	}}
+	authors := &fedtest.Subgraph{Name: "authors", Entities: func(rep map[string]any) (any, error) {
+		id := rep["id"].(string)
+		return obj("Book", "id", id, "author", obj("Author", "name", "Author "+id)), nil
+	}}
+	gw := fedtest.Start(t, supergraph(t, "keys-null"), []*fedtest.Subgraph{shelves, catalog, authors})
+	gw.Expect(`{ shelves { label book { isbn author { name } } } }`, nil,
+		`{"data":{"shelves":[`+
+			`{"label":"one","book":{"isbn":"i1","author":{"name":"Author 1"}}},`+
+			`{"label":"null key","book":{"isbn":null,"author":null}},`+
+			`{"label":"two","book":{"isbn":"i2","author":{"name":"Author 2"}}},`+
+			`{"label":"unknown","book":{"isbn":"i3","author":null}},`+
+			`{"label":"no book","book":null}]}}`)
+	if got, want := reps(t, catalog), `[{"__typename":"Book","isbn":"i1"},{"__typename":"Book","isbn":"i2"},{"__typename":"Book","isbn":"i3"}]`; got != want {
+		t.Errorf("catalog representations %s, want %s", got, want)
+	}
+	if got, want := reps(t, authors), `[{"__typename":"Book","id":"1"},{"__typename":"Book","id":"2"}]`; got != want {
+		t.Errorf("authors representations %s, want %s", got, want)
+	}
+	wantCalls(t, map[*fedtest.Subgraph]int{shelves: 1, catalog: 1, authors: 1})
+
+	// No key left: no call at all.
+	shelves.Query["shelves"] = func(map[string]any) (any, error) {
+		return []any{obj("Shelf", "label", "null key", "book", obj("Book", "isbn", nil))}, nil
+	}
+	gw.Expect(`{ shelves { label book { isbn author { name } } } }`, nil,
+		`{"data":{"shelves":[{"label":"null key","book":{"isbn":null,"author":null}}]}}`)
+	wantCalls(t, map[*fedtest.Subgraph]int{shelves: 1, catalog: 0, authors: 0})
+}
+
+func TestEntityCallMixedTypes(t *testing.T) {
+	posts := &fedtest.Subgraph{Name: "posts", Supertypes: map[string][]string{"Post": {"Content"}, "Video": {"Content"}},
+		Query: map[string]fedtest.Resolver{
+			"posts": func(map[string]any) (any, error) {
+				return []any{obj("Post", "id", "p1", "title", "One"), obj("Post", "id", "p2", "title", "Two")}, nil
+			},
+			"feed": func(map[string]any) (any, error) {
+				return []any{obj("Post", "id", "p1"), obj("Video", "id", "v1", "url", "u1"), obj("Post", "id", "p2"), obj("Video", "id", "v1", "url", "u1")}, nil
+			},
+		}}
+	stats := &fedtest.Subgraph{Name: "stats", Entities: func(rep map[string]any) (any, error) {
+		id := rep["id"].(string)
+		switch rep["__typename"] {
+		case "Post":
+			return obj("Post", "id", id, "views", len(id)*10), nil
+		case "Video":
+			return obj("Video", "id", id, "views", 7, "plays", 3), nil
+		}
+		return nil, nil
+	}}
+	gw := fedtest.Start(t, supergraph(t, "keys-entity-call"), []*fedtest.Subgraph{posts, stats})
+	gw.Expect(`{ posts { title views } }`, nil, `{"data":{"posts":[{"title":"One","views":20},{"title":"Two","views":20}]}}`)
+	wantCalls(t, map[*fedtest.Subgraph]int{posts: 1, stats: 1})
+	gw.Expect(`{ feed { id ... on Post { views } ... on Video { views plays } } }`, nil,
+		`{"data":{"feed":[{"id":"p1","views":20},{"id":"v1","views":7,"plays":3},{"id":"p2","views":20},{"id":"v1","views":7,"plays":3}]}}`)
+	if got, want := reps(t, stats), `[{"__typename":"Post","id":"p1"},{"__typename":"Video","id":"v1"},{"__typename":"Post","id":"p2"}]`; got != want {
+		t.Errorf("stats representations %s, want %s", got, want)
+	}
+}
