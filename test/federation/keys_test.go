@@ -192,3 +192,100 @@ func TestEntityCallMixedTypes(t *testing.T) {
 		t.Errorf("stats representations %s, want %s", got, want)
 	}
 }
+
+// testExtends runs the same behaviour over a case where accounts extends
+// Person (@extends, key and name @external) and people owns it.
+func testExtends(t *testing.T, caseName string) {
+	people := map[string]map[string]any{
+		"u1": obj("Person", "id", "u1", "name", "Ann", "nickname", "annie", "badge", "B-1"),
+		"u2": obj("Person", "id", "u2", "name", "Bob", "nickname", "bobby", "badge", "B-2"),
+	}
+	pick := func(id string, fields ...string) map[string]any {
+		o := obj("Person", "id", id)
+		for _, f := range fields {
+			o[f] = people[id][f]
+		}
+		return o
+	}
+	accounts := &fedtest.Subgraph{Name: "accounts",
+		Query: map[string]fedtest.Resolver{
+			"guest":         func(map[string]any) (any, error) { return pick("u1", "badge"), nil },
+			"featuredGuest": func(map[string]any) (any, error) { return pick("u2", "badge", "name"), nil },
+		},
+		Fields: map[string]fedtest.FieldResolver{"Person.name": func(p map[string]any, _ map[string]any) (any, error) {
+			if n, ok := p["name"]; ok {
+				return n, nil
+			}
+			return "never", nil
+		}},
+		Entities: func(rep map[string]any) (any, error) { return pick(rep["id"].(string), "badge"), nil },
+	}
+	peopleSG := &fedtest.Subgraph{Name: "people",
+		Query: map[string]fedtest.Resolver{"person": func(args map[string]any) (any, error) {
+			return pick(args["id"].(string), "name", "nickname"), nil
+		}},
+		Entities: func(rep map[string]any) (any, error) { return pick(rep["id"].(string), "name", "nickname"), nil },
+	}
+	gw := fedtest.Start(t, supergraph(t, caseName), []*fedtest.Subgraph{accounts, peopleSG})
+
+	gw.Expect(`{ guest { id name } person(id: "u2") { id name nickname } }`, nil,
+		`{"data":{"guest":{"id":"u1","name":"Ann"},"person":{"id":"u2","name":"Bob","nickname":"bobby"}}}`)
+	wantCalls(t, map[*fedtest.Subgraph]int{accounts: 1, peopleSG: 2})
+
+	gw.Expect(`{ guest { id badge } }`, nil, `{"data":{"guest":{"id":"u1","badge":"B-1"}}}`)
+	wantCalls(t, map[*fedtest.Subgraph]int{accounts: 1, peopleSG: 0})
+
+	gw.Expect(`{ featuredGuest { id name badge } }`, nil, `{"data":{"featuredGuest":{"id":"u2","name":"Bob","badge":"B-2"}}}`)
+	wantCalls(t, map[*fedtest.Subgraph]int{accounts: 1, peopleSG: 0})
+
+	gw.Expect(`{ person(id: "u1") { name badge } }`, nil, `{"data":{"person":{"name":"Ann","badge":"B-1"}}}`)
+	wantCalls(t, map[*fedtest.Subgraph]int{accounts: 1, peopleSG: 1})
+}
+
+func TestFed1Extends(t *testing.T) { testExtends(t, "fed1-extends") }
+func TestFed2Extends(t *testing.T) { testExtends(t, "fed2-extends") }
+
+func TestFed1ValueTypes(t *testing.T) {
+	store := &fedtest.Subgraph{Name: "store",
+		Query: map[string]fedtest.Resolver{"store": func(map[string]any) (any, error) {
+			return obj("Store", "id", "s1", "tags", []any{"x"}, "address", obj("Address", "street", "Main", "city", "Oslo")), nil
+		}},
+		Entities: func(rep map[string]any) (any, error) {
+			return obj("Store", "id", rep["id"], "tags", []any{"y"}), nil
+		},
+	}
+	reviews := &fedtest.Subgraph{Name: "reviews",
+		Query: map[string]fedtest.Resolver{"topStore": func(map[string]any) (any, error) {
+			return obj("Store", "id", "s2", "rating", 4, "address", obj("Address", "street", "Side", "city", "Bergen")), nil
+		}},
+		Entities: func(rep map[string]any) (any, error) {
+			return obj("Store", "id", rep["id"], "rating", 5), nil
+		},
+	}
+	gw := fedtest.Start(t, supergraph(t, "fed1-value-types"), []*fedtest.Subgraph{store, reviews})
+	gw.Expect(`{ store { id rating address { city } } topStore { id tags address { street } } }`, nil,
+		`{"data":{"store":{"id":"s1","rating":5,"address":{"city":"Oslo"}},"topStore":{"id":"s2","tags":["y"],"address":{"street":"Side"}}}}`)
+	wantCalls(t, map[*fedtest.Subgraph]int{store: 2, reviews: 2})
+}
+
+func TestMysteriousExternal(t *testing.T) {
+	prices := &fedtest.Subgraph{Name: "prices",
+		Query: map[string]fedtest.Resolver{"bargain": func(map[string]any) (any, error) {
+			return obj("Gadget", "id", "g1", "cost", 5), nil
+		}},
+		Entities: func(rep map[string]any) (any, error) { return obj("Gadget", "id", rep["id"], "cost", 9), nil },
+	}
+	gadgets := &fedtest.Subgraph{Name: "gadgets",
+		Query: map[string]fedtest.Resolver{"gadgets": func(map[string]any) (any, error) {
+			return []any{obj("Gadget", "id", "g1", "label", "one"), obj("Gadget", "id", "g2", "label", "two")}, nil
+		}},
+		Entities: func(rep map[string]any) (any, error) {
+			return obj("Gadget", "id", rep["id"], "label", "label "+rep["id"].(string)), nil
+		},
+	}
+	gw := fedtest.Start(t, supergraph(t, "keys-mysterious-external"), []*fedtest.Subgraph{prices, gadgets})
+	gw.Expect(`{ bargain { id cost label } }`, nil, `{"data":{"bargain":{"id":"g1","cost":5,"label":"label g1"}}}`)
+	wantCalls(t, map[*fedtest.Subgraph]int{prices: 1, gadgets: 1})
+	gw.Expect(`{ gadgets { label cost id } }`, nil, `{"data":{"gadgets":[{"label":"one","cost":9,"id":"g1"},{"label":"two","cost":9,"id":"g2"}]}}`)
+	wantCalls(t, map[*fedtest.Subgraph]int{prices: 1, gadgets: 1})
+}
