@@ -37,7 +37,7 @@ func TestKeysComposite(t *testing.T) {
 		}
 		return nil, nil
 	}}
-	gw := fedtest.Start(t, supergraph(t, "keys-composite"), []*fedtest.Subgraph{members, roles})
+	gw := startCase(t, "keys-composite", members, roles)
 	gw.Expect(`{ members { id name role } }`, nil,
 		`{"data":{"members":[{"id":"m1","name":"Ann","role":"role in o1"},{"id":"m1","name":"Ann (o2)","role":"role in o2"}]}}`)
 	if got, want := reps(t, roles), `[{"__typename":"Member","id":"m1","org":{"id":"o1"}},{"__typename":"Member","id":"m1","org":{"id":"o2"}}]`; got != want {
@@ -83,7 +83,7 @@ func TestKeysMashup(t *testing.T) {
 		o["label"] = r.label
 		return o, nil
 	}}
-	gw := fedtest.Start(t, supergraph(t, "keys-mashup"), []*fedtest.Subgraph{shop, inv})
+	gw := startCase(t, "keys-mashup", shop, inv)
 	gw.Expect(`{ shop { id items { sku label shelfLabel } } }`, nil,
 		`{"data":{"shop":{"id":"s1","items":[{"sku":"k1","label":"Label 1","shelfLabel":"shelf: Label 1"},{"sku":"k2","label":"Label 2","shelfLabel":"shelf: Label 2"}]}}}`)
 	wantCalls(t, map[*fedtest.Subgraph]int{shop: 2, inv: 1})
@@ -104,7 +104,7 @@ func TestKeysMultiHop(t *testing.T) {
 		e, _ := rep["email"].(string)
 		return obj("User", "email", e, "nickname", "nick of "+e), nil
 	}}
-	gw := fedtest.Start(t, supergraph(t, "keys-multihop"), []*fedtest.Subgraph{a, b, c})
+	gw := startCase(t, "keys-multihop", a, b, c)
 	gw.Expect(`{ users { id nickname } }`, nil,
 		`{"data":{"users":[{"id":"u1","nickname":"nick of u1@example.com"},{"id":"u2","nickname":"nick of u2@example.com"}]}}`)
 	if got, want := reps(t, c), `[{"__typename":"User","email":"u1@example.com"},{"__typename":"User","email":"u2@example.com"}]`; got != want {
@@ -138,7 +138,7 @@ func TestKeysNull(t *testing.T) {
 		id := rep["id"].(string)
 		return obj("Book", "id", id, "author", obj("Author", "name", "Author "+id)), nil
 	}}
-	gw := fedtest.Start(t, supergraph(t, "keys-null"), []*fedtest.Subgraph{shelves, catalog, authors})
+	gw := startCase(t, "keys-null", shelves, catalog, authors)
 	gw.Expect(`{ shelves { label book { isbn author { name } } } }`, nil,
 		`{"data":{"shelves":[`+
 			`{"label":"one","book":{"isbn":"i1","author":{"name":"Author 1"}}},`+
@@ -183,7 +183,7 @@ func TestEntityCallMixedTypes(t *testing.T) {
 		}
 		return nil, nil
 	}}
-	gw := fedtest.Start(t, supergraph(t, "keys-entity-call"), []*fedtest.Subgraph{posts, stats})
+	gw := startCase(t, "keys-entity-call", posts, stats)
 	gw.Expect(`{ posts { title views } }`, nil, `{"data":{"posts":[{"title":"One","views":20},{"title":"Two","views":20}]}}`)
 	wantCalls(t, map[*fedtest.Subgraph]int{posts: 1, stats: 1})
 	gw.Expect(`{ feed { id ... on Post { views } ... on Video { views plays } } }`, nil,
@@ -226,7 +226,7 @@ func testExtends(t *testing.T, caseName string) {
 		}},
 		Entities: func(rep map[string]any) (any, error) { return pick(rep["id"].(string), "name", "nickname"), nil },
 	}
-	gw := fedtest.Start(t, supergraph(t, caseName), []*fedtest.Subgraph{accounts, peopleSG})
+	gw := startCase(t, caseName, accounts, peopleSG)
 
 	gw.Expect(`{ guest { id name } person(id: "u2") { id name nickname } }`, nil,
 		`{"data":{"guest":{"id":"u1","name":"Ann"},"person":{"id":"u2","name":"Bob","nickname":"bobby"}}}`)
@@ -262,7 +262,7 @@ func TestFed1ValueTypes(t *testing.T) {
 			return obj("Store", "id", rep["id"], "rating", 5), nil
 		},
 	}
-	gw := fedtest.Start(t, supergraph(t, "fed1-value-types"), []*fedtest.Subgraph{store, reviews})
+	gw := startCase(t, "fed1-value-types", store, reviews)
 	gw.Expect(`{ store { id rating address { city } } topStore { id tags address { street } } }`, nil,
 		`{"data":{"store":{"id":"s1","rating":5,"address":{"city":"Oslo"}},"topStore":{"id":"s2","tags":["y"],"address":{"street":"Side"}}}}`)
 	wantCalls(t, map[*fedtest.Subgraph]int{store: 2, reviews: 2})
@@ -283,7 +283,7 @@ func TestMysteriousExternal(t *testing.T) {
 			return obj("Gadget", "id", rep["id"], "label", "label "+rep["id"].(string)), nil
 		},
 	}
-	gw := fedtest.Start(t, supergraph(t, "keys-mysterious-external"), []*fedtest.Subgraph{prices, gadgets})
+	gw := startCase(t, "keys-mysterious-external", prices, gadgets)
 	gw.Expect(`{ bargain { id cost label } }`, nil, `{"data":{"bargain":{"id":"g1","cost":5,"label":"label g1"}}}`)
 	wantCalls(t, map[*fedtest.Subgraph]int{prices: 1, gadgets: 1})
 	gw.Expect(`{ gadgets { label cost id } }`, nil, `{"data":{"gadgets":[{"label":"one","cost":9,"id":"g1"},{"label":"two","cost":9,"id":"g2"}]}}`)

@@ -6,25 +6,6 @@ import (
 	"github.com/junction-gateway/junction/test/fedtest"
 )
 
-func obj(typename string, kv ...any) map[string]any {
-	m := map[string]any{"__typename": typename}
-	for i := 0; i+1 < len(kv); i += 2 {
-		m[kv[i].(string)] = kv[i+1]
-	}
-	return m
-}
-
-// wantCalls fails unless each subgraph received exactly the given number of requests.
-func wantCalls(t *testing.T, counts map[*fedtest.Subgraph]int) {
-	t.Helper()
-	for sg, n := range counts {
-		if got := len(sg.Requests()); got != n {
-			t.Errorf("subgraph %s: %d requests, want %d: %v", sg.Name, got, n, sg.Requests())
-		}
-		sg.ResetRequests()
-	}
-}
-
 func TestProvidesNested(t *testing.T) {
 	sub := func(id string) map[string]any { return obj("Subcategory", "id", id, "name", "provided "+id) }
 	products := &fedtest.Subgraph{Name: "products", Query: map[string]fedtest.Resolver{
@@ -45,7 +26,7 @@ func TestProvidesNested(t *testing.T) {
 		return obj("Subcategory", "id", id, "name", "owned "+id, "slug", "slug-"+id), nil
 	}}
 	all := []*fedtest.Subgraph{products, categories, subcategories}
-	gw := fedtest.Start(t, supergraph(t, "provides-nested"), all)
+	gw := startCase(t, "provides-nested", all...)
 
 	// Every field is provided on this path: one fetch only.
 	gw.Expect(`{ featured { id category { id name subcategories { id name } } } }`, nil,
@@ -84,7 +65,7 @@ func TestProvidesAbstract(t *testing.T) {
 		id := rep["id"].(string)
 		return obj("Movie", "id", id, "title", "owned "+id, "minutes", 90), nil
 	}}
-	gw := fedtest.Start(t, supergraph(t, "provides-abstract"), []*fedtest.Subgraph{media, books, movies})
+	gw := startCase(t, "provides-abstract", media, books, movies)
 
 	gw.Expect(`{ feed { id ... on Book { title } ... on Movie { title } } }`, nil,
 		`{"data":{"feed":[{"id":"b1","title":"provided b1"},{"id":"m1","title":"provided m1"}]}}`)
@@ -120,7 +101,7 @@ func TestProvidesCircularInterface(t *testing.T) {
 		s := songs[rep["id"].(string)]
 		return obj("Song", "id", s["id"], "length", s["length"].(int)+1), nil
 	}}
-	gw := fedtest.Start(t, supergraph(t, "provides-circular"), []*fedtest.Subgraph{tracks, lengths})
+	gw := startCase(t, "provides-circular", tracks, lengths)
 
 	gw.Expect(`{ track { next { ... on Track { next { __typename } } } } }`, nil,
 		`{"data":{"track":{"next":{"next":{"__typename":"Song"}}}}}`)

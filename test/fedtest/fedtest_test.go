@@ -63,3 +63,29 @@ func TestHarness(t *testing.T) {
 		t.Errorf("representations %v", reps)
 	}
 }
+
+// TestSchemaValidation: a subgraph with a Schema rejects what its server
+// would reject (here fields of one response key with different types) and
+// accepts federation operations.
+func TestSchemaValidation(t *testing.T) {
+	sg := &Subgraph{Name: "s", Schema: `
+extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key"])
+type Query { things: [Thing] }
+union Thing = A | B
+type A @key(fields: "id") { id: ID! }
+type B { id: ID }
+`, Query: map[string]Resolver{"things": func(map[string]any) (any, error) {
+		return []any{map[string]any{"__typename": "A", "id": "1"}}, nil
+	}}, Entities: func(rep map[string]any) (any, error) { return rep, nil }}
+	if got := string(sg.Execute(`{things{...on A{id} ...on B{id}}}`, "", nil)); !strings.Contains(got, `"errors"`) || strings.Contains(got, `"data"`) {
+		t.Errorf("conflicting types accepted: %s", got)
+	}
+	if got := string(sg.Execute(`{things{...on A{id} ...on B{bid:id}}}`, "", nil)); got != `{"data":{"things":[{"id":"1"}]}}` {
+		t.Errorf("got %s", got)
+	}
+	q := `query($representations:[_Any!]!){_entities(representations:$representations){...on A{id}}}`
+	vars := map[string]any{"representations": []any{map[string]any{"__typename": "A", "id": "2"}}}
+	if got := string(sg.Execute(q, "", vars)); got != `{"data":{"_entities":[{"id":"2"}]}}` {
+		t.Errorf("got %s", got)
+	}
+}

@@ -25,6 +25,11 @@ type Subgraph struct {
 	Name string
 	// SDL is returned by _service { sdl }.
 	SDL string
+	// Schema, when set, is the subgraph's SDL (Fed 1 or Fed 2): every
+	// operation is validated against it (federation directives, _entities
+	// and _service added) and rejected with the validation errors, as a
+	// real subgraph server would.
+	Schema string
 	// Query and Mutation resolve root fields by name.
 	Query    map[string]Resolver
 	Mutation map[string]Resolver
@@ -39,6 +44,7 @@ type Subgraph struct {
 
 	mu       sync.Mutex
 	requests []Request
+	loaded   schemaCache
 }
 
 // Request is one request the subgraph received.
@@ -92,6 +98,9 @@ func (s *Subgraph) Execute(query, opName string, vars map[string]any) []byte {
 	if err != nil {
 		return errorsOnly(err.Error())
 	}
+	if msgs := s.validate(doc); len(msgs) > 0 {
+		return errorsOnly(msgs...)
+	}
 	var op *ast.OperationDefinition
 	for _, o := range doc.Operations {
 		if opName == "" || o.Name == opName {
@@ -121,8 +130,12 @@ func (s *Subgraph) Execute(query, opName string, vars map[string]any) []byte {
 	return buf.Bytes()
 }
 
-func errorsOnly(msg string) []byte {
-	raw, _ := json.Marshal(map[string]any{"errors": []any{map[string]any{"message": msg}}})
+func errorsOnly(msgs ...string) []byte {
+	errs := make([]any, 0, len(msgs))
+	for _, m := range msgs {
+		errs = append(errs, map[string]any{"message": m})
+	}
+	raw, _ := json.Marshal(map[string]any{"errors": errs})
 	return raw
 }
 
