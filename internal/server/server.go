@@ -118,8 +118,10 @@ func New(h Handler, opts ...Option) *Server {
 // Path is the GraphQL endpoint path.
 func (s *Server) Path() string { return s.path }
 
-// ServeHTTP is the whole mux: the GraphQL path, /health, /ready, the
-// playground at / and its assets under /playground/.
+// ServeHTTP is the whole mux: the GraphQL path (and POST or GET ?query= at
+// /), liveness at /health (/health/live, /healthz), readiness at /ready
+// (/health/ready, /readyz), the playground at / and its assets under
+// /playground/.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	id := requestID(r)
 	w.Header().Set(headerRequestID, id)
@@ -129,9 +131,13 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	switch p := r.URL.Path; {
 	case p == s.path:
 		s.serveGraphQL(w, r)
-	case p == "/health":
+	case p == "/" && (r.Method == http.MethodPost || r.URL.Query().Has("query")):
+		// GraphQL at the root too, where Apollo Router serves it, so tools
+		// pointed at a router's address work unchanged.
+		s.serveGraphQL(w, r)
+	case p == "/health", p == "/health/live", p == "/healthz":
 		s.serveHealth(w, r)
-	case p == "/ready":
+	case p == "/ready", p == "/health/ready", p == "/readyz":
 		s.serveReady(w, r)
 	case p == "/" && s.playground:
 		if !allowMethods(w, r, http.MethodGet, http.MethodHead) {

@@ -10,6 +10,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -592,5 +593,41 @@ func TestAssetETag(t *testing.T) {
 	srv.ServeHTTP(w, r)
 	if w.Code != http.StatusNotModified || w.Body.Len() != 0 {
 		t.Errorf("conditional GET: %d with %d bytes", w.Code, w.Body.Len())
+	}
+}
+
+func TestGraphQLAtRootAndHealthAliases(t *testing.T) {
+	h := HandlerFunc(func(ctx context.Context, req *gateway.Request) *gateway.Response {
+		return &gateway.Response{Data: []byte(`{"q":` + strconv.Quote(req.Query) + `}`)}
+	})
+	srv := httptest.NewServer(New(h, WithReadiness(func() error { return nil })))
+	defer srv.Close()
+	resp, err := http.Post(srv.URL+"/", "application/json", strings.NewReader(`{"query":"{ a }"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || string(body) != `{"data":{"q":"{ a }"}}` {
+		t.Errorf("POST /: %d %s", resp.StatusCode, body)
+	}
+	resp, err = http.Get(srv.URL + "/?query=%7B%20b%20%7D")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ = io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if string(body) != `{"data":{"q":"{ b }"}}` {
+		t.Errorf("GET /?query: %d %s", resp.StatusCode, body)
+	}
+	for _, p := range []string{"/health/live", "/healthz", "/health/ready", "/readyz"} {
+		resp, err := http.Get(srv.URL + p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != 200 {
+			t.Errorf("%s: %d", p, resp.StatusCode)
+		}
 	}
 }
