@@ -547,7 +547,8 @@ func TestPlaygroundRoutes(t *testing.T) {
 		{name: "disabled at graphql path", opts: []Option{WithPlayground(false)}, method: "GET", target: "/graphql",
 			accept: browser, wantStatus: 400, wantCT: ctGR, wantInBody: "the query parameter is missing"},
 		{name: "disabled asset", opts: []Option{WithPlayground(false)}, method: "GET", target: "/playground/playground.js", wantStatus: 404},
-		{name: "root post is 405", method: "POST", target: "/", wantStatus: 405},
+		{name: "root post is GraphQL (no content type: 415)", method: "POST", target: "/", wantStatus: 415},
+		{name: "root put is 405", method: "PUT", target: "/", wantStatus: 405},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
