@@ -70,7 +70,9 @@
 //
 // Abstract types. At an interface or union object the subgraph's selection
 // always includes __typename. An interface field the subgraph declares on
-// the interface stays there. A field only an @interfaceObject subgraph
+// the interface stays there when every implementation the subgraph can
+// return resolves it in place; otherwise (one is @external there, say) it is
+// asked per concrete type like a field the subgraph does not declare. A field only an @interfaceObject subgraph
 // resolves is fetched from it with the interface's key: one representation
 // fragment per concrete type the source subgraph can return, each with an
 // InputRewrite setting __typename to the interface. Otherwise the field is
@@ -88,9 +90,13 @@
 // created below (or for) such a field carries the condition and is wrapped
 // in Condition nodes, printed Include(if: $v) / Skip(if: $v).
 //
-// Root fields. Query (and subscription) root fields are grouped by subgraph
-// (a shareable root field prefers a subgraph already used, then ascending
-// name); the root fetches run in parallel. Mutation root fields are cut into
+// Root fields. Query (and subscription) root fields are grouped by subgraph;
+// the root fetches run in parallel. A shareable root field is planned in
+// trial from each subgraph that declares it: those from which its selection
+// cannot be satisfied are dropped (a subgraph may declare the field but not
+// reach every field below it, e.g. an @external id), and of the others the
+// one needing the fewest fetches wins (joining a root fetch already planned
+// costs nothing), ties going to a subgraph already used, then ascending name. Mutation root fields are cut into
 // runs of consecutive fields of one subgraph (a shareable field stays in the
 // current run's subgraph when it can); each run is planned separately and
 // the runs, each with its entity fetches, run strictly in sequence.

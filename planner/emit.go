@@ -43,7 +43,7 @@ func (p *Planner) build(op *ast.OperationDefinition) (*Plan, error) {
 		var b *buildState
 		var g *group
 		for _, it := range items {
-			sub := p.rootService(root.Name, it.field.Name, serviceOf(g))
+			sub := p.rootService(root.Name, it, clientItems(items), serviceOf(g))
 			if sub == "" {
 				return nil, unsatisfiableRoot(root.Name, it.field.Name)
 			}
@@ -69,7 +69,7 @@ func (p *Planner) build(op *ast.OperationDefinition) (*Plan, error) {
 		for _, g := range roots {
 			used = append(used, g.service)
 		}
-		sub := p.rootService(root.Name, it.field.Name, used...)
+		sub := p.rootService(root.Name, it, clientItems(items), used...)
 		if sub == "" {
 			return nil, unsatisfiableRoot(root.Name, it.field.Name)
 		}
@@ -110,23 +110,77 @@ type wrapped struct {
 func (w *wrapped) Error() string { return w.err.Error() + ": " + w.what }
 func (w *wrapped) Unwrap() error { return w.err }
 
-// rootService picks the subgraph for a root field: one already in use
-// (preferred in the order given), else the first in ascending name.
-func (p *Planner) rootService(typ, name string, prefer ...string) string {
-	cands := p.candidates(typ, name)
+// rootService picks the subgraph for a root field. With one candidate it is
+// that one. A shareable root field is planned in trial from each candidate
+// (already used ones first, in the order given, then ascending name): the
+// candidates from which its selection cannot be satisfied are dropped (a
+// subgraph may declare the field yet not reach every field below it), and
+// of the others the one needing the fewest fetches wins (a root fetch
+// already in use costs nothing), the first in that order on a tie.
+func (p *Planner) rootService(typ string, it *item, client map[string]*item, prefer ...string) string {
+	var order []string
 	for _, u := range prefer {
-		for _, c := range cands {
-			if c.Subgraph == u && len(c.Requires) == 0 {
-				return u
+		for _, c := range p.candidates(typ, it.field.Name) {
+			if c.Subgraph == u && len(c.Requires) == 0 && !containsString(order, u) {
+				order = append(order, u)
 			}
 		}
 	}
-	for _, c := range cands {
-		if len(c.Requires) == 0 {
-			return c.Subgraph
+	for _, c := range p.candidates(typ, it.field.Name) {
+		if len(c.Requires) == 0 && !containsString(order, c.Subgraph) {
+			order = append(order, c.Subgraph)
 		}
 	}
-	return ""
+	if len(order) <= 1 {
+		if len(order) == 1 {
+			return order[0]
+		}
+		return ""
+	}
+	best, bestCost := "", 0
+	for _, sub := range order {
+		cost, ok := p.rootCost(typ, it, client, sub)
+		if !ok {
+			continue
+		}
+		if containsString(prefer, sub) {
+			cost--
+		}
+		if best == "" || cost < bestCost {
+			best, bestCost = sub, cost
+		}
+	}
+	if best == "" {
+		return order[0] // unsatisfiable from all: planning reports the error
+	}
+	return best
+}
+
+// rootCost plans the root field it from subgraph sub into a scratch state
+// and returns the number of fetches it needs; ok is false when it cannot be
+// planned from sub.
+func (p *Planner) rootCost(typ string, it *item, client map[string]*item, sub string) (int, bool) {
+	b := &buildState{byKey: map[string]*group{}}
+	g := b.newGroup(sub, false, nil, nil, nil)
+	if err := p.placeField(walk{b: b, g: g, pos: g.sel, typ: typ, client: client}, it); err != nil {
+		return 0, false
+	}
+	n := 0
+	for _, g := range b.groups {
+		if len(g.sel.children) > 0 {
+			n++
+		}
+	}
+	return n, true
+}
+
+func containsString(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
 }
 
 func sequence(ns []Node) Node {

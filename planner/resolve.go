@@ -61,6 +61,9 @@ func (p *Planner) local(sub, typeName, name string, prov ast.SelectionSet) bool 
 	if src == nil {
 		return false
 	}
+	if !p.localImplementations(sub, typeName, name, prov) {
+		return false
+	}
 	if src.External {
 		_, ok := providedField(prov, typeName, name)
 		return ok
@@ -69,6 +72,26 @@ func (p *Planner) local(sub, typeName, name string, prov ast.SelectionSet) bool 
 		return false
 	}
 	return p.usable(fm, src)
+}
+
+// localImplementations reports whether, at an interface that sub knows as
+// an interface, every implementation sub can return resolves name in place:
+// an interface field whose implementation is @external (or needs @requires,
+// or was overridden away) in sub must be asked per concrete type.
+func (p *Planner) localImplementations(sub, typeName, name string, prov ast.SelectionSet) bool {
+	t := p.sg.Types[typeName]
+	if t == nil || t.Kind != ast.Interface || p.isInterfaceObject(typeName, sub) {
+		return true
+	}
+	for _, ct := range p.possibleIn(typeName, sub) {
+		if p.field(ct, name) == nil {
+			continue
+		}
+		if !p.local(sub, ct, name, prov) {
+			return false
+		}
+	}
+	return true
 }
 
 // providedField finds name in a @provides selection for typeName (directly

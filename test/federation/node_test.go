@@ -1,0 +1,120 @@
+package federation
+
+import (
+	"testing"
+
+	"github.com/junction-gateway/junction/test/fedtest"
+)
+
+// nodeCorrupt serves two subgraphs that both resolve Query.node but each
+// knows the id of only its own type: the other type's id is @external there
+// (and the subgraph answers it with garbage). A plan may only read an id
+// from the subgraph that owns it.
+func nodeCorrupt(t *testing.T) (*fedtest.Gateway, *fedtest.Subgraph, *fedtest.Subgraph) {
+	people := &fedtest.Subgraph{Name: "people",
+		Query: map[string]fedtest.Resolver{
+			"node": func(args map[string]any) (any, error) {
+				switch args["id"] {
+				case "p1":
+					return map[string]any{"__typename": "Person", "id": "p1", "nick": "ann"}, nil
+				case "r1":
+					return map[string]any{"__typename": "Room", "id": "corrupt", "owner": map[string]any{"__typename": "Person", "id": "p1", "nick": "ann"}}, nil
+				}
+				return nil, nil
+			},
+			"person": func(args map[string]any) (any, error) {
+				if args["id"] == "p1" {
+					return map[string]any{"__typename": "Person", "id": "p1", "nick": "ann"}, nil
+				}
+				return nil, nil
+			},
+		},
+		Entities: func(rep map[string]any) (any, error) {
+			switch {
+			case rep["__typename"] == "Person" && rep["id"] == "p1":
+				return map[string]any{"__typename": "Person", "id": "p1", "nick": "ann"}, nil
+			case rep["__typename"] == "Room" && rep["id"] == "r1":
+				return map[string]any{"__typename": "Room", "id": "r1", "owner": map[string]any{"__typename": "Person", "id": "p1", "nick": "ann"}}, nil
+			}
+			return nil, nil
+		},
+		Supertypes: map[string][]string{"Person": {"Node"}, "Room": {"Node"}},
+	}
+	room := map[string]any{"__typename": "Room", "id": "r1", "topic": "go"}
+	rooms := &fedtest.Subgraph{Name: "rooms",
+		Query: map[string]fedtest.Resolver{
+			"node": func(args map[string]any) (any, error) {
+				switch args["id"] {
+				case "p1":
+					return map[string]any{"__typename": "Person", "id": "corrupt", "rooms": []any{room}}, nil
+				case "r1":
+					return room, nil
+				}
+				return nil, nil
+			},
+			"room": func(args map[string]any) (any, error) {
+				if args["id"] == "r1" {
+					return room, nil
+				}
+				return nil, nil
+			},
+		},
+		Entities: func(rep map[string]any) (any, error) {
+			switch {
+			case rep["__typename"] == "Person" && rep["id"] == "p1":
+				return map[string]any{"__typename": "Person", "id": "p1", "rooms": []any{room}}, nil
+			case rep["__typename"] == "Room" && rep["id"] == "r1":
+				return room, nil
+			}
+			return nil, nil
+		},
+		Supertypes: map[string][]string{"Person": {"Node"}, "Room": {"Node"}},
+	}
+	gw := fedtest.Start(t, supergraph(t, "node-corrupt-id"), []*fedtest.Subgraph{people, rooms})
+	return gw, people, rooms
+}
+
+func TestNodeCorruptID(t *testing.T) {
+	gw, people, rooms := nodeCorrupt(t)
+	// Node.id: no subgraph can give the id of every possible type.
+	_, got := gw.Query(`{ node(id: "p1") { id } }`, nil)
+	if got[:12] != `{"data":null` || !contains(got, `"errors":[`) {
+		t.Errorf("unsatisfiable Node.id: got %s", got)
+	}
+	_, got = gw.Query(`{ a: node(id: "p1") { id ... on Room { id } } b: node(id: "r1") { __typename } }`, nil)
+	if got[:12] != `{"data":null` || !contains(got, `"errors":[`) {
+		t.Errorf("unsatisfiable Node.id: got %s", got)
+	}
+
+	// __typename alone: one fetch.
+	people.ResetRequests()
+	rooms.ResetRequests()
+	gw.Expect(`{ a: node(id: "p1") { __typename } b: node(id: "r1") { __typename } }`, nil,
+		`{"data":{"a":{"__typename":"Person"},"b":{"__typename":"Room"}}}`)
+	if n := len(people.Requests()) + len(rooms.Requests()); n != 1 {
+		t.Errorf("%d subgraph requests, want 1", n)
+	}
+
+	// Each node from the subgraph that owns the fields asked.
+	gw.Expect(`{ a: node(id: "p1") { ... on Person { id nick } } b: node(id: "r1") { ... on Room { id topic } } }`, nil,
+		`{"data":{"a":{"id":"p1","nick":"ann"},"b":{"id":"r1","topic":"go"}}}`)
+	gw.Expect(`{ a: node(id: "p1") { ... on Room { id } } b: node(id: "r1") { ... on Person { id } } }`, nil,
+		`{"data":{"a":{},"b":{}}}`)
+	gw.Expect(`{ a: node(id: "p1") { __typename ... on Room { id } } b: node(id: "r1") { __typename ... on Person { id } } }`, nil,
+		`{"data":{"a":{"__typename":"Person"},"b":{"__typename":"Room"}}}`)
+
+	// Plain entity jumps between the two.
+	gw.Expect(`{ room(id: "r1") { id topic owner { id nick } } }`, nil,
+		`{"data":{"room":{"id":"r1","topic":"go","owner":{"id":"p1","nick":"ann"}}}}`)
+	gw.Expect(`{ person(id: "p1") { id nick rooms { id topic } } }`, nil,
+		`{"data":{"person":{"id":"p1","nick":"ann","rooms":[{"id":"r1","topic":"go"}]}}}`)
+}
+
+func contains(s, sub string) bool {
+	for i := 0; i+len(sub) <= len(s); i++ {
+		if s[i:i+len(sub)] == sub {
+			return true
+		}
+	}
+	return false
+}
