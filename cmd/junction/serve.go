@@ -65,6 +65,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	gw, err := gateway.New(sg,
 		gateway.WithSubgraphURLs(cfg.SubgraphURLs()),
 		gateway.WithSubgraphTimeout(cfg.Traffic.SubgraphTimeout),
+		gateway.WithSubgraphTimeouts(cfg.SubgraphTimeouts()),
+		gateway.WithRequestTimeout(cfg.Traffic.RequestTimeout),
 		gateway.WithInboundDedupe(*cfg.Traffic.InboundDedupe),
 		gateway.WithSubgraphDedupe(*cfg.Traffic.SubgraphDedupe),
 		gateway.WithPropagatedHeaders(cfg.Headers.Propagate...))

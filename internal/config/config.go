@@ -54,6 +54,8 @@ type Subgraph struct {
 type Traffic struct {
 	// SubgraphTimeout bounds each subgraph request (default 30s).
 	SubgraphTimeout time.Duration `yaml:"subgraph_timeout"`
+	// RequestTimeout bounds a whole request's execution (default 60s).
+	RequestTimeout time.Duration `yaml:"request_timeout"`
 	// InboundDedupe shares one execution between identical concurrent
 	// queries (default true).
 	InboundDedupe *bool `yaml:"inbound_dedupe"`
@@ -123,6 +125,9 @@ func (c *Config) applyDefaults() {
 	if c.Traffic.SubgraphTimeout == 0 {
 		c.Traffic.SubgraphTimeout = 30 * time.Second
 	}
+	if c.Traffic.RequestTimeout == 0 {
+		c.Traffic.RequestTimeout = 60 * time.Second
+	}
 	if c.Traffic.InboundDedupe == nil {
 		c.Traffic.InboundDedupe = boolPtr(true)
 	}
@@ -146,6 +151,9 @@ func (c *Config) Validate() error {
 	if c.Traffic.SubgraphTimeout < 0 {
 		probs = append(probs, "traffic.subgraph_timeout: must be positive")
 	}
+	if c.Traffic.RequestTimeout < 0 {
+		probs = append(probs, "traffic.request_timeout: must be positive")
+	}
 	if c.Limits.MaxBodyBytes < 0 {
 		probs = append(probs, "limits.max_body_bytes: must be positive")
 	}
@@ -167,6 +175,17 @@ func (c *Config) Validate() error {
 		return fmt.Errorf("%w: %s", ErrInvalid, strings.Join(probs, "; "))
 	}
 	return nil
+}
+
+// SubgraphTimeouts returns the per-subgraph timeout overrides by name.
+func (c *Config) SubgraphTimeouts() map[string]time.Duration {
+	out := map[string]time.Duration{}
+	for n, s := range c.Subgraphs {
+		if s.Timeout > 0 {
+			out[n] = s.Timeout
+		}
+	}
+	return out
 }
 
 // SubgraphURLs returns the configured URL overrides by subgraph name.

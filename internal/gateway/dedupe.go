@@ -102,9 +102,16 @@ func (c *dedupeClient) Do(ctx context.Context, req *executor.SubgraphRequest) ([
 	b.WriteByte(0)
 	writeHeaders(&b, req.Header)
 	v, err, _ := c.group.Do(b.String(), func() (any, error) {
-		// The shared round trip outlives any one caller's cancellation; the
-		// client's own timeout still bounds it.
-		return c.next.Do(context.WithoutCancel(ctx), req)
+		// The shared round trip outlives the first caller's cancellation
+		// (others wait on it too) but keeps its deadline: the subgraph
+		// timeout still bounds it.
+		shared := context.WithoutCancel(ctx)
+		if d, ok := ctx.Deadline(); ok {
+			var cancel context.CancelFunc
+			shared, cancel = context.WithDeadline(shared, d)
+			defer cancel()
+		}
+		return c.next.Do(shared, req)
 	})
 	if err != nil {
 		return nil, err

@@ -48,6 +48,8 @@ type options struct {
 	client          executor.Client
 	urls            map[string]string
 	subgraphTimeout time.Duration
+	perSubgraph     map[string]time.Duration
+	requestTimeout  time.Duration
 	docCacheSize    int
 	planCacheSize   int
 	inboundDedupe   bool
@@ -69,6 +71,16 @@ func WithSubgraphURLs(urls map[string]string) Option {
 // WithSubgraphTimeout bounds every subgraph request (default 30s).
 func WithSubgraphTimeout(d time.Duration) Option {
 	return func(o *options) { o.subgraphTimeout = d }
+}
+
+// WithSubgraphTimeouts overrides the subgraph timeout per subgraph name.
+func WithSubgraphTimeouts(m map[string]time.Duration) Option {
+	return func(o *options) { o.perSubgraph = m }
+}
+
+// WithRequestTimeout bounds the execution of a whole request (default 60s).
+func WithRequestTimeout(d time.Duration) Option {
+	return func(o *options) { o.requestTimeout = d }
 }
 
 // WithInboundDedupe shares one execution between identical concurrent
@@ -122,13 +134,21 @@ func (g *Gateway) Swap(sg *schema.Supergraph) error {
 		return ErrNoSupergraph
 	}
 	sg = g.withURLs(sg)
+	exOpts := []executor.Option{
+		executor.WithClient(g.opts.client),
+		executor.WithTimeout(g.opts.requestTimeout),
+		executor.WithDefaultSubgraphTimeout(g.opts.subgraphTimeout),
+	}
+	for _, s := range sg.Subgraphs { // ascending names: deterministic
+		if d, ok := g.opts.perSubgraph[s.Name]; ok && d > 0 {
+			exOpts = append(exOpts, executor.WithSubgraphTimeout(s.Name, d))
+		}
+	}
 	st := &State{
 		Supergraph: sg,
 		Planner:    planner.New(sg),
-		Executor: executor.New(sg,
-			executor.WithClient(g.opts.client),
-			executor.WithTimeout(g.opts.subgraphTimeout)),
-		docs: newDocumentCache(g.opts.docCacheSize),
+		Executor:   executor.New(sg, exOpts...),
+		docs:       newDocumentCache(g.opts.docCacheSize),
 	}
 	g.state.Store(st)
 	return nil
@@ -206,6 +226,8 @@ func (g *Gateway) serve(ctx context.Context, st *State, req *Request) *Response 
 	if g.opts.inboundDedupe && op.Operation == ast.Query {
 		if key := inboundKey(st.Supergraph.Version, req, vars, g.opts.propagate); key != "" {
 			v, _, _ := g.inbound.Do(key, func() (any, error) {
+				// Shared by every identical request in flight: the first
+				// caller going away must not cancel it for the others.
 				return g.execute(context.WithoutCancel(ctx), st, req, doc, op, vars), nil
 			})
 			return v.(*Response)

@@ -250,3 +250,26 @@ func TestPropagatedHeadersOnly(t *testing.T) {
 		t.Errorf("subgraph saw headers %v", h)
 	}
 }
+
+func TestPerSubgraphTimeout(t *testing.T) {
+	release := make(chan struct{})
+	defer close(release)
+	slow := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-release:
+		case <-r.Context().Done():
+		}
+	})
+	gw := newTestGateway(t, slow, WithSubgraphTimeouts(map[string]time.Duration{"accounts": 50 * time.Millisecond}))
+	start := time.Now()
+	r := gw.Serve(context.Background(), &Request{Query: `{ me { id } }`})
+	if time.Since(start) > 5*time.Second {
+		t.Fatalf("took %s: the per-subgraph timeout was not applied", time.Since(start))
+	}
+	if string(r.Data) != `{"me":null}` || len(r.Errors) != 1 || r.Errors[0].Extensions["serviceName"] != "accounts" {
+		t.Fatalf("data %s errors %v", r.Data, r.Errors)
+	}
+	if code := r.Errors[0].Extensions["code"]; code != "GATEWAY_TIMEOUT" {
+		t.Errorf("code %v", code)
+	}
+}
