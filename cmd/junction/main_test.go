@@ -5,13 +5,16 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -56,28 +59,10 @@ func TestDevServesDemo(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the binary")
 	}
-	bin := filepath.Join(t.TempDir(), "junction")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
-	}
 	addr := freeAddr(t)
-	cmd := exec.Command(bin, "dev", "--listen", addr)
-	stderr, _ := cmd.StderrPipe()
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer cmd.Process.Kill()
-	ready := make(chan string, 1)
-	go func() {
-		sc := bufio.NewScanner(stderr)
-		for sc.Scan() {
-			if strings.Contains(sc.Text(), "junction ready") {
-				ready <- sc.Text()
-			}
-		}
-	}()
+	cmd, lines := start(t, "dev", "--listen", addr)
 	select {
-	case line := <-ready:
+	case line := <-lines.ready:
 		if !regexp.MustCompile(`url=http://127\.0\.0\.1:\d+/graphql`).MatchString(line) {
 			t.Fatalf("ready line %q does not name the URL", line)
 		}
@@ -143,4 +128,73 @@ func freeAddr(t *testing.T) string {
 	}
 	defer ln.Close()
 	return ln.Addr().String()
+}
+
+var (
+	buildOnce sync.Once
+	binPath   string
+	buildErr  error
+)
+
+// binary builds the junction binary once per test run.
+func binary(t *testing.T) string {
+	t.Helper()
+	buildOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "junction-cmd-test")
+		if err != nil {
+			buildErr = err
+			return
+		}
+		binPath = filepath.Join(dir, "junction")
+		if out, err := exec.Command("go", "build", "-o", binPath, ".").CombinedOutput(); err != nil {
+			buildErr = fmt.Errorf("build: %v\n%s", err, out)
+		}
+	})
+	if buildErr != nil {
+		t.Fatal(buildErr)
+	}
+	return binPath
+}
+
+// logLines follows a process's stderr: ready gets the "junction ready"
+// line; all collects every line.
+type logLines struct {
+	ready chan string
+	mu    sync.Mutex
+	all   []string
+}
+
+func (l *logLines) contains(s string) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for _, line := range l.all {
+		if strings.Contains(line, s) {
+			return true
+		}
+	}
+	return false
+}
+
+// start runs the binary with args until the test ends.
+func start(t *testing.T, args ...string) (*exec.Cmd, *logLines) {
+	t.Helper()
+	cmd := exec.Command(binary(t), args...)
+	stderr, _ := cmd.StderrPipe()
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
+	lines := &logLines{ready: make(chan string, 1)}
+	go func() {
+		sc := bufio.NewScanner(stderr)
+		for sc.Scan() {
+			lines.mu.Lock()
+			lines.all = append(lines.all, sc.Text())
+			lines.mu.Unlock()
+			if strings.Contains(sc.Text(), "junction ready") {
+				lines.ready <- sc.Text()
+			}
+		}
+	}()
+	return cmd, lines
 }

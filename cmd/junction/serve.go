@@ -25,6 +25,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	cfgPath := fs.String("config", "", "YAML config file")
 	sgPath := fs.String("supergraph", "", "supergraph SDL file (overrides the config)")
 	listen := fs.String("listen", "", "HOST:PORT to listen on (default 127.0.0.1:4000)")
+	hotReload := fs.Bool("hot-reload", false, "reload the supergraph file when it changes (SIGHUP always reloads it)")
 	var inbound, subgraph optionalBool
 	fs.Var(&inbound, "inbound-dedupe", "share one execution between identical concurrent queries (default true)")
 	fs.Var(&subgraph, "subgraph-dedupe", "share one round trip between identical concurrent subgraph requests (default true)")
@@ -73,6 +74,13 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
+	log := slog.New(slog.NewTextHandler(stderr, nil))
+	rl := &reloader{path: cfg.Supergraph, gw: gw, log: log, last: sdl}
+	poll := time.Duration(0)
+	if *hotReload {
+		poll = time.Second
+	}
+	go rl.run(ctx, poll)
 	return listenAndServe(ctx, cfg, gw, stderr)
 }
 

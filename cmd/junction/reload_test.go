@@ -1,0 +1,89 @@
+package main
+
+import (
+	"encoding/json"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/junction-gateway/junction/subgraphs"
+)
+
+// TestServeReloadsSupergraph: a changed file is picked up with
+// --hot-reload, a broken one is refused (SIGHUP forces a reload) and the
+// last good supergraph keeps serving.
+func TestServeReloadsSupergraph(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	dir := t.TempDir()
+	path := filepath.Join(dir, "supergraph.graphql")
+	write := func(s string) {
+		t.Helper()
+		if err := os.WriteFile(path, []byte(s), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	first := subgraphs.Supergraph(map[string]string{"accounts": "http://127.0.0.1:1/first"})
+	write(first)
+	addr := freeAddr(t)
+	cmd, lines := start(t, "serve", "--supergraph", path, "--listen", addr, "--hot-reload")
+	select {
+	case <-lines.ready:
+	case <-time.After(30 * time.Second):
+		t.Fatal("serve never became ready")
+	}
+	accountsURL := func() string {
+		resp, err := http.Post("http://"+addr+"/registry/graphql", "application/json",
+			strings.NewReader(`{"query":"{ subgraphs { name url } }"}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var got struct {
+			Data struct{ Subgraphs []struct{ Name, URL string } }
+		}
+		if err := json.NewDecoder(resp.Body).Decode(&got); err != nil {
+			t.Fatal(err)
+		}
+		for _, s := range got.Data.Subgraphs {
+			if s.Name == "accounts" {
+				return s.URL
+			}
+		}
+		return ""
+	}
+	waitFor := func(want string) {
+		t.Helper()
+		deadline := time.Now().Add(10 * time.Second)
+		for accountsURL() != want {
+			if time.Now().After(deadline) {
+				t.Fatalf("accounts URL %q, want %q", accountsURL(), want)
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+	}
+	waitFor("http://127.0.0.1:1/first")
+
+	write(subgraphs.Supergraph(map[string]string{"accounts": "http://127.0.0.1:1/second"}))
+	waitFor("http://127.0.0.1:1/second")
+
+	write("type Query { broken")
+	if err := cmd.Process.Signal(syscall.SIGHUP); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for !lines.contains("supergraph reload refused") {
+		if time.Now().After(deadline) {
+			t.Fatal("broken supergraph was not reported")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if got := accountsURL(); got != "http://127.0.0.1:1/second" {
+		t.Errorf("after a broken reload the gateway serves %q", got)
+	}
+}
