@@ -70,3 +70,13 @@ func TestEnvOverride(t *testing.T) {
 		t.Fatalf("env not applied: %q", c.Listen)
 	}
 }
+
+func TestExampleConfigLoads(t *testing.T) {
+	c, err := Load("../../junction.example.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Subgraphs["accounts"].Timeout != 5*time.Second || c.Traffic.RequestTimeout != 60*time.Second || !*c.Traffic.InboundDedupe {
+		t.Errorf("example config read wrong: %+v", c)
+	}
+}
