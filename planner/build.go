@@ -103,12 +103,15 @@ func (p *Planner) planField(w walk, it *item) error {
 		return fmt.Errorf("%w: %s.%s from subgraph %q at path %v", ErrUnsatisfiable, w.typ, name, w.g.service, w.path)
 	}
 	conds := append(append([]cond(nil), w.conds...), condsOf(it.dirs)...)
-	cw, err := p.jump(w, hops, conds)
+	cw, err := p.jump(w, hops, conds, nil)
 	if err != nil {
 		return err
 	}
 	if src := p.field(w.typ, name).Source(target); src != nil && len(src.Requires) > 0 {
-		if err := p.addRequires(w, cw.g, src.Requires); err != nil {
+		cw, err = p.addRequires(w, cw, src.Requires, func(avoid func(*group) bool) (walk, error) {
+			return p.jump(w, hops, conds, avoid)
+		})
+		if err != nil {
 			return err
 		}
 	}
@@ -119,6 +122,9 @@ func (p *Planner) planField(w walk, it *item) error {
 func (p *Planner) placeField(w walk, it *item) error {
 	if w.touched != nil {
 		*w.touched = append(*w.touched, w.g)
+	}
+	if it.internal {
+		it.respKey = w.pos.freeKey(it)
 	}
 	n := w.pos.add(&node{respKey: it.respKey, name: it.field.Name, args: it.field.Arguments, dirs: it.dirs})
 	if len(it.sel) == 0 && len(it.kids) == 0 {
@@ -140,17 +146,14 @@ func (p *Planner) placeField(w walk, it *item) error {
 	}
 	if it.internal {
 		cw.client = nil
+		var csel ast.SelectionSet
 		if ci := w.client[it.respKey]; ci != nil && signature(ci.field) == signature(it.field) {
+			csel = ci.sel
 			c := &collector{p: p, typ: cw.typ}
-			c.collect(ci.sel, nil)
+			c.collect(csel, nil)
 			cw.client = clientItems(c.items)
 		}
-		for _, k := range it.kids {
-			if err := p.planField(cw, k); err != nil {
-				return err
-			}
-		}
-		return nil
+		return p.planInternal(cw, it.kids, csel)
 	}
 	return p.planSelection(cw, it.sel, nil)
 }
@@ -188,14 +191,17 @@ func (p *Planner) chooseTarget(w walk, name string) (string, []hop) {
 // jump adds the representation of the object at w (its __typename and the
 // key of each hop) and returns the position of the object in the entity
 // group of the last hop.
-func (p *Planner) jump(w walk, hops []hop, conds []cond) (walk, error) {
-	return p.jumpAs(w, hops, conds, []string{w.typ}, "", w.typ)
+// avoid, when set, rejects an existing entity group for the last hop (a
+// sibling group is used instead).
+func (p *Planner) jump(w walk, hops []hop, conds []cond, avoid func(*group) bool) (walk, error) {
+	return p.jumpAs(w, hops, conds, []string{w.typ}, "", w.typ, avoid)
 }
 
 // jumpAs is jump where the representation is gathered from objects of each
 // of reqTypes; rewriteTo, when set, replaces their __typename (entities sent
 // to an @interfaceObject subgraph carry the interface's name).
-func (p *Planner) jumpAs(w walk, hops []hop, conds []cond, reqTypes []string, rewriteTo, childTyp string) (walk, error) {
+func (p *Planner) jumpAs(w walk, hops []hop, conds []cond, reqTypes []string, rewriteTo, childTyp string,
+	avoid func(*group) bool) (walk, error) {
 	cur := w
 	for i, h := range hops {
 		// Select the key in the current group.
@@ -217,7 +223,12 @@ func (p *Planner) jumpAs(w walk, hops []hop, conds []cond, reqTypes []string, re
 				return walk{}, err
 			}
 		}
-		g := w.b.entityGroup(h.service, w.path, cur.g, conds)
+		var g *group
+		if i == len(hops)-1 {
+			g = w.b.entityGroupAvoiding(h.service, w.path, cur.g, conds, avoid)
+		} else {
+			g = w.b.entityGroup(h.service, w.path, cur.g, conds)
+		}
 		types := []string{w.typ}
 		if i == 0 {
 			types = reqTypes
@@ -249,40 +260,6 @@ func (p *Planner) jumpAs(w walk, hops []hop, conds []cond, reqTypes []string, re
 	return cur, nil
 }
 
-func addReqNode(parent *node, it *item) {
-	n := parent.add(&node{respKey: it.respKey, name: it.field.Name})
-	for _, k := range it.kids {
-		addReqNode(n, k)
-	}
-}
-
-// addRequires plans the @requires field set req at the parent-side position
-// w and makes the entity group g depend on every group that fetches part of
-// it; the fields are added to g's representation.
-func (p *Planner) addRequires(w walk, g *group, req ast.SelectionSet) error {
-	var touched []*group
-	rw := w
-	rw.touched = &touched
-	rf := g.reqs.fragment(w.typ)
-	for _, s := range req {
-		f, ok := s.(*ast.Field)
-		if !ok {
-			continue
-		}
-		it := p.internalItem(f, w.client)
-		if err := p.planField(rw, it); err != nil {
-			return err
-		}
-		addReqNode(rf, it)
-	}
-	for _, t := range touched {
-		if t != g {
-			g.dependOn(t)
-		}
-	}
-	return nil
-}
-
 // planInterfaceObject plans at an object that w's subgraph knows only as an
 // @interfaceObject: it cannot tell the concrete type, so __typename and
 // fragments on implementations are fetched from a subgraph that knows them.
@@ -309,7 +286,7 @@ func (p *Planner) planInterfaceObject(w walk, items []*item, frags []fragItem) e
 		if hops == nil {
 			continue
 		}
-		cw, err := p.jump(w, hops, w.conds)
+		cw, err := p.jump(w, hops, w.conds, nil)
 		if err != nil {
 			return err
 		}
@@ -332,12 +309,16 @@ func (p *Planner) jumpInterfaceObject(w walk, it *item) (bool, error) {
 		}
 		conds := append(append([]cond(nil), w.conds...), condsOf(it.dirs)...)
 		reqTypes := p.possibleIn(w.typ, w.g.service)
-		cw, err := p.jumpAs(w, []hop{{service: src.Subgraph, key: k}}, conds, reqTypes, w.typ, w.typ)
+		hops := []hop{{service: src.Subgraph, key: k}}
+		cw, err := p.jumpAs(w, hops, conds, reqTypes, w.typ, w.typ, nil)
 		if err != nil {
 			return true, err
 		}
 		if len(src.Requires) > 0 {
-			if err := p.addRequires(w, cw.g, src.Requires); err != nil {
+			cw, err = p.addRequires(w, cw, src.Requires, func(avoid func(*group) bool) (walk, error) {
+				return p.jumpAs(w, hops, conds, reqTypes, w.typ, w.typ, avoid)
+			})
+			if err != nil {
 				return true, err
 			}
 		}
@@ -366,12 +347,16 @@ func (p *Planner) viaInterfaceObject(w walk, it *item) (bool, error) {
 					continue
 				}
 				conds := append(append([]cond(nil), w.conds...), condsOf(it.dirs)...)
-				cw, err := p.jumpAs(w, []hop{{service: src.Subgraph, key: k}}, conds, []string{w.typ}, iface, iface)
+				hops := []hop{{service: src.Subgraph, key: k}}
+				cw, err := p.jumpAs(w, hops, conds, []string{w.typ}, iface, iface, nil)
 				if err != nil {
 					return true, err
 				}
 				if len(src.Requires) > 0 {
-					if err := p.addRequires(w, cw.g, src.Requires); err != nil {
+					cw, err = p.addRequires(w, cw, src.Requires, func(avoid func(*group) bool) (walk, error) {
+						return p.jumpAs(w, hops, conds, []string{w.typ}, iface, iface, avoid)
+					})
+					if err != nil {
 						return true, err
 					}
 				}

@@ -14,8 +14,10 @@ type item struct {
 	dirs    ast.DirectiveList // @skip/@include on variables
 	sel     ast.SelectionSet  // merged sub-selections
 	// internal: added by the planner; kids are its nested internal fields.
+	// An internal inline fragment has field == nil and typeCond set.
 	internal bool
 	kids     []*item
+	typeCond string
 }
 
 // fragItem is a fragment on a type other than the abstract parent's.
@@ -193,12 +195,28 @@ func (p *Planner) internalItem(f *ast.Field, client map[string]*item) *item {
 		c.collect(ci.sel, nil)
 		nested = clientItems(c.items)
 	}
-	for _, s := range f.SelectionSet {
-		if sf, ok := s.(*ast.Field); ok {
-			it.kids = append(it.kids, p.internalItem(sf, nested))
+	it.kids = p.internalKids(namedType(f.Definition), f.SelectionSet, nested)
+	return it
+}
+
+// internalKids makes the items of an internal field set on typ: fields, and
+// inline fragments as items with typeCond set (field nil) whose kids are
+// the fragment's selections.
+func (p *Planner) internalKids(typ string, ss ast.SelectionSet, client map[string]*item) []*item {
+	var out []*item
+	for _, s := range ss {
+		switch s := s.(type) {
+		case *ast.Field:
+			out = append(out, p.internalItem(s, client))
+		case *ast.InlineFragment:
+			tc := s.TypeCondition
+			if tc == "" {
+				tc = typ
+			}
+			out = append(out, &item{typeCond: tc, internal: true, kids: p.internalKids(tc, s.SelectionSet, client)})
 		}
 	}
-	return it
+	return out
 }
 
 var typenameField = &ast.Field{Name: "__typename"}

@@ -142,6 +142,28 @@ func (b *buildState) entityGroup(service string, path []string, parent *group, c
 	return g
 }
 
+// entityGroupAvoiding is entityGroup, but an existing group that avoid
+// rejects is passed over for a sibling (same subgraph, path, parent and
+// conditions; a separate fetch). avoid may be nil.
+func (b *buildState) entityGroupAvoiding(service string, path []string, parent *group, conds []cond, avoid func(*group) bool) *group {
+	base := groupKey(service, path, parent, conds)
+	for n := 0; ; n++ {
+		k := base
+		if n > 0 {
+			k += "#" + itoa(n)
+		}
+		g, ok := b.byKey[k]
+		if !ok {
+			g = b.newGroup(service, true, path, parent, conds)
+			b.byKey[k] = g
+			return g
+		}
+		if avoid == nil || !avoid(g) {
+			return g
+		}
+	}
+}
+
 func itoa(i int) string {
 	const digits = "0123456789"
 	if i < 10 {
@@ -249,4 +271,36 @@ func sortStrings(s []string) { sort.Strings(s) }
 
 func groupKey(service string, path []string, parent *group, conds []cond) string {
 	return service + "|" + strings.Join(path, ".") + "|" + itoa(parent.id) + "|" + condsKey(conds)
+}
+
+// child returns the child with identity id, or nil.
+func (n *node) child(id string) *node {
+	if n == nil {
+		return nil
+	}
+	return n.index[id]
+}
+
+// freeKey returns the response key under which the internal item it can be
+// selected at n: its own, unless n already selects another field (another
+// name or arguments) under that key; then the first free
+// "__junction_<name>[_<i>]".
+func (n *node) freeKey(it *item) string {
+	key := it.respKey
+	sig := signature(it.field)
+	for i := 0; ; i++ {
+		ex := n.child(key + dirsKey(it.dirs))
+		if ex == nil || nodeSignature(ex) == sig {
+			return key
+		}
+		key = "__junction_" + it.field.Name
+		if i > 0 {
+			key += "_" + itoa(i)
+		}
+	}
+}
+
+// nodeSignature is signature for a field node.
+func nodeSignature(n *node) string {
+	return signature(&ast.Field{Name: n.name, Arguments: n.args})
 }

@@ -1,0 +1,131 @@
+package planner
+
+import (
+	"github.com/vektah/gqlparser/v2/ast"
+)
+
+// addRequires plans the @requires field set req of a field about to be
+// placed at cw (the entity group of its subgraph) from the parent-side
+// position w: the required fields are planned at w like client fields (so
+// parts may come from other subgraphs through their own jumps), added to the
+// representation of the entity group, and that group depends on every group
+// that fetches part of them. When the group's representation already
+// carries a required field under the same representation key but read from
+// another response key (the same field with other arguments), a sibling
+// group is used, found through rejump: one representation cannot carry two
+// values under one name. It returns the walk to place the field at.
+func (p *Planner) addRequires(w, cw walk, req ast.SelectionSet, rejump func(avoid func(*group) bool) (walk, error)) (walk, error) {
+	var touched []*group
+	rw := w
+	rw.touched = &touched
+	items := p.internalKids(w.typ, req, w.client)
+	if err := p.planInternal(rw, items, nil); err != nil {
+		return walk{}, err
+	}
+	conflicts := func(g *group) bool { return reqConflict(g.reqs.child("..."+w.typ), items) }
+	if rejump != nil && conflicts(cw.g) {
+		var err error
+		if cw, err = rejump(conflicts); err != nil {
+			return walk{}, err
+		}
+	}
+	g := cw.g
+	rf := g.reqs.fragment(w.typ)
+	for _, it := range items {
+		addReqNode(rf, it)
+	}
+	for _, t := range touched {
+		if t != g {
+			g.dependOn(t)
+		}
+	}
+	return cw, nil
+}
+
+// planInternal plans internal items (required or key field sets) at w.
+// Inline fragments apply at w's own type when it satisfies them, otherwise
+// per concrete type the subgraph can return; __typename is selected
+// wherever a fragment is to be decided. csel is the client's selection of
+// the enclosing field, when the client selects it too.
+func (p *Planner) planInternal(w walk, kids []*item, csel ast.SelectionSet) error {
+	hasFrag := false
+	for _, k := range kids {
+		hasFrag = hasFrag || k.field == nil
+	}
+	if hasFrag {
+		if err := p.placeField(w, p.internalItem(typenameField, w.client)); err != nil {
+			return err
+		}
+	}
+	for _, k := range kids {
+		if k.field != nil {
+			if err := p.planField(w, k); err != nil {
+				return err
+			}
+			continue
+		}
+		if !p.isAbstract(w.typ) {
+			if p.implements(w.typ, k.typeCond) || p.interfaceOf(w.typ, k.typeCond) {
+				if err := p.planInternal(w, k.kids, csel); err != nil {
+					return err
+				}
+			}
+			continue
+		}
+		for _, ct := range p.possibleIn(w.typ, w.g.service) {
+			if !p.implements(ct, k.typeCond) {
+				continue
+			}
+			fw := w.at(w.g, w.pos.fragment(ct), ct)
+			if csel != nil {
+				c := &collector{p: p, typ: ct}
+				c.collect(csel, nil)
+				fw.client = clientItems(c.items)
+			}
+			if err := p.planInternal(fw, k.kids, csel); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// addReqNode adds an internal item to a representation tree: a field under
+// its representation name (read from its response key), a fragment as an
+// inline fragment node.
+func addReqNode(parent *node, it *item) {
+	var n *node
+	if it.field == nil {
+		n = parent.fragment(it.typeCond)
+	} else {
+		n = parent.add(&node{respKey: it.respKey, name: it.field.Name})
+	}
+	for _, k := range it.kids {
+		addReqNode(n, k)
+	}
+}
+
+// reqConflict reports whether adding items to the representation tree rf
+// would put two different response keys under one representation name.
+func reqConflict(rf *node, items []*item) bool {
+	if rf == nil {
+		return false
+	}
+	for _, it := range items {
+		if it.field == nil {
+			if reqConflict(rf.child("..."+it.typeCond), it.kids) {
+				return true
+			}
+			continue
+		}
+		for _, c := range rf.children {
+			if c.name != it.field.Name {
+				continue
+			}
+			if c.respKey != it.respKey || reqConflict(c, it.kids) {
+				return true
+			}
+		}
+	}
+	return false
+}

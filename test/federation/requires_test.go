@@ -1,0 +1,256 @@
+package federation
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/junction-gateway/junction/test/fedtest"
+)
+
+// representations returns, per _entities request sg received, its
+// representations as compact JSON (object keys sorted), and fails the test
+// when a request is not an _entities call.
+func representations(t *testing.T, sg *fedtest.Subgraph) []string {
+	t.Helper()
+	var out []string
+	for _, r := range sg.Requests() {
+		reps, ok := r.Variables["representations"]
+		if !ok {
+			t.Fatalf("%s: request without representations: %s", sg.Name, r.Query)
+		}
+		raw, _ := json.Marshal(reps)
+		out = append(out, string(raw))
+	}
+	return out
+}
+
+func expectReps(t *testing.T, sg *fedtest.Subgraph, want ...string) {
+	t.Helper()
+	got := representations(t, sg)
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("%s representations:\n got: %s\nwant: %s", sg.Name, strings.Join(got, "\n      "), strings.Join(want, "\n      "))
+	}
+}
+
+func expectRequests(t *testing.T, sg *fedtest.Subgraph, n int) {
+	t.Helper()
+	if got := len(sg.Requests()); got != n {
+		var qs []string
+		for _, r := range sg.Requests() {
+			qs = append(qs, r.Query)
+		}
+		t.Errorf("%s: %d requests, want %d:\n%s", sg.Name, got, n, strings.Join(qs, "\n"))
+	}
+}
+
+func resetAll(sgs ...*fedtest.Subgraph) {
+	for _, s := range sgs {
+		s.ResetRequests()
+	}
+}
+
+func num(v any) int {
+	switch v := v.(type) {
+	case float64:
+		return int(v)
+	case int:
+		return v
+	}
+	return -1
+}
+
+// A field requires a field that itself requires another, in a third subgraph.
+func TestRequiresChain(t *testing.T) {
+	products := map[string]map[string]any{
+		"p1": {"__typename": "Product", "id": "p1", "name": "one", "price": 100},
+		"p2": {"__typename": "Product", "id": "p2", "name": "two", "price": 50},
+	}
+	a := &fedtest.Subgraph{Name: "a",
+		Query: map[string]fedtest.Resolver{
+			"product":  func(map[string]any) (any, error) { return products["p1"], nil },
+			"products": func(map[string]any) (any, error) { return []any{products["p1"], products["p2"], products["p1"]}, nil },
+		},
+		Entities: func(rep map[string]any) (any, error) { return products[rep["id"].(string)], nil },
+	}
+	b := &fedtest.Subgraph{Name: "b", Entities: func(rep map[string]any) (any, error) {
+		out := map[string]any{"__typename": "Product", "id": rep["id"]}
+		if p, ok := rep["price"]; ok {
+			out["tax"] = num(p) / 10
+		}
+		return out, nil
+	}}
+	c := &fedtest.Subgraph{Name: "c", Entities: func(rep map[string]any) (any, error) {
+		out := map[string]any{"__typename": "Product", "id": rep["id"]}
+		if x, ok := rep["tax"]; ok {
+			out["total"] = 1000 + num(x)
+		}
+		return out, nil
+	}}
+	gw := fedtest.Start(t, supergraph(t, "requires-chain"), []*fedtest.Subgraph{a, b, c})
+
+	gw.Expect(`{ product { total } }`, nil, `{"data":{"product":{"total":1010}}}`)
+	expectRequests(t, a, 1)
+	expectReps(t, b, `[{"__typename":"Product","id":"p1","price":100}]`)
+	expectReps(t, c, `[{"__typename":"Product","id":"p1","tax":10}]`)
+
+	resetAll(a, b, c)
+	gw.Expect(`{ product { total tax name } }`, nil, `{"data":{"product":{"total":1010,"tax":10,"name":"one"}}}`)
+	expectRequests(t, a, 1)
+	expectRequests(t, b, 1)
+	expectRequests(t, c, 1)
+
+	resetAll(a, b, c)
+	gw.Expect(`{ products { id total } }`, nil,
+		`{"data":{"products":[{"id":"p1","total":1010},{"id":"p2","total":1005},{"id":"p1","total":1010}]}}`)
+	expectRequests(t, a, 1)
+	expectReps(t, b, `[{"__typename":"Product","id":"p1","price":100},{"__typename":"Product","id":"p2","price":50}]`)
+	expectReps(t, c, `[{"__typename":"Product","id":"p1","tax":10},{"__typename":"Product","id":"p2","tax":5}]`)
+}
+
+// a's field requires a field of b which requires a field of a.
+func TestRequiresCircular(t *testing.T) {
+	a := &fedtest.Subgraph{Name: "a",
+		Query: map[string]fedtest.Resolver{
+			"account": func(map[string]any) (any, error) {
+				return map[string]any{"__typename": "Account", "id": "x1", "balance": 700}, nil
+			},
+		},
+		Entities: func(rep map[string]any) (any, error) {
+			out := map[string]any{"__typename": "Account", "id": rep["id"], "balance": 700}
+			if l, ok := rep["limit"]; ok {
+				out["status"] = fmt.Sprintf("limit=%d", num(l))
+			}
+			return out, nil
+		},
+	}
+	b := &fedtest.Subgraph{Name: "b", Entities: func(rep map[string]any) (any, error) {
+		out := map[string]any{"__typename": "Account", "id": rep["id"]}
+		if x, ok := rep["balance"]; ok {
+			out["limit"] = 2 * num(x)
+		}
+		return out, nil
+	}}
+	gw := fedtest.Start(t, supergraph(t, "requires-circular"), []*fedtest.Subgraph{a, b})
+
+	gw.Expect(`{ account { status } }`, nil, `{"data":{"account":{"status":"limit=1400"}}}`)
+	expectRequests(t, a, 2)
+	expectReps(t, b, `[{"__typename":"Account","balance":700,"id":"x1"}]`)
+	if r := a.Requests(); len(r) == 2 {
+		raw, _ := json.Marshal(r[1].Variables["representations"])
+		if string(raw) != `[{"__typename":"Account","id":"x1","limit":1400}]` {
+			t.Errorf("a representations: %s", raw)
+		}
+	}
+
+	resetAll(a, b)
+	gw.Expect(`{ account { id limit status balance } }`, nil,
+		`{"data":{"account":{"id":"x1","limit":1400,"status":"limit=1400","balance":700}}}`)
+	expectRequests(t, a, 2)
+	expectRequests(t, b, 1)
+}
+
+// Required selections on an interface-typed field with type conditions.
+func TestRequiresInterface(t *testing.T) {
+	book := map[string]any{"__typename": "Book", "id": "b1", "title": "Dune"}
+	movie := map[string]any{"__typename": "Movie", "id": "m1", "minutes": 155}
+	shelves := map[string]map[string]any{
+		"s1": {"__typename": "Shelf", "id": "s1", "item": book},
+		"s2": {"__typename": "Shelf", "id": "s2", "item": movie},
+		"s3": {"__typename": "Shelf", "id": "s3", "item": nil},
+	}
+	super := map[string][]string{"Book": {"Media"}, "Movie": {"Media"}}
+	a := &fedtest.Subgraph{Name: "a", Supertypes: super,
+		Query: map[string]fedtest.Resolver{
+			"shelf":   func(map[string]any) (any, error) { return shelves["s1"], nil },
+			"shelves": func(map[string]any) (any, error) { return []any{shelves["s1"], shelves["s2"], shelves["s3"]}, nil },
+		},
+		Entities: func(rep map[string]any) (any, error) { return shelves[rep["id"].(string)], nil },
+	}
+	b := &fedtest.Subgraph{Name: "b", Supertypes: super, Entities: func(rep map[string]any) (any, error) {
+		out := map[string]any{"__typename": "Shelf", "id": rep["id"]}
+		item, has := rep["item"]
+		if !has {
+			return out, nil
+		}
+		m, _ := item.(map[string]any)
+		switch {
+		case m == nil:
+			out["label"], out["bookLabel"] = "empty", "no book"
+		case m["title"] != nil:
+			out["label"] = fmt.Sprintf("%v:%v", m["__typename"], m["title"])
+			out["bookLabel"] = fmt.Sprintf("book %v", m["title"])
+		case m["minutes"] != nil:
+			out["label"] = fmt.Sprintf("%v:%v", m["__typename"], num(m["minutes"]))
+			out["bookLabel"] = "no book"
+		default:
+			out["label"], out["bookLabel"] = "unknown", fmt.Sprintf("no book %d", len(m))
+		}
+		return out, nil
+	}}
+	gw := fedtest.Start(t, supergraph(t, "requires-interface"), []*fedtest.Subgraph{a, b})
+
+	gw.Expect(`{ shelf { label } }`, nil, `{"data":{"shelf":{"label":"Book:Dune"}}}`)
+	expectRequests(t, a, 1)
+	expectReps(t, b, `[{"__typename":"Shelf","id":"s1","item":{"__typename":"Book","title":"Dune"}}]`)
+
+	resetAll(a, b)
+	gw.Expect(`{ shelves { id label bookLabel } }`, nil,
+		`{"data":{"shelves":[{"id":"s1","label":"Book:Dune","bookLabel":"book Dune"},`+
+			`{"id":"s2","label":"Movie:155","bookLabel":"no book"},{"id":"s3","label":"empty","bookLabel":"no book"}]}}`)
+	expectRequests(t, a, 1)
+	expectRequests(t, b, 1)
+
+	// Only the fragment's fields: a Movie is sent with an empty item.
+	resetAll(a, b)
+	gw.Expect(`{ shelves { bookLabel } }`, nil,
+		`{"data":{"shelves":[{"bookLabel":"book Dune"},{"bookLabel":"no book 0"},{"bookLabel":"no book"}]}}`)
+	expectReps(t, b, `[{"__typename":"Shelf","id":"s1","item":{"title":"Dune"}},`+
+		`{"__typename":"Shelf","id":"s2","item":{}},{"__typename":"Shelf","id":"s3","item":null}]`)
+
+	// The client's own selection of the required field is answered as asked.
+	resetAll(a, b)
+	gw.Expect(`{ shelves { item { id ... on Movie { minutes } } label } }`, nil,
+		`{"data":{"shelves":[{"item":{"id":"b1"},"label":"Book:Dune"},{"item":{"id":"m1","minutes":155},"label":"Movie:155"},{"item":null,"label":"empty"}]}}`)
+	expectRequests(t, a, 1)
+	expectRequests(t, b, 1)
+}
+
+// Required selections with nested objects, merged with the client's own
+// selection of the same fields and with a client alias on a required name.
+func TestRequiresNestedSelection(t *testing.T) {
+	parcel := map[string]any{"__typename": "Parcel", "id": "p1", "weight": 5,
+		"size": map[string]any{"__typename": "Size", "width": 2, "height": 3,
+			"unit": map[string]any{"__typename": "Unit", "name": "cm", "factor": 10}}}
+	a := &fedtest.Subgraph{Name: "a",
+		Query:    map[string]fedtest.Resolver{"parcel": func(map[string]any) (any, error) { return parcel, nil }},
+		Entities: func(rep map[string]any) (any, error) { return parcel, nil },
+	}
+	b := &fedtest.Subgraph{Name: "b", Entities: func(rep map[string]any) (any, error) {
+		size, _ := rep["size"].(map[string]any)
+		unit, _ := size["unit"].(map[string]any)
+		return map[string]any{"__typename": "Parcel", "id": rep["id"],
+			"cost": num(rep["weight"]) * num(size["width"]) * num(size["height"]) * num(unit["factor"])}, nil
+	}}
+	gw := fedtest.Start(t, supergraph(t, "requires-nested-selection"), []*fedtest.Subgraph{a, b})
+
+	gw.Expect(`{ parcel { cost } }`, nil, `{"data":{"parcel":{"cost":300}}}`)
+	expectReps(t, b, `[{"__typename":"Parcel","id":"p1","size":{"height":3,"unit":{"factor":10},"width":2},"weight":5}]`)
+
+	resetAll(a, b)
+	gw.Expect(`{ parcel { size { unit { name } } cost } }`, nil,
+		`{"data":{"parcel":{"size":{"unit":{"name":"cm"}},"cost":300}}}`)
+	expectRequests(t, a, 1)
+	expectReps(t, b, `[{"__typename":"Parcel","id":"p1","size":{"height":3,"unit":{"factor":10},"width":2},"weight":5}]`)
+
+	resetAll(a, b)
+	gw.Expect(`{ parcel { weight: id size: weight cost } }`, nil,
+		`{"data":{"parcel":{"weight":"p1","size":5,"cost":300}}}`)
+	expectReps(t, b, `[{"__typename":"Parcel","id":"p1","size":{"height":3,"unit":{"factor":10},"width":2},"weight":5}]`)
+
+	resetAll(a, b)
+	gw.Expect(`{ parcel { size { width: height height: width unit { factor: name } } cost } }`, nil,
+		`{"data":{"parcel":{"size":{"width":3,"height":2,"unit":{"factor":"cm"}},"cost":300}}}`)
+	expectReps(t, b, `[{"__typename":"Parcel","id":"p1","size":{"height":3,"unit":{"factor":10},"width":2},"weight":5}]`)
+}
