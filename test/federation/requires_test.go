@@ -3,6 +3,7 @@ package federation
 import (
 	"encoding/json"
 	"fmt"
+	"sort"
 	"strings"
 	"testing"
 
@@ -26,9 +27,14 @@ func representations(t *testing.T, sg *fedtest.Subgraph) []string {
 	return out
 }
 
+// expectReps compares the representations of each request sg received
+// with want, in any order (parallel fetches race).
 func expectReps(t *testing.T, sg *fedtest.Subgraph, want ...string) {
 	t.Helper()
 	got := representations(t, sg)
+	sort.Strings(got)
+	want = append([]string(nil), want...)
+	sort.Strings(want)
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("%s representations:\n got: %s\nwant: %s", sg.Name, strings.Join(got, "\n      "), strings.Join(want, "\n      "))
 	}
@@ -253,4 +259,117 @@ func TestRequiresNestedSelection(t *testing.T) {
 	gw.Expect(`{ parcel { size { width: height height: width unit { factor: name } } cost } }`, nil,
 		`{"data":{"parcel":{"size":{"width":3,"height":2,"unit":{"factor":"cm"}},"cost":300}}}`)
 	expectReps(t, b, `[{"__typename":"Parcel","id":"p1","size":{"height":3,"unit":{"factor":10},"width":2},"weight":5}]`)
+}
+
+// Required fields with arguments: the same field required with different
+// arguments by two fields, and selected by the client with other arguments.
+func TestRequiresArguments(t *testing.T) {
+	prices := map[string]int{"USD": 100, "EUR": 90, "GBP": 80}
+	a := &fedtest.Subgraph{Name: "a",
+		Query: map[string]fedtest.Resolver{"products": func(map[string]any) (any, error) {
+			return []any{map[string]any{"__typename": "Product", "id": "p1"}}, nil
+		}},
+		Fields: map[string]fedtest.FieldResolver{"Product.price": func(_ map[string]any, args map[string]any) (any, error) {
+			c, _ := args["currency"].(string)
+			if c == "" {
+				c = "USD"
+			}
+			return prices[c], nil
+		}},
+	}
+	b := &fedtest.Subgraph{Name: "b", Entities: func(rep map[string]any) (any, error) {
+		p, ok := rep["price"]
+		if !ok {
+			return map[string]any{"__typename": "Product", "id": rep["id"]}, nil
+		}
+		// Without knowing which field is asked, answer both from the one price.
+		return map[string]any{"__typename": "Product", "id": rep["id"], "shipping": num(p) + 1, "duty": num(p) + 2}, nil
+	}}
+	gw := fedtest.Start(t, supergraph(t, "requires-args"), []*fedtest.Subgraph{a, b})
+
+	gw.Expect(`{ products { shipping } }`, nil, `{"data":{"products":[{"shipping":101}]}}`)
+	expectReps(t, b, `[{"__typename":"Product","id":"p1","price":100}]`)
+
+	resetAll(a, b)
+	gw.Expect(`{ products { price(currency: "GBP") shipping } }`, nil, `{"data":{"products":[{"price":80,"shipping":101}]}}`)
+	expectRequests(t, a, 1)
+	expectReps(t, b, `[{"__typename":"Product","id":"p1","price":100}]`)
+
+	resetAll(a, b)
+	gw.Expect(`query($c: String!) { products { shipping duty p: price(currency: $c) price } }`, map[string]any{"c": "GBP"},
+		`{"data":{"products":[{"shipping":101,"duty":92,"p":80,"price":100}]}}`)
+	expectRequests(t, a, 1)
+	expectReps(t, b, `[{"__typename":"Product","id":"p1","price":100}]`, `[{"__typename":"Product","id":"p1","price":90}]`)
+
+	resetAll(a, b)
+	gw.Expect(`{ products { price(currency: "EUR") duty shipping } }`, nil,
+		`{"data":{"products":[{"price":90,"duty":92,"shipping":101}]}}`)
+	expectRequests(t, a, 1)
+	expectReps(t, b, `[{"__typename":"Product","id":"p1","price":90}]`, `[{"__typename":"Product","id":"p1","price":100}]`)
+}
+
+// @skip/@include on variables (with defaults) decide whether the @requires
+// fetch happens at all.
+func TestRequiresConditional(t *testing.T) {
+	a := &fedtest.Subgraph{Name: "a", Query: map[string]fedtest.Resolver{"product": func(map[string]any) (any, error) {
+		return map[string]any{"__typename": "Product", "id": "p1", "name": "one", "weight": 4}, nil
+	}}}
+	b := &fedtest.Subgraph{Name: "b", Entities: func(rep map[string]any) (any, error) {
+		return map[string]any{"__typename": "Product", "id": rep["id"], "shipping": 10 * num(rep["weight"])}, nil
+	}}
+	gw := fedtest.Start(t, supergraph(t, "requires-conditional"), []*fedtest.Subgraph{a, b})
+
+	cases := []struct {
+		query string
+		vars  map[string]any
+		want  string
+		bReqs int
+	}{
+		{`query($s: Boolean!) { product { name shipping @include(if: $s) } }`, map[string]any{"s": true},
+			`{"data":{"product":{"name":"one","shipping":40}}}`, 1},
+		{`query($s: Boolean!) { product { name shipping @include(if: $s) } }`, map[string]any{"s": false},
+			`{"data":{"product":{"name":"one"}}}`, 0},
+		{`query($s: Boolean!) { product { name shipping @skip(if: $s) } }`, map[string]any{"s": true},
+			`{"data":{"product":{"name":"one"}}}`, 0},
+		{`query($s: Boolean!) { product { name shipping @skip(if: $s) } }`, map[string]any{"s": false},
+			`{"data":{"product":{"name":"one","shipping":40}}}`, 1},
+		{`query($s: Boolean = false) { product { name ... @include(if: $s) { shipping } } }`, nil,
+			`{"data":{"product":{"name":"one"}}}`, 0},
+		{`query($s: Boolean = false) { product { name ... @include(if: $s) { shipping } } }`, map[string]any{"s": true},
+			`{"data":{"product":{"name":"one","shipping":40}}}`, 1},
+		{`query($s: Boolean = true) { product @include(if: $s) { shipping } }`, nil,
+			`{"data":{"product":{"shipping":40}}}`, 1},
+		{`query($s: Boolean = true) { product @include(if: $s) { shipping } }`, map[string]any{"s": false},
+			`{"data":{}}`, 0},
+	}
+	for _, c := range cases {
+		resetAll(a, b)
+		gw.Expect(c.query, c.vars, c.want)
+		expectRequests(t, b, c.bReqs)
+		if c.bReqs == 1 {
+			expectReps(t, b, `[{"__typename":"Product","id":"p1","weight":4}]`)
+		}
+	}
+}
+
+// A required field that is @inaccessible: not in the API schema, still
+// fetched and sent.
+func TestRequiresInaccessible(t *testing.T) {
+	a := &fedtest.Subgraph{Name: "a", Query: map[string]fedtest.Resolver{"product": func(map[string]any) (any, error) {
+		return map[string]any{"__typename": "Product", "id": "p1", "name": "one", "cost": 30}, nil
+	}}}
+	b := &fedtest.Subgraph{Name: "b", Entities: func(rep map[string]any) (any, error) {
+		return map[string]any{"__typename": "Product", "id": rep["id"], "margin": 50 - num(rep["cost"])}, nil
+	}}
+	gw := fedtest.Start(t, supergraph(t, "requires-inaccessible"), []*fedtest.Subgraph{a, b})
+	gw.Expect(`{ product { name margin } }`, nil, `{"data":{"product":{"name":"one","margin":20}}}`)
+	expectReps(t, b, `[{"__typename":"Product","cost":30,"id":"p1"}]`)
+
+	// The client cannot select it.
+	resetAll(a, b)
+	_, got := gw.Query(`{ product { cost } }`, nil)
+	if !strings.Contains(got, `Cannot query field \"cost\" on type \"Product\"`) || !strings.Contains(got, `GRAPHQL_VALIDATION_FAILED`) {
+		t.Errorf("inaccessible field selected: %s", got)
+	}
+	expectRequests(t, a, 0)
 }
