@@ -58,15 +58,28 @@
 // @requires. A field with @requires always goes through an entity fetch to
 // its subgraph (even from that subgraph). Its required field set is planned
 // at the parent-side object like client fields (so parts may come from yet
-// other subgraphs, through their own jumps), added to the representation,
-// and the entity group depends on every group that fetches part of it.
+// other subgraphs, through their own jumps, which may themselves carry
+// requirements: chains and cycles between subgraphs become a sequence of
+// fetches), added to the representation, and the entity group depends on
+// every group that fetches part of it. Inline fragments in the field set
+// apply in place at an object type that satisfies them and per concrete
+// type at an abstract one (with __typename selected so the executor can
+// decide them); the representation keeps them as inline fragments, so an
+// object of another type is sent without their fields. When the entity
+// group already sends a required field under the same name but read from
+// another response key (the same field with other arguments), the field
+// goes to a sibling entity fetch of the same subgraph at the same path:
+// one representation cannot carry two values under one name.
 //
 // Internal fields. Keys, __typename and required fields keep their name as
 // response key unless the client uses that key at that object for another
 // field (another name or other arguments); then they are aliased
 // "__junction_<name>" (nested field sets are checked against the client's
-// nested selection). Fetch.Requires records Name = representation key,
-// Alias = response key in the gathered data.
+// nested selection); an internal field whose key is already taken at that
+// position of the subgraph query by another field (the same field required
+// with other arguments) gets the next free "__junction_<name>_<i>".
+// Fetch.Requires records Name = representation key, Alias = response key in
+// the gathered data.
 //
 // Abstract types. At an interface or union object the subgraph's selection
 // always includes __typename. An interface field the subgraph declares on
