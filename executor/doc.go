@@ -11,7 +11,8 @@
 //     Condition reads a boolean variable, Defer (for now) runs the primary
 //     part then every deferred block into the same response.
 //  2. A root Fetch posts {"query","operationName"?,"variables"?} (variables:
-//     only the Fetch's, omitted when none) and deep-merges its data at the root.
+//     only the Fetch's, omitted when none), applies its OutputRewrites and
+//     deep-merges its data at the root.
 //  3. A Flatten (entities.go) collects every object at its path ("@" steps
 //     into lists, nulls skipped), builds each object's representation from
 //     Fetch.Requires (the inline fragment matching the object's __typename,

@@ -93,6 +93,9 @@ func (r *run) fetchRoot(ctx context.Context, f *planner.Fetch, sink *errSink) {
 		r.coverRoot(f, sink)
 		return
 	}
+	for _, rw := range f.OutputRewrites {
+		r.ex.rewrite(data, rw.Path, rw)
+	}
 	r.mu.Lock()
 	mergeInto(r.root, data)
 	r.mu.Unlock()

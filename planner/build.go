@@ -126,7 +126,8 @@ func (p *Planner) placeField(w walk, it *item) error {
 	if it.internal {
 		it.respKey = w.pos.freeKey(it)
 	}
-	n := w.pos.add(&node{respKey: it.respKey, name: it.field.Name, args: it.field.Arguments, dirs: it.dirs})
+	n := w.pos.add(&node{respKey: it.respKey, name: it.field.Name, args: it.field.Arguments, dirs: it.dirs,
+		shape: p.shape(w.g.service, w.typ, it.field)})
 	if len(it.sel) == 0 && len(it.kids) == 0 {
 		return nil
 	}

@@ -125,5 +125,9 @@
 // for entities, the root selection for root fetches; only the variables the
 // operation uses are declared, with the client's types and defaults,
 // ascending. When the client operation is named, subgraph operations are
-// named <name>__<subgraph>__<index>.
+// named <name>__<subgraph>__<index>. Fields of one response key whose types
+// differ in the subgraph (@join__field(type:), e.g. ID! on one object and ID
+// on another under sibling fragments) would make the subgraph reject the
+// operation: all but the first shape are aliased __junction_alias_<n> and
+// the Fetch's OutputRewrites rename them back (conflicts.go).
 package planner

@@ -264,6 +264,12 @@ func (e *emitter) emit(b *buildState) Node {
 }
 
 func (e *emitter) node(g *group) Node {
+	rewrites := (&dealiaser{}).set(g.sel.children, nil)
+	// A rewrite's path may go through an alias an earlier one renames:
+	// innermost first.
+	for i, j := 0, len(rewrites)-1; i < j; i, j = i+1, j-1 {
+		rewrites[i], rewrites[j] = rewrites[j], rewrites[i]
+	}
 	vars := map[string]bool{}
 	varsUsed(g.sel.children, vars)
 	names := sortedKeys(vars)
@@ -306,6 +312,7 @@ func (e *emitter) node(g *group) Node {
 		writeSel(&b, g.sel.children)
 	}
 	f.Operation = b.String()
+	f.OutputRewrites = rewrites
 	var n Node = f
 	if g.entity {
 		f.Requires = reqSelection(g.reqs.children)

@@ -15,6 +15,10 @@ type node struct {
 	args     ast.ArgumentList
 	dirs     ast.DirectiveList // @skip/@include on variables only
 	typeCond string
+	// shape is the field's response shape in the fetch's subgraph (list and
+	// non-null wrappers around the leaf type name, or "{}" for a composite
+	// type); fields of one response key must agree on it (conflicts.go).
+	shape    string
 	children []*node
 	index    map[string]*node
 }

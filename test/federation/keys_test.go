@@ -289,3 +289,34 @@ func TestMysteriousExternal(t *testing.T) {
 	gw.Expect(`{ gadgets { label cost id } }`, nil, `{"data":{"gadgets":[{"label":"one","cost":9,"id":"g1"},{"label":"two","cost":9,"id":"g2"}]}}`)
 	wantCalls(t, map[*fedtest.Subgraph]int{prices: 1, gadgets: 1})
 }
+
+// TestChildTypeMismatch: Person.id is ID! and Robot.id is ID in logins, so
+// the subgraph query may not select both under one response key.
+func TestChildTypeMismatch(t *testing.T) {
+	person := obj("Person", "id", "p1", "name", "Pat")
+	robot := obj("Robot", "id", "r1", "name", "R2")
+	person["peers"] = []any{person, robot}
+	robot["peers"] = []any{person, robot}
+	people := &fedtest.Subgraph{Name: "people",
+		Query: map[string]fedtest.Resolver{"people": func(map[string]any) (any, error) {
+			return []any{obj("Person", "id", "p1", "name", "Pat")}, nil
+		}},
+		Entities: func(rep map[string]any) (any, error) { return obj("Person", "id", rep["id"], "name", "Pat"), nil },
+	}
+	logins := &fedtest.Subgraph{Name: "logins", Supertypes: map[string][]string{"Person": {"Login"}, "Robot": {"Login"}},
+		Query:    map[string]fedtest.Resolver{"logins": func(map[string]any) (any, error) { return []any{person, robot}, nil }},
+		Entities: func(map[string]any) (any, error) { return person, nil },
+	}
+	gw := startCase(t, "keys-child-type-mismatch", people, logins)
+	gw.Expect(`{ people { id name } logins { ... on Person { id name } ... on Robot { id name } } }`, nil,
+		`{"data":{"people":[{"id":"p1","name":"Pat"}],"logins":[{"id":"p1","name":"Pat"},{"id":"r1","name":"R2"}]}}`)
+	gw.Expect(`query Nested { logins { ... on Person { id peers { ... on Person { id name } ... on Robot { id name } } } ... on Robot { id peers { ... on Person { id name peers { ... on Robot { id } } } ... on Robot { id } } } } }`, nil,
+		`{"data":{"logins":[`+
+			`{"id":"p1","peers":[{"id":"p1","name":"Pat"},{"id":"r1","name":"R2"}]},`+
+			`{"id":"r1","peers":[{"id":"p1","name":"Pat","peers":[{},{"id":"r1"}]},{"id":"r1"}]}]}}`)
+	gw.Expect(`{ logins { ... on Person { name } ... on Robot { name } } }`, nil,
+		`{"data":{"logins":[{"name":"Pat"},{"name":"R2"}]}}`)
+	// The same conflict inside an entity fetch.
+	gw.Expect(`{ people { name peers { ... on Person { id } ... on Robot { id } } } }`, nil,
+		`{"data":{"people":[{"name":"Pat","peers":[{"id":"p1"},{"id":"r1"}]}]}}`)
+}
