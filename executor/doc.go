@@ -48,7 +48,9 @@
 // SUBREQUEST_HTTP_ERROR, GATEWAY_TIMEOUT or SUBREQUEST_MALFORMED_RESPONSE
 // and serviceName; the fields it would have filled stay null, and the paths
 // it covers get no extra "Cannot return null" error. Shaping adds
-// NON_NULL_VIOLATION and INVALID_VALUE errors at the field's path.
+// NON_NULL_VIOLATION errors and, for a value that does not fit the API type,
+// RESPONSE_VALIDATION_FAILED ("Invalid value found for field T.f") at the
+// field's path.
 //
 // # Invariants
 //

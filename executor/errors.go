@@ -17,8 +17,13 @@ const (
 	CodeMalformedResponse = "SUBREQUEST_MALFORMED_RESPONSE"
 	CodeTimeout           = "GATEWAY_TIMEOUT"
 	CodeInvalidValue      = "INVALID_VALUE"
-	CodeNonNull           = "NON_NULL_VIOLATION"
-	CodeIntrospection     = "INTROSPECTION_ERROR"
+	// CodeResponseValidation: a subgraph returned a value that does not fit
+	// the field's type in the API schema (an enum value the API does not
+	// have, a string for an Int, an object for a list...). Apollo Router's
+	// code and message ("Invalid value found for field T.f").
+	CodeResponseValidation = "RESPONSE_VALIDATION_FAILED"
+	CodeNonNull            = "NON_NULL_VIOLATION"
+	CodeIntrospection      = "INTROSPECTION_ERROR"
 )
 
 // errMalformed is the sentinel of a body that is not a GraphQL response.

@@ -91,14 +91,14 @@ func TestRootFetch(t *testing.T) {
 		fetch:    planner.Fetch{Operation: `{me{role}}`},
 		wantBody: `{"query":"{me{role}}"}`,
 		answer:   `{"data":{"me":{"role":"SUPERUSER"}}}`,
-		want:     `{"data":{"me":{"role":null}},"errors":[{"message":"Invalid value for enum Role at User.role","path":["me","role"],"extensions":{"code":"INVALID_VALUE"}}]}`,
+		want:     `{"data":{"me":{"role":null}},"errors":[{"message":"Invalid value found for field User.role","path":["me","role"],"extensions":{"code":"RESPONSE_VALIDATION_FAILED"}}]}`,
 	}, {
 		name:     "object where a scalar is expected nulls the non-null field's parent",
 		query:    `{ me { id name } }`,
 		fetch:    planner.Fetch{Operation: `{me{id name}}`},
 		wantBody: `{"query":"{me{id name}}"}`,
 		answer:   `{"data":{"me":{"id":"1","name":{"first":"Ada"}}}}`,
-		want:     `{"data":{"me":null},"errors":[{"message":"Invalid value for User.name: expected String","path":["me","name"],"extensions":{"code":"INVALID_VALUE"}}]}`,
+		want:     `{"data":{"me":null},"errors":[{"message":"Invalid value found for field User.name","path":["me","name"],"extensions":{"code":"RESPONSE_VALIDATION_FAILED"}}]}`,
 	}, {
 		name:     "scalar where an object is expected",
 		query:    `{ me { id } }`,

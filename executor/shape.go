@@ -211,6 +211,12 @@ func (s *shaper) field(v *value, t *ast.Type, g group, f *ast.Field) bool {
 	return true
 }
 
+// invalidValue records that the subgraph value at the current path does not
+// fit f's type in the API schema (Apollo Router's message and code).
+func (s *shaper) invalidValue(f *ast.Field) {
+	s.addErr(fmt.Sprintf("Invalid value found for field %s.%s", parentName(f), f.Name), CodeResponseValidation)
+}
+
 func parentName(f *ast.Field) string {
 	if f.ObjectDefinition != nil {
 		return f.ObjectDefinition.Name
@@ -222,7 +228,7 @@ func parentName(f *ast.Field) string {
 func (s *shaper) inner(v *value, t *ast.Type, g group, f *ast.Field) bool {
 	if t.Elem != nil {
 		if v.kind != kindList {
-			s.addErr(fmt.Sprintf("Invalid value for %s.%s: expected a list", parentName(f), f.Name), CodeInvalidValue)
+			s.invalidValue(f)
 			return false
 		}
 		s.buf = append(s.buf, '[')
@@ -248,7 +254,7 @@ func (s *shaper) inner(v *value, t *ast.Type, g group, f *ast.Field) bool {
 	switch def.Kind {
 	case ast.Scalar:
 		if v.kind != kindScalar && isBuiltinScalar(def.Name) {
-			s.addErr(fmt.Sprintf("Invalid value for %s.%s: expected %s", parentName(f), f.Name, def.Name), CodeInvalidValue)
+			s.invalidValue(f)
 			return false
 		}
 		s.buf = appendValue(s.buf, v)
@@ -256,14 +262,14 @@ func (s *shaper) inner(v *value, t *ast.Type, g group, f *ast.Field) bool {
 	case ast.Enum:
 		str, ok := v.stringValue()
 		if !ok || def.EnumValues.ForName(str) == nil {
-			s.addErr(fmt.Sprintf("Invalid value for enum %s at %s.%s", def.Name, parentName(f), f.Name), CodeInvalidValue)
+			s.invalidValue(f)
 			return false
 		}
 		s.buf = append(s.buf, v.raw...)
 		return true
 	case ast.Object, ast.Interface, ast.Union:
 		if v.kind != kindObject {
-			s.addErr(fmt.Sprintf("Invalid value for %s.%s: expected an object", parentName(f), f.Name), CodeInvalidValue)
+			s.invalidValue(f)
 			return false
 		}
 		sel, merged := f.SelectionSet, false

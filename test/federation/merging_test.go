@@ -1,0 +1,205 @@
+package federation
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/junction-gateway/junction/test/fedtest"
+)
+
+// enumSubgraphs serves merging-enum: a owns Member.kind (Kind, used as input
+// and output, GUEST @inaccessible), kinds, strictKinds and mood (Mood, output
+// only: the API has the union of a's and b's values); b owns moodB. Order is
+// input only: the API keeps the values both subgraphs know.
+func enumSubgraphs() (a, b *fedtest.Subgraph) {
+	members := []any{
+		map[string]any{"__typename": "Member", "id": "1", "kind": "BASIC", "kinds": []any{"BASIC", "GUEST"},
+			"strictKinds": []any{"PREMIUM", "GUEST"}, "mood": "ANGRY"},
+		map[string]any{"__typename": "Member", "id": "2", "kind": "GUEST", "kinds": []any{"PREMIUM"},
+			"strictKinds": []any{"BASIC"}, "mood": "CALM"},
+	}
+	a = &fedtest.Subgraph{Name: "a", Query: map[string]fedtest.Resolver{
+		"members": func(map[string]any) (any, error) { return members, nil },
+		"membersByKind": func(args map[string]any) (any, error) {
+			var out []any
+			for _, m := range members {
+				if m.(map[string]any)["kind"] == args["kind"] {
+					out = append(out, m)
+				}
+			}
+			return out, nil
+		},
+		"search": func(args map[string]any) (any, error) { return []any{"a:" + toString(args["order"])}, nil },
+	}}
+	b = &fedtest.Subgraph{Name: "b", Query: map[string]fedtest.Resolver{
+		"list":     func(args map[string]any) (any, error) { return []any{"b:" + toString(args["order"])}, nil },
+		"membersB": func(map[string]any) (any, error) { return []any{map[string]any{"__typename": "Member", "id": "1"}}, nil },
+	}, Entities: func(rep map[string]any) (any, error) {
+		mood := map[string]any{"1": "HAPPY", "2": "SAD"}[rep["id"].(string)]
+		return map[string]any{"__typename": "Member", "id": rep["id"], "moodB": mood}, nil
+	}}
+	return a, b
+}
+
+func toString(v any) string {
+	s, _ := v.(string)
+	return s
+}
+
+// An enum value a subgraph returns that the API schema does not have (an
+// @inaccessible one, or one no subgraph declares) becomes null at that field
+// with an error at its path; in a list of nullable items only the item is
+// nulled, in a list of non-null items the list is.
+func TestMergingEnumOutputValues(t *testing.T) {
+	a, b := enumSubgraphs()
+	gw := fedtest.Start(t, supergraph(t, "merging-enum"), []*fedtest.Subgraph{a, b})
+	gw.Expect(`{ members { id kind } }`, nil, `{"data":{"members":[{"id":"1","kind":"BASIC"},{"id":"2","kind":null}]},
+		"errors":[{"message":"Invalid value found for field Member.kind","path":["members",1,"kind"],"extensions":{"code":"RESPONSE_VALIDATION_FAILED"}}]}`)
+	gw.Expect(`{ members { kinds strictKinds } }`, nil, `{"data":{"members":[{"kinds":["BASIC",null],"strictKinds":null},{"kinds":["PREMIUM"],"strictKinds":["BASIC"]}]},
+		"errors":[{"message":"Invalid value found for field Member.kinds","path":["members",0,"kinds",1],"extensions":{"code":"RESPONSE_VALIDATION_FAILED"}},
+		{"message":"Invalid value found for field Member.strictKinds","path":["members",0,"strictKinds",1],"extensions":{"code":"RESPONSE_VALIDATION_FAILED"}}]}`)
+	// Mood is output-only: every value of either subgraph is in the API.
+	gw.Expect(`{ members { mood moodB } }`, nil, `{"data":{"members":[{"mood":"ANGRY","moodB":"HAPPY"},{"mood":"CALM","moodB":null}]},
+		"errors":[{"message":"Invalid value found for field Member.moodB","path":["members",1,"moodB"],"extensions":{"code":"RESPONSE_VALIDATION_FAILED"}}]}`)
+}
+
+// Enum values that are not in the API schema (@inaccessible, or input-only
+// values not every subgraph knows) are refused by validation, literal or in
+// variables; nothing reaches a subgraph.
+func TestMergingEnumInputValues(t *testing.T) {
+	a, b := enumSubgraphs()
+	gw := fedtest.Start(t, supergraph(t, "merging-enum"), []*fedtest.Subgraph{a, b})
+	gw.Expect(`{ membersByKind(kind: PREMIUM) { id kind } }`, nil, `{"data":{"membersByKind":[]}}`)
+	gw.Expect(`{ membersByKind(kind: BASIC) { id kind } }`, nil, `{"data":{"membersByKind":[{"id":"1","kind":"BASIC"}]}}`)
+	gw.Expect(`{ search(order: ASC) list(order: ASC) }`, nil, `{"data":{"search":["a:ASC"],"list":["b:ASC"]}}`)
+	a.ResetRequests()
+	b.ResetRequests()
+	for _, q := range []string{
+		`{ membersByKind(kind: GUEST) { id } }`,
+		`{ search(order: DESC) }`,
+		`{ list(order: DESC) }`,
+	} {
+		status, body := gw.Query(q, nil)
+		if status != 400 || !strings.HasPrefix(body, `{"errors":[`) || !strings.Contains(body, `"GRAPHQL_VALIDATION_FAILED"`) {
+			t.Errorf("%s: %d %s", q, status, body)
+		}
+	}
+	for _, tc := range []struct {
+		q    string
+		vars map[string]any
+	}{
+		{`query($k: Kind!) { membersByKind(kind: $k) { id } }`, map[string]any{"k": "GUEST"}},
+		{`query($o: Order) { search(order: $o) }`, map[string]any{"o": "DESC"}},
+	} {
+		status, body := gw.Query(tc.q, tc.vars)
+		if status != 400 || !strings.HasPrefix(body, `{"errors":[`) {
+			t.Errorf("%s: %d %s", tc.q, status, body)
+		}
+	}
+	if n := len(a.Requests()) + len(b.Requests()); n != 0 {
+		t.Errorf("%d subgraph requests for invalid documents", n)
+	}
+}
+
+// Input object fields that are not in every subgraph (and @inaccessible
+// ones) are not in the API: a literal or a variable carrying one is refused
+// before any subgraph is called, so no subgraph receives a field it does not
+// know.
+func TestMergingInputObjects(t *testing.T) {
+	echo := func(prefix string) fedtest.Resolver {
+		return func(args map[string]any) (any, error) {
+			w, _ := args["window"].(map[string]any)
+			out := []any{}
+			for _, k := range []string{"first", "last", "limit", "skip"} {
+				if v, ok := w[k]; ok {
+					out = append(out, v)
+				}
+			}
+			return out, nil
+		}
+	}
+	a := &fedtest.Subgraph{Name: "a", Query: map[string]fedtest.Resolver{"pagesA": echo("a")}}
+	b := &fedtest.Subgraph{Name: "b", Query: map[string]fedtest.Resolver{"pagesB": echo("b")}}
+	gw := fedtest.Start(t, supergraph(t, "merging-input"), []*fedtest.Subgraph{a, b})
+	gw.Expect(`{ pagesA(window: {first: 3}) pagesB(window: {first: 4}) }`, nil, `{"data":{"pagesA":[3],"pagesB":[4]}}`)
+	gw.Expect(`query($w: Window) { pagesA(window: $w) pagesB(window: $w) }`, map[string]any{"w": map[string]any{"first": 5}},
+		`{"data":{"pagesA":[5],"pagesB":[5]}}`)
+	a.ResetRequests()
+	b.ResetRequests()
+	for _, q := range []string{
+		`{ pagesA(window: {first: 1, limit: 2}) }`,
+		`{ pagesB(window: {first: 1, last: 2}) }`,
+		`{ pagesA(window: {first: 1, skip: 2}) }`,
+	} {
+		status, body := gw.Query(q, nil)
+		if status != 400 || !strings.HasPrefix(body, `{"errors":[`) || !strings.Contains(body, `"GRAPHQL_VALIDATION_FAILED"`) {
+			t.Errorf("%s: %d %s", q, status, body)
+		}
+	}
+	for _, w := range []map[string]any{{"first": 1, "limit": 2}, {"first": 1, "last": 2}, {"skip": 1}} {
+		status, body := gw.Query(`query($w: Window) { pagesA(window: $w) pagesB(window: $w) }`, map[string]any{"w": w})
+		if status != 400 || !strings.HasPrefix(body, `{"errors":[`) {
+			t.Errorf("%v: %d %s", w, status, body)
+		}
+	}
+	if n := len(a.Requests()) + len(b.Requests()); n != 0 {
+		t.Errorf("%d subgraph requests for invalid input: %v %v", n, a.Requests(), b.Requests())
+	}
+}
+
+// @inaccessible types, fields, arguments and enum values are absent from
+// introspection and refused by validation; an @inaccessible enum value a
+// subgraph returns is nulled with an error, in lists too, and the null
+// bubbles no further than the nearest nullable parent.
+func TestMergingInaccessible(t *testing.T) {
+	widget := map[string]any{"__typename": "Widget", "id": "w1", "name": "gear", "internalCode": "x",
+		"states": []any{"ON", "BROKEN", "OFF"}, "strictStates": []any{"ON", "BROKEN"}, "state": "BROKEN"}
+	a := &fedtest.Subgraph{Name: "a", Query: map[string]fedtest.Resolver{
+		"widget":  func(map[string]any) (any, error) { return widget, nil },
+		"widgets": func(map[string]any) (any, error) { return []any{widget, map[string]any{"__typename": "Widget", "id": "w2", "state": "ON"}}, nil },
+		"state":   func(map[string]any) (any, error) { return "BROKEN", nil },
+	}}
+	b := &fedtest.Subgraph{Name: "b", Entities: func(rep map[string]any) (any, error) {
+		return map[string]any{"__typename": "Widget", "id": rep["id"], "price": 3}, nil
+	}}
+	gw := fedtest.Start(t, supergraph(t, "merging-inaccessible"), []*fedtest.Subgraph{a, b})
+
+	gw.Expect(`{ w: __type(name: "Widget") { fields { name args { name } } }
+		q: __type(name: "Query") { fields { name args { name } } }
+		s: __type(name: "State") { enumValues(includeDeprecated: true) { name } }
+		secret: __type(name: "Secret") { name } }`, nil,
+		`{"data":{"w":{"fields":[{"name":"id","args":[]},{"name":"name","args":[]},{"name":"states","args":[]},{"name":"strictStates","args":[]},{"name":"state","args":[]},{"name":"price","args":[]}]},
+		"q":{"fields":[{"name":"widget","args":[{"name":"id"}]},{"name":"widgets","args":[]},{"name":"state","args":[]}]},
+		"s":{"enumValues":[{"name":"ON"},{"name":"OFF"}]},"secret":null}}`)
+	status, body := gw.Query(`{ __schema { types { name } } }`, nil)
+	if status != 200 || strings.Contains(body, `"Secret"`) || strings.Contains(body, "join__") || strings.Contains(body, "link__") {
+		t.Errorf("__schema: %d %s", status, body)
+	}
+
+	a.ResetRequests()
+	for _, q := range []string{
+		`{ widget(id: "w1") { internalCode } }`,
+		`{ widget(id: "w1", debug: true) { id } }`,
+		`{ secretThing { value } }`,
+		`{ widgets { ... on Secret { value } } }`,
+		`query($s: Secret) { state }`,
+	} {
+		status, body := gw.Query(q, nil)
+		if status != 400 || !strings.HasPrefix(body, `{"errors":[`) || !strings.Contains(body, `"GRAPHQL_VALIDATION_FAILED"`) {
+			t.Errorf("%s: %d %s", q, status, body)
+		}
+	}
+	if n := len(a.Requests()); n != 0 {
+		t.Errorf("%d subgraph requests for invalid documents", n)
+	}
+
+	gw.Expect(`{ state widget(id: "w1") { id states price } }`, nil, `{"data":{"state":null,"widget":{"id":"w1","states":["ON",null,"OFF"],"price":3}},
+		"errors":[{"message":"Invalid value found for field Query.state","path":["state"],"extensions":{"code":"RESPONSE_VALIDATION_FAILED"}},
+		{"message":"Invalid value found for field Widget.states","path":["widget","states",1],"extensions":{"code":"RESPONSE_VALIDATION_FAILED"}}]}`)
+	// strictStates is [State!]!: the bad item nulls the list, the list nulls the widget.
+	gw.Expect(`{ widget(id: "w1") { id strictStates } }`, nil, `{"data":{"widget":null},
+		"errors":[{"message":"Invalid value found for field Widget.strictStates","path":["widget","strictStates",1],"extensions":{"code":"RESPONSE_VALIDATION_FAILED"}}]}`)
+	// state is State!: the widget becomes null, its list item only.
+	gw.Expect(`{ widgets { id state } }`, nil, `{"data":{"widgets":[null,{"id":"w2","state":"ON"}]},
+		"errors":[{"message":"Invalid value found for field Widget.state","path":["widgets",0,"state"],"extensions":{"code":"RESPONSE_VALIDATION_FAILED"}}]}`)
+}
