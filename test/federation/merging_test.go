@@ -32,8 +32,10 @@ func enumSubgraphs() (a, b *fedtest.Subgraph) {
 		"search": func(args map[string]any) (any, error) { return []any{"a:" + toString(args["order"])}, nil },
 	}}
 	b = &fedtest.Subgraph{Name: "b", Query: map[string]fedtest.Resolver{
-		"list":     func(args map[string]any) (any, error) { return []any{"b:" + toString(args["order"])}, nil },
-		"membersB": func(map[string]any) (any, error) { return []any{map[string]any{"__typename": "Member", "id": "1"}}, nil },
+		"list": func(args map[string]any) (any, error) { return []any{"b:" + toString(args["order"])}, nil },
+		"membersB": func(map[string]any) (any, error) {
+			return []any{map[string]any{"__typename": "Member", "id": "1"}}, nil
+		},
 	}, Entities: func(rep map[string]any) (any, error) {
 		mood := map[string]any{"1": "HAPPY", "2": "SAD"}[rep["id"].(string)]
 		return map[string]any{"__typename": "Member", "id": rep["id"], "moodB": mood}, nil
@@ -155,9 +157,11 @@ func TestMergingInaccessible(t *testing.T) {
 	widget := map[string]any{"__typename": "Widget", "id": "w1", "name": "gear", "internalCode": "x",
 		"states": []any{"ON", "BROKEN", "OFF"}, "strictStates": []any{"ON", "BROKEN"}, "state": "BROKEN"}
 	a := &fedtest.Subgraph{Name: "a", Query: map[string]fedtest.Resolver{
-		"widget":  func(map[string]any) (any, error) { return widget, nil },
-		"widgets": func(map[string]any) (any, error) { return []any{widget, map[string]any{"__typename": "Widget", "id": "w2", "state": "ON"}}, nil },
-		"state":   func(map[string]any) (any, error) { return "BROKEN", nil },
+		"widget": func(map[string]any) (any, error) { return widget, nil },
+		"widgets": func(map[string]any) (any, error) {
+			return []any{widget, map[string]any{"__typename": "Widget", "id": "w2", "state": "ON"}}, nil
+		},
+		"state": func(map[string]any) (any, error) { return "BROKEN", nil },
 	}}
 	b := &fedtest.Subgraph{Name: "b", Entities: func(rep map[string]any) (any, error) {
 		return map[string]any{"__typename": "Widget", "id": rep["id"], "price": 3}, nil
