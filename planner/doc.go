@@ -104,15 +104,19 @@
 // in Condition nodes, printed Include(if: $v) / Skip(if: $v).
 //
 // Root fields. Query (and subscription) root fields are grouped by subgraph;
-// the root fetches run in parallel. A shareable root field is planned in
-// trial from each subgraph that declares it: those from which its selection
-// cannot be satisfied are dropped (a subgraph may declare the field but not
-// reach every field below it, e.g. an @external id), and of the others the
-// one needing the fewest fetches wins (joining a root fetch already planned
-// costs nothing), ties going to a subgraph already used, then ascending name. Mutation root fields are cut into
-// runs of consecutive fields of one subgraph (a shareable field stays in the
-// current run's subgraph when it can); each run is planned separately and
-// the runs, each with its entity fetches, run strictly in sequence.
+// the root fetches run in parallel. A root field several subgraphs resolve
+// (@shareable) is planned by trial (roots.go): planned alone in each
+// candidate, the one needing the fewest fetches wins (a subgraph already
+// holding a root fetch counts one less), ties to a subgraph already used,
+// then ascending name. When no candidate serves the whole selection (no keys
+// below the root to jump with), the selection is split among candidates,
+// each top-level selection to the cheapest one serving it alone (recursing
+// one level down when none does), and the root field is fetched from each
+// with its part; the executor deep-merges root data. Mutation root fields
+// are cut into runs of consecutive fields of one subgraph (a shareable field
+// is chosen by the same trial, the current run's subgraph counting one
+// fetch less; never split); each run is planned separately and the runs,
+// each with its entity fetches, run strictly in sequence.
 //
 // Scheduling. A group's level is 0 for a root fetch, else one more than the
 // highest level of its dependencies. Levels run in Sequence, the groups of

@@ -42,10 +42,19 @@ func (p *Planner) build(op *ast.OperationDefinition) (*Plan, error) {
 		var runs []Node
 		var b *buildState
 		var g *group
+		client := clientItems(items)
 		for _, it := range items {
-			sub := p.rootService(root.Name, it, clientItems(items), serviceOf(g))
-			if sub == "" {
+			cands := p.rootCandidates(root.Name, it.field.Name)
+			if len(cands) == 0 {
 				return nil, unsatisfiableRoot(root.Name, it.field.Name)
+			}
+			var cur []string
+			if g != nil {
+				cur = []string{g.service}
+			}
+			sub, err := p.cheapestRoot(root.Name, cands, it, client, cur)
+			if sub == "" {
+				return nil, err
 			}
 			if g == nil || g.service != sub {
 				if b != nil {
@@ -54,7 +63,7 @@ func (p *Planner) build(op *ast.OperationDefinition) (*Plan, error) {
 				b = &buildState{byKey: map[string]*group{}}
 				g = b.newGroup(sub, false, nil, nil, nil)
 			}
-			if err := p.placeField(walk{b: b, g: g, pos: g.sel, typ: root.Name, client: clientItems(items)}, it); err != nil {
+			if err := p.placeField(walk{b: b, g: g, pos: g.sel, typ: root.Name, client: client}, it); err != nil {
 				return nil, err
 			}
 		}
@@ -64,38 +73,14 @@ func (p *Planner) build(op *ast.OperationDefinition) (*Plan, error) {
 	}
 	b := &buildState{byKey: map[string]*group{}}
 	var roots []*group
+	client := clientItems(items)
 	for _, it := range items {
-		var used []string
-		for _, g := range roots {
-			used = append(used, g.service)
-		}
-		sub := p.rootService(root.Name, it, clientItems(items), used...)
-		if sub == "" {
-			return nil, unsatisfiableRoot(root.Name, it.field.Name)
-		}
-		var g *group
-		for _, r := range roots {
-			if r.service == sub {
-				g = r
-			}
-		}
-		if g == nil {
-			g = b.newGroup(sub, false, nil, nil, nil)
-			roots = append(roots, g)
-		}
-		if err := p.placeField(walk{b: b, g: g, pos: g.sel, typ: root.Name, client: clientItems(items)}, it); err != nil {
+		if err := p.planQueryRoot(b, &roots, root.Name, it, client); err != nil {
 			return nil, err
 		}
 	}
 	plan.Root = em.emit(b)
 	return plan, nil
-}
-
-func serviceOf(g *group) string {
-	if g == nil {
-		return ""
-	}
-	return g.service
 }
 
 func unsatisfiableRoot(typ, name string) error {
@@ -109,79 +94,6 @@ type wrapped struct {
 
 func (w *wrapped) Error() string { return w.err.Error() + ": " + w.what }
 func (w *wrapped) Unwrap() error { return w.err }
-
-// rootService picks the subgraph for a root field. With one candidate it is
-// that one. A shareable root field is planned in trial from each candidate
-// (already used ones first, in the order given, then ascending name): the
-// candidates from which its selection cannot be satisfied are dropped (a
-// subgraph may declare the field yet not reach every field below it), and
-// of the others the one needing the fewest fetches wins (a root fetch
-// already in use costs nothing), the first in that order on a tie.
-func (p *Planner) rootService(typ string, it *item, client map[string]*item, prefer ...string) string {
-	var order []string
-	for _, u := range prefer {
-		for _, c := range p.candidates(typ, it.field.Name) {
-			if c.Subgraph == u && len(c.Requires) == 0 && !containsString(order, u) {
-				order = append(order, u)
-			}
-		}
-	}
-	for _, c := range p.candidates(typ, it.field.Name) {
-		if len(c.Requires) == 0 && !containsString(order, c.Subgraph) {
-			order = append(order, c.Subgraph)
-		}
-	}
-	if len(order) <= 1 {
-		if len(order) == 1 {
-			return order[0]
-		}
-		return ""
-	}
-	best, bestCost := "", 0
-	for _, sub := range order {
-		cost, ok := p.rootCost(typ, it, client, sub)
-		if !ok {
-			continue
-		}
-		if containsString(prefer, sub) {
-			cost--
-		}
-		if best == "" || cost < bestCost {
-			best, bestCost = sub, cost
-		}
-	}
-	if best == "" {
-		return order[0] // unsatisfiable from all: planning reports the error
-	}
-	return best
-}
-
-// rootCost plans the root field it from subgraph sub into a scratch state
-// and returns the number of fetches it needs; ok is false when it cannot be
-// planned from sub.
-func (p *Planner) rootCost(typ string, it *item, client map[string]*item, sub string) (int, bool) {
-	b := &buildState{byKey: map[string]*group{}}
-	g := b.newGroup(sub, false, nil, nil, nil)
-	if err := p.placeField(walk{b: b, g: g, pos: g.sel, typ: typ, client: client}, it); err != nil {
-		return 0, false
-	}
-	n := 0
-	for _, g := range b.groups {
-		if len(g.sel.children) > 0 {
-			n++
-		}
-	}
-	return n, true
-}
-
-func containsString(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
-}
 
 func sequence(ns []Node) Node {
 	var flat []Node

@@ -207,3 +207,66 @@ func TestMergingInaccessible(t *testing.T) {
 	gw.Expect(`{ widgets { id state } }`, nil, `{"data":{"widgets":[null,{"id":"w2","state":"ON"}]},
 		"errors":[{"message":"Invalid value found for field Widget.state","path":["widgets",0,"state"],"extensions":{"code":"RESPONSE_VALIDATION_FAILED"}}]}`)
 }
+
+// Union members differ per subgraph: a fragment on a member the serving
+// subgraph does not know is dropped from its query and gives {} for the
+// object; a field only another subgraph resolves (Shelf has no key) is
+// fetched through that subgraph's shareable root field.
+func TestMergingUnionMembers(t *testing.T) {
+	novel := map[string]any{"__typename": "Novel", "title": "Dune"}
+	track := map[string]any{"__typename": "Track", "title": "Song"}
+	a := &fedtest.Subgraph{Name: "a", Query: map[string]fedtest.Resolver{
+		"feature": func(map[string]any) (any, error) { return novel, nil },
+		"shelf": func(map[string]any) (any, error) {
+			return map[string]any{"__typename": "Shelf", "featured": novel, "other": novel}, nil
+		},
+	}, Supertypes: map[string][]string{"Novel": {"Feature", "ShelfItem"}, "Film": {"Feature", "ShelfItem"}}}
+	b := &fedtest.Subgraph{Name: "b", Query: map[string]fedtest.Resolver{
+		"feature": func(map[string]any) (any, error) { return novel, nil },
+		"shelf": func(map[string]any) (any, error) {
+			return map[string]any{"__typename": "Shelf", "featured": novel, "other": novel, "track": track}, nil
+		},
+	}, Supertypes: map[string][]string{"Novel": {"Feature", "ShelfItem"}, "Track": {"Feature", "ShelfItem"}}}
+	gw := fedtest.Start(t, supergraph(t, "merging-union"), []*fedtest.Subgraph{a, b})
+	gw.Expect(`{ feature { ... on Film { title } } }`, nil, `{"data":{"feature":{}}}`)
+	gw.Expect(`{ feature { ... on Track { title } } }`, nil, `{"data":{"feature":{}}}`)
+	gw.Expect(`{ feature { ... on Novel { title } ... on Film { title } } }`, nil, `{"data":{"feature":{"title":"Dune"}}}`)
+	gw.Expect(`{ feature { __typename ... on Track { title } ... on Film { title } ... on Novel { title } } }`, nil,
+		`{"data":{"feature":{"__typename":"Novel","title":"Dune"}}}`)
+	gw.Expect(`{ shelf { featured { ... on Film { title } } } }`, nil, `{"data":{"shelf":{"featured":{}}}}`)
+	gw.Expect(`{ shelf {
+		featured { __typename ... on Track { title } ... on Film { title } ... on Novel { title } }
+		track { __typename ... on Track { title } ... on Film { title } ... on Novel { title } }
+		other { ... on Film { title } } } }`, nil,
+		`{"data":{"shelf":{"featured":{"__typename":"Novel","title":"Dune"},"track":{"__typename":"Track","title":"Song"},"other":{}}}}`)
+	gw.Expect(`{ shelf { track { ... on Film { title } } } }`, nil, `{"data":{"shelf":{"track":{}}}}`)
+}
+
+// A field whose nullability differs between subgraphs (String! in a, String
+// in b) has the supergraph's (nullable) type: a null from either subgraph is
+// a plain null, never a non-null violation.
+func TestMergingNullability(t *testing.T) {
+	a := &fedtest.Subgraph{Name: "a", Query: map[string]fedtest.Resolver{
+		"books": func(map[string]any) (any, error) {
+			return []any{
+				map[string]any{"__typename": "Book", "id": "1", "title": "One", "tags": []any{"x", nil}},
+				map[string]any{"__typename": "Book", "id": "2", "title": nil, "tags": nil},
+			}, nil
+		},
+		"book": func(args map[string]any) (any, error) {
+			return map[string]any{"__typename": "Book", "id": args["id"], "title": nil, "tags": []any{nil}}, nil
+		},
+	}}
+	b := &fedtest.Subgraph{Name: "b", Query: map[string]fedtest.Resolver{
+		"book": func(args map[string]any) (any, error) {
+			return map[string]any{"__typename": "Book", "id": args["id"], "title": nil, "tags": []any{nil}, "pages": 9}, nil
+		},
+	}, Entities: func(rep map[string]any) (any, error) {
+		return map[string]any{"__typename": "Book", "id": rep["id"], "pages": 10}, nil
+	}}
+	gw := fedtest.Start(t, supergraph(t, "merging-nullability"), []*fedtest.Subgraph{a, b})
+	gw.Expect(`{ books { id title tags pages } }`, nil,
+		`{"data":{"books":[{"id":"1","title":"One","tags":["x",null],"pages":10},{"id":"2","title":null,"tags":null,"pages":10}]}}`)
+	gw.Expect(`{ book(id: "3") { title tags } }`, nil, `{"data":{"book":{"title":null,"tags":[null]}}}`)
+	gw.Expect(`{ book(id: "3") { title tags pages } }`, nil, `{"data":{"book":{"title":null,"tags":[null],"pages":9}}}`)
+}

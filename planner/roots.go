@@ -1,0 +1,213 @@
+package planner
+
+import (
+	"github.com/vektah/gqlparser/v2/ast"
+)
+
+// Root fields served by several subgraphs.
+//
+// A root field that several subgraphs resolve (@shareable, or a Fed 1
+// value-type root) is planned by trial: the field with its whole client
+// selection is planned on its own in each candidate subgraph, and the
+// candidate whose plan succeeds with the fewest fetches wins (a subgraph
+// already holding a root fetch of this operation costs one fetch less);
+// ties go to a subgraph already used, in the order used, then ascending
+// name. When no candidate can serve the whole selection (the objects below
+// the root field have no key, so nothing can be fetched from elsewhere by
+// entity jumps), the selection is split: each top-level selection goes to
+// the cheapest candidate that serves it alone (a candidate already chosen
+// for an earlier part costing one fetch less), and a selection no candidate
+// serves alone is split the same way one level down. The root field is then
+// fetched from each chosen subgraph with its part; the executor deep-merges
+// the root fetches, so the parts meet in one object (lists item by item).
+// Mutation fields are never split (that would run a mutation twice).
+
+// rootCandidates lists the subgraphs that can resolve a root field (no
+// @requires), ascending.
+func (p *Planner) rootCandidates(typ, name string) []string {
+	var out []string
+	for _, c := range p.candidates(typ, name) {
+		if len(c.Requires) == 0 {
+			out = append(out, c.Subgraph)
+		}
+	}
+	return out
+}
+
+// trialRoot plans the root item it alone in subgraph sub and returns the
+// number of fetches that takes.
+func (p *Planner) trialRoot(typ, sub string, it *item, client map[string]*item) (int, error) {
+	b := &buildState{byKey: map[string]*group{}}
+	g := b.newGroup(sub, false, nil, nil, nil)
+	if err := p.placeField(walk{b: b, g: g, pos: g.sel, typ: typ, client: client}, it); err != nil {
+		return 0, err
+	}
+	return len(b.groups), nil
+}
+
+// cheapestRoot returns the candidate that serves it with the fewest fetches
+// (see above; used lists the preferred subgraphs in order), or "" and the
+// first candidate's error when none can.
+func (p *Planner) cheapestRoot(typ string, cands []string, it *item, client map[string]*item, used []string) (string, error) {
+	if len(cands) == 1 {
+		if _, err := p.trialRoot(typ, cands[0], it, client); err != nil {
+			return "", err
+		}
+		return cands[0], nil
+	}
+	rank := func(s string) int {
+		for i, u := range used {
+			if u == s {
+				return i
+			}
+		}
+		return len(used)
+	}
+	best, bestCost, bestRank := "", 0, 0
+	var firstErr error
+	for _, sub := range cands {
+		cost, err := p.trialRoot(typ, sub, it, client)
+		if err != nil {
+			if firstErr == nil {
+				firstErr = err
+			}
+			continue
+		}
+		r := rank(sub)
+		if r < len(used) {
+			cost--
+		}
+		if best == "" || cost < bestCost || (cost == bestCost && r < bestRank) {
+			best, bestCost, bestRank = sub, cost, r
+		}
+	}
+	if best == "" {
+		return "", firstErr
+	}
+	return best, nil
+}
+
+// rootPart is the part of a root field's selection one subgraph serves.
+type rootPart struct {
+	sub string
+	sel ast.SelectionSet
+}
+
+// splitRoot divides the selection of the root item it among cands (see
+// above). used are the subgraphs already holding root fetches.
+func (p *Planner) splitRoot(typ string, cands []string, it *item, client map[string]*item, used []string) ([]rootPart, error) {
+	var parts []rootPart
+	with := func(sel ast.SelectionSet) *item {
+		cp := *it
+		cp.sel = sel
+		return &cp
+	}
+	var split func(wrap func(ast.SelectionSet) ast.SelectionSet, sel ast.SelectionSet) error
+	split = func(wrap func(ast.SelectionSet) ast.SelectionSet, sel ast.SelectionSet) error {
+		for _, s := range sel {
+			one := wrap(ast.SelectionSet{s})
+			prefer := make([]string, 0, len(parts)+len(used))
+			for _, pt := range parts {
+				prefer = append(prefer, pt.sub)
+			}
+			prefer = append(prefer, used...)
+			sub, err := p.cheapestRoot(typ, cands, with(one), client, prefer)
+			if sub != "" {
+				i := 0
+				for i < len(parts) && parts[i].sub != sub {
+					i++
+				}
+				if i == len(parts) {
+					parts = append(parts, rootPart{sub: sub})
+				}
+				parts[i].sel = append(parts[i].sel, one...)
+				continue
+			}
+			switch x := s.(type) {
+			case *ast.Field:
+				if len(x.SelectionSet) == 0 {
+					return err
+				}
+				if err := split(func(ss ast.SelectionSet) ast.SelectionSet {
+					c := *x
+					c.SelectionSet = ss
+					return wrap(ast.SelectionSet{&c})
+				}, x.SelectionSet); err != nil {
+					return err
+				}
+			case *ast.InlineFragment:
+				if err := split(func(ss ast.SelectionSet) ast.SelectionSet {
+					c := *x
+					c.SelectionSet = ss
+					return wrap(ast.SelectionSet{&c})
+				}, x.SelectionSet); err != nil {
+					return err
+				}
+			case *ast.FragmentSpread:
+				if x.Definition == nil {
+					return err
+				}
+				d := x.Definition
+				if err := split(func(ss ast.SelectionSet) ast.SelectionSet {
+					return wrap(ast.SelectionSet{&ast.InlineFragment{TypeCondition: d.TypeCondition,
+						Directives: x.Directives, SelectionSet: ss, ObjectDefinition: x.ObjectDefinition,
+						Position: x.Position}})
+				}, d.SelectionSet); err != nil {
+					return err
+				}
+			default:
+				return err
+			}
+		}
+		return nil
+	}
+	if err := split(func(ss ast.SelectionSet) ast.SelectionSet { return ss }, it.sel); err != nil {
+		return nil, err
+	}
+	return parts, nil
+}
+
+// planQueryRoot plans one query root item into the root groups (one per
+// subgraph, created on first use, in order).
+func (p *Planner) planQueryRoot(b *buildState, roots *[]*group, typ string, it *item, client map[string]*item) error {
+	cands := p.rootCandidates(typ, it.field.Name)
+	if len(cands) == 0 {
+		return unsatisfiableRoot(typ, it.field.Name)
+	}
+	var used []string
+	for _, g := range *roots {
+		used = append(used, g.service)
+	}
+	place := func(sub string, it *item) error {
+		var g *group
+		for _, r := range *roots {
+			if r.service == sub {
+				g = r
+			}
+		}
+		if g == nil {
+			g = b.newGroup(sub, false, nil, nil, nil)
+			*roots = append(*roots, g)
+		}
+		return p.placeField(walk{b: b, g: g, pos: g.sel, typ: typ, client: client}, it)
+	}
+	sub, err := p.cheapestRoot(typ, cands, it, client, used)
+	if sub != "" {
+		return place(sub, it)
+	}
+	if len(cands) == 1 || len(it.sel) == 0 {
+		return err
+	}
+	parts, serr := p.splitRoot(typ, cands, it, client, used)
+	if serr != nil {
+		return err
+	}
+	for _, pt := range parts {
+		cp := *it
+		cp.sel = pt.sel
+		if err := place(pt.sub, &cp); err != nil {
+			return err
+		}
+	}
+	return nil
+}
