@@ -34,15 +34,22 @@ func (p *Planner) rootCandidates(typ, name string) []string {
 	return out
 }
 
-// trialRoot plans the root item it alone in subgraph sub and returns the
-// number of fetches that takes.
+// trialRoot plans the root item it alone in subgraph sub (a scratch state)
+// and returns the number of fetches that takes (groups left empty send
+// nothing and cost nothing).
 func (p *Planner) trialRoot(typ, sub string, it *item, client map[string]*item) (int, error) {
 	b := &buildState{byKey: map[string]*group{}}
 	g := b.newGroup(sub, false, nil, nil, nil)
 	if err := p.placeField(walk{b: b, g: g, pos: g.sel, typ: typ, client: client}, it); err != nil {
 		return 0, err
 	}
-	return len(b.groups), nil
+	n := 0
+	for _, g := range b.groups {
+		if len(g.sel.children) > 0 {
+			n++
+		}
+	}
+	return n, nil
 }
 
 // cheapestRoot returns the candidate that serves it with the fewest fetches
