@@ -108,7 +108,7 @@ func (p *Planner) planField(w walk, it *item) error {
 		return err
 	}
 	if src := p.field(w.typ, name).Source(target); src != nil && len(src.Requires) > 0 {
-		cw, err = p.addRequires(w, cw, src.Requires, func(avoid func(*group) bool) (walk, error) {
+		cw, err = p.addRequires(w, cw, src.Requires, it.dirs, func(avoid func(*group) bool) (walk, error) {
 			return p.jump(w, hops, conds, avoid)
 		})
 		if err != nil {
@@ -316,7 +316,7 @@ func (p *Planner) jumpInterfaceObject(w walk, it *item) (bool, error) {
 			return true, err
 		}
 		if len(src.Requires) > 0 {
-			cw, err = p.addRequires(w, cw, src.Requires, func(avoid func(*group) bool) (walk, error) {
+			cw, err = p.addRequires(w, cw, src.Requires, it.dirs, func(avoid func(*group) bool) (walk, error) {
 				return p.jumpAs(w, hops, conds, reqTypes, w.typ, w.typ, avoid)
 			})
 			if err != nil {
@@ -354,7 +354,7 @@ func (p *Planner) viaInterfaceObject(w walk, it *item) (bool, error) {
 					return true, err
 				}
 				if len(src.Requires) > 0 {
-					cw, err = p.addRequires(w, cw, src.Requires, func(avoid func(*group) bool) (walk, error) {
+					cw, err = p.addRequires(w, cw, src.Requires, it.dirs, func(avoid func(*group) bool) (walk, error) {
 						return p.jumpAs(w, hops, conds, []string{w.typ}, iface, iface, avoid)
 					})
 					if err != nil {

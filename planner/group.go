@@ -292,9 +292,16 @@ func (n *node) child(id string) *node {
 func (n *node) freeKey(it *item) string {
 	key := it.respKey
 	sig := signature(it.field)
+	taken := func(key string) bool {
+		for _, c := range n.children {
+			if c.name != "" && c.respKey == key && nodeSignature(c) != sig {
+				return true
+			}
+		}
+		return false
+	}
 	for i := 0; ; i++ {
-		ex := n.child(key + dirsKey(it.dirs))
-		if ex == nil || nodeSignature(ex) == sig {
+		if !taken(key) {
 			return key
 		}
 		key = "__junction_" + it.field.Name

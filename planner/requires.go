@@ -14,11 +14,19 @@ import (
 // another response key (the same field with other arguments), a sibling
 // group is used, found through rejump: one representation cannot carry two
 // values under one name. It returns the walk to place the field at.
-func (p *Planner) addRequires(w, cw walk, req ast.SelectionSet, rejump func(avoid func(*group) bool) (walk, error)) (walk, error) {
+//
+// dirs are the variable @skip/@include of the requiring field: the required
+// fields carry them too, so that fetches made only for them run under the
+// same conditions.
+func (p *Planner) addRequires(w, cw walk, req ast.SelectionSet, dirs ast.DirectiveList,
+	rejump func(avoid func(*group) bool) (walk, error)) (walk, error) {
 	var touched []*group
 	rw := w
 	rw.touched = &touched
 	items := p.internalKids(w.typ, req, w.client)
+	for _, it := range items {
+		it.dirs = dirs
+	}
 	if err := p.planInternal(rw, items, nil); err != nil {
 		return walk{}, err
 	}

@@ -94,7 +94,7 @@ func TestRequiresChain(t *testing.T) {
 		}
 		return out, nil
 	}}
-	gw := fedtest.Start(t, supergraph(t, "requires-chain"), []*fedtest.Subgraph{a, b, c})
+	gw := startCase(t, "requires-chain", a, b, c)
 
 	gw.Expect(`{ product { total } }`, nil, `{"data":{"product":{"total":1010}}}`)
 	expectRequests(t, a, 1)
@@ -138,7 +138,7 @@ func TestRequiresCircular(t *testing.T) {
 		}
 		return out, nil
 	}}
-	gw := fedtest.Start(t, supergraph(t, "requires-circular"), []*fedtest.Subgraph{a, b})
+	gw := startCase(t, "requires-circular", a, b)
 
 	gw.Expect(`{ account { status } }`, nil, `{"data":{"account":{"status":"limit=1400"}}}`)
 	expectRequests(t, a, 2)
@@ -195,7 +195,7 @@ func TestRequiresInterface(t *testing.T) {
 		}
 		return out, nil
 	}}
-	gw := fedtest.Start(t, supergraph(t, "requires-interface"), []*fedtest.Subgraph{a, b})
+	gw := startCase(t, "requires-interface", a, b)
 
 	gw.Expect(`{ shelf { label } }`, nil, `{"data":{"shelf":{"label":"Book:Dune"}}}`)
 	expectRequests(t, a, 1)
@@ -239,7 +239,7 @@ func TestRequiresNestedSelection(t *testing.T) {
 		return map[string]any{"__typename": "Parcel", "id": rep["id"],
 			"cost": num(rep["weight"]) * num(size["width"]) * num(size["height"]) * num(unit["factor"])}, nil
 	}}
-	gw := fedtest.Start(t, supergraph(t, "requires-nested-selection"), []*fedtest.Subgraph{a, b})
+	gw := startCase(t, "requires-nested-selection", a, b)
 
 	gw.Expect(`{ parcel { cost } }`, nil, `{"data":{"parcel":{"cost":300}}}`)
 	expectReps(t, b, `[{"__typename":"Parcel","id":"p1","size":{"height":3,"unit":{"factor":10},"width":2},"weight":5}]`)
@@ -285,7 +285,7 @@ func TestRequiresArguments(t *testing.T) {
 		// Without knowing which field is asked, answer both from the one price.
 		return map[string]any{"__typename": "Product", "id": rep["id"], "shipping": num(p) + 1, "duty": num(p) + 2}, nil
 	}}
-	gw := fedtest.Start(t, supergraph(t, "requires-args"), []*fedtest.Subgraph{a, b})
+	gw := startCase(t, "requires-args", a, b)
 
 	gw.Expect(`{ products { shipping } }`, nil, `{"data":{"products":[{"shipping":101}]}}`)
 	expectReps(t, b, `[{"__typename":"Product","id":"p1","price":100}]`)
@@ -315,9 +315,13 @@ func TestRequiresConditional(t *testing.T) {
 		return map[string]any{"__typename": "Product", "id": "p1", "name": "one", "weight": 4}, nil
 	}}}
 	b := &fedtest.Subgraph{Name: "b", Entities: func(rep map[string]any) (any, error) {
-		return map[string]any{"__typename": "Product", "id": rep["id"], "shipping": 10 * num(rep["weight"])}, nil
+		return map[string]any{"__typename": "Product", "id": rep["id"],
+			"shipping": 10 * num(rep["weight"]), "insurance": num(rep["value"]) / 100}, nil
 	}}
-	gw := fedtest.Start(t, supergraph(t, "requires-conditional"), []*fedtest.Subgraph{a, b})
+	c := &fedtest.Subgraph{Name: "c", Entities: func(rep map[string]any) (any, error) {
+		return map[string]any{"__typename": "Product", "id": rep["id"], "value": 5000}, nil
+	}}
+	gw := startCase(t, "requires-conditional", a, b, c)
 
 	cases := []struct {
 		query string
@@ -342,12 +346,35 @@ func TestRequiresConditional(t *testing.T) {
 		{`query($s: Boolean = true) { product @include(if: $s) { shipping } }`, map[string]any{"s": false},
 			`{"data":{}}`, 0},
 	}
-	for _, c := range cases {
-		resetAll(a, b)
-		gw.Expect(c.query, c.vars, c.want)
-		expectRequests(t, b, c.bReqs)
-		if c.bReqs == 1 {
+	for _, tc := range cases {
+		resetAll(a, b, c)
+		gw.Expect(tc.query, tc.vars, tc.want)
+		expectRequests(t, b, tc.bReqs)
+		expectRequests(t, c, 0)
+		if tc.bReqs == 1 {
 			expectReps(t, b, `[{"__typename":"Product","id":"p1","weight":4}]`)
+		}
+	}
+
+	// The required field comes from a third subgraph: its fetch is under
+	// the same condition as the field that requires it.
+	const q = `query($s: Boolean! = false) { product { name insurance @include(if: $s) } }`
+	for _, s := range []bool{false, true} {
+		resetAll(a, b, c)
+		want := `{"data":{"product":{"name":"one"}}}`
+		if s {
+			want = `{"data":{"product":{"name":"one","insurance":50}}}`
+		}
+		gw.Expect(q, map[string]any{"s": s}, want)
+		n := 0
+		if s {
+			n = 1
+		}
+		expectRequests(t, c, n)
+		expectRequests(t, b, n)
+		if s {
+			expectReps(t, c, `[{"__typename":"Product","id":"p1"}]`)
+			expectReps(t, b, `[{"__typename":"Product","id":"p1","value":5000}]`)
 		}
 	}
 }
@@ -361,7 +388,7 @@ func TestRequiresInaccessible(t *testing.T) {
 	b := &fedtest.Subgraph{Name: "b", Entities: func(rep map[string]any) (any, error) {
 		return map[string]any{"__typename": "Product", "id": rep["id"], "margin": 50 - num(rep["cost"])}, nil
 	}}
-	gw := fedtest.Start(t, supergraph(t, "requires-inaccessible"), []*fedtest.Subgraph{a, b})
+	gw := startCase(t, "requires-inaccessible", a, b)
 	gw.Expect(`{ product { name margin } }`, nil, `{"data":{"product":{"name":"one","margin":20}}}`)
 	expectReps(t, b, `[{"__typename":"Product","cost":30,"id":"p1"}]`)
 
@@ -372,4 +399,69 @@ func TestRequiresInaccessible(t *testing.T) {
 		t.Errorf("inaccessible field selected: %s", got)
 	}
 	expectRequests(t, a, 0)
+}
+
+// @requires on entities reached through lists and nested entities; a
+// required field that is null; the requiring subgraph erroring.
+func TestRequiresLists(t *testing.T) {
+	order := func(id string, amount any) map[string]any {
+		return map[string]any{"__typename": "Order", "id": id, "amount": amount}
+	}
+	a := &fedtest.Subgraph{Name: "a", Query: map[string]fedtest.Resolver{"stores": func(map[string]any) (any, error) {
+		return []any{
+			map[string]any{"__typename": "Store", "id": "s1", "name": "north"},
+			map[string]any{"__typename": "Store", "id": "s2", "name": "south"},
+		}, nil
+	}}}
+	orders := map[string][]any{
+		"s1": {order("o1", 10), order("o2", nil)},
+		"s2": {order("o3", 30), order("o1", 10)},
+	}
+	b := &fedtest.Subgraph{Name: "b", Entities: func(rep map[string]any) (any, error) {
+		switch rep["__typename"] {
+		case "Store":
+			return map[string]any{"__typename": "Store", "id": rep["id"], "orders": orders[rep["id"].(string)]}, nil
+		}
+		return nil, fmt.Errorf("unexpected %v", rep)
+	}}
+	c := &fedtest.Subgraph{Name: "c",
+		Entities: func(rep map[string]any) (any, error) { return rep, nil },
+		Fields: map[string]fedtest.FieldResolver{
+			"Order.fee": func(o map[string]any, _ map[string]any) (any, error) {
+				if o["id"] == "o3" {
+					return nil, &fedtest.Error{Message: "fee unavailable", Extensions: map[string]any{"code": "FEE_DOWN"}}
+				}
+				if o["amount"] == nil {
+					return nil, nil
+				}
+				return 2 * num(o["amount"]), nil
+			},
+			"Order.feeStrict": func(o map[string]any, _ map[string]any) (any, error) {
+				if o["amount"] == nil {
+					return nil, nil
+				}
+				return 3 * num(o["amount"]), nil
+			},
+		},
+	}
+	gw := startCase(t, "requires-lists", a, b, c)
+
+	gw.Expect(`{ stores { name orders { id fee } } }`, nil,
+		`{"data":{"stores":[{"name":"north","orders":[{"id":"o1","fee":20},{"id":"o2","fee":null}]},`+
+			`{"name":"south","orders":[{"id":"o3","fee":null},{"id":"o1","fee":20}]}]},`+
+			`"errors":[{"message":"fee unavailable","path":["stores",1,"orders",0,"fee"],"extensions":{"code":"FEE_DOWN","serviceName":"c"}}]}`)
+	expectRequests(t, a, 1)
+	expectRequests(t, b, 1)
+	// The null amount is sent as null; o1, needed twice, is sent once.
+	expectReps(t, c, `[{"__typename":"Order","amount":10,"id":"o1"},{"__typename":"Order","amount":null,"id":"o2"},{"__typename":"Order","amount":30,"id":"o3"}]`)
+
+	// A non-null requiring field that is null nulls the nearest nullable parent.
+	resetAll(a, b, c)
+	_, got := gw.Query(`{ stores { name orders { id feeStrict } } }`, nil)
+	want := `{"data":{"stores":[{"name":"north","orders":null},{"name":"south","orders":[{"id":"o3","feeStrict":90},{"id":"o1","feeStrict":30}]}]},` +
+		`"errors":[{"message":"Cannot return null for non-nullable field Order.feeStrict","path":["stores",0,"orders",1,"feeStrict"],"extensions":{"code":"NON_NULL_VIOLATION"}}]}`
+	if got != want {
+		t.Errorf("feeStrict:\n got: %s\nwant: %s", got, want)
+	}
+	expectRequests(t, c, 1)
 }
