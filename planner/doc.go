@@ -69,7 +69,13 @@
 // group already sends a required field under the same name but read from
 // another response key (the same field with other arguments), the field
 // goes to a sibling entity fetch of the same subgraph at the same path:
-// one representation cannot carry two values under one name.
+// one representation cannot carry two values under one name. So does a
+// field whose entity group itself fetches part of its requirements (a
+// required field local to that subgraph, whose nested fields come from
+// another): the group fetches them, the other subgraph adds its part, the
+// sibling fetches the field. Required fields carry the variable
+// @skip/@include of the field that requires them, so a fetch made only for
+// them runs under the same Condition.
 //
 // Internal fields. Keys, __typename and required fields keep their name as
 // response key unless the client uses that key at that object for another

@@ -11,9 +11,12 @@ import (
 // representation of the entity group, and that group depends on every group
 // that fetches part of them. When the group's representation already
 // carries a required field under the same representation key but read from
-// another response key (the same field with other arguments), a sibling
-// group is used, found through rejump: one representation cannot carry two
-// values under one name. It returns the walk to place the field at.
+// another response key (the same field with other arguments), or when the
+// group itself fetches part of the requirements (a required field local to
+// the requiring subgraph, say), a sibling group is used, found through
+// rejump: one representation cannot carry two values under one name, and a
+// fetch cannot send what it fetches. It returns the walk to place the field
+// at.
 //
 // dirs are the variable @skip/@include of the requiring field: the required
 // fields carry them too, so that fetches made only for them run under the
@@ -30,7 +33,17 @@ func (p *Planner) addRequires(w, cw walk, req ast.SelectionSet, dirs ast.Directi
 	if err := p.planInternal(rw, items, nil); err != nil {
 		return walk{}, err
 	}
-	conflicts := func(g *group) bool { return reqConflict(g.reqs.child("..."+w.typ), items) }
+	// The requiring field cannot go in a group that fetches part of its own
+	// requirements (or that one of those depends on), nor in one whose
+	// representation conflicts with them.
+	conflicts := func(g *group) bool {
+		for _, t := range touched {
+			if t == g || dependsOn(t, g, map[*group]bool{}) {
+				return true
+			}
+		}
+		return reqConflict(g.reqs.child("..."+w.typ), items)
+	}
 	if rejump != nil && conflicts(cw.g) {
 		var err error
 		if cw, err = rejump(conflicts); err != nil {
@@ -96,6 +109,20 @@ func (p *Planner) planInternal(w walk, kids []*item, csel ast.SelectionSet) erro
 		}
 	}
 	return nil
+}
+
+// dependsOn reports whether g depends on d, directly or transitively.
+func dependsOn(g, d *group, seen map[*group]bool) bool {
+	if seen[g] {
+		return false
+	}
+	seen[g] = true
+	for _, x := range g.deps {
+		if x == d || dependsOn(x, d, seen) {
+			return true
+		}
+	}
+	return false
 }
 
 // addReqNode adds an internal item to a representation tree: a field under

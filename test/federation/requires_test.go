@@ -63,6 +63,8 @@ func num(v any) int {
 		return int(v)
 	case int:
 		return v
+	case int64:
+		return int(v)
 	}
 	return -1
 }
@@ -463,5 +465,60 @@ func TestRequiresLists(t *testing.T) {
 	if got != want {
 		t.Errorf("feeStrict:\n got: %s\nwant: %s", got, want)
 	}
+	expectRequests(t, c, 1)
+}
+
+// A required field local to the requiring subgraph whose nested fields come
+// from a third one: the local part is fetched first, then the nested fields,
+// then the requiring field, in three fetches.
+func TestRequiresLocalNested(t *testing.T) {
+	a := &fedtest.Subgraph{Name: "a", Query: map[string]fedtest.Resolver{"posts": func(map[string]any) (any, error) {
+		return []any{
+			map[string]any{"__typename": "Post", "id": "p1", "title": "first"},
+			map[string]any{"__typename": "Post", "id": "p2", "title": "second"},
+		}, nil
+	}}}
+	comments := map[string][]any{
+		"p1": {map[string]any{"__typename": "Comment", "id": "c1", "text": "hi"}, map[string]any{"__typename": "Comment", "id": "c2", "text": "yo"},
+			map[string]any{"__typename": "Comment", "id": "c3", "text": "late"}},
+		"p2": {map[string]any{"__typename": "Comment", "id": "c3", "text": "late"}},
+	}
+	b := &fedtest.Subgraph{Name: "b",
+		Entities: func(rep map[string]any) (any, error) {
+			out := map[string]any{"__typename": "Post", "id": rep["id"]}
+			if cs, ok := rep["comments"].([]any); ok {
+				var ids []string
+				for _, c := range cs {
+					ids = append(ids, fmt.Sprint(c.(map[string]any)["authorId"]))
+				}
+				out["author"] = map[string]any{"__typename": "Author", "id": "x", "name": strings.Join(ids, "+")}
+			}
+			return out, nil
+		},
+		Fields: map[string]fedtest.FieldResolver{"Post.comments": func(p map[string]any, args map[string]any) (any, error) {
+			cs := comments[p["id"].(string)]
+			if n := num(args["limit"]); n < len(cs) {
+				cs = cs[:n]
+			}
+			return cs, nil
+		}},
+	}
+	c := &fedtest.Subgraph{Name: "c", Entities: func(rep map[string]any) (any, error) {
+		return map[string]any{"__typename": "Comment", "id": rep["id"], "authorId": "u-" + rep["id"].(string)}, nil
+	}}
+	gw := startCase(t, "requires-local-nested", a, b, c)
+
+	gw.Expect(`{ posts { title author { name } } }`, nil,
+		`{"data":{"posts":[{"title":"first","author":{"name":"u-c1+u-c2"}},{"title":"second","author":{"name":"u-c3"}}]}}`)
+	expectRequests(t, a, 1)
+	expectRequests(t, b, 2)
+	expectReps(t, c, `[{"__typename":"Comment","id":"c1"},{"__typename":"Comment","id":"c2"},{"__typename":"Comment","id":"c3"}]`)
+
+	resetAll(a, b, c)
+	gw.Expect(`{ posts { comments(limit: 3) { text } author { name } } }`, nil,
+		`{"data":{"posts":[{"comments":[{"text":"hi"},{"text":"yo"},{"text":"late"}],"author":{"name":"u-c1+u-c2"}},`+
+			`{"comments":[{"text":"late"}],"author":{"name":"u-c3"}}]}}`)
+	expectRequests(t, a, 1)
+	expectRequests(t, b, 2)
 	expectRequests(t, c, 1)
 }
