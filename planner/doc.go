@@ -7,8 +7,10 @@
 // API: New(sg, opts...) returns a Planner (safe for concurrent use);
 // (*Planner).Plan(doc, operationName) plans one operation of a document
 // validated against sg.API, through an LRU plan cache keyed by supergraph
-// version, operation name and document text; Print renders a Plan.
-// Options: WithOverrideLabels (progressive @override), WithCacheSize.
+// version, active progressive-override labels, operation name and document
+// text; PlanWithLabels does the same with the labels decided by the caller
+// for one request (OverrideLabels lists them); Print renders a Plan.
+// Options: WithOverrideLabels (the label policy of Plan), WithCacheSize.
 // Errors wrap ErrNoOperation or ErrUnsatisfiable.
 //
 // Invariants: the client document is never mutated; a Plan is never

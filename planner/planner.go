@@ -24,6 +24,7 @@ type Planner struct {
 	sg          *schema.Supergraph
 	labelActive func(string) bool
 	cache       *lru
+	labels      []string // progressive-override labels of sg, ascending
 }
 
 // Option configures a Planner.
@@ -51,38 +52,89 @@ func WithCacheSize(n int) Option {
 // only when N >= 100 (plans are shared, so a random draw per plan would make
 // them nondeterministic); custom labels are inactive.
 func DefaultOverrideLabel(label string) bool {
-	if strings.HasPrefix(label, "percent(") && strings.HasSuffix(label, ")") {
-		n, err := strconv.ParseFloat(label[len("percent("):len(label)-1], 64)
-		return err == nil && n >= 100
-	}
-	return false
+	n, ok := PercentLabel(label)
+	return ok && n >= 100
 }
 
 // New returns a planner for sg.
 func New(sg *schema.Supergraph, opts ...Option) *Planner {
-	p := &Planner{sg: sg, labelActive: DefaultOverrideLabel, cache: newLRU(1024)}
+	p := &Planner{sg: sg, labelActive: DefaultOverrideLabel, cache: newLRU(1024), labels: overrideLabels(sg)}
 	for _, o := range opts {
 		o(p)
 	}
 	return p
 }
 
+// overrideLabels collects the progressive-override labels of sg, ascending.
+func overrideLabels(sg *schema.Supergraph) []string {
+	seen := map[string]bool{}
+	for _, t := range sg.Types {
+		for _, f := range t.Fields {
+			for _, s := range f.Sources {
+				if s.OverrideLabel != "" {
+					seen[s.OverrideLabel] = true
+				}
+			}
+		}
+	}
+	return sortedKeys(seen)
+}
+
+// OverrideLabels lists the progressive-override labels (@override(label:))
+// of the supergraph, ascending. A caller that decides them per request
+// passes its decision to PlanWithLabels.
+func (p *Planner) OverrideLabels() []string { return append([]string(nil), p.labels...) }
+
+// PercentLabel parses a "percent(N)" label; ok is false for a custom label.
+func PercentLabel(label string) (n float64, ok bool) {
+	if !strings.HasPrefix(label, "percent(") || !strings.HasSuffix(label, ")") {
+		return 0, false
+	}
+	n, err := strconv.ParseFloat(label[len("percent("):len(label)-1], 64)
+	return n, err == nil
+}
+
 // Plan plans the operation operationName of doc, which must be validated
-// against the supergraph's API schema. Plans are cached by supergraph
-// version, document text and operation name.
+// against the supergraph's API schema, with the progressive-override labels
+// decided by the planner's policy (WithOverrideLabels). Plans are cached by
+// supergraph version, active labels, document text and operation name.
 func (p *Planner) Plan(doc *ast.QueryDocument, operationName string) (*Plan, error) {
+	var active map[string]bool
+	for _, l := range p.labels {
+		if p.labelActive(l) {
+			if active == nil {
+				active = map[string]bool{}
+			}
+			active[l] = true
+		}
+	}
+	return p.PlanWithLabels(doc, operationName, active)
+}
+
+// PlanWithLabels is Plan with the progressive-override labels decided by the
+// caller for this request: a label is active when active[label] is true.
+// Two different decisions never share a cached plan.
+func (p *Planner) PlanWithLabels(doc *ast.QueryDocument, operationName string, active map[string]bool) (*Plan, error) {
 	op, err := pickOperation(doc, operationName)
 	if err != nil {
 		return nil, err
 	}
+	var on []string
+	for _, l := range p.labels {
+		if active[l] {
+			on = append(on, l)
+		}
+	}
 	var key string
 	if p.cache != nil && op.Position != nil && op.Position.Src != nil {
-		key = p.sg.Version + "\x00" + operationName + "\x00" + op.Position.Src.Input
+		key = p.sg.Version + "\x00" + strings.Join(on, "\x01") + "\x00" + operationName + "\x00" + op.Position.Src.Input
 		if pl, ok := p.cache.get(key); ok {
 			return pl, nil
 		}
 	}
-	pl, err := p.build(op)
+	q := *p
+	q.labelActive = func(l string) bool { return active[l] }
+	pl, err := q.build(op)
 	if err != nil {
 		return nil, err
 	}

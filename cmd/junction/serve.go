@@ -70,7 +70,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		gateway.WithRequestTimeout(cfg.Traffic.RequestTimeout),
 		gateway.WithInboundDedupe(*cfg.Traffic.InboundDedupe),
 		gateway.WithSubgraphDedupe(*cfg.Traffic.SubgraphDedupe),
-		gateway.WithPropagatedHeaders(cfg.Headers.Propagate...))
+		gateway.WithPropagatedHeaders(cfg.Headers.Propagate...),
+		gateway.WithOverrideLabels(cfg.OverrideLabels))
 	if err != nil {
 		return err
 	}

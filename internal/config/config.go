@@ -35,6 +35,10 @@ type Config struct {
 	Limits Limits `yaml:"limits"`
 	// Headers: which client headers reach subgraphs.
 	Headers Headers `yaml:"headers"`
+	// OverrideLabels forces progressive-override labels (@override(label:))
+	// on or off, by label. Labels not listed are decided per request:
+	// "percent(N)" is active for about N% of requests, custom labels are off.
+	OverrideLabels map[string]bool `yaml:"override_labels"`
 }
 
 // Headers holds header rules.

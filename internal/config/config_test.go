@@ -80,3 +80,19 @@ func TestExampleConfigLoads(t *testing.T) {
 		t.Errorf("example config read wrong: %+v", c)
 	}
 }
+
+func TestOverrideLabels(t *testing.T) {
+	c, err := Parse([]byte("override_labels:\n  percent(25): true\n  new-billing: false\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if on, ok := c.OverrideLabels["percent(25)"]; !ok || !on {
+		t.Errorf("percent(25): %v %v", on, ok)
+	}
+	if on, ok := c.OverrideLabels["new-billing"]; !ok || on {
+		t.Errorf("new-billing: %v %v", on, ok)
+	}
+	if _, err := Parse([]byte("override_labels: {x: maybe}")); err == nil {
+		t.Error("a label that is not a boolean must be refused")
+	}
+}

@@ -55,6 +55,7 @@ type options struct {
 	inboundDedupe   bool
 	subgraphDedupe  bool
 	propagate       []string // canonical header names forwarded to subgraphs
+	overrideLabels  map[string]bool
 }
 
 // Option configures a Gateway.
@@ -98,6 +99,18 @@ func WithPropagatedHeaders(names ...string) Option {
 		o.propagate = o.propagate[:0]
 		for _, n := range names {
 			o.propagate = append(o.propagate, http.CanonicalHeaderKey(n))
+		}
+	}
+}
+
+// WithOverrideLabels forces progressive-override labels (@override(label:))
+// on or off. Labels not given are decided per request: "percent(N)" is
+// active with probability N/100, a custom label is inactive.
+func WithOverrideLabels(forced map[string]bool) Option {
+	return func(o *options) {
+		o.overrideLabels = make(map[string]bool, len(forced))
+		for k, v := range forced {
+			o.overrideLabels[k] = v
 		}
 	}
 }
@@ -239,7 +252,7 @@ func (g *Gateway) serve(ctx context.Context, st *State, req *Request) *Response 
 // execute plans (from the cache) and runs one operation. The returned
 // Response may be shared between deduplicated requests: never mutate it.
 func (g *Gateway) execute(ctx context.Context, st *State, req *Request, doc *ast.QueryDocument, op *ast.OperationDefinition, vars map[string]any) *Response {
-	plan, err := st.Planner.Plan(doc, op.Name)
+	plan, err := st.Planner.PlanWithLabels(doc, op.Name, g.decideLabels(st))
 	if err != nil {
 		return &Response{
 			Data:   []byte("null"),
