@@ -132,3 +132,39 @@ func TestOverrideProgressive(t *testing.T) {
 		t.Errorf("legacy asked for fields overridden by active labels: %v", legacy.Requests())
 	}
 }
+
+// An overridden field required by @requires in the subgraphs that lost it
+// (they declare it @external): it is fetched from the overriding subgraph
+// and sent in the representations.
+func TestOverrideWithRequires(t *testing.T) {
+	user := func(id string) map[string]any { return map[string]any{"__typename": "User", "id": id} }
+	a := &fedtest.Subgraph{Name: "a",
+		Query: map[string]fedtest.Resolver{"userInA": func(map[string]any) (any, error) { return user("u1"), nil }},
+		Entities: func(rep map[string]any) (any, error) {
+			name, _ := rep["name"].(string)
+			return map[string]any{"__typename": "User", "id": rep["id"], "aName": "a__" + name}, nil
+		},
+	}
+	b := &fedtest.Subgraph{Name: "b",
+		Query: map[string]fedtest.Resolver{"userInB": func(map[string]any) (any, error) {
+			return map[string]any{"__typename": "User", "id": "u2", "name": "u2-name"}, nil
+		}},
+		Entities: func(rep map[string]any) (any, error) {
+			return map[string]any{"__typename": "User", "id": rep["id"], "name": rep["id"].(string) + "-name"}, nil
+		},
+	}
+	c := &fedtest.Subgraph{Name: "c",
+		Query: map[string]fedtest.Resolver{"userInC": func(map[string]any) (any, error) { return user("u3"), nil }},
+		Entities: func(rep map[string]any) (any, error) {
+			name, _ := rep["name"].(string)
+			return map[string]any{"__typename": "User", "id": rep["id"], "cName": "c__" + name}, nil
+		},
+	}
+	gw := fedtest.Start(t, supergraph(t, "override-requires"), []*fedtest.Subgraph{a, b, c})
+	gw.Expect(`{ userInA { id name aName cName } userInB { id name aName cName } userInC { id name aName cName } }`, nil,
+		`{"data":{"userInA":{"id":"u1","name":"u1-name","aName":"a__u1-name","cName":"c__u1-name"},`+
+			`"userInB":{"id":"u2","name":"u2-name","aName":"a__u2-name","cName":"c__u2-name"},`+
+			`"userInC":{"id":"u3","name":"u3-name","aName":"a__u3-name","cName":"c__u3-name"}}}`)
+	gw.Expect(`{ userInC { cName } }`, nil, `{"data":{"userInC":{"cName":"c__u3-name"}}}`)
+	gw.Expect(`{ userInA { aName } }`, nil, `{"data":{"userInA":{"aName":"a__u1-name"}}}`)
+}
