@@ -213,9 +213,16 @@ func (p *Planner) jumpAs(w walk, hops []hop, conds []cond, reqTypes []string, re
 			return walk{}, err
 		}
 		var keyItems []*item
+		var gathered []*group
+		if h.gather {
+			var err error
+			if keyItems, gathered, err = p.gatherKeyFields(kw, h); err != nil {
+				return walk{}, err
+			}
+		}
 		for _, s := range h.key.Selection {
 			f, ok := s.(*ast.Field)
-			if !ok {
+			if !ok || h.gather {
 				continue
 			}
 			ki := p.internalItem(f, cur.client)
@@ -229,6 +236,11 @@ func (p *Planner) jumpAs(w walk, hops []hop, conds []cond, reqTypes []string, re
 			g = w.b.entityGroupAvoiding(h.service, w.path, cur.g, conds, avoid)
 		} else {
 			g = w.b.entityGroup(h.service, w.path, cur.g, conds)
+		}
+		for _, d := range gathered {
+			if d != g {
+				g.dependOn(d)
+			}
 		}
 		types := []string{w.typ}
 		if i == 0 {

@@ -52,7 +52,12 @@
 // resolvable @key of the type that S can select in place (every key field
 // local to S, nested keys recursively); resolvable: false keys are never
 // edges. The search visits each subgraph once, so it always terminates and
-// finds a route when one exists: there is no search limit. For each jump
+// finds a route when one exists: there is no search limit. When no such
+// chain exists, a target key whose fields are not all local may be gathered
+// (gather.go): its fields are planned at the object like @requires fields,
+// parts coming from other subgraphs through their own jumps, and the target
+// group depends on those fetches; feasibility is checked before planning,
+// with gathered keys nested at most three deep. For each jump
 // the source group selects __typename and the key, and the target group's
 // representation gets the same fields; the field is then placed in the
 // target group under "... on T" and its sub-selection continues there.

@@ -121,6 +121,8 @@ func (g *group) addRewrite(r Rewrite) {
 type buildState struct {
 	groups []*group
 	byKey  map[string]*group
+	// gathering marks the gathered-key jumps being planned (gather.go).
+	gathering map[string]bool
 }
 
 func (b *buildState) newGroup(service string, entity bool, path []string, parent *group, conds []cond) *group {

@@ -154,6 +154,9 @@ func namedType(d *ast.FieldDefinition) string {
 type hop struct {
 	service string
 	key     *schema.Key
+	// gather: the key's fields are not all local to the source subgraph;
+	// they are planned at the object first, like @requires (gather.go).
+	gather bool
 }
 
 // keyInto returns the first resolvable key of typeName in target (declaration
@@ -180,6 +183,18 @@ func (p *Planner) keyInto(from, target, typeName string, prov ast.SelectionSet) 
 // chain and, among those, the first in name order. The search is over at
 // most len(Subgraphs) nodes: it has no arbitrary limit.
 func (p *Planner) route(from, target, typeName string, prov ast.SelectionSet) []hop {
+	if hops := p.directRoute(from, target, typeName, prov); hops != nil {
+		return hops
+	}
+	if k := p.gatherKey(from, target, typeName, prov, gatherDepth); k != nil {
+		return []hop{{service: target, key: k, gather: true}}
+	}
+	return nil
+}
+
+// directRoute is route through keys whose fields each source subgraph
+// selects in place.
+func (p *Planner) directRoute(from, target, typeName string, prov ast.SelectionSet) []hop {
 	if k := p.keyInto(from, target, typeName, prov); k != nil {
 		return []hop{{service: target, key: k}}
 	}

@@ -320,3 +320,112 @@ func TestChildTypeMismatch(t *testing.T) {
 	gw.Expect(`{ people { name peers { ... on Person { id } ... on Robot { id } } } }`, nil,
 		`{"data":{"people":[{"name":"Pat","peers":[{"id":"p1"},{"id":"r1"}]}]}}`)
 }
+
+// TestComplexEntityCall: keys with nested and list fields whose values come
+// from several subgraphs (Bundle's key in pricing needs each item's variant
+// from ids and section from catalog, and pick from bundles).
+func TestComplexEntityCall(t *testing.T) {
+	type rec struct {
+		sku, variant, section, code string
+		cost                        float64
+	}
+	data := []rec{{"i1", "v1", "s1", "c1", 10}, {"i2", "v2", "s2", "c2", 20}}
+	bySku := func(sku any) *rec {
+		for i := range data {
+			if data[i].sku == sku {
+				return &data[i]
+			}
+		}
+		return nil
+	}
+	section := func(r *rec) map[string]any {
+		return obj("Section", "id", r.section, "code", r.code, "lead", obj("Item", "sku", r.sku))
+	}
+	// item checks a representation's sku and variant (when the key has it).
+	item := func(rep map[string]any, withVariant bool) *rec {
+		r := bySku(rep["sku"])
+		if r == nil || (withVariant && rep["variant"] != r.variant) {
+			return nil
+		}
+		if s, ok := rep["section"].(map[string]any); ok && (s["id"] != r.section || s["code"] != r.code) {
+			return nil
+		}
+		return r
+	}
+	items := func(rep map[string]any, withVariant bool) ([]*rec, bool) {
+		var out []*rec
+		list, _ := rep["items"].([]any)
+		for _, it := range list {
+			r := item(it.(map[string]any), withVariant)
+			if r == nil {
+				return nil, false
+			}
+			out = append(out, r)
+		}
+		return out, len(out) > 0
+	}
+	catalog := &fedtest.Subgraph{Name: "catalog",
+		Query: map[string]fedtest.Resolver{"bundle": func(map[string]any) (any, error) {
+			var list []any
+			for i := range data {
+				list = append(list, obj("Item", "sku", data[i].sku, "section", section(&data[i])))
+			}
+			return obj("Bundle", "items", list), nil
+		}},
+		Entities: func(rep map[string]any) (any, error) {
+			if r := item(rep, false); rep["__typename"] == "Item" && r != nil {
+				return obj("Item", "sku", r.sku, "section", section(r)), nil
+			}
+			return nil, nil
+		},
+	}
+	ids := &fedtest.Subgraph{Name: "ids", Entities: func(rep map[string]any) (any, error) {
+		_, withVariant := rep["variant"]
+		if r := item(rep, withVariant); r != nil {
+			return obj("Item", "sku", r.sku, "variant", r.variant), nil
+		}
+		return nil, nil
+	}}
+	bundleOf := func(rs []*rec) map[string]any {
+		var list []any
+		for _, r := range rs {
+			list = append(list, obj("Item", "sku", r.sku, "variant", r.variant))
+		}
+		return obj("Bundle", "items", list, "head", list[0], "pick", list[len(list)-1])
+	}
+	bundles := &fedtest.Subgraph{Name: "bundles", Entities: func(rep map[string]any) (any, error) {
+		if rs, ok := items(rep, true); rep["__typename"] == "Bundle" && ok {
+			return bundleOf(rs), nil
+		}
+		return nil, nil
+	}}
+	pricing := &fedtest.Subgraph{Name: "pricing", Entities: func(rep map[string]any) (any, error) {
+		switch rep["__typename"] {
+		case "Bundle":
+			rs, ok := items(rep, true)
+			pick, _ := rep["pick"].(map[string]any)
+			if !ok || pick["sku"] != rs[len(rs)-1].sku {
+				return nil, nil
+			}
+			return bundleOf(rs), nil
+		case "Item":
+			if _, ok := rep["section"]; !ok {
+				return nil, nil
+			}
+			if r := item(rep, true); r != nil {
+				return obj("Item", "sku", r.sku, "variant", r.variant, "cost", obj("Cost", "amount", r.cost),
+					"section", obj("Section", "id", r.section, "code", r.code)), nil
+			}
+		}
+		return nil, nil
+	}}
+	gw := startCase(t, "keys-complex-entity-call", catalog, ids, bundles, pricing)
+	gw.Expect(`{ bundle { items { sku variant cost { amount } section { lead { sku } id code } } pick { sku } head { sku } } }`, nil,
+		`{"data":{"bundle":{"items":[`+
+			`{"sku":"i1","variant":"v1","cost":{"amount":10},"section":{"lead":{"sku":"i1"},"id":"s1","code":"c1"}},`+
+			`{"sku":"i2","variant":"v2","cost":{"amount":20},"section":{"lead":{"sku":"i2"},"id":"s2","code":"c2"}}],`+
+			`"pick":{"sku":"i2"},"head":{"sku":"i1"}}}}`)
+	wantCalls(t, map[*fedtest.Subgraph]int{catalog: 1, ids: 1, bundles: 1, pricing: 1})
+	gw.Expect(`{ bundle { head { sku cost { amount } } } }`, nil,
+		`{"data":{"bundle":{"head":{"sku":"i1","cost":{"amount":10}}}}}`)
+}
