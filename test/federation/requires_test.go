@@ -522,3 +522,68 @@ func TestRequiresLocalNested(t *testing.T) {
 	expectRequests(t, b, 2)
 	expectRequests(t, c, 1)
 }
+
+// Two requiring fields of one subgraph, each requiring a field of a second
+// subgraph that itself requires a field of a third (one @inaccessible) or
+// of the root subgraph: every fetch happens once, in dependency order.
+func TestRequiresDeep(t *testing.T) {
+	costs := map[string]int{"p1": 40, "p2": 700}
+	a := &fedtest.Subgraph{Name: "a", Entities: func(rep map[string]any) (any, error) {
+		id := rep["id"].(string)
+		return map[string]any{"__typename": "Product", "id": id, "cost": costs[id]}, nil
+	}}
+	b := &fedtest.Subgraph{Name: "b", Query: map[string]fedtest.Resolver{
+		"products": func(map[string]any) (any, error) {
+			return []any{
+				map[string]any{"__typename": "Product", "id": "p1", "name": "one", "onSale": true},
+				map[string]any{"__typename": "Product", "id": "p2", "name": "two", "onSale": false},
+			}, nil
+		},
+		"product": func(map[string]any) (any, error) {
+			return map[string]any{"__typename": "Product", "id": "p2", "name": "two", "onSale": false}, nil
+		},
+	}}
+	c := &fedtest.Subgraph{Name: "c", Entities: func(rep map[string]any) (any, error) {
+		out := map[string]any{"__typename": "Product", "id": rep["id"]}
+		if v, ok := rep["cost"]; ok {
+			out["markup"] = num(v) / 2
+		}
+		if v, ok := rep["onSale"]; ok {
+			out["listPrice"] = 100
+			if v == true {
+				out["listPrice"] = 80
+			}
+		}
+		return out, nil
+	}}
+	d := &fedtest.Subgraph{Name: "d", Entities: func(rep map[string]any) (any, error) {
+		out := map[string]any{"__typename": "Product", "id": rep["id"]}
+		if v, ok := rep["markup"]; ok {
+			out["premium"] = num(v) > 100
+		}
+		if v, ok := rep["listPrice"]; ok {
+			out["bargain"] = num(v) < 90
+		}
+		return out, nil
+	}}
+	gw := startCase(t, "requires-deep", a, b, c, d)
+
+	gw.Expect(`{ products { premium bargain name } }`, nil,
+		`{"data":{"products":[{"premium":false,"bargain":true,"name":"one"},{"premium":true,"bargain":false,"name":"two"}]}}`)
+	expectRequests(t, b, 1)
+	expectReps(t, a, `[{"__typename":"Product","id":"p1"},{"__typename":"Product","id":"p2"}]`)
+	expectReps(t, c, `[{"__typename":"Product","cost":40,"id":"p1","onSale":true},{"__typename":"Product","cost":700,"id":"p2","onSale":false}]`)
+	expectReps(t, d, `[{"__typename":"Product","id":"p1","listPrice":80,"markup":20},{"__typename":"Product","id":"p2","listPrice":100,"markup":350}]`)
+
+	resetAll(a, b, c, d)
+	gw.Expect(`{ product { bargain } }`, nil, `{"data":{"product":{"bargain":false}}}`)
+	expectRequests(t, a, 0)
+	expectReps(t, c, `[{"__typename":"Product","id":"p2","onSale":false}]`)
+	expectReps(t, d, `[{"__typename":"Product","id":"p2","listPrice":100}]`)
+
+	resetAll(a, b, c, d)
+	gw.Expect(`{ product { markup premium } }`, nil, `{"data":{"product":{"markup":350,"premium":true}}}`)
+	expectRequests(t, a, 1)
+	expectRequests(t, c, 1)
+	expectReps(t, d, `[{"__typename":"Product","id":"p2","markup":350}]`)
+}
