@@ -152,7 +152,7 @@ func (p *Planner) placeField(w walk, it *item) error {
 			csel = ci.sel
 			c := &collector{p: p, typ: cw.typ}
 			c.collect(csel, nil)
-			cw.client = clientItems(c.items)
+			cw.client = p.clientKeys(c.items, c.frags)
 		}
 		return p.planInternal(cw, it.kids, csel)
 	}

@@ -169,6 +169,35 @@ func clientItems(items []*item) map[string]*item {
 	return m
 }
 
+// clientKeys is clientItems over items and, at an abstract type, over the
+// fields of every fragment on another type (recursively): every response
+// key the client uses on the objects at this position. A key used with
+// different fields or arguments maps to conflictItem, so that an internal
+// field never takes it.
+func (p *Planner) clientKeys(items []*item, frags []fragItem) map[string]*item {
+	m := clientItems(items)
+	var add func([]fragItem)
+	add = func(frags []fragItem) {
+		for _, f := range frags {
+			c := &collector{p: p, typ: f.typeCond}
+			c.collect(f.sel, nil)
+			for _, it := range c.items {
+				if ex, ok := m[it.respKey]; !ok {
+					m[it.respKey] = it
+				} else if signature(ex.field) != signature(it.field) {
+					m[it.respKey] = conflictItem
+				}
+			}
+			add(c.frags)
+		}
+	}
+	add(frags)
+	return m
+}
+
+// conflictItem stands for a response key the client uses for several fields.
+var conflictItem = &item{field: &ast.Field{Name: "\x00conflict"}}
+
 // internalItem makes the item for a field the planner adds (key, @requires,
 // __typename) at an object where the client selects client: it keeps the
 // field's name as response key unless the client uses that key for
@@ -193,7 +222,7 @@ func (p *Planner) internalItem(f *ast.Field, client map[string]*item) *item {
 	if ci != nil {
 		c := &collector{p: p, typ: namedType(f.Definition)}
 		c.collect(ci.sel, nil)
-		nested = clientItems(c.items)
+		nested = p.clientKeys(c.items, c.frags)
 	}
 	it.kids = p.internalKids(namedType(f.Definition), f.SelectionSet, nested)
 	return it

@@ -73,7 +73,7 @@ func (p *Planner) planInternal(w walk, kids []*item, csel ast.SelectionSet) erro
 	for _, k := range kids {
 		hasFrag = hasFrag || k.field == nil
 	}
-	if hasFrag {
+	if hasFrag && w.pos.typeCond == "" { // in a fragment, the enclosing field selects it
 		if err := p.placeField(w, p.internalItem(typenameField, w.client)); err != nil {
 			return err
 		}
@@ -101,7 +101,7 @@ func (p *Planner) planInternal(w walk, kids []*item, csel ast.SelectionSet) erro
 			if csel != nil {
 				c := &collector{p: p, typ: ct}
 				c.collect(csel, nil)
-				fw.client = clientItems(c.items)
+				fw.client = p.clientKeys(c.items, c.frags)
 			}
 			if err := p.planInternal(fw, k.kids, csel); err != nil {
 				return err

@@ -250,8 +250,8 @@ func (p *Planner) possibleIn(abstract, sub string) []string {
 	var out []string
 	for _, def := range p.sg.API.PossibleTypes[abstract] {
 		t := p.sg.Types[def.Name]
-		if t == nil || !t.In(sub) {
-			continue
+		if t == nil || !t.In(sub) || def.Kind != ast.Object {
+			continue // interfaces implementing abstract are not runtime types
 		}
 		ok := false
 		if at := p.sg.Types[abstract]; at != nil && at.Kind == ast.Union {

@@ -587,3 +587,54 @@ func TestRequiresDeep(t *testing.T) {
 	expectRequests(t, c, 1)
 	expectReps(t, d, `[{"__typename":"Product","id":"p2","markup":350}]`)
 }
+
+// Required selections with nested fragments on interfaces and objects,
+// the requiring subgraph also serving the root field.
+func TestRequiresFragments(t *testing.T) {
+	contents := map[string]map[string]any{
+		"b1": {"__typename": "Letter", "code": "L1", "label": "urgent", "sender": "ann"},
+		"b2": {"__typename": "Blank", "code": "B0"},
+		"b3": {"__typename": "Parcel", "code": "P7", "label": "fragile", "weight": 12},
+		"b4": nil,
+	}
+	super := map[string][]string{"Letter": {"Content", "Labeled"}, "Parcel": {"Content", "Labeled"}, "Blank": {"Content"}}
+	a := &fedtest.Subgraph{Name: "a", Supertypes: super, Entities: func(rep map[string]any) (any, error) {
+		id := rep["id"].(string)
+		c := any(contents[id])
+		if contents[id] == nil {
+			c = nil
+		}
+		return map[string]any{"__typename": "Box", "id": id, "content": c}, nil
+	}}
+	b := &fedtest.Subgraph{Name: "b", Supertypes: super,
+		Query: map[string]fedtest.Resolver{"otherBoxes": func(map[string]any) (any, error) {
+			var out []any
+			for _, id := range []string{"b1", "b2", "b3", "b4"} {
+				out = append(out, map[string]any{"__typename": "Box", "id": id})
+			}
+			return out, nil
+		}},
+		Entities: func(rep map[string]any) (any, error) {
+			raw, _ := json.Marshal(rep["content"])
+			return map[string]any{"__typename": "Box", "id": rep["id"], "summary": string(raw)}, nil
+		},
+	}
+	gw := startCase(t, "requires-fragments", a, b)
+
+	gw.Expect(`{ otherBoxes { id summary } }`, nil, `{"data":{"otherBoxes":[`+
+		`{"id":"b1","summary":"{\"code\":\"L1\",\"label\":\"urgent\",\"sender\":\"ann\"}"},`+
+		`{"id":"b2","summary":"{\"code\":\"B0\"}"},`+
+		`{"id":"b3","summary":"{\"code\":\"P7\",\"label\":\"fragile\",\"weight\":12}"},`+
+		`{"id":"b4","summary":"null"}]}}`)
+	expectRequests(t, a, 1)
+	expectRequests(t, b, 2)
+
+	resetAll(a, b)
+	gw.Expect(`{ otherBoxes { content { __typename ... on Labeled { code: label } } summary } }`, nil, `{"data":{"otherBoxes":[`+
+		`{"content":{"__typename":"Letter","code":"urgent"},"summary":"{\"code\":\"L1\",\"label\":\"urgent\",\"sender\":\"ann\"}"},`+
+		`{"content":{"__typename":"Blank"},"summary":"{\"code\":\"B0\"}"},`+
+		`{"content":{"__typename":"Parcel","code":"fragile"},"summary":"{\"code\":\"P7\",\"label\":\"fragile\",\"weight\":12}"},`+
+		`{"content":null,"summary":"null"}]}}`)
+	expectRequests(t, a, 1)
+	expectRequests(t, b, 2)
+}
