@@ -54,7 +54,7 @@ func toString(v any) string {
 // nulled, in a list of non-null items the list is.
 func TestMergingEnumOutputValues(t *testing.T) {
 	a, b := enumSubgraphs()
-	gw := fedtest.Start(t, supergraph(t, "merging-enum"), []*fedtest.Subgraph{a, b})
+	gw := startCase(t, "merging-enum", a, b)
 	gw.Expect(`{ members { id kind } }`, nil, `{"data":{"members":[{"id":"1","kind":"BASIC"},{"id":"2","kind":null}]},
 		"errors":[{"message":"Invalid value found for field Member.kind","path":["members",1,"kind"],"extensions":{"code":"RESPONSE_VALIDATION_FAILED"}}]}`)
 	gw.Expect(`{ members { kinds strictKinds } }`, nil, `{"data":{"members":[{"kinds":["BASIC",null],"strictKinds":null},{"kinds":["PREMIUM"],"strictKinds":["BASIC"]}]},
@@ -70,7 +70,7 @@ func TestMergingEnumOutputValues(t *testing.T) {
 // variables; nothing reaches a subgraph.
 func TestMergingEnumInputValues(t *testing.T) {
 	a, b := enumSubgraphs()
-	gw := fedtest.Start(t, supergraph(t, "merging-enum"), []*fedtest.Subgraph{a, b})
+	gw := startCase(t, "merging-enum", a, b)
 	gw.Expect(`{ membersByKind(kind: PREMIUM) { id kind } }`, nil, `{"data":{"membersByKind":[]}}`)
 	gw.Expect(`{ membersByKind(kind: BASIC) { id kind } }`, nil, `{"data":{"membersByKind":[{"id":"1","kind":"BASIC"}]}}`)
 	gw.Expect(`{ search(order: ASC) list(order: ASC) }`, nil, `{"data":{"search":["a:ASC"],"list":["b:ASC"]}}`)
@@ -122,7 +122,7 @@ func TestMergingInputObjects(t *testing.T) {
 	}
 	a := &fedtest.Subgraph{Name: "a", Query: map[string]fedtest.Resolver{"pagesA": echo("a")}}
 	b := &fedtest.Subgraph{Name: "b", Query: map[string]fedtest.Resolver{"pagesB": echo("b")}}
-	gw := fedtest.Start(t, supergraph(t, "merging-input"), []*fedtest.Subgraph{a, b})
+	gw := startCase(t, "merging-input", a, b)
 	gw.Expect(`{ pagesA(window: {first: 3}) pagesB(window: {first: 4}) }`, nil, `{"data":{"pagesA":[3],"pagesB":[4]}}`)
 	gw.Expect(`query($w: Window) { pagesA(window: $w) pagesB(window: $w) }`, map[string]any{"w": map[string]any{"first": 5}},
 		`{"data":{"pagesA":[5],"pagesB":[5]}}`)
@@ -166,7 +166,7 @@ func TestMergingInaccessible(t *testing.T) {
 	b := &fedtest.Subgraph{Name: "b", Entities: func(rep map[string]any) (any, error) {
 		return map[string]any{"__typename": "Widget", "id": rep["id"], "price": 3}, nil
 	}}
-	gw := fedtest.Start(t, supergraph(t, "merging-inaccessible"), []*fedtest.Subgraph{a, b})
+	gw := startCase(t, "merging-inaccessible", a, b)
 
 	gw.Expect(`{ w: __type(name: "Widget") { fields { name args { name } } }
 		q: __type(name: "Query") { fields { name args { name } } }
@@ -227,7 +227,7 @@ func TestMergingUnionMembers(t *testing.T) {
 			return map[string]any{"__typename": "Shelf", "featured": novel, "other": novel, "track": track}, nil
 		},
 	}, Supertypes: map[string][]string{"Novel": {"Feature", "ShelfItem"}, "Track": {"Feature", "ShelfItem"}}}
-	gw := fedtest.Start(t, supergraph(t, "merging-union"), []*fedtest.Subgraph{a, b})
+	gw := startCase(t, "merging-union", a, b)
 	gw.Expect(`{ feature { ... on Film { title } } }`, nil, `{"data":{"feature":{}}}`)
 	gw.Expect(`{ feature { ... on Track { title } } }`, nil, `{"data":{"feature":{}}}`)
 	gw.Expect(`{ feature { ... on Novel { title } ... on Film { title } } }`, nil, `{"data":{"feature":{"title":"Dune"}}}`)
@@ -264,7 +264,7 @@ func TestMergingNullability(t *testing.T) {
 	}, Entities: func(rep map[string]any) (any, error) {
 		return map[string]any{"__typename": "Book", "id": rep["id"], "pages": 10}, nil
 	}}
-	gw := fedtest.Start(t, supergraph(t, "merging-nullability"), []*fedtest.Subgraph{a, b})
+	gw := startCase(t, "merging-nullability", a, b)
 	gw.Expect(`{ books { id title tags pages } }`, nil,
 		`{"data":{"books":[{"id":"1","title":"One","tags":["x",null],"pages":10},{"id":"2","title":null,"tags":null,"pages":10}]}}`)
 	gw.Expect(`{ book(id: "3") { title tags } }`, nil, `{"data":{"book":{"title":null,"tags":[null]}}}`)

@@ -57,7 +57,7 @@ func requestQueries(sgs ...*fedtest.Subgraph) string {
 func TestRootsSharedField(t *testing.T) {
 	catalog, pricing, stock := rootsShared()
 	all := []*fedtest.Subgraph{catalog, pricing, stock}
-	gw := fedtest.Start(t, supergraph(t, "roots-shared"), all)
+	gw := startCase(t, "roots-shared", all...)
 	reset := func() {
 		for _, s := range all {
 			s.ResetRequests()
@@ -188,7 +188,7 @@ func mutationSubgraphs(c *counters) []*fedtest.Subgraph {
 func TestRootsMutationsInOrder(t *testing.T) {
 	c := &counters{vals: map[string]int{}, orders: map[string]bool{}}
 	sgs := mutationSubgraphs(c)
-	gw := fedtest.Start(t, supergraph(t, "roots-mutations"), sgs)
+	gw := startCase(t, "roots-mutations", sgs...)
 	gw.Expect(`mutation {
 		five: addTo(n: 5, key: "k")
 		ten: scaleBy(f: 2, key: "k")
