@@ -39,7 +39,9 @@ func (c *documentCache) load(api *ast.Schema, query string) (*ast.QueryDocument,
 }
 
 func parseAndValidate(api *ast.Schema, query string) *cachedDocument {
-	doc, err := parser.ParseQuery(&ast.Source{Name: "request", Input: query})
+	// No Source.Name: gqlparser would report it as extensions.file in
+	// every parse and validation error, a key no other gateway sends.
+	doc, err := parser.ParseQuery(&ast.Source{Input: query})
 	if err != nil {
 		return &cachedDocument{errs: codedList(err, "GRAPHQL_PARSE_FAILED")}
 	}

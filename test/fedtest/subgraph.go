@@ -41,6 +41,11 @@ type Subgraph struct {
 	// Supertypes maps an object type to the interfaces and unions it belongs
 	// to, for type conditions on abstract types.
 	Supertypes map[string][]string
+	// Intercept, when set, sees every request first (after it is
+	// recorded); returning true means it has answered. Tests of failing
+	// subgraphs use it: error statuses, bodies that are not JSON, slow
+	// answers, dropped connections.
+	Intercept func(w http.ResponseWriter, r *http.Request, req Request) bool
 
 	mu       sync.Mutex
 	requests []Request
@@ -88,6 +93,9 @@ func (s *Subgraph) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	s.requests = append(s.requests, req)
 	s.mu.Unlock()
+	if s.Intercept != nil && s.Intercept(w, r, req) {
+		return
+	}
 	w.Header().Set("Content-Type", "application/json")
 	_, _ = w.Write(s.Execute(req.Query, req.OperationName, req.Variables))
 }
