@@ -638,3 +638,37 @@ func TestRequiresFragments(t *testing.T) {
 	expectRequests(t, a, 1)
 	expectRequests(t, b, 2)
 }
+
+// The subgraph that resolves a required field errors: the error is
+// reported, the requiring subgraph is still asked (the nullable required
+// field sent as null) and answers from what it got.
+func TestRequiresProviderError(t *testing.T) {
+	a := &fedtest.Subgraph{Name: "a", Query: map[string]fedtest.Resolver{
+		"product": func(map[string]any) (any, error) {
+			return map[string]any{"__typename": "Product", "id": "p1", "name": "one", "price": 100}, nil
+		},
+	}}
+	b := &fedtest.Subgraph{Name: "b",
+		Entities: func(rep map[string]any) (any, error) { return rep, nil },
+		Fields: map[string]fedtest.FieldResolver{"Product.tax": func(map[string]any, map[string]any) (any, error) {
+			return nil, &fedtest.Error{Message: "tax service down", Extensions: map[string]any{"code": "TAX_DOWN"}}
+		}},
+	}
+	c := &fedtest.Subgraph{Name: "c", Entities: func(rep map[string]any) (any, error) {
+		out := map[string]any{"__typename": "Product", "id": rep["id"], "total": nil}
+		if x, ok := rep["tax"]; ok && x != nil {
+			out["total"] = 1000 + num(x)
+		}
+		return out, nil
+	}}
+	gw := startCase(t, "requires-chain", a, b, c)
+	gw.Expect(`{ product { name total } }`, nil,
+		`{"data":{"product":{"name":"one","total":null}},`+
+			`"errors":[{"message":"tax service down","path":["product","tax"],"extensions":{"code":"TAX_DOWN","serviceName":"b"}}]}`)
+	expectReps(t, c, `[{"__typename":"Product","id":"p1","tax":null}]`)
+
+	resetAll(a, b, c)
+	gw.Expect(`{ product { tax total } }`, nil,
+		`{"data":{"product":{"tax":null,"total":null}},`+
+			`"errors":[{"message":"tax service down","path":["product","tax"],"extensions":{"code":"TAX_DOWN","serviceName":"b"}}]}`)
+}
