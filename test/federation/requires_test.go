@@ -672,3 +672,26 @@ func TestRequiresProviderError(t *testing.T) {
 		`{"data":{"product":{"tax":null,"total":null}},`+
 			`"errors":[{"message":"tax service down","path":["product","tax"],"extensions":{"code":"TAX_DOWN","serviceName":"b"}}]}`)
 }
+
+// Federation 1 subgraphs: @requires on an extended type, a value type in
+// the required selection.
+func TestRequiresFed1(t *testing.T) {
+	a := &fedtest.Subgraph{Name: "a", Query: map[string]fedtest.Resolver{"products": func(map[string]any) (any, error) {
+		return []any{
+			map[string]any{"__typename": "Product", "id": "p1", "weight": 2, "size": map[string]any{"__typename": "Size", "w": 3, "h": 4}},
+			map[string]any{"__typename": "Product", "id": "p2", "weight": nil, "size": nil},
+		}, nil
+	}}}
+	b := &fedtest.Subgraph{Name: "b", Entities: func(rep map[string]any) (any, error) {
+		size, _ := rep["size"].(map[string]any)
+		if size == nil || rep["weight"] == nil {
+			return map[string]any{"__typename": "Product", "id": rep["id"], "shipping": 0}, nil
+		}
+		return map[string]any{"__typename": "Product", "id": rep["id"],
+			"shipping": num(rep["weight"]) * num(size["w"]) * num(size["h"])}, nil
+	}}
+	gw := startCase(t, "requires-fed1", a, b)
+	gw.Expect(`{ products { id shipping size { h } } }`, nil,
+		`{"data":{"products":[{"id":"p1","shipping":24,"size":{"h":4}},{"id":"p2","shipping":0,"size":null}]}}`)
+	expectReps(t, b, `[{"__typename":"Product","id":"p1","size":{"h":4,"w":3},"weight":2},{"__typename":"Product","id":"p2","size":null,"weight":null}]`)
+}
