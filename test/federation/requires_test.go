@@ -695,3 +695,29 @@ func TestRequiresFed1(t *testing.T) {
 		`{"data":{"products":[{"id":"p1","shipping":24,"size":{"h":4}},{"id":"p2","shipping":0,"size":null}]}}`)
 	expectReps(t, b, `[{"__typename":"Product","id":"p1","size":{"h":4,"w":3},"weight":2},{"__typename":"Product","id":"p2","size":null,"weight":null}]`)
 }
+
+// @requires on fields of the implementations of an interface in a list:
+// one fetch carries a representation fragment per type; the requiring
+// field selected twice under aliases; a client alias on a required name.
+func TestRequiresAbstractParent(t *testing.T) {
+	super := map[string][]string{"Book": {"Item"}, "Pen": {"Item"}}
+	a := &fedtest.Subgraph{Name: "a", Supertypes: super, Query: map[string]fedtest.Resolver{"items": func(map[string]any) (any, error) {
+		return []any{
+			map[string]any{"__typename": "Book", "id": "b1", "weight": 3},
+			map[string]any{"__typename": "Pen", "id": "n1", "weight": 1},
+			map[string]any{"__typename": "Book", "id": "b2", "weight": 5},
+		}, nil
+	}}}
+	b := &fedtest.Subgraph{Name: "b", Supertypes: super, Entities: func(rep map[string]any) (any, error) {
+		f := 10
+		if rep["__typename"] == "Pen" {
+			f = 100
+		}
+		return map[string]any{"__typename": rep["__typename"], "id": rep["id"], "shipping": f * num(rep["weight"])}, nil
+	}}
+	gw := startCase(t, "requires-abstract-parent", a, b)
+	gw.Expect(`{ items { id ... on Book { s1: shipping s2: shipping } ... on Pen { shipping weight: id } } }`, nil,
+		`{"data":{"items":[{"id":"b1","s1":30,"s2":30},{"id":"n1","shipping":100,"weight":"n1"},{"id":"b2","s1":50,"s2":50}]}}`)
+	expectRequests(t, a, 1)
+	expectReps(t, b, `[{"__typename":"Book","id":"b1","weight":3},{"__typename":"Pen","id":"n1","weight":1},{"__typename":"Book","id":"b2","weight":5}]`)
+}
