@@ -721,3 +721,45 @@ func TestRequiresAbstractParent(t *testing.T) {
 	expectRequests(t, a, 1)
 	expectReps(t, b, `[{"__typename":"Book","id":"b1","weight":3},{"__typename":"Pen","id":"n1","weight":1},{"__typename":"Book","id":"b2","weight":5}]`)
 }
+
+// a's field requires a field of b that requires a nested entity field of a:
+// a → b (the nested entity) → a (its field) → b (the required field) → a.
+func TestRequiresRelay(t *testing.T) {
+	years := map[string]int{"w1": 1, "w2": 12}
+	a := &fedtest.Subgraph{Name: "a",
+		Query: map[string]fedtest.Resolver{"articles": func(map[string]any) (any, error) {
+			return []any{map[string]any{"__typename": "Article", "id": "r1"}, map[string]any{"__typename": "Article", "id": "r2"}}, nil
+		}},
+		Entities: func(rep map[string]any) (any, error) {
+			switch rep["__typename"] {
+			case "Writer":
+				return map[string]any{"__typename": "Writer", "id": rep["id"], "years": years[rep["id"].(string)]}, nil
+			}
+			out := map[string]any{"__typename": "Article", "id": rep["id"]}
+			if j, ok := rep["junior"].(bool); ok {
+				out["senior"] = !j
+			}
+			return out, nil
+		},
+	}
+	writers := map[string]string{"r1": "w1", "r2": "w2"}
+	b := &fedtest.Subgraph{Name: "b", Entities: func(rep map[string]any) (any, error) {
+		id := rep["id"].(string)
+		out := map[string]any{"__typename": "Article", "id": id,
+			"writer": map[string]any{"__typename": "Writer", "id": writers[id]}}
+		if w, ok := rep["writer"].(map[string]any); ok {
+			out["junior"] = num(w["years"]) < 5
+		}
+		return out, nil
+	}}
+	gw := startCase(t, "requires-relay", a, b)
+	gw.Expect(`{ articles { id senior } }`, nil, `{"data":{"articles":[{"id":"r1","senior":false},{"id":"r2","senior":true}]}}`)
+	expectRequests(t, a, 3)
+	expectRequests(t, b, 2)
+
+	resetAll(a, b)
+	gw.Expect(`{ articles { junior writer { id } senior } }`, nil,
+		`{"data":{"articles":[{"junior":true,"writer":{"id":"w1"},"senior":false},{"junior":false,"writer":{"id":"w2"},"senior":true}]}}`)
+	expectRequests(t, a, 3)
+	expectRequests(t, b, 2)
+}
