@@ -1,6 +1,9 @@
 package federation
 
 import (
+	"time"
+
+	"github.com/junction-gateway/junction/internal/gateway"
 	"net/http"
 	"strings"
 	"testing"
@@ -153,5 +156,80 @@ func TestExactShape(t *testing.T) {
 	}
 	if n := len(users.Requests()); n < 3 || n > 4 {
 		t.Errorf("users: %d requests, want 3 or 4", n)
+	}
+}
+
+// Subgraph GraphQL errors keep their message and extensions (code
+// included), gain extensions.serviceName, and have their path rewritten to
+// the client's path (an _entities path to the object that produced the
+// representation); the data around them is kept.
+func TestExactSubgraphErrors(t *testing.T) {
+	users, posts := exactSubgraphs()
+	users.Query["user"] = func(args map[string]any) (any, error) {
+		return nil, &fedtest.Error{Message: "no such user", Extensions: map[string]any{"code": "NOT_FOUND", "id": args["id"]}}
+	}
+	title := posts.Fields
+	title["Post.title"] = func(parent, _ map[string]any) (any, error) {
+		if parent["id"] == "p2" {
+			return nil, &fedtest.Error{Message: "title hidden", Extensions: map[string]any{"code": "FORBIDDEN", "reason": "embargo"}}
+		}
+		return parent["title"], nil
+	}
+	gw := startCase(t, "exact-basic", users, posts)
+	gw.Expect(`{ users { name posts { title } } }`, nil, `{"data":{"users":[{"name":"Ann","posts":[{"title":"Hello"},{"title":null}]},{"name":"Bob","posts":[{"title":"Bye"}]}]},
+		"errors":[{"message":"title hidden","path":["users",0,"posts",1,"title"],"extensions":{"code":"FORBIDDEN","reason":"embargo","serviceName":"posts"}}]}`)
+	gw.Expect(`{ me { name } user(id: "u9") { name } }`, nil, `{"data":{"me":{"name":"Ann"},"user":null},
+		"errors":[{"message":"no such user","path":["user"],"extensions":{"code":"NOT_FOUND","id":"u9","serviceName":"users"}}]}`)
+	gw.Expect(`{ me { p: posts { t: title } } }`, nil, `{"data":{"me":{"p":[{"t":"Hello"},{"t":null}]}},
+		"errors":[{"message":"title hidden","path":["me","p",1,"t"],"extensions":{"code":"FORBIDDEN","reason":"embargo","serviceName":"posts"}}]}`)
+}
+
+// A subgraph that fails (HTTP 500, a body that is not JSON, too slow, the
+// connection dropped) gives one error with Apollo Router's extensions.code
+// and serviceName; the fields it would have filled are null and the data
+// of the other subgraphs is kept.
+func TestExactSubgraphFailures(t *testing.T) {
+	cases := []struct {
+		name      string
+		intercept func(w http.ResponseWriter, r *http.Request) bool
+		err       string
+	}{
+		{"500", func(w http.ResponseWriter, _ *http.Request) bool {
+			http.Error(w, "boom", http.StatusInternalServerError)
+			return true
+		}, `{"message":"HTTP fetch failed from subgraph \"posts\": 500 Internal Server Error","path":["users"],"extensions":{"code":"SUBREQUEST_HTTP_ERROR","http":{"status":500},"serviceName":"posts"}}`},
+		{"not json", func(w http.ResponseWriter, _ *http.Request) bool {
+			w.Header().Set("Content-Type", "text/html")
+			_, _ = w.Write([]byte("<html>oops</html>"))
+			return true
+		}, `{"message":"subgraph \"posts\" returned a malformed response","path":["users"],"extensions":{"code":"SUBREQUEST_MALFORMED_RESPONSE","serviceName":"posts"}}`},
+		{"slow", func(w http.ResponseWriter, r *http.Request) bool {
+			select {
+			case <-r.Context().Done():
+			case <-time.After(2 * time.Second):
+			}
+			return true
+		}, `{"message":"request to subgraph \"posts\" timed out","path":["users"],"extensions":{"code":"GATEWAY_TIMEOUT","serviceName":"posts"}}`},
+		{"dropped", func(w http.ResponseWriter, _ *http.Request) bool {
+			if hj, ok := w.(http.Hijacker); ok {
+				if c, _, err := hj.Hijack(); err == nil {
+					_ = c.Close()
+				}
+			}
+			return true
+		}, `{"message":"HTTP fetch failed from subgraph \"posts\"","path":["users"],"extensions":{"code":"SUBREQUEST_HTTP_ERROR","serviceName":"posts"}}`},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			users, posts := exactSubgraphs()
+			posts.Intercept = func(w http.ResponseWriter, r *http.Request, _ fedtest.Request) bool { return c.intercept(w, r) }
+			gw := fedtest.Start(t, supergraph(t, "exact-basic"), []*fedtest.Subgraph{users, posts},
+				gateway.WithSubgraphTimeout(300*time.Millisecond))
+			gw.Expect(`{ users { name posts { title } } }`, nil,
+				`{"data":{"users":[{"name":"Ann","posts":null},{"name":"Bob","posts":null}]},"errors":[`+c.err+`]}`)
+			// A failed root fetch has no single path: the error has none.
+			rootErr := strings.Replace(c.err, `"path":["users"],`, ``, 1)
+			gw.Expect(`{ me { name } feed { __typename } }`, nil, `{"data":{"me":{"name":"Ann"},"feed":null},"errors":[`+rootErr+`]}`)
+		})
 	}
 }
