@@ -154,17 +154,24 @@ func TestMergingInputObjects(t *testing.T) {
 // subgraph returns is nulled with an error, in lists too, and the null
 // bubbles no further than the nearest nullable parent.
 func TestMergingInaccessible(t *testing.T) {
-	widget := map[string]any{"__typename": "Widget", "id": "w1", "name": "gear", "internalCode": "x",
+	widget := map[string]any{"__typename": "Widget", "id": "w1", "sku": "S-1", "name": "gear", "internalCode": "x",
 		"states": []any{"ON", "BROKEN", "OFF"}, "strictStates": []any{"ON", "BROKEN"}, "state": "BROKEN"}
 	a := &fedtest.Subgraph{Name: "a", Query: map[string]fedtest.Resolver{
 		"widget": func(map[string]any) (any, error) { return widget, nil },
 		"widgets": func(map[string]any) (any, error) {
-			return []any{widget, map[string]any{"__typename": "Widget", "id": "w2", "state": "ON"}}, nil
+			return []any{widget, map[string]any{"__typename": "Widget", "id": "w2", "sku": "S-2", "state": "ON"}}, nil
 		},
 		"state": func(map[string]any) (any, error) { return "BROKEN", nil },
+	}, Fields: map[string]fedtest.FieldResolver{
+		// The @inaccessible argument's default (BROKEN) applies when the
+		// client cannot pass it.
+		"Widget.friends": func(_, args map[string]any) (any, error) {
+			return []any{map[string]any{"__typename": "Widget", "id": "w9", "sku": "S-9", "name": "pal"}}, nil
+		},
 	}}
 	b := &fedtest.Subgraph{Name: "b", Entities: func(rep map[string]any) (any, error) {
-		return map[string]any{"__typename": "Widget", "id": rep["id"], "price": 3}, nil
+		// b knows widgets only by their @inaccessible sku.
+		return map[string]any{"__typename": "Widget", "sku": rep["sku"], "price": len(toString(rep["sku"]))}, nil
 	}}
 	gw := startCase(t, "merging-inaccessible", a, b)
 
@@ -172,7 +179,7 @@ func TestMergingInaccessible(t *testing.T) {
 		q: __type(name: "Query") { fields { name args { name } } }
 		s: __type(name: "State") { enumValues(includeDeprecated: true) { name } }
 		secret: __type(name: "Secret") { name } }`, nil,
-		`{"data":{"w":{"fields":[{"name":"id","args":[]},{"name":"name","args":[]},{"name":"states","args":[]},{"name":"strictStates","args":[]},{"name":"state","args":[]},{"name":"price","args":[]}]},
+		`{"data":{"w":{"fields":[{"name":"id","args":[]},{"name":"friends","args":[]},{"name":"name","args":[]},{"name":"states","args":[]},{"name":"strictStates","args":[]},{"name":"state","args":[]},{"name":"price","args":[]}]},
 		"q":{"fields":[{"name":"widget","args":[{"name":"id"}]},{"name":"widgets","args":[]},{"name":"state","args":[]}]},
 		"s":{"enumValues":[{"name":"ON"},{"name":"OFF"}]},"secret":null}}`)
 	status, body := gw.Query(`{ __schema { types { name } } }`, nil)
@@ -183,6 +190,8 @@ func TestMergingInaccessible(t *testing.T) {
 	a.ResetRequests()
 	for _, q := range []string{
 		`{ widget(id: "w1") { internalCode } }`,
+		`{ widget(id: "w1") { sku } }`,
+		`{ widget(id: "w1") { friends(kind: ON) { id } } }`,
 		`{ widget(id: "w1", debug: true) { id } }`,
 		`{ secretThing { value } }`,
 		`{ widgets { ... on Secret { value } } }`,
@@ -200,6 +209,9 @@ func TestMergingInaccessible(t *testing.T) {
 	gw.Expect(`{ state widget(id: "w1") { id states price } }`, nil, `{"data":{"state":null,"widget":{"id":"w1","states":["ON",null,"OFF"],"price":3}},
 		"errors":[{"message":"Invalid value found for field Query.state","path":["state"],"extensions":{"code":"RESPONSE_VALIDATION_FAILED"}},
 		{"message":"Invalid value found for field Widget.states","path":["widget","states",1],"extensions":{"code":"RESPONSE_VALIDATION_FAILED"}}]}`)
+	// The key into b is the @inaccessible sku: fetched and sent, never shown.
+	gw.Expect(`{ widgets { name price } widget(id: "w1") { friends { name price } } }`, nil,
+		`{"data":{"widgets":[{"name":"gear","price":3},{"name":null,"price":3}],"widget":{"friends":[{"name":"pal","price":3}]}}}`)
 	// strictStates is [State!]!: the bad item nulls the list, the list nulls the widget.
 	gw.Expect(`{ widget(id: "w1") { id strictStates } }`, nil, `{"data":{"widget":null},
 		"errors":[{"message":"Invalid value found for field Widget.strictStates","path":["widget","strictStates",1],"extensions":{"code":"RESPONSE_VALIDATION_FAILED"}}]}`)
