@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"runtime/pprof"
 	"strconv"
 	"time"
 
@@ -29,8 +30,23 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	var inbound, subgraph optionalBool
 	fs.Var(&inbound, "inbound-dedupe", "share one execution between identical concurrent queries (default true)")
 	fs.Var(&subgraph, "subgraph-dedupe", "share one round trip between identical concurrent subgraph requests (default true)")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the whole run to FILE (for benchmarks)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
+	}
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err != nil {
+			return usageErr("--cpuprofile: %v", err)
+		}
+		if err := pprof.StartCPUProfile(f); err != nil {
+			f.Close()
+			return fmt.Errorf("--cpuprofile: %w", err)
+		}
+		defer func() {
+			pprof.StopCPUProfile()
+			f.Close()
+		}()
 	}
 	cfg := config.Default()
 	if *cfgPath != "" {

@@ -2,7 +2,7 @@
 // (four federated subgraphs, one heavy nested query, N clients in a closed
 // loop, every response checked).
 //
-//	go run ./test/bench [-clients 50] [-duration 20s] [-warmup 5s] [-gateway-flags "..."]
+//	go run ./test/bench [-clients 50] [-duration 20s] [-warmup 5s] [-gateway-flags "..."] [-cpuprofile FILE]
 //
 // It builds junction and the demo subgraph server, starts them on loopback,
 // checks one response against the expected JSON, warms up, runs the load,
@@ -54,8 +54,18 @@ func main() {
 	gwFlags := flag.String("gateway-flags", "", "extra flags for junction serve")
 	expectedPath := flag.String("expected", "test/e2e/testdata/benchmark.json", "expected response JSON")
 	skipSubgraphs := flag.Bool("skip-subgraphs-alone", false, "do not measure the subgraphs alone")
+	cpuProfile := flag.String("cpuprofile", "", "write the gateway's CPU profile (whole run, warm-up included) to FILE")
 	flag.Parse()
-	if err := run(*clients, *duration, *warmup, strings.Fields(*gwFlags), *expectedPath, !*skipSubgraphs); err != nil {
+	fl := strings.Fields(*gwFlags)
+	if *cpuProfile != "" {
+		abs, err := filepath.Abs(*cpuProfile)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "bench:", err)
+			os.Exit(2)
+		}
+		fl = append(fl, "--cpuprofile", abs)
+	}
+	if err := run(*clients, *duration, *warmup, fl, *expectedPath, !*skipSubgraphs); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
 	}
