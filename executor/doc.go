@@ -1,6 +1,6 @@
 // Package executor runs a planner.Plan: it sends subgraph fetches (in
-// parallel where the plan allows), batches entity lookups per Flatten through a
-// per-request dataloader, merges the results, and shapes the response in the
+// parallel where the plan allows), batches the entity lookups of each Flatten
+// into one _entities call, merges the results, and shapes the response in the
 // client's selection order with the spec's null propagation. It imports schema
 // and planner and nothing under internal/; callers supply a subgraph client.
 //
@@ -18,10 +18,11 @@
 //     Fetch.Requires (the inline fragment matching the object's __typename,
 //     fields read by response key and written by field name), skips objects
 //     missing a field or with a null key field, applies InputRewrites,
-//     dedupes, and loads the distinct representations through a dataloader
-//     sized to the batch, so exactly one _entities call goes out, at once.
-//     Entity i is deep-merged (after OutputRewrites) into every object that
-//     produced representation i.
+//     dedupes, and sends the distinct representations in exactly one
+//     _entities call, at once (every representation is known before the
+//     call, so no dataloader goroutine or timer is needed). Entity i is
+//     deep-merged (after OutputRewrites) into every object that produced
+//     representation i, once per object even when several paths reach it.
 //  4. Shape (shape.go): walk the client operation over the merged tree, write
 //     JSON into a pooled buffer, truncating back to the nearest nullable
 //     field when a non-null one is null.

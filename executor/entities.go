@@ -4,20 +4,19 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"time"
 
-	"github.com/graph-gophers/dataloader/v7"
 	"github.com/junction-gateway/junction/planner"
 	"github.com/vektah/gqlparser/v2/ast"
 )
 
-// target is one object found at a Flatten path, with its response path.
+// target is one object found at a Flatten path. Its response path is kept
+// compact (see collector) and boxed into an ast.Path only for errors.
 type target struct {
-	obj  *value
-	path ast.Path
+	obj   *value
+	steps []int32
 }
 
-// entityBatch is what the batch function of one Flatten learned.
+// entityBatch is what the one _entities call of a Flatten learned.
 type entityBatch struct {
 	err  error
 	errs []subgraphError
@@ -26,8 +25,9 @@ type entityBatch struct {
 }
 
 // flatten runs an entity fetch on every object at fl.Path: collect,
-// build and dedupe representations, one _entities call through a
-// dataloader sized to dispatch at once, merge back by index.
+// build and dedupe representations, one _entities call, merge back by
+// index. Every representation is known before the call, so the batch is
+// sent directly (no dataloader goroutine or timer).
 func (r *run) flatten(ctx context.Context, fl *planner.Flatten, sink *errSink) {
 	f, ok := fl.Node.(*planner.Fetch)
 	if !ok {
@@ -37,23 +37,37 @@ func (r *run) flatten(ctx context.Context, fl *planner.Flatten, sink *errSink) {
 	r.mu.Lock()
 	targets := collect(r.root, fl.Path)
 	keys := make([]string, 0, len(targets))
-	owners := make([][]int, 0, len(targets))
-	index := make(map[string]int, len(targets))
-	var buf []byte
+	// repOf[ti] is the index in keys of target ti's representation, or -1.
+	repOf := make([]int32, len(targets))
+	index := make(map[string]int32, len(targets))
+	var (
+		buf  []byte
+		rb   repBuilder
+		seen = make(map[*value]int32, len(targets))
+	)
 	for ti, t := range targets {
+		repOf[ti] = -1
+		// The same object can be reached twice (an entity merged into two
+		// owners shares its subtree): its representation is the same.
+		if i, ok := seen[t.obj]; ok {
+			repOf[ti] = i
+			continue
+		}
 		var ok bool
-		buf, ok = r.representation(t.obj, f, buf[:0])
+		buf, ok = rb.representation(r.ex, t.obj, f, buf[:0])
 		if !ok {
+			seen[t.obj] = -1
 			continue
 		}
-		if i, dup := index[string(buf)]; dup {
-			owners[i] = append(owners[i], ti)
-			continue
+		i, dup := index[string(buf)]
+		if !dup {
+			i = int32(len(keys))
+			k := string(buf)
+			index[k] = i
+			keys = append(keys, k)
 		}
-		k := string(buf)
-		index[k] = len(keys)
-		keys = append(keys, k)
-		owners = append(owners, []int{ti})
+		repOf[ti] = i
+		seen[t.obj] = i
 	}
 	r.mu.Unlock()
 	if len(keys) == 0 {
@@ -61,29 +75,13 @@ func (r *run) flatten(ctx context.Context, fl *planner.Flatten, sink *errSink) {
 	}
 
 	var batch entityBatch
-	loader := dataloader.NewBatchedLoader(
-		func(ctx context.Context, ks []string) []*dataloader.Result[*value] {
-			return r.entityCall(ctx, f, ks, &batch)
-		},
-		dataloader.WithBatchCapacity[string, *value](len(keys)),
-		dataloader.WithInputCapacity[string, *value](len(keys)),
-		dataloader.WithWait[string, *value](time.Second),
-		dataloader.WithCache[string, *value](&dataloader.NoCache[string, *value]{}),
-	)
-	thunks := make([]dataloader.Thunk[*value], len(keys))
-	for i, k := range keys {
-		thunks[i] = loader.Load(ctx, k)
-	}
-	entities := make([]*value, len(keys))
-	for i, th := range thunks {
-		entities[i], _ = th()
-	}
+	entities := r.entityCall(ctx, f, keys, &batch)
 
 	prefix := flattenPrefix(fl.Path)
 	if batch.err != nil {
 		sink.add(fetchFailure(f.Service, batch.err, prefix))
 		for _, t := range targets {
-			sink.cover(t.path)
+			sink.cover(t.path(fl.Path))
 		}
 		return
 	}
@@ -91,9 +89,12 @@ func (r *run) flatten(ctx context.Context, fl *planner.Flatten, sink *errSink) {
 		se := &batch.errs[i]
 		p := decodePath(se.Path)
 		if len(p) >= 2 && p[0] == ast.PathName("_entities") {
-			if idx, isIdx := p[1].(ast.PathIndex); isIdx && int(idx) >= 0 && int(idx) < len(owners) {
-				for _, ti := range owners[idx] {
-					tp := targets[ti].path
+			if idx, isIdx := p[1].(ast.PathIndex); isIdx && int(idx) >= 0 && int(idx) < len(keys) {
+				for ti, t := range targets {
+					if repOf[ti] != int32(idx) {
+						continue
+					}
+					tp := t.path(fl.Path)
 					full := make(ast.Path, 0, len(tp)+len(p)-2)
 					full = append(append(full, tp...), p[2:]...)
 					sink.add(toClientError(f.Service, se, full))
@@ -105,32 +106,38 @@ func (r *run) flatten(ctx context.Context, fl *planner.Flatten, sink *errSink) {
 	}
 	if !batch.ok {
 		for _, t := range targets {
-			sink.cover(t.path)
+			sink.cover(t.path(fl.Path))
 		}
 		return
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	for i, ent := range entities {
+	for _, ent := range entities {
 		if ent == nil || ent.kind != kindObject {
 			continue
 		}
 		for _, rw := range f.OutputRewrites {
 			r.ex.rewrite(ent, rw.Path, rw)
 		}
-		for _, ti := range owners[i] {
-			mergeInto(targets[ti].obj, ent)
+	}
+	// Each object is merged once, even when reached by several paths.
+	merged := make(map[*value]bool, len(seen))
+	for ti, t := range targets {
+		i := repOf[ti]
+		if i < 0 || merged[t.obj] {
+			continue
+		}
+		merged[t.obj] = true
+		if ent := entities[i]; ent != nil && ent.kind == kindObject {
+			mergeInto(t.obj, ent)
 		}
 	}
 }
 
-// entityCall is the batch function: one _entities request for ks.
-func (r *run) entityCall(ctx context.Context, f *planner.Fetch, ks []string, b *entityBatch) []*dataloader.Result[*value] {
-	out := make([]*dataloader.Result[*value], len(ks))
-	results := make([]dataloader.Result[*value], len(ks))
-	for i := range out {
-		out[i] = &results[i]
-	}
+// entityCall sends one _entities request for ks and returns entity i for
+// representation i (nil when absent); failures are recorded in b.
+func (r *run) entityCall(ctx context.Context, f *planner.Fetch, ks []string, b *entityBatch) []*value {
+	out := make([]*value, len(ks))
 	body, err := r.body(f, ks)
 	if err != nil {
 		b.err = err
@@ -146,9 +153,7 @@ func (r *run) entityCall(ctx context.Context, f *planner.Fetch, ks []string, b *
 	switch {
 	case ents != nil && ents.kind == kindList && len(ents.items) == len(ks):
 		b.ok = true
-		for i, it := range ents.items {
-			results[i].Data = it
-		}
+		copy(out, ents.items)
 	case ents.isNull() && len(errs) > 0:
 		// The fetch failed as a whole; its errors say why.
 	default:
@@ -177,22 +182,33 @@ func flattenPrefix(path []string) ast.Path {
 	return p
 }
 
+// path boxes a target's response path: a step s >= 0 is a list index, a
+// step s < 0 is the field named by flatten path element -s-1.
+func (t target) path(flat []string) ast.Path {
+	p := make(ast.Path, len(t.steps))
+	for i, s := range t.steps {
+		if s >= 0 {
+			p[i] = ast.PathIndex(int(s))
+		} else {
+			p[i] = ast.PathName(flat[-s-1])
+		}
+	}
+	return p
+}
+
 // collector finds every object at a Flatten path below a value ("@" steps
 // into a list; nulls are skipped; a list met without "@" is stepped into
-// as well). Paths of the targets share one arena; names are boxed once.
+// as well). The paths of the targets share one arena of int32 steps
+// (pointer-free, so the GC never scans it).
 type collector struct {
 	path  []string
-	names []ast.PathElement // path[i] boxed as ast.PathName
-	cur   ast.Path
-	arena ast.Path
+	cur   []int32
+	arena []int32
 	out   []target
 }
 
 func collect(root *value, path []string) []target {
-	c := &collector{path: path, names: make([]ast.PathElement, len(path)), cur: make(ast.Path, 0, 8)}
-	for i, el := range path {
-		c.names[i] = ast.PathName(el)
-	}
+	c := &collector{path: path, cur: make([]int32, 0, 2*len(path)+2)}
 	c.walk(root, 0)
 	return c.out
 }
@@ -207,7 +223,7 @@ func (c *collector) walk(v *value, i int) {
 			next++
 		}
 		for j, it := range v.items {
-			c.cur = append(c.cur, ast.PathIndex(j))
+			c.cur = append(c.cur, int32(j))
 			c.walk(it, next)
 			c.cur = c.cur[:len(c.cur)-1]
 		}
@@ -215,9 +231,12 @@ func (c *collector) walk(v *value, i int) {
 	}
 	if i == len(c.path) {
 		if v.kind == kindObject {
+			if c.arena == nil {
+				c.arena = make([]int32, 0, 16*len(c.cur))
+			}
 			c.arena = append(c.arena, c.cur...)
 			n := len(c.arena)
-			c.out = append(c.out, target{obj: v, path: c.arena[n-len(c.cur) : n : n]})
+			c.out = append(c.out, target{obj: v, steps: c.arena[n-len(c.cur) : n : n]})
 		}
 		return
 	}
@@ -235,20 +254,29 @@ func (c *collector) walk(v *value, i int) {
 	if v.kind != kindObject {
 		return
 	}
-	c.cur = append(c.cur, c.names[i])
+	c.cur = append(c.cur, int32(-i-1))
 	c.walk(v.get(el), i+1)
 	c.cur = c.cur[:len(c.cur)-1]
 }
 
+// repBuilder writes representations; it remembers the key fields of the
+// last type it met (a Flatten's objects are nearly always of one type).
+type repBuilder struct {
+	looked bool
+	tn     string
+	svc    string
+	keys   map[string]bool
+}
+
 // representation writes the representation of obj for fetch f into buf.
 // ok is false when obj has no matching fragment or lacks a key field.
-func (r *run) representation(obj *value, f *planner.Fetch, buf []byte) ([]byte, bool) {
+func (b *repBuilder) representation(e *Executor, obj *value, f *planner.Fetch, buf []byte) ([]byte, bool) {
 	tn, _ := obj.get("__typename").stringValue()
 	var sel ast.SelectionSet
 	for _, s := range f.Requires {
 		switch s := s.(type) {
 		case *ast.InlineFragment:
-			if sel == nil && r.ex.typeApplies(s.TypeCondition, tn) {
+			if sel == nil && e.typeApplies(s.TypeCondition, tn) {
 				sel = s.SelectionSet
 			}
 		case *ast.Field:
@@ -258,15 +286,103 @@ func (r *run) representation(obj *value, f *planner.Fetch, buf []byte) ([]byte, 
 	if sel == nil {
 		return buf, false
 	}
+	if !b.looked || b.tn != tn || b.svc != f.Service {
+		b.looked, b.tn, b.svc = true, tn, f.Service
+		b.keys = e.keyFields[tn+"\x00"+f.Service] // nil: every top-level field counts
+	}
+	keys := b.keys
+	if len(f.InputRewrites) == 0 {
+		// Fast path: write the JSON directly, same bytes as below.
+		mark := len(buf)
+		buf = append(buf, '{')
+		n := 0
+		buf, ok := e.writeSelection(buf, obj, sel, keys, true, &n)
+		if !ok {
+			return buf[:mark], false
+		}
+		return append(buf, '}'), true
+	}
 	rep := &value{kind: kindObject, fields: make([]field, 0, len(sel))}
-	keys := r.ex.keyFields[tn+"\x00"+f.Service]
-	if !r.ex.buildSelection(obj, sel, rep, keys, true) {
+	if !e.buildSelection(obj, sel, rep, keys, true) {
 		return buf, false
 	}
 	for _, rw := range f.InputRewrites {
-		r.ex.rewrite(rep, rw.Path, rw)
+		e.rewrite(rep, rw.Path, rw)
 	}
 	return appendValue(buf, rep), true
+}
+
+// writeSelection writes, as JSON object members, what buildSelection would
+// copy into an object; n counts the members written so far.
+func (e *Executor) writeSelection(buf []byte, src *value, sel ast.SelectionSet, keys map[string]bool, top bool, n *int) ([]byte, bool) {
+	for _, s := range sel {
+		switch s := s.(type) {
+		case *ast.Field:
+			rk := s.Alias
+			if rk == "" {
+				rk = s.Name
+			}
+			v := src.get(rk)
+			if v == nil {
+				return buf, false
+			}
+			if v.kind == kindNull && top && (keys == nil || keys[s.Name]) {
+				return buf, false
+			}
+			if *n > 0 {
+				buf = append(buf, ',')
+			}
+			*n++
+			buf = appendString(buf, s.Name)
+			buf = append(buf, ':')
+			if v.kind == kindNull || len(s.SelectionSet) == 0 {
+				buf = appendValue(buf, v)
+				continue
+			}
+			var ok bool
+			if buf, ok = e.writeNested(buf, v, s.SelectionSet); !ok {
+				return buf, false
+			}
+		case *ast.InlineFragment:
+			tn, _ := src.get("__typename").stringValue()
+			if e.typeApplies(s.TypeCondition, tn) {
+				var ok bool
+				if buf, ok = e.writeSelection(buf, src, s.SelectionSet, nil, false, n); !ok {
+					return buf, false
+				}
+			}
+		}
+	}
+	return buf, true
+}
+
+// writeNested writes what buildNested would build.
+func (e *Executor) writeNested(buf []byte, v *value, sel ast.SelectionSet) ([]byte, bool) {
+	switch v.kind {
+	case kindNull:
+		return append(buf, "null"...), true
+	case kindList:
+		buf = append(buf, '[')
+		for i, it := range v.items {
+			if i > 0 {
+				buf = append(buf, ',')
+			}
+			var ok bool
+			if buf, ok = e.writeNested(buf, it, sel); !ok {
+				return buf, false
+			}
+		}
+		return append(buf, ']'), true
+	case kindObject:
+		buf = append(buf, '{')
+		n := 0
+		buf, ok := e.writeSelection(buf, v, sel, nil, false, &n)
+		if !ok {
+			return buf, false
+		}
+		return append(buf, '}'), true
+	}
+	return buf, false
 }
 
 // typeApplies reports whether a fragment on cond applies to an object of
@@ -402,6 +518,8 @@ func mergeInto(dst, src *value) {
 
 func mergeValue(d, s *value) *value {
 	switch {
+	case d == s:
+		return d // a shared subtree merged into itself: nothing to do
 	case s.isNull():
 		if d == nil {
 			return nullValue
