@@ -120,14 +120,14 @@ func (r *run) flatten(ctx context.Context, fl *planner.Flatten, sink *errSink) {
 			r.ex.rewrite(ent, rw.Path, rw)
 		}
 	}
-	// Each object is merged once, even when reached by several paths.
-	merged := make(map[*value]bool, len(seen))
+	// Each object is merged once, even when reached by several paths
+	// (seen marks the merged ones with -2).
 	for ti, t := range targets {
 		i := repOf[ti]
-		if i < 0 || merged[t.obj] {
+		if i < 0 || seen[t.obj] == -2 {
 			continue
 		}
-		merged[t.obj] = true
+		seen[t.obj] = -2
 		if ent := entities[i]; ent != nil && ent.kind == kindObject {
 			mergeInto(t.obj, ent)
 		}
@@ -500,6 +500,19 @@ func (e *Executor) rewrite(v *value, path []string, rw planner.Rewrite) {
 // field, lists of equal length merge item by item, a null never replaces a
 // value, anything else is replaced.
 func mergeInto(dst, src *value) {
+	// Grow dst once, by the number of keys it lacks, rather than by append
+	// doubling (objects stay small; the quadratic scan is cheaper than a map).
+	missing := 0
+	for _, f := range src.fields {
+		if dst.index(f.key) < 0 {
+			missing++
+		}
+	}
+	if n := len(dst.fields) + missing; n > cap(dst.fields) {
+		grown := make([]field, len(dst.fields), n)
+		copy(grown, dst.fields)
+		dst.fields = grown
+	}
 	for _, f := range src.fields {
 		i := -1
 		for j := range dst.fields {

@@ -47,6 +47,16 @@ func (v *value) get(key string) *value {
 	return nil
 }
 
+// index returns the position of the field named key, or -1.
+func (v *value) index(key string) int {
+	for i := range v.fields {
+		if v.fields[i].key == key {
+			return i
+		}
+	}
+	return -1
+}
+
 // set replaces or appends the field key.
 func (v *value) set(key string, val *value) {
 	for i := range v.fields {
@@ -95,9 +105,16 @@ type jsonParser struct {
 
 const maxDepth = 512
 
+// slabSize sizes the next slab from the bytes left to parse (about one
+// node per perByte bytes), so that the many small subgraph answers do not
+// each pay for a large, mostly unused slab.
+func (p *jsonParser) slabSize(perByte, least, most int) int {
+	return min(max((len(p.data)-p.pos)/perByte, least), most)
+}
+
 func (p *jsonParser) alloc() *value {
 	if len(p.slab) == 0 {
-		p.slab = make([]value, 128)
+		p.slab = make([]value, p.slabSize(16, 8, 256))
 	}
 	v := &p.slab[0]
 	p.slab = p.slab[1:]
@@ -110,7 +127,7 @@ func (p *jsonParser) alloc() *value {
 func (p *jsonParser) takeFields(base int) []field {
 	n := len(p.stack) - base
 	if len(p.fslab) < n {
-		p.fslab = make([]field, max(n, 256))
+		p.fslab = make([]field, max(n, p.slabSize(16, 8, 512)))
 	}
 	out := p.fslab[:n:n]
 	p.fslab = p.fslab[n:]
@@ -122,7 +139,7 @@ func (p *jsonParser) takeFields(base int) []field {
 func (p *jsonParser) takeItems(base int) []*value {
 	n := len(p.items) - base
 	if len(p.islab) < n {
-		p.islab = make([]*value, max(n, 128))
+		p.islab = make([]*value, max(n, p.slabSize(64, 8, 256)))
 	}
 	out := p.islab[:n:n]
 	p.islab = p.islab[n:]
