@@ -429,3 +429,41 @@ func TestComplexEntityCall(t *testing.T) {
 	gw.Expect(`{ bundle { head { sku cost { amount } } } }`, nil,
 		`{"data":{"bundle":{"head":{"sku":"i1","cost":{"amount":10}}}}}`)
 }
+
+// TestFed1ExtendsResolvable: a Fed1 extension with two keys, every key field
+// @external: any one key is enough to reach it.
+func TestFed1ExtendsResolvable(t *testing.T) {
+	lamp := obj("Lamp", "id", "l1", "pid", "l1-pid", "model", "Arc", "serial", "SN1", "watts", 9.5)
+	pick := func(fields ...string) map[string]any {
+		o := obj("Lamp")
+		for _, f := range fields {
+			o[f] = lamp[f]
+		}
+		return o
+	}
+	shop := &fedtest.Subgraph{Name: "shop",
+		Query:    map[string]fedtest.Resolver{"lampInShop": func(map[string]any) (any, error) { return pick("id", "pid", "model"), nil }},
+		Entities: func(rep map[string]any) (any, error) { return pick("id", "pid", "model"), nil },
+	}
+	stock := &fedtest.Subgraph{Name: "stock",
+		Query: map[string]fedtest.Resolver{"lampInStock": func(map[string]any) (any, error) {
+			return pick("id", "model", "serial", "watts"), nil
+		}},
+		Entities: func(rep map[string]any) (any, error) {
+			if (rep["id"] == lamp["id"] && rep["model"] == lamp["model"]) || rep["serial"] == lamp["serial"] {
+				return pick("id", "model", "serial", "watts"), nil
+			}
+			return nil, nil
+		},
+	}
+	gw := startCase(t, "fed1-extends-resolvable", shop, stock)
+	gw.Expect(`{ lampInShop { id pid watts serial model } }`, nil,
+		`{"data":{"lampInShop":{"id":"l1","pid":"l1-pid","watts":9.5,"serial":"SN1","model":"Arc"}}}`)
+	if got, want := reps(t, stock), `[{"__typename":"Lamp","id":"l1","model":"Arc"}]`; got != want {
+		t.Errorf("stock representations %s, want %s", got, want)
+	}
+	wantCalls(t, map[*fedtest.Subgraph]int{shop: 1, stock: 1})
+	gw.Expect(`{ lampInStock { serial watts model pid } }`, nil,
+		`{"data":{"lampInStock":{"serial":"SN1","watts":9.5,"model":"Arc","pid":"l1-pid"}}}`)
+	wantCalls(t, map[*fedtest.Subgraph]int{shop: 1, stock: 1})
+}
