@@ -467,3 +467,6 @@ func TestFed1ExtendsResolvable(t *testing.T) {
 		`{"data":{"lampInStock":{"serial":"SN1","watts":9.5,"model":"Arc","pid":"l1-pid"}}}`)
 	wantCalls(t, map[*fedtest.Subgraph]int{shop: 1, stock: 1})
 }
+
+func TestFed1Extension(t *testing.T) { testExtends(t, "fed1-extension") }
+func TestFed2Extension(t *testing.T) { testExtends(t, "fed2-extension") }
