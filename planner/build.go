@@ -18,6 +18,7 @@ type walk struct {
 	conds   []cond
 	client  map[string]*item // the client's fields at this object by response key
 	touched *[]*group        // when set, collects the groups fields land in
+	up      *frame           // the field of the enclosing object that led here (parent.go)
 }
 
 func (w walk) at(g *group, pos *node, typ string) walk {
@@ -100,6 +101,9 @@ func (p *Planner) planField(w walk, it *item) error {
 		if ok, err := p.viaInterfaceObject(w, it); ok || err != nil {
 			return err
 		}
+		if ok, err := p.viaParent(w, it); ok || err != nil {
+			return err
+		}
 		return fmt.Errorf("%w: %s.%s from subgraph %q at path %v", ErrUnsatisfiable, w.typ, name, w.g.service, w.path)
 	}
 	conds := append(append([]cond(nil), w.conds...), condsOf(it.dirs)...)
@@ -132,6 +136,7 @@ func (p *Planner) placeField(w walk, it *item) error {
 		return nil
 	}
 	cw := w
+	cw.up = &frame{w: w, it: it}
 	cw.pos = n
 	cw.typ = namedType(it.field.Definition)
 	cw.path = appendPath(w.path, it.respKey, it.field.Definition)
@@ -268,7 +273,7 @@ func (p *Planner) jumpAs(w walk, hops []hop, conds []cond, reqTypes []string, re
 			}
 		}
 		cur = walk{b: w.b, g: g, pos: g.sel.fragment(childTyp), typ: childTyp, path: w.path, conds: conds,
-			client: w.client, touched: w.touched}
+			client: w.client, touched: w.touched, up: w.up}
 	}
 	return cur, nil
 }

@@ -145,6 +145,7 @@ func (e *emitter) emit(b *buildState) Node {
 		return l
 	}
 	for _, g := range b.groups {
+		g.sel.children = prune(g.sel.children)
 		if len(g.sel.children) == 0 {
 			continue
 		}
@@ -262,6 +263,26 @@ func commonConds(ns []*node) []cond {
 		if all {
 			out = append(out, c)
 		}
+	}
+	return out
+}
+
+// prune drops inline fragments left empty (their fields were planned in
+// another fetch, e.g. through a parent entity); a field whose selection
+// becomes empty selects __typename instead.
+func prune(ns []*node) []*node {
+	out := ns[:0]
+	for _, n := range ns {
+		if len(n.children) > 0 {
+			n.children = prune(n.children)
+			if len(n.children) == 0 && n.name != "" {
+				n.children = []*node{{respKey: "__typename", name: "__typename", shape: "String!"}}
+			}
+		}
+		if n.name == "" && len(n.children) == 0 {
+			continue
+		}
+		out = append(out, n)
 	}
 	return out
 }

@@ -112,3 +112,41 @@ func TestProvidesCircularInterface(t *testing.T) {
 		`{"data":{"track":{"__typename":"Song","next":{"__typename":"Song","id":"s2","next":{"id":"s1"},"length":200},"id":"s1","length":181}}}`)
 	wantCalls(t, map[*fedtest.Subgraph]int{tracks: 1, lengths: 1})
 }
+
+// TestProvidesInterfaceChild: the shelf's pets are provided through an
+// interface; Bird.wingspan is reached through Bird's own key, Fish.fins
+// (Fish is no entity) through the parent Box's key.
+func TestProvidesInterfaceChild(t *testing.T) {
+	pets := []any{obj("Bird", "id", "b1", "name", "Tweety"), obj("Fish", "id", "f1", "name", "Nemo")}
+	shelves := &fedtest.Subgraph{Name: "shelves",
+		Supertypes: map[string][]string{"Box": {"Shelf"}, "Bird": {"Pet"}, "Fish": {"Pet"}},
+		Query: map[string]fedtest.Resolver{"shelf": func(map[string]any) (any, error) {
+			return obj("Box", "id", "x1", "pets", pets), nil
+		}},
+	}
+	petsSG := &fedtest.Subgraph{Name: "pets",
+		Supertypes: map[string][]string{"Box": {"Shelf"}, "Bird": {"Pet"}, "Fish": {"Pet"}},
+		Entities: func(rep map[string]any) (any, error) {
+			switch rep["__typename"] {
+			case "Box":
+				return obj("Box", "id", rep["id"], "pets", []any{
+					obj("Bird", "id", "b1", "name", "Tweety", "wingspan", 20),
+					obj("Fish", "id", "f1", "name", "Nemo", "fins", 5),
+				}), nil
+			case "Bird":
+				return obj("Bird", "id", rep["id"], "name", "Tweety", "wingspan", 21), nil
+			}
+			return nil, nil
+		},
+	}
+	gw := startCase(t, "provides-interface-child", shelves, petsSG)
+	gw.Expect(`{ shelf { id pets { id name } } }`, nil,
+		`{"data":{"shelf":{"id":"x1","pets":[{"id":"b1","name":"Tweety"},{"id":"f1","name":"Nemo"}]}}}`)
+	wantCalls(t, map[*fedtest.Subgraph]int{shelves: 1, petsSG: 0})
+	gw.Expect(`{ shelf { id pets { name ... on Fish { fins } } } }`, nil,
+		`{"data":{"shelf":{"id":"x1","pets":[{"name":"Tweety"},{"name":"Nemo","fins":5}]}}}`)
+	wantCalls(t, map[*fedtest.Subgraph]int{shelves: 1, petsSG: 1})
+	gw.Expect(`{ shelf { pets { id ... on Bird { wingspan } } } }`, nil,
+		`{"data":{"shelf":{"pets":[{"id":"b1","wingspan":21},{"id":"f1"}]}}}`)
+	wantCalls(t, map[*fedtest.Subgraph]int{shelves: 1, petsSG: 1})
+}
