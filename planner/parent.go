@@ -113,4 +113,3 @@ func (p *Planner) descend(cw walk, steps []*frame, w walk) walk {
 	cw.path, cw.client, cw.prov, cw.up = w.path, w.client, nil, w.up
 	return cw
 }
-
