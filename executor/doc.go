@@ -15,7 +15,8 @@
 //     deep-merges its data at the root.
 //  3. A Flatten (entities.go) collects every object at its path ("@" steps
 //     into lists, nulls skipped), builds each object's representation from
-//     Fetch.Requires (the inline fragment matching the object's __typename,
+//     Fetch.Requires (every inline fragment matching the object's __typename,
+//     a repeated field taken once,
 //     fields read by response key and written by field name), skips objects
 //     missing a field or with a null key field, applies InputRewrites,
 //     dedupes, and sends the distinct representations in exactly one

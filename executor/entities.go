@@ -272,15 +272,29 @@ type repBuilder struct {
 // ok is false when obj has no matching fragment or lacks a key field.
 func (b *repBuilder) representation(e *Executor, obj *value, f *planner.Fetch, buf []byte) ([]byte, bool) {
 	tn, _ := obj.get("__typename").stringValue()
+	// Every fragment that applies contributes (an object sent to an
+	// @interfaceObject subgraph matches its concrete type's fragment with
+	// the key and the interface's fragment with the @requires fields);
+	// buildSelection keeps the first value of a repeated field.
 	var sel ast.SelectionSet
+	matched := 0
 	for _, s := range f.Requires {
 		switch s := s.(type) {
 		case *ast.InlineFragment:
-			if sel == nil && e.typeApplies(s.TypeCondition, tn) {
-				sel = s.SelectionSet
+			if e.typeApplies(s.TypeCondition, tn) {
+				if matched == 0 {
+					sel = s.SelectionSet
+				} else {
+					sel = append(append(ast.SelectionSet(nil), sel...), s.SelectionSet...)
+				}
+				matched++
 			}
 		case *ast.Field:
 			sel = f.Requires
+			matched = 1
+		}
+		if _, isField := s.(*ast.Field); isField {
+			break
 		}
 	}
 	if sel == nil {
@@ -291,8 +305,9 @@ func (b *repBuilder) representation(e *Executor, obj *value, f *planner.Fetch, b
 		b.keys = e.keyFields[tn+"\x00"+f.Service] // nil: every top-level field counts
 	}
 	keys := b.keys
-	if len(f.InputRewrites) == 0 {
-		// Fast path: write the JSON directly, same bytes as below.
+	if len(f.InputRewrites) == 0 && matched <= 1 {
+		// Fast path: write the JSON directly, same bytes as below (one
+		// fragment: no repeated field to skip).
 		mark := len(buf)
 		buf = append(buf, '{')
 		n := 0
@@ -401,6 +416,9 @@ func (e *Executor) buildSelection(src *value, sel ast.SelectionSet, dst *value, 
 	for _, s := range sel {
 		switch s := s.(type) {
 		case *ast.Field:
+			if dst.get(s.Name) != nil {
+				continue // already taken from an earlier fragment
+			}
 			rk := s.Alias
 			if rk == "" {
 				rk = s.Name

@@ -1,6 +1,7 @@
 package federation
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/junction-gateway/junction/test/fedtest"
@@ -137,5 +138,114 @@ func TestInterfaceObjectTypename(t *testing.T) {
 		`{"data":{"members":[{"id":"u1","active":true},{"id":"u2"}]}}`)
 	if n := len(subs["catalog"].Requests()); n != 1 {
 		t.Errorf("catalog got %d requests, want 1", n)
+	}
+}
+
+var iorAccounts = map[string]map[string]any{
+	"a1": {"__typename": "Admin", "id": "a1", "name": "Ann", "age": 30},
+	"v1": {"__typename": "Viewer", "id": "v1", "name": "Vic", "age": 20},
+}
+
+// interfaceObjectRequires serves core (Account, Named and Gadget with their
+// implementations), extras (Account as an @interfaceObject whose handle
+// @requires the name core owns) and hidden (Gadget as a non-resolvable
+// @interfaceObject).
+func interfaceObjectRequires(t *testing.T) (*fedtest.Gateway, map[string]*fedtest.Subgraph) {
+	core := &fedtest.Subgraph{Name: "core",
+		Query: map[string]fedtest.Resolver{
+			"accounts": func(map[string]any) (any, error) { return []any{iorAccounts["a1"], iorAccounts["v1"]}, nil },
+			"named":    func(map[string]any) (any, error) { return []any{iorAccounts["v1"], iorAccounts["a1"]}, nil },
+			"gadget": func(map[string]any) (any, error) {
+				return map[string]any{"__typename": "Phone", "id": "g1", "model": "X"}, nil
+			},
+		},
+		Entities: func(rep map[string]any) (any, error) {
+			id, _ := rep["id"].(string)
+			if id == "g1" && (rep["__typename"] == "Gadget" || rep["__typename"] == "Phone") {
+				return map[string]any{"__typename": "Phone", "id": "g1", "model": "X"}, nil
+			}
+			if a, ok := iorAccounts[id]; ok && (rep["__typename"] == "Account" || rep["__typename"] == a["__typename"]) {
+				return a, nil
+			}
+			return nil, nil
+		},
+		Supertypes: map[string][]string{"Admin": {"Account", "Named"}, "Viewer": {"Account", "Named"}, "Phone": {"Gadget"}},
+	}
+	extras := &fedtest.Subgraph{Name: "extras",
+		Query: map[string]fedtest.Resolver{
+			"otherAccounts": func(map[string]any) (any, error) {
+				return []any{map[string]any{"__typename": "Account", "id": "a1"}, map[string]any{"__typename": "Account", "id": "v1"}}, nil
+			},
+		},
+		Entities: func(rep map[string]any) (any, error) {
+			if rep["__typename"] != "Account" {
+				return nil, nil
+			}
+			out := map[string]any{"__typename": "Account", "id": rep["id"]}
+			if name, ok := rep["name"].(string); ok {
+				out["handle"] = "@" + strings.ToLower(name)
+			}
+			return out, nil
+		},
+		Fields: map[string]fedtest.FieldResolver{
+			"Account.handle": func(p, _ map[string]any) (any, error) {
+				h, ok := p["handle"]
+				if !ok {
+					return nil, &fedtest.Error{Message: "required field name not provided"}
+				}
+				return h, nil
+			},
+		},
+	}
+	hidden := &fedtest.Subgraph{Name: "hidden",
+		Query: map[string]fedtest.Resolver{
+			"gadgetRef": func(map[string]any) (any, error) { return map[string]any{"__typename": "Gadget", "id": "g1"}, nil },
+		},
+	}
+	subs := map[string]*fedtest.Subgraph{"core": core, "extras": extras, "hidden": hidden}
+	return fedtest.Start(t, supergraph(t, "interface-object-requires"), []*fedtest.Subgraph{core, extras, hidden}), subs
+}
+
+func TestInterfaceObjectWithRequires(t *testing.T) {
+	gw, _ := interfaceObjectRequires(t)
+	gw.Expect(`{ otherAccounts { id name handle } }`, nil,
+		`{"data":{"otherAccounts":[{"id":"a1","name":"Ann","handle":"@ann"},{"id":"v1","name":"Vic","handle":"@vic"}]}}`)
+	gw.Expect(`{ accounts { id name handle } }`, nil,
+		`{"data":{"accounts":[{"id":"a1","name":"Ann","handle":"@ann"},{"id":"v1","name":"Vic","handle":"@vic"}]}}`)
+	gw.Expect(`{ otherAccounts { ... on Admin { age } } }`, nil, `{"data":{"otherAccounts":[{"age":30},{}]}}`)
+	gw.Expect(`{ accounts { ... on Admin { age } } }`, nil, `{"data":{"accounts":[{"age":30},{}]}}`)
+	gw.Expect(`{ otherAccounts { ... on Admin { age id name handle } id name } }`, nil,
+		`{"data":{"otherAccounts":[{"age":30,"id":"a1","name":"Ann","handle":"@ann"},{"id":"v1","name":"Vic"}]}}`)
+	gw.Expect(`{ accounts { ... on Viewer { age id name handle } id name } }`, nil,
+		`{"data":{"accounts":[{"id":"a1","name":"Ann"},{"age":20,"id":"v1","name":"Vic","handle":"@vic"}]}}`)
+	gw.Expect(`{ otherAccounts { handle } }`, nil, `{"data":{"otherAccounts":[{"handle":"@ann"},{"handle":"@vic"}]}}`)
+}
+
+func TestInterfaceObjectThroughAnotherInterface(t *testing.T) {
+	gw, _ := interfaceObjectRequires(t)
+	// Named is not the interface extras extends: the implementations' field
+	// comes from the Account interface object.
+	gw.Expect(`{ named { name ... on Admin { handle } } }`, nil,
+		`{"data":{"named":[{"name":"Vic"},{"name":"Ann","handle":"@ann"}]}}`)
+	gw.Expect(`{ named { ... on Account { id handle } } }`, nil,
+		`{"data":{"named":[{"id":"v1","handle":"@vic"},{"id":"a1","handle":"@ann"}]}}`)
+	gw.Expect(`{ named { __typename ... on Account { t: __typename } } }`, nil,
+		`{"data":{"named":[{"__typename":"Viewer","t":"Viewer"},{"__typename":"Admin","t":"Admin"}]}}`)
+}
+
+func TestInterfaceObjectNotResolvable(t *testing.T) {
+	gw, subs := interfaceObjectRequires(t)
+	// No type condition: the interface object answers alone.
+	gw.Expect(`{ gadgetRef { id } }`, nil, `{"data":{"gadgetRef":{"id":"g1"}}}`)
+	if n := len(subs["core"].Requests()); n != 0 {
+		t.Errorf("core got %d requests, want none", n)
+	}
+	// The concrete type comes from core (its key is resolvable there).
+	gw.Expect(`{ gadgetRef { __typename ... on Phone { id model } } }`, nil,
+		`{"data":{"gadgetRef":{"__typename":"Phone","id":"g1","model":"X"}}}`)
+	subs["hidden"].ResetRequests()
+	gw.Expect(`{ gadget { id ... on Phone { model } } }`, nil, `{"data":{"gadget":{"id":"g1","model":"X"}}}`)
+	if n := len(subs["hidden"].Requests()); n != 0 {
+		t.Errorf("hidden got %d requests, want none (its key is not resolvable)", n)
 	}
 }
