@@ -75,7 +75,7 @@ func (p *Planner) build(op *ast.OperationDefinition) (*Plan, error) {
 	var roots []*group
 	client := clientItems(items)
 	for _, it := range items {
-		if err := p.planQueryRoot(b, &roots, root.Name, it, client); err != nil {
+		if err := p.planQueryRoot(b, &roots, root.Name, it, client, op.Operation != ast.Subscription); err != nil {
 			return nil, err
 		}
 	}

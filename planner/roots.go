@@ -20,7 +20,8 @@ import (
 // serves alone is split the same way one level down. The root field is then
 // fetched from each chosen subgraph with its part; the executor deep-merges
 // the root fetches, so the parts meet in one object (lists item by item).
-// Mutation fields are never split (that would run a mutation twice).
+// Mutation fields are never split (that would run a mutation twice), nor
+// subscription fields (one event stream comes from one subgraph).
 
 // rootCandidates lists the subgraphs that can resolve a root field (no
 // @requires), ascending.
@@ -175,8 +176,10 @@ func (p *Planner) splitRoot(typ string, cands []string, it *item, client map[str
 }
 
 // planQueryRoot plans one query root item into the root groups (one per
-// subgraph, created on first use, in order).
-func (p *Planner) planQueryRoot(b *buildState, roots *[]*group, typ string, it *item, client map[string]*item) error {
+// subgraph, created on first use, in order). split allows dividing the
+// selection among subgraphs (not for a subscription: one event stream
+// comes from one subgraph).
+func (p *Planner) planQueryRoot(b *buildState, roots *[]*group, typ string, it *item, client map[string]*item, split bool) error {
 	cands := p.rootCandidates(typ, it.field.Name)
 	if len(cands) == 0 {
 		return unsatisfiableRoot(typ, it.field.Name)
@@ -202,7 +205,7 @@ func (p *Planner) planQueryRoot(b *buildState, roots *[]*group, typ string, it *
 	if sub != "" {
 		return place(sub, it)
 	}
-	if len(cands) == 1 || len(it.sel) == 0 {
+	if !split || len(cands) == 1 || len(it.sel) == 0 {
 		return err
 	}
 	parts, serr := p.splitRoot(typ, cands, it, client, used)
