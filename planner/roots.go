@@ -55,13 +55,11 @@ func (p *Planner) trialRoot(typ, sub string, it *item, client map[string]*item) 
 
 // cheapestRoot returns the candidate that serves it with the fewest fetches
 // (see above; used lists the preferred subgraphs in order), or "" and the
-// first candidate's error when none can.
+// first candidate's error when none can. A single candidate is returned
+// untried.
 func (p *Planner) cheapestRoot(typ string, cands []string, it *item, client map[string]*item, used []string) (string, error) {
 	if len(cands) == 1 {
-		if _, err := p.trialRoot(typ, cands[0], it, client); err != nil {
-			return "", err
-		}
-		return cands[0], nil
+		return cands[0], nil // no choice: planning it for real reports any error
 	}
 	rank := func(s string) int {
 		for i, u := range used {
