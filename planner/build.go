@@ -112,7 +112,7 @@ func (p *Planner) planField(w walk, it *item) error {
 		return err
 	}
 	if src := p.field(w.typ, name).Source(target); src != nil && len(src.Requires) > 0 {
-		cw, err = p.addRequires(w, cw, src.Requires, it.dirs, func(avoid func(*group) bool) (walk, error) {
+		cw, err = p.addRequires(w, cw, src.Requires, it.dirs, []string{w.typ}, func(avoid func(*group) bool) (walk, error) {
 			return p.jump(w, hops, conds, avoid)
 		})
 		if err != nil {
@@ -333,7 +333,7 @@ func (p *Planner) jumpInterfaceObject(w walk, it *item) (bool, error) {
 			return true, err
 		}
 		if len(src.Requires) > 0 {
-			cw, err = p.addRequires(w, cw, src.Requires, it.dirs, func(avoid func(*group) bool) (walk, error) {
+			cw, err = p.addRequires(w, cw, src.Requires, it.dirs, reqTypes, func(avoid func(*group) bool) (walk, error) {
 				return p.jumpAs(w, hops, conds, reqTypes, w.typ, w.typ, avoid)
 			})
 			if err != nil {
@@ -371,7 +371,7 @@ func (p *Planner) viaInterfaceObject(w walk, it *item) (bool, error) {
 					return true, err
 				}
 				if len(src.Requires) > 0 {
-					cw, err = p.addRequires(w, cw, src.Requires, it.dirs, func(avoid func(*group) bool) (walk, error) {
+					cw, err = p.addRequires(w, cw, src.Requires, it.dirs, []string{w.typ}, func(avoid func(*group) bool) (walk, error) {
 						return p.jumpAs(w, hops, conds, []string{w.typ}, iface, iface, avoid)
 					})
 					if err != nil {

@@ -21,7 +21,12 @@ import (
 // dirs are the variable @skip/@include of the requiring field: the required
 // fields carry them too, so that fetches made only for them run under the
 // same conditions.
-func (p *Planner) addRequires(w, cw walk, req ast.SelectionSet, dirs ast.DirectiveList,
+//
+// reqTypes are the type conditions of the representation fragments the
+// jump created (the object's own type, or the implementations of an
+// interface sent to an @interfaceObject subgraph): each gets the
+// requirements.
+func (p *Planner) addRequires(w, cw walk, req ast.SelectionSet, dirs ast.DirectiveList, reqTypes []string,
 	rejump func(avoid func(*group) bool) (walk, error)) (walk, error) {
 	var touched []*group
 	rw := w
@@ -42,7 +47,12 @@ func (p *Planner) addRequires(w, cw walk, req ast.SelectionSet, dirs ast.Directi
 				return true
 			}
 		}
-		return reqConflict(g.reqs.child("..."+w.typ), items)
+		for _, t := range reqTypes {
+			if reqConflict(g.reqs.child("..."+t), items) {
+				return true
+			}
+		}
+		return false
 	}
 	if rejump != nil && conflicts(cw.g) {
 		var err error
@@ -51,9 +61,11 @@ func (p *Planner) addRequires(w, cw walk, req ast.SelectionSet, dirs ast.Directi
 		}
 	}
 	g := cw.g
-	rf := g.reqs.fragment(w.typ)
-	for _, it := range items {
-		addReqNode(rf, it)
+	for _, t := range reqTypes {
+		rf := g.reqs.fragment(t)
+		for _, it := range items {
+			addReqNode(rf, it)
+		}
 	}
 	for _, t := range touched {
 		if t != g {

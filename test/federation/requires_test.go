@@ -763,3 +763,47 @@ func TestRequiresRelay(t *testing.T) {
 	expectRequests(t, a, 3)
 	expectRequests(t, b, 2)
 }
+
+// @requires on a field of an @interfaceObject: the required interface
+// field comes from the subgraph that knows the implementations, and the
+// objects are sent to the interface-object subgraph as the interface.
+func TestRequiresInterfaceObject(t *testing.T) {
+	people := map[string]map[string]any{
+		"m1": {"__typename": "Person", "id": "m1", "nick": "ace", "age": 30},
+		"m2": {"__typename": "Person", "id": "m2", "nick": "bo", "age": 40},
+	}
+	super := map[string][]string{"Person": {"Member"}}
+	a := &fedtest.Subgraph{Name: "a", Supertypes: super,
+		Query:    map[string]fedtest.Resolver{"members": func(map[string]any) (any, error) { return []any{people["m1"], people["m2"]}, nil }},
+		Entities: func(rep map[string]any) (any, error) { return people[rep["id"].(string)], nil },
+	}
+	b := &fedtest.Subgraph{Name: "b",
+		Query: map[string]fedtest.Resolver{"otherMembers": func(map[string]any) (any, error) {
+			return []any{map[string]any{"__typename": "Member", "id": "m2"}, map[string]any{"__typename": "Member", "id": "m1"}}, nil
+		}},
+		Entities: func(rep map[string]any) (any, error) {
+			if rep["__typename"] != "Member" {
+				return nil, fmt.Errorf("b knows no %v", rep["__typename"])
+			}
+			nick, ok := rep["nick"]
+			if !ok {
+				return nil, fmt.Errorf("nick not provided")
+			}
+			return map[string]any{"__typename": "Member", "id": rep["id"], "handle": fmt.Sprintf("@%v", nick)}, nil
+		},
+	}
+	gw := startCase(t, "requires-interface-object", a, b)
+
+	gw.Expect(`{ members { id handle } }`, nil, `{"data":{"members":[{"id":"m1","handle":"@ace"},{"id":"m2","handle":"@bo"}]}}`)
+	expectReps(t, b, `[{"__typename":"Member","id":"m1","nick":"ace"},{"__typename":"Member","id":"m2","nick":"bo"}]`)
+
+	resetAll(a, b)
+	gw.Expect(`{ otherMembers { id nick handle } }`, nil, `{"data":{"otherMembers":[{"id":"m2","nick":"bo","handle":"@bo"},{"id":"m1","nick":"ace","handle":"@ace"}]}}`)
+	expectRequests(t, a, 1)
+	expectRequests(t, b, 2)
+
+	resetAll(a, b)
+	gw.Expect(`{ otherMembers { ... on Person { age handle } } }`, nil, `{"data":{"otherMembers":[{"age":40,"handle":"@bo"},{"age":30,"handle":"@ace"}]}}`)
+	expectRequests(t, a, 1)
+	expectRequests(t, b, 2)
+}
