@@ -52,7 +52,9 @@
 // it covers get no extra "Cannot return null" error. Shaping adds
 // NON_NULL_VIOLATION errors and, for a value that does not fit the API type,
 // RESPONSE_VALIDATION_FAILED ("Invalid value found for field T.f") at the
-// field's path.
+// field's path. An enum name the API schema does not have (@inaccessible,
+// or known to only some subgraph) is treated as null: silently at a
+// nullable position, as Apollo Router and Hive Gateway answer.
 //
 // # Invariants
 //

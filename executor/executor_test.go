@@ -86,11 +86,18 @@ func TestRootFetch(t *testing.T) {
 		answer:   `{"data":{"me":{"role":"ADMIN"}}}`,
 		want:     `{"data":{"me":{"role":"ADMIN"}}}`,
 	}, {
-		name:     "unknown enum value becomes null with an error",
+		name:     "an enum value the API schema does not have is null",
 		query:    `{ me { role } }`,
 		fetch:    planner.Fetch{Operation: `{me{role}}`},
 		wantBody: `{"query":"{me{role}}"}`,
 		answer:   `{"data":{"me":{"role":"SUPERUSER"}}}`,
+		want:     `{"data":{"me":{"role":null}}}`,
+	}, {
+		name:     "an enum value that is not a string is invalid",
+		query:    `{ me { role } }`,
+		fetch:    planner.Fetch{Operation: `{me{role}}`},
+		wantBody: `{"query":"{me{role}}"}`,
+		answer:   `{"data":{"me":{"role":7}}}`,
 		want:     `{"data":{"me":{"role":null}},"errors":[{"message":"Invalid value found for field User.role","path":["me","role"],"extensions":{"code":"RESPONSE_VALIDATION_FAILED"}}]}`,
 	}, {
 		name:     "object where a scalar is expected nulls the non-null field's parent",

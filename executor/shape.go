@@ -192,7 +192,7 @@ func (s *shaper) addErr(msg, code string) {
 
 // field writes v as a value of type t; false means "null, propagate".
 func (s *shaper) field(v *value, t *ast.Type, g group, f *ast.Field) bool {
-	if v.isNull() {
+	if v.isNull() || hiddenEnumValue(v, t, g) {
 		if t.NonNull {
 			s.addErr(fmt.Sprintf("Cannot return null for non-nullable field %s.%s", parentName(f), f.Name), CodeNonNull)
 			return false
@@ -209,6 +209,20 @@ func (s *shaper) field(v *value, t *ast.Type, g group, f *ast.Field) bool {
 	}
 	s.buf = append(s.buf[:mark], "null"...)
 	return true
+}
+
+// hiddenEnumValue reports whether v, at a position of enum type t (not a
+// list), is a name the API schema does not have: an @inaccessible value, or
+// one only some subgraph knows. Such a value does not exist for the client,
+// so it is treated as null (as Apollo Router and Hive Gateway do): a plain
+// null at a nullable position, a non-null violation otherwise. A value that
+// is not a string at all is an invalid value (see inner).
+func hiddenEnumValue(v *value, t *ast.Type, g group) bool {
+	if t.Elem != nil || g.def == nil || g.def.Kind != ast.Enum {
+		return false
+	}
+	str, ok := v.stringValue()
+	return ok && g.def.EnumValues.ForName(str) == nil
 }
 
 // invalidValue records that the subgraph value at the current path does not

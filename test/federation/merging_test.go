@@ -49,20 +49,19 @@ func toString(v any) string {
 }
 
 // An enum value a subgraph returns that the API schema does not have (an
-// @inaccessible one, or one no subgraph declares) becomes null at that field
-// with an error at its path; in a list of nullable items only the item is
-// nulled, in a list of non-null items the list is.
+// @inaccessible one, or one no subgraph declares) does not exist for the
+// client: it is null, silently where null is allowed (as Apollo Router and
+// Hive Gateway answer), with a non-null violation at its path where it is
+// not; in a list of nullable items only the item is nulled, in a list of
+// non-null items the list is.
 func TestMergingEnumOutputValues(t *testing.T) {
 	a, b := enumSubgraphs()
 	gw := startCase(t, "merging-enum", a, b)
-	gw.Expect(`{ members { id kind } }`, nil, `{"data":{"members":[{"id":"1","kind":"BASIC"},{"id":"2","kind":null}]},
-		"errors":[{"message":"Invalid value found for field Member.kind","path":["members",1,"kind"],"extensions":{"code":"RESPONSE_VALIDATION_FAILED"}}]}`)
+	gw.Expect(`{ members { id kind } }`, nil, `{"data":{"members":[{"id":"1","kind":"BASIC"},{"id":"2","kind":null}]}}`)
 	gw.Expect(`{ members { kinds strictKinds } }`, nil, `{"data":{"members":[{"kinds":["BASIC",null],"strictKinds":null},{"kinds":["PREMIUM"],"strictKinds":["BASIC"]}]},
-		"errors":[{"message":"Invalid value found for field Member.kinds","path":["members",0,"kinds",1],"extensions":{"code":"RESPONSE_VALIDATION_FAILED"}},
-		{"message":"Invalid value found for field Member.strictKinds","path":["members",0,"strictKinds",1],"extensions":{"code":"RESPONSE_VALIDATION_FAILED"}}]}`)
+		"errors":[{"message":"Cannot return null for non-nullable field Member.strictKinds","path":["members",0,"strictKinds",1],"extensions":{"code":"NON_NULL_VIOLATION"}}]}`)
 	// Mood is output-only: every value of either subgraph is in the API.
-	gw.Expect(`{ members { mood moodB } }`, nil, `{"data":{"members":[{"mood":"ANGRY","moodB":"HAPPY"},{"mood":"CALM","moodB":null}]},
-		"errors":[{"message":"Invalid value found for field Member.moodB","path":["members",1,"moodB"],"extensions":{"code":"RESPONSE_VALIDATION_FAILED"}}]}`)
+	gw.Expect(`{ members { mood moodB } }`, nil, `{"data":{"members":[{"mood":"ANGRY","moodB":"HAPPY"},{"mood":"CALM","moodB":null}]}}`)
 }
 
 // Enum values that are not in the API schema (@inaccessible, or input-only
@@ -151,8 +150,9 @@ func TestMergingInputObjects(t *testing.T) {
 
 // @inaccessible types, fields, arguments and enum values are absent from
 // introspection and refused by validation; an @inaccessible enum value a
-// subgraph returns is nulled with an error, in lists too, and the null
-// bubbles no further than the nearest nullable parent.
+// subgraph returns is null (silently where null is allowed), in lists too,
+// and a null in a non-null position bubbles no further than the nearest
+// nullable parent, with the error at the value's path.
 func TestMergingInaccessible(t *testing.T) {
 	widget := map[string]any{"__typename": "Widget", "id": "w1", "sku": "S-1", "name": "gear", "internalCode": "x",
 		"states": []any{"ON", "BROKEN", "OFF"}, "strictStates": []any{"ON", "BROKEN"}, "state": "BROKEN"}
@@ -206,18 +206,16 @@ func TestMergingInaccessible(t *testing.T) {
 		t.Errorf("%d subgraph requests for invalid documents", n)
 	}
 
-	gw.Expect(`{ state widget(id: "w1") { id states price } }`, nil, `{"data":{"state":null,"widget":{"id":"w1","states":["ON",null,"OFF"],"price":3}},
-		"errors":[{"message":"Invalid value found for field Query.state","path":["state"],"extensions":{"code":"RESPONSE_VALIDATION_FAILED"}},
-		{"message":"Invalid value found for field Widget.states","path":["widget","states",1],"extensions":{"code":"RESPONSE_VALIDATION_FAILED"}}]}`)
+	gw.Expect(`{ state widget(id: "w1") { id states price } }`, nil, `{"data":{"state":null,"widget":{"id":"w1","states":["ON",null,"OFF"],"price":3}}}`)
 	// The key into b is the @inaccessible sku: fetched and sent, never shown.
 	gw.Expect(`{ widgets { name price } widget(id: "w1") { friends { name price } } }`, nil,
 		`{"data":{"widgets":[{"name":"gear","price":3},{"name":null,"price":3}],"widget":{"friends":[{"name":"pal","price":3}]}}}`)
 	// strictStates is [State!]!: the bad item nulls the list, the list nulls the widget.
 	gw.Expect(`{ widget(id: "w1") { id strictStates } }`, nil, `{"data":{"widget":null},
-		"errors":[{"message":"Invalid value found for field Widget.strictStates","path":["widget","strictStates",1],"extensions":{"code":"RESPONSE_VALIDATION_FAILED"}}]}`)
+		"errors":[{"message":"Cannot return null for non-nullable field Widget.strictStates","path":["widget","strictStates",1],"extensions":{"code":"NON_NULL_VIOLATION"}}]}`)
 	// state is State!: the widget becomes null, its list item only.
 	gw.Expect(`{ widgets { id state } }`, nil, `{"data":{"widgets":[null,{"id":"w2","state":"ON"}]},
-		"errors":[{"message":"Invalid value found for field Widget.state","path":["widgets",0,"state"],"extensions":{"code":"RESPONSE_VALIDATION_FAILED"}}]}`)
+		"errors":[{"message":"Cannot return null for non-nullable field Widget.state","path":["widgets",0,"state"],"extensions":{"code":"NON_NULL_VIOLATION"}}]}`)
 }
 
 // Union members differ per subgraph: a fragment on a member the serving
