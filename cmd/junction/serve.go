@@ -87,7 +87,14 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		gateway.WithInboundDedupe(*cfg.Traffic.InboundDedupe),
 		gateway.WithSubgraphDedupe(*cfg.Traffic.SubgraphDedupe),
 		gateway.WithPropagatedHeaders(cfg.Headers.Propagate...),
-		gateway.WithOverrideLabels(cfg.OverrideLabels))
+		gateway.WithOverrideLabels(cfg.OverrideLabels),
+		gateway.WithLimits(gateway.Limits{
+			MaxTokens:              cfg.Limits.MaxTokens,
+			MaxDepth:               cfg.Limits.MaxDepth,
+			MaxAliases:             cfg.Limits.MaxAliases,
+			MaxRootFields:          cfg.Limits.MaxRootFields,
+			MaxRecursiveSelections: cfg.Limits.MaxRecursiveSelections,
+		}))
 	if err != nil {
 		return err
 	}

@@ -72,6 +72,17 @@ type Traffic struct {
 type Limits struct {
 	// MaxBodyBytes caps a request body (default 2 MiB).
 	MaxBodyBytes int64 `yaml:"max_body_bytes"`
+	// MaxTokens caps the lexical tokens of a query (default 15000).
+	MaxTokens int `yaml:"max_tokens"`
+	// MaxDepth caps the field nesting of an operation (default 64).
+	MaxDepth int `yaml:"max_depth"`
+	// MaxAliases caps the aliased fields of an operation (default 1000).
+	MaxAliases int `yaml:"max_aliases"`
+	// MaxRootFields caps the root fields of an operation (default 1000).
+	MaxRootFields int `yaml:"max_root_fields"`
+	// MaxRecursiveSelections caps the selections of an operation with its
+	// fragments expanded (default 100000).
+	MaxRecursiveSelections int `yaml:"max_recursive_selections"`
 }
 
 // Default returns the configuration used when no file is given.
@@ -160,6 +171,17 @@ func (c *Config) Validate() error {
 	}
 	if c.Limits.MaxBodyBytes < 0 {
 		probs = append(probs, "limits.max_body_bytes: must be positive")
+	}
+	for _, l := range []struct {
+		key string
+		v   int
+	}{
+		{"max_tokens", c.Limits.MaxTokens}, {"max_depth", c.Limits.MaxDepth}, {"max_aliases", c.Limits.MaxAliases},
+		{"max_root_fields", c.Limits.MaxRootFields}, {"max_recursive_selections", c.Limits.MaxRecursiveSelections},
+	} {
+		if l.v < 0 {
+			probs = append(probs, "limits."+l.key+": must be positive")
+		}
 	}
 	names := make([]string, 0, len(c.Subgraphs))
 	for n := range c.Subgraphs {

@@ -1,3 +1,11 @@
 // Package gateway holds the hot-swappable state {supergraph, planner,
-// executor} and the request pipeline: parse, validate, plan, execute.
+// executor} and the request pipeline: limits, parse, validate, plan,
+// execute.
+//
+// A client document is checked against Limits (limits.go) before it is
+// validated: the token count before parsing, then depth, root fields,
+// aliases and recursive selections (fragments expanded, each fragment
+// measured once) on the parsed document. Validation is the costly step for
+// hostile documents, so a refused document costs one lexing pass and one
+// parse. Refusals are cached with the document like validation errors.
 package gateway

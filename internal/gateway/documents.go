@@ -12,7 +12,8 @@ import (
 // for one State (documents are bound to that State's API schema). Cached
 // documents are shared between requests and never mutated.
 type documentCache struct {
-	lru *lru.Cache[string, *cachedDocument]
+	lru    *lru.Cache[string, *cachedDocument]
+	limits Limits
 }
 
 type cachedDocument struct {
@@ -20,12 +21,12 @@ type cachedDocument struct {
 	errs gqlerror.List
 }
 
-func newDocumentCache(size int) *documentCache {
+func newDocumentCache(size int, limits Limits) *documentCache {
 	if size <= 0 {
 		size = 1
 	}
 	c, _ := lru.New[string, *cachedDocument](size) // only errs on size <= 0
-	return &documentCache{lru: c}
+	return &documentCache{lru: c, limits: limits.withDefaults()}
 }
 
 // load parses and validates query against api, from the cache when it can.
@@ -33,17 +34,26 @@ func (c *documentCache) load(api *ast.Schema, query string) (*ast.QueryDocument,
 	if d, ok := c.lru.Get(query); ok {
 		return d.doc, d.errs
 	}
-	d := parseAndValidate(api, query)
+	d := parseAndValidate(api, query, c.limits)
 	c.lru.Add(query, d)
 	return d.doc, d.errs
 }
 
-func parseAndValidate(api *ast.Schema, query string) *cachedDocument {
-	// No Source.Name: gqlparser would report it as extensions.file in
-	// every parse and validation error, a key no other gateway sends.
+// parseAndValidate checks the token limit, parses, checks the operation
+// limits, then validates: the limits come first because validation is the
+// costly step for a hostile document.
+func parseAndValidate(api *ast.Schema, query string, limits Limits) *cachedDocument {
+	if err := checkTokens(query, limits.MaxTokens); err != nil {
+		return &cachedDocument{errs: gqlerror.List{err}}
+	}
+	// The source is unnamed: a name would appear in every error's
+	// extensions as "file".
 	doc, err := parser.ParseQuery(&ast.Source{Input: query})
 	if err != nil {
-		return &cachedDocument{errs: codedList(err, "GRAPHQL_PARSE_FAILED")}
+		return &cachedDocument{errs: codedList(err, CodeParseFailed)}
+	}
+	if err := checkOperations(doc, limits); err != nil {
+		return &cachedDocument{errs: gqlerror.List{err}}
 	}
 	if errs := validator.Validate(api, doc); len(errs) > 0 {
 		for _, e := range errs {

@@ -56,6 +56,7 @@ type options struct {
 	subgraphDedupe  bool
 	propagate       []string // canonical header names forwarded to subgraphs
 	overrideLabels  map[string]bool
+	limits          Limits
 }
 
 // Option configures a Gateway.
@@ -115,6 +116,10 @@ func WithOverrideLabels(forced map[string]bool) Option {
 	}
 }
 
+// WithLimits sets the limits on client documents; zero fields keep their
+// defaults (see Limits).
+func WithLimits(l Limits) Option { return func(o *options) { o.limits = l } }
+
 // WithDocumentCacheSize sets how many parsed and validated documents are kept.
 func WithDocumentCacheSize(n int) Option { return func(o *options) { o.docCacheSize = n } }
 
@@ -161,7 +166,7 @@ func (g *Gateway) Swap(sg *schema.Supergraph) error {
 		Supergraph: sg,
 		Planner:    planner.New(sg),
 		Executor:   executor.New(sg, exOpts...),
-		docs:       newDocumentCache(g.opts.docCacheSize),
+		docs:       newDocumentCache(g.opts.docCacheSize, g.opts.limits),
 	}
 	g.state.Store(st)
 	return nil

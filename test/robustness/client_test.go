@@ -1,0 +1,114 @@
+package robustness
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+)
+
+// deepQuery nests me { reviews { author { ... } } } n times.
+func deepQuery(n int) string {
+	return "{ me { " + strings.Repeat("reviews { author { ", n) + "id" + strings.Repeat(" } }", n) + " } }"
+}
+
+// fragmentBomb spreads each fragment twice into the next: 2^n selections
+// from a document of a few hundred bytes.
+func fragmentBomb(n int) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "{ me { ...F%d } } fragment F0 on User { name }", n-1)
+	for i := 1; i < n; i++ {
+		fmt.Fprintf(&b, " fragment F%d on User { ...F%d ...F%d }", i, i-1, i-1)
+	}
+	return b.String()
+}
+
+func manyAliases(n int, field string) string {
+	var b strings.Builder
+	b.WriteString("{ ")
+	for i := 0; i < n; i++ {
+		fmt.Fprintf(&b, "a%d: %s ", i, field)
+	}
+	b.WriteString("}")
+	return b.String()
+}
+
+// TestClientInput: malformed and hostile requests get one clear error with
+// extensions.code and the right status, quickly, and never reach a
+// subgraph; valid requests next to them still work.
+func TestClientInput(t *testing.T) {
+	g := start(t, nil)
+	for _, tc := range []struct {
+		name, method, ctype, body string
+		status                    int
+		want                      string
+	}{
+		// Transport.
+		{"malformed JSON", "POST", "application/json", `{"query":"{ me { name } }"`, 400,
+			`{"errors":[{"message":"the request body is not valid JSON: unexpected EOF","extensions":{"code":"BAD_REQUEST"}}]}`},
+		{"trailing data", "POST", "application/json", `{"query":"{ me { name } }"}{}`, 400,
+			`{"errors":[{"message":"the request body is not valid JSON: unexpected data after the JSON value","extensions":{"code":"BAD_REQUEST"}}]}`},
+		{"query is a number", "POST", "application/json", `{"query":1}`, 400,
+			`{"errors":[{"message":"the query parameter must be a string","extensions":{"code":"BAD_REQUEST"}}]}`},
+		{"query is an object", "POST", "application/json", `{"query":{"a":1}}`, 400,
+			`{"errors":[{"message":"the query parameter must be a string","extensions":{"code":"BAD_REQUEST"}}]}`},
+		{"variables is a list", "POST", "application/json", `{"query":"{ me { name } }","variables":[]}`, 400,
+			`{"errors":[{"message":"the variables parameter must be a JSON object","extensions":{"code":"BAD_REQUEST"}}]}`},
+		{"variables is a string", "POST", "application/json", `{"query":"{ me { name } }","variables":"{}"}`, 400,
+			`{"errors":[{"message":"the variables parameter must be a JSON object","extensions":{"code":"BAD_REQUEST"}}]}`},
+		{"operationName is a number", "POST", "application/json", `{"query":"{ me { name } }","operationName":5}`, 400,
+			`{"errors":[{"message":"the operationName parameter must be a string","extensions":{"code":"BAD_REQUEST"}}]}`},
+		{"extensions is a bool", "POST", "application/json", `{"query":"{ me { name } }","extensions":true}`, 400,
+			`{"errors":[{"message":"the extensions parameter must be a JSON object","extensions":{"code":"BAD_REQUEST"}}]}`},
+		{"body is a string", "POST", "application/json", `"{ me { name } }"`, 400,
+			`{"errors":[{"message":"the request body must be a JSON object","extensions":{"code":"BAD_REQUEST"}}]}`},
+		{"no query", "POST", "application/json", `{}`, 400,
+			`{"errors":[{"message":"the query parameter is missing","extensions":{"code":"BAD_REQUEST"}}]}`},
+		{"invalid UTF-8 in JSON", "POST", "application/json", "{\"query\":\"{ me { name \xff } }\"}", 400,
+			`{"errors":[{"message":"Expected Name, found \u003cInvalid\u003e","locations":[{"line":1,"column":13}],"extensions":{"code":"GRAPHQL_PARSE_FAILED"}}]}`},
+		{"text/plain", "POST", "text/plain", `{"query":"{ me { name } }"}`, 415,
+			`{"errors":[{"message":"unsupported Content-Type \"text/plain\": send application/json","extensions":{"code":"UNSUPPORTED_MEDIA_TYPE"}}]}`},
+		{"huge body", "POST", "application/json", `{"query":"{ me { name } }","pad":"` + strings.Repeat("x", 3<<20) + `"}`, 413,
+			`{"errors":[{"message":"request body is larger than the limit","extensions":{"code":"PAYLOAD_TOO_LARGE"}}]}`},
+		{"PUT", "PUT", "application/json", `{"query":"{ me { name } }"}`, 405,
+			`{"errors":[{"message":"method PUT is not allowed: use GET or POST","extensions":{"code":"METHOD_NOT_ALLOWED"}}]}`},
+
+		// GraphQL documents.
+		{"syntax error", "POST", "application/json", `{"query":"{ me { name }"}`, 400,
+			`{"errors":[{"message":"Expected Name, found \u003cEOF\u003e","locations":[{"line":1,"column":14}],"extensions":{"code":"GRAPHQL_PARSE_FAILED"}}]}`},
+		{"unknown field", "POST", "application/json", `{"query":"{ me { nope } }"}`, 400,
+			`{"errors":[{"message":"Cannot query field \"nope\" on type \"User\". Did you mean \"name\"?","locations":[{"line":1,"column":8}],"extensions":{"code":"GRAPHQL_VALIDATION_FAILED"}}]}`},
+		{"unknown operationName", "POST", "application/json", `{"query":"query A { me { name } }","operationName":"B"}`, 400,
+			`{"errors":[{"message":"Unknown operation named \"B\".","extensions":{"code":"GRAPHQL_VALIDATION_FAILED"}}]}`},
+		{"two operations, no name", "POST", "application/json", `{"query":"query A { me { name } } query B { me { id } }"}`, 400,
+			`{"errors":[{"message":"Must provide operation name if query contains multiple operations.","extensions":{"code":"GRAPHQL_VALIDATION_FAILED"}}]}`},
+		{"fragment cycle", "POST", "application/json", `{"query":"{ me { ...A } } fragment A on User { ...B } fragment B on User { ...A }"}`, 400,
+			`{"errors":[{"message":"Cannot spread fragment \"A\" within itself via \"B\".","locations":[{"line":1,"column":69}],"extensions":{"code":"GRAPHQL_VALIDATION_FAILED"}}]}`},
+		{"subscription", "POST", "application/json", `{"query":"subscription { me { name } }"}`, 400,
+			`{"errors":[{"message":"Schema does not support operation type \"subscription\"","locations":[{"line":1,"column":1}],"extensions":{"code":"GRAPHQL_VALIDATION_FAILED"}}]}`},
+		{"GET with variables not JSON", "GET", "", "?query=query($id:ID!){user(id:$id){name}}&variables=%7Bid", 400,
+			`{"errors":[{"message":"the variables parameter must be a JSON object","extensions":{"code":"BAD_REQUEST"}}]}`},
+		{"GET query", "GET", "", "?query=%7Bme%7Bname%7D%7D", 200, `{"data":{"me":{"name":"Ada"}}}`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			before := g.stubs["accounts"].count()
+			start := time.Now()
+			var status int
+			var body string
+			if tc.method == "GET" {
+				status, body = g.get(tc.body)
+			} else {
+				status, body = g.do(tc.method, tc.ctype, tc.body)
+			}
+			if d := time.Since(start); d > 2*time.Second {
+				t.Errorf("took %v", d)
+			}
+			if status != tc.status || body != tc.want {
+				t.Errorf("got %d %s\nwant %d %s", status, body, tc.status, tc.want)
+			}
+			if n := g.stubs["accounts"].count(); n != before && status != 200 {
+				t.Errorf("a refused request reached the subgraph")
+			}
+		})
+	}
+}
