@@ -123,6 +123,8 @@ type buildState struct {
 	byKey  map[string]*group
 	// gathering marks the gathered-key jumps being planned (gather.go).
 	gathering map[string]bool
+	// requiring marks the @requires being planned (requires.go cycle guard).
+	requiring map[string]bool
 }
 
 func (b *buildState) newGroup(service string, entity bool, path []string, parent *group, conds []cond) *group {

@@ -1,6 +1,9 @@
 package planner
 
 import (
+	"fmt"
+	"strings"
+
 	"github.com/vektah/gqlparser/v2/ast"
 )
 
@@ -28,6 +31,21 @@ import (
 // requirements.
 func (p *Planner) addRequires(w, cw walk, req ast.SelectionSet, dirs ast.DirectiveList, reqTypes []string,
 	rejump func(avoid func(*group) bool) (walk, error)) (walk, error) {
+	if len(req) == 0 {
+		return cw, nil
+	}
+	// A field set that needs itself (x requires y, y requires x, through
+	// hand-written supergraphs) cannot be satisfied: stop instead of recursing.
+	guard := cw.g.service + "|" + w.typ + "|" + strings.Join(w.path, ".") + "|" + fmt.Sprintf("%p", req[0])
+	if w.b.requiring[guard] {
+		return walk{}, fmt.Errorf("%w: @requires of %s in subgraph %q at path %v depends on itself",
+			ErrUnsatisfiable, w.typ, cw.g.service, w.path)
+	}
+	if w.b.requiring == nil {
+		w.b.requiring = map[string]bool{}
+	}
+	w.b.requiring[guard] = true
+	defer delete(w.b.requiring, guard)
 	var touched []*group
 	rw := w
 	rw.touched = &touched
