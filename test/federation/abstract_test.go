@@ -238,3 +238,98 @@ func TestAbstractPartialUnion(t *testing.T) {
 	gw.Expect(q, nil,
 		`{"data":{"vehicles":[{"owner":{"c":"pat@example.com"}},{"owner":{"co":{"address":"1 Road"}}},{"owner":{"co":{"address":"1 Road"}}},{"owner":null}]}}`)
 }
+
+// Two subgraphs share a union whose members only intersect (Article in
+// both, Podcast only in x, Video only in y): a fragment on a member one
+// subgraph lacks is simply not asked there, and the concrete type decides.
+func TestAbstractUnionIntersection(t *testing.T) {
+	article := map[string]any{"__typename": "Article", "headline": "Go 2"}
+	podcast := map[string]any{"__typename": "Podcast", "headline": "Episode 9"}
+	sup := map[string][]string{"Article": {"Content", "BoardItem"}, "Podcast": {"Content", "BoardItem"}, "Video": {"Content", "BoardItem"}}
+	x := &fedtest.Subgraph{Name: "x", Supertypes: sup, Query: map[string]fedtest.Resolver{
+		"content": func(map[string]any) (any, error) { return article, nil },
+		"pinned":  func(map[string]any) (any, error) { return article, nil },
+		"board": func(map[string]any) (any, error) {
+			return map[string]any{"__typename": "Board", "latest": article, "pinned": article, "audio": podcast}, nil
+		},
+	}}
+	y := &fedtest.Subgraph{Name: "y", Supertypes: sup, Query: map[string]fedtest.Resolver{
+		"content": func(map[string]any) (any, error) { return article, nil },
+		"pinned":  func(map[string]any) (any, error) { return article, nil },
+		"board": func(map[string]any) (any, error) {
+			return map[string]any{"__typename": "Board", "latest": article, "pinned": article}, nil
+		},
+	}}
+	gw := fedtest.Start(t, supergraph(t, "abstract-union-intersection"), []*fedtest.Subgraph{x, y})
+	gw.Expect(`{ content { ... on Video { headline } } }`, nil, `{"data":{"content":{}}}`)
+	gw.Expect(`{ content { ... on Article { headline } } }`, nil, `{"data":{"content":{"headline":"Go 2"}}}`)
+	gw.Expect(`{ content { ... on Article { headline } ... on Video { headline } ... on Podcast { headline } } }`, nil,
+		`{"data":{"content":{"headline":"Go 2"}}}`)
+	all := `{ __typename ... on Podcast { headline } ... on Video { headline } ... on Article { headline } }`
+	gw.Expect(`{ board { latest `+all+` pinned `+all+` audio `+all+` } }`, nil,
+		`{"data":{"board":{"latest":{"__typename":"Article","headline":"Go 2"},"pinned":{"__typename":"Article","headline":"Go 2"},`+
+			`"audio":{"__typename":"Podcast","headline":"Episode 9"}}}}`)
+	gw.Expect(`{ board { latest { ... on Video { headline } } } }`, nil, `{"data":{"board":{"latest":{}}}}`)
+	gw.Expect(`{ content { __typename } pinned { ... on Article { headline } } }`, nil,
+		`{"data":{"content":{"__typename":"Article"},"pinned":{"headline":"Go 2"}}}`)
+	for _, s := range []*fedtest.Subgraph{x, y} {
+		for _, r := range s.Requests() {
+			if (s == x && contains(r.Query, "Video")) || (s == y && contains(r.Query, "Podcast")) {
+				t.Errorf("%s asked about a member it does not have: %s", s.Name, r.Query)
+			}
+		}
+	}
+}
+
+// Lamp implements Thing only in lab; shop returns Lamps only through the
+// Good union. Fragments on the interface apply to Lamp wherever it is
+// returned, and a Lamp shop cannot return as a Thing is shop's error.
+func TestAbstractDistributed(t *testing.T) {
+	goods := []any{
+		map[string]any{"__typename": "Lamp", "id": "lamp1"},
+		map[string]any{"__typename": "Lamp", "id": "lamp2"},
+		map[string]any{"__typename": "Gadget", "id": "gadget1", "warranty": 3},
+		map[string]any{"__typename": "Gadget", "id": "gadget2", "warranty": 4},
+	}
+	shop := &fedtest.Subgraph{Name: "shop",
+		Supertypes: map[string][]string{"Lamp": {"Good"}, "Gadget": {"Good", "Thing"}},
+		Query: map[string]fedtest.Resolver{
+			"goods":   func(map[string]any) (any, error) { return goods, nil },
+			"things":  func(map[string]any) (any, error) { return goods[2:], nil },
+			"gadgets": func(map[string]any) (any, error) { return goods[2:], nil },
+			"item": func(args map[string]any) (any, error) {
+				for _, g := range goods {
+					if g := g.(map[string]any); g["id"] == args["id"] {
+						if g["__typename"] == "Lamp" {
+							return nil, &fedtest.Error{Message: `Runtime Object type "Lamp" is not a possible type for "Thing".`}
+						}
+						return g, nil
+					}
+				}
+				return nil, nil
+			},
+		},
+		Entities: func(rep map[string]any) (any, error) { return nil, nil },
+	}
+	lab := &fedtest.Subgraph{Name: "lab", Supertypes: map[string][]string{"Lamp": {"Thing"}},
+		Entities: func(rep map[string]any) (any, error) {
+			return map[string]any{"__typename": "Lamp", "id": rep["id"], "warranty": 10}, nil
+		}}
+	gw := fedtest.Start(t, supergraph(t, "abstract-distributed"), []*fedtest.Subgraph{shop, lab})
+	gw.Expect(`{ goods { ... on Thing { id } } }`, nil,
+		`{"data":{"goods":[{"id":"lamp1"},{"id":"lamp2"},{"id":"gadget1"},{"id":"gadget2"}]}}`)
+	gw.Expect(`{ goods { ... on Thing { id ... on Lamp { warranty } } } }`, nil,
+		`{"data":{"goods":[{"id":"lamp1","warranty":10},{"id":"lamp2","warranty":10},{"id":"gadget1"},{"id":"gadget2"}]}}`)
+	gw.Expect(`{ things { ... on Gadget { warranty } ... on Lamp { id } } }`, nil,
+		`{"data":{"things":[{"warranty":3},{"warranty":4}]}}`)
+	gw.Expect(`{ things { id } }`, nil, `{"data":{"things":[{"id":"gadget1"},{"id":"gadget2"}]}}`)
+	gw.Expect(`{ gadgets { ...G ...T } } fragment G on Gadget { id } fragment T on Thing { id __typename }`, nil,
+		`{"data":{"gadgets":[{"id":"gadget1","__typename":"Gadget"},{"id":"gadget2","__typename":"Gadget"}]}}`)
+	gw.Expect(`{ item(id: "gadget1") { ... on Gadget { warranty } } }`, nil, `{"data":{"item":{"warranty":3}}}`)
+	for _, q := range []string{`{ item(id: "lamp1") { ... on Lamp { warranty } } }`, `{ item(id: "lamp1") { ... on Gadget { warranty } } }`} {
+		_, got := gw.Query(q, nil)
+		if !contains(got, `{"data":{"item":null},"errors":[{"message":"Runtime Object type \"Lamp\" is not a possible type for \"Thing\".","path":["item"]`) {
+			t.Errorf("%s: got %s", q, got)
+		}
+	}
+}
