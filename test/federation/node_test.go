@@ -118,3 +118,60 @@ func contains(s, sub string) bool {
 	}
 	return false
 }
+
+// node(id:) resolved by the subgraph that only knows ids; each concrete
+// type's fields come from their owners, one batched fetch per subgraph.
+func TestNodeLookup(t *testing.T) {
+	kind := func(id string) string {
+		if len(id) > 0 && id[0] == 's' {
+			return "Shelf"
+		}
+		return "Book"
+	}
+	ids := &fedtest.Subgraph{Name: "ids",
+		Supertypes: map[string][]string{"Book": {"Node"}, "Shelf": {"Node"}},
+		Query: map[string]fedtest.Resolver{
+			"node": func(args map[string]any) (any, error) {
+				id := args["id"].(string)
+				return map[string]any{"__typename": kind(id), "id": id}, nil
+			},
+			"nodes": func(args map[string]any) (any, error) {
+				var out []any
+				for _, id := range args["ids"].([]any) {
+					out = append(out, map[string]any{"__typename": kind(id.(string)), "id": id})
+				}
+				return out, nil
+			},
+		},
+	}
+	books := &fedtest.Subgraph{Name: "books", Supertypes: ids.Supertypes,
+		Entities: func(rep map[string]any) (any, error) {
+			id := rep["id"].(string)
+			if rep["__typename"] == "Shelf" {
+				return map[string]any{"__typename": "Shelf", "id": id, "label": "shelf " + id}, nil
+			}
+			return map[string]any{"__typename": "Book", "id": id, "title": "title " + id, "pages": len(id) * 100}, nil
+		}}
+	mirror := &fedtest.Subgraph{Name: "mirror", Supertypes: ids.Supertypes,
+		Entities: func(rep map[string]any) (any, error) {
+			if rep["__typename"] == "Shelf" {
+				return map[string]any{"__typename": "Shelf", "id": rep["id"],
+					"books": []any{map[string]any{"__typename": "Book", "id": "b7"}}}, nil
+			}
+			return map[string]any{"__typename": "Book", "id": rep["id"]}, nil
+		}}
+	gw := fedtest.Start(t, supergraph(t, "node-lookup"), []*fedtest.Subgraph{ids, books, mirror})
+	gw.Expect(`{ node(id: "b1") { ... on Book { id title __typename pages } } }`, nil,
+		`{"data":{"node":{"id":"b1","title":"title b1","__typename":"Book","pages":200}}}`)
+	gw.Expect(`{ node(id: "s1") { id ... on Book { title } ... on Shelf { label books { title } } } }`, nil,
+		`{"data":{"node":{"id":"s1","label":"shelf s1","books":[{"title":"title b7"}]}}}`)
+	books.ResetRequests()
+	gw.Expect(`{ nodes(ids: ["b1", "s2", "b3"]) { __typename id ... on Book { title } ... on Shelf { label } } }`, nil,
+		`{"data":{"nodes":[{"__typename":"Book","id":"b1","title":"title b1"},{"__typename":"Shelf","id":"s2","label":"shelf s2"},{"__typename":"Book","id":"b3","title":"title b3"}]}}`)
+	if n := len(books.Requests()); n != 1 {
+		t.Errorf("books got %d requests, want one batch", n)
+	}
+	if n := len(mirror.Requests()); n != 1 {
+		t.Errorf("mirror got %d requests, want 1 (the shelf's books)", n)
+	}
+}
