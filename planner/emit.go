@@ -74,8 +74,16 @@ func (p *Planner) build(op *ast.OperationDefinition) (*Plan, error) {
 	b := &buildState{byKey: map[string]*group{}}
 	var roots []*group
 	client := clientItems(items)
+	// Subgraphs some root field can only come from are fetched anyway: a
+	// shareable root field counts them as already used.
+	var forced []string
 	for _, it := range items {
-		if err := p.planQueryRoot(b, &roots, root.Name, it, client, op.Operation != ast.Subscription); err != nil {
+		if c := p.rootCandidates(root.Name, it.field.Name); len(c) == 1 && !containsName(forced, c[0]) {
+			forced = append(forced, c[0])
+		}
+	}
+	for _, it := range items {
+		if err := p.planQueryRoot(b, &roots, root.Name, it, client, forced, op.Operation != ast.Subscription); err != nil {
 			return nil, err
 		}
 	}

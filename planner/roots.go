@@ -10,7 +10,8 @@ import (
 // value-type root) is planned by trial: the field with its whole client
 // selection is planned on its own in each candidate subgraph, and the
 // candidate whose plan succeeds with the fewest fetches wins (a subgraph
-// already holding a root fetch of this operation costs one fetch less);
+// already holding a root fetch of this operation, or that another root
+// field can only come from, costs one fetch less);
 // ties go to a subgraph already used, in the order used, then ascending
 // name. When no candidate can serve the whole selection (the objects below
 // the root field have no key, so nothing can be fetched from elsewhere by
@@ -174,10 +175,12 @@ func (p *Planner) splitRoot(typ string, cands []string, it *item, client map[str
 }
 
 // planQueryRoot plans one query root item into the root groups (one per
-// subgraph, created on first use, in order). split allows dividing the
+// subgraph, created on first use, in order). forced are the subgraphs that
+// other root fields of the operation can only come from; they count as
+// used. split allows dividing the
 // selection among subgraphs (not for a subscription: one event stream
 // comes from one subgraph).
-func (p *Planner) planQueryRoot(b *buildState, roots *[]*group, typ string, it *item, client map[string]*item, split bool) error {
+func (p *Planner) planQueryRoot(b *buildState, roots *[]*group, typ string, it *item, client map[string]*item, forced []string, split bool) error {
 	cands := p.rootCandidates(typ, it.field.Name)
 	if len(cands) == 0 {
 		return unsatisfiableRoot(typ, it.field.Name)
@@ -185,6 +188,11 @@ func (p *Planner) planQueryRoot(b *buildState, roots *[]*group, typ string, it *
 	var used []string
 	for _, g := range *roots {
 		used = append(used, g.service)
+	}
+	for _, f := range forced {
+		if !containsName(used, f) {
+			used = append(used, f)
+		}
 	}
 	place := func(sub string, it *item) error {
 		var g *group
@@ -218,4 +226,13 @@ func (p *Planner) planQueryRoot(b *buildState, roots *[]*group, typ string, it *
 		}
 	}
 	return nil
+}
+
+func containsName(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
 }

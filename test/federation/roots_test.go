@@ -51,7 +51,8 @@ func requestQueries(sgs ...*fedtest.Subgraph) string {
 
 // A shareable root field served by three subgraphs: when one subgraph can
 // serve the whole selection it serves it alone, the cheapest choice, ties
-// to a subgraph already used and then to the ascending name (catalog);
+// to a subgraph the operation uses anyway (for another root field) and then
+// to the ascending name (catalog);
 // when none can (no keys below the root), each subgraph gets the part it
 // serves and the parts are merged, in objects and lists alike.
 func TestRootsSharedField(t *testing.T) {
@@ -73,7 +74,7 @@ func TestRootsSharedField(t *testing.T) {
 		{`{ stockLevel item { sku } }`, `{"data":{"stockLevel":9,"item":{"sku":"s1"}}}`,
 			`stock: query{stockLevel item{sku}}`},
 		{`{ item { sku } stockLevel }`, `{"data":{"item":{"sku":"s1"},"stockLevel":9}}`,
-			"catalog: query{item{sku}}\nstock: query{stockLevel}"},
+			`stock: query{item{sku} stockLevel}`},
 		{`{ item { sku title cost quantity } }`, `{"data":{"item":{"sku":"s1","title":"Lamp","cost":30,"quantity":4}}}`,
 			"catalog: query{item{sku title}}\npricing: query{item{cost}}\nstock: query{item{quantity}}"},
 		{`{ items { quantity title sku } }`, `{"data":{"items":[{"quantity":4,"title":"Lamp","sku":"s1"},{"quantity":4,"title":"Lamp","sku":"s1"}]}}`,
