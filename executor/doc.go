@@ -8,8 +8,8 @@
 //
 //  1. Walk the plan (run.go). Sequence runs in order, Parallel runs its
 //     children in goroutines and never cancels one because another failed,
-//     Condition reads a boolean variable, Defer (for now) runs the primary
-//     part then every deferred block into the same response.
+//     Condition reads a boolean variable, Defer (in Execute) runs the
+//     primary part then every deferred block into the same response.
 //  2. A root Fetch posts {"query","operationName"?,"variables"?} (variables:
 //     only the Fetch's, omitted when none), applies its OutputRewrites and
 //     deep-merges its data at the root.
@@ -27,6 +27,22 @@
 //  4. Shape (shape.go): walk the client operation over the merged tree, write
 //     JSON into a pooled buffer, truncating back to the nearest nullable
 //     field when a non-null one is null.
+//
+// # Incremental delivery (@defer)
+//
+// ExecuteIncremental (incremental.go) runs a plan whose root is a Defer
+// (after Condition nodes on the request's variables): it runs Primary,
+// shapes the initial payload leaving out the fragments of every block
+// (recognised by their @defer directive's offset), and returns an iterator
+// that starts each block when its parent part is complete (all in
+// goroutines, merging into the same tree under run.mu), shapes it when it
+// completes and yields a payload: one Incremental entry per object at the
+// block's path whose type the fragment applies to, with the block's label,
+// the object's path and the fragment's data; null propagation stops at the
+// entry (data null). Fetch and shaping errors of a block go to the entry
+// whose path covers them. Objects under a path a sent payload nulled get no
+// entry. Blocks that deliver nothing are folded into the next payload; the
+// last payload has HasNext false.
 //
 // # The tree
 //

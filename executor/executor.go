@@ -177,6 +177,12 @@ type run struct {
 	mu  sync.Mutex // guards root and every value reachable from it
 	// root is the merged data tree.
 	root *value
+	// deferred: the fragments an incremental response delivers apart
+	// (@defer directive offsets); nil for a one-part response.
+	deferred map[int]bool
+	// nulled: response paths null propagation nulled in the payloads sent
+	// so far; deferred data below them is not sent. Guarded by mu.
+	nulled []ast.Path
 }
 
 func (r *run) variable(name string) any {

@@ -27,6 +27,11 @@ type shaper struct {
 	groups map[shapeKey][]group
 	// extra holds errors found while shaping, appended after the fetch errors.
 	extra gqlerror.List
+	// deferred holds the @defer directive offsets of the fragments left out
+	// (delivered later in their own payloads); nil in a one-part response.
+	deferred map[int]bool
+	// nulled collects the paths null propagation nulled (see run.nulled).
+	nulled []ast.Path
 }
 
 // pathStep is one element of the current path: a key, or an index when key is "".
@@ -64,8 +69,8 @@ type group struct {
 }
 
 func (r *run) shape(sink *errSink) *Result {
-	bp := bufPool.Get().(*[]byte)
-	s := &shaper{ex: r.ex, req: r.req, buf: (*bp)[:0], path: make([]pathStep, 0, 16), sink: sink}
+	s, release := r.newShaper(sink)
+	defer release()
 	rootType := r.ex.sg.API.Types[r.rootTypeName()]
 	if rootType == nil {
 		rootType = &ast.Definition{Kind: ast.Object, Name: r.rootTypeName()}
@@ -76,13 +81,24 @@ func (r *run) shape(sink *errSink) *Result {
 		copy(data, s.buf)
 	} else {
 		data = json.RawMessage("null")
+		s.nulled = append(s.nulled, ast.Path{})
 	}
-	if cap(s.buf) <= 1<<20 {
-		*bp = s.buf[:0]
-		bufPool.Put(bp)
-	}
+	r.nulled = append(r.nulled, s.nulled...)
 	errs := append(sink.errs, s.extra...)
 	return &Result{Data: data, Errors: errs}
+}
+
+// newShaper returns a shaper writing into a pooled buffer; release returns
+// the buffer (copy what you keep first).
+func (r *run) newShaper(sink *errSink) (*shaper, func()) {
+	bp := bufPool.Get().(*[]byte)
+	s := &shaper{ex: r.ex, req: r.req, buf: (*bp)[:0], path: make([]pathStep, 0, 16), sink: sink, deferred: r.deferred}
+	return s, func() {
+		if cap(s.buf) <= 1<<20 {
+			*bp = s.buf[:0]
+			bufPool.Put(bp)
+		}
+	}
 }
 
 func (r *run) rootTypeName() string {
@@ -208,6 +224,7 @@ func (s *shaper) field(v *value, t *ast.Type, g group, f *ast.Field) bool {
 		return false
 	}
 	s.buf = append(s.buf[:mark], "null"...)
+	s.nulled = append(s.nulled, s.astPath())
 	return true
 }
 
@@ -365,12 +382,12 @@ func (s *shaper) collect(sel ast.SelectionSet, concrete, static string, groups [
 				groups = append(groups, group{key: key, fields: []*ast.Field{x}})
 			}
 		case *ast.InlineFragment:
-			if !s.included(x.Directives) || !s.applies(x.TypeCondition, concrete, static) {
+			if !s.included(x.Directives) || s.isDeferred(x.Directives) || !s.applies(x.TypeCondition, concrete, static) {
 				continue
 			}
 			groups = s.collect(x.SelectionSet, concrete, static, groups, visited)
 		case *ast.FragmentSpread:
-			if !s.included(x.Directives) || contains(visited, x.Name) {
+			if !s.included(x.Directives) || s.isDeferred(x.Directives) || contains(visited, x.Name) {
 				continue
 			}
 			def := x.Definition
@@ -403,6 +420,16 @@ func (s *shaper) applies(cond, concrete, static string) bool {
 		return false
 	}
 	return s.ex.typeApplies(cond, concrete)
+}
+
+// isDeferred reports whether a fragment with these directives is delivered
+// in a later payload of this response.
+func (s *shaper) isDeferred(dirs ast.DirectiveList) bool {
+	if len(s.deferred) == 0 {
+		return false
+	}
+	d := dirs.ForName("defer")
+	return d != nil && d.Position != nil && s.deferred[d.Position.Start]
 }
 
 // included evaluates @skip and @include.

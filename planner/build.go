@@ -19,6 +19,7 @@ type walk struct {
 	client  map[string]*item // the client's fields at this object by response key
 	touched *[]*group        // when set, collects the groups fields land in
 	up      *frame           // the field of the enclosing object that led here (parent.go)
+	blk     *deferBlock      // the deferred block being planned; nil: the primary part
 }
 
 func (w walk) at(g *group, pos *node, typ string) walk {
@@ -28,23 +29,28 @@ func (w walk) at(g *group, pos *node, typ string) walk {
 
 // planSelection plans a client selection set at w.
 func (p *Planner) planSelection(w walk, ss ast.SelectionSet, inherited ast.DirectiveList) error {
-	c := &collector{p: p, typ: w.typ}
+	c := &collector{p: p, typ: w.typ, dm: w.b.mode}
 	c.collect(ss, inherited)
-	return p.planItems(w, c.items, c.frags)
+	return p.planItems(w, c.items, c.frags, c.defers)
 }
 
-func (p *Planner) planItems(w walk, items []*item, frags []fragItem) error {
-	w.client = clientItems(items)
+// planItems plans the fields, fragments on other types (abstract w.typ)
+// and deferred fragments collected at w.
+func (p *Planner) planItems(w walk, items []*item, frags []fragItem, defers []*deferItem) error {
+	w.client = p.clientMap(w.typ, items, defers)
 	if !p.isAbstract(w.typ) {
 		for _, it := range items {
 			if err := p.planField(w, it); err != nil {
 				return err
 			}
 		}
-		return nil
+		return p.planDefers(w, defers)
 	}
 	if p.isInterfaceObject(w.typ, w.g.service) {
-		return p.planInterfaceObject(w, items, frags)
+		if err := p.planInterfaceObject(w, items, frags); err != nil {
+			return err
+		}
+		return p.planDefers(w, defers)
 	}
 	// Abstract: __typename always, so the executor can decide fragments.
 	p.placeField(w, p.internalItem(typenameField, w.client))
@@ -67,23 +73,35 @@ func (p *Planner) planItems(w walk, items []*item, frags []fragItem) error {
 		spread = append(spread, it)
 	}
 	for _, ct := range poss {
-		cc := &collector{p: p, typ: ct}
+		cc := &collector{p: p, typ: ct, dm: w.b.mode}
 		cc.items = append(cc.items, spread...)
 		for _, f := range frags {
 			if p.implements(ct, f.typeCond) {
 				cc.collect(f.sel, f.dirs)
 			}
 		}
-		if len(cc.items) == 0 {
+		if len(cc.items) == 0 && len(cc.defers) == 0 {
 			continue
 		}
 		cw := w.at(w.g, w.pos.fragment(ct), ct)
 		all := append(append([]*item(nil), items...), cc.items...)
-		cw.client = clientItems(all)
+		cw.client = p.clientMap(ct, all, append(append([]*deferItem(nil), defers...), cc.defers...))
 		for _, it := range cc.items {
 			if err := p.planField(cw, it); err != nil {
 				return err
 			}
+		}
+		if err := p.planDefers(cw, cc.defers); err != nil {
+			return err
+		}
+	}
+	return p.planDefers(w, defers)
+}
+
+func (p *Planner) planDefers(w walk, defers []*deferItem) error {
+	for _, d := range defers {
+		if err := p.planDefer(w, d); err != nil {
+			return err
 		}
 	}
 	return nil
@@ -91,10 +109,28 @@ func (p *Planner) planItems(w walk, items []*item, frags []fragItem) error {
 
 // planField plans one field at w: in place when w's subgraph resolves it,
 // otherwise through entity jumps into a subgraph that does.
+//
+// At the edge of a deferred block (w.blk is not the block of w's group),
+// a field w's subgraph resolves is fetched by an entity jump into that same
+// subgraph, so that w's fetch only selects the key; when the type has no
+// key there the field stays in w's fetch (it is still delivered with the
+// block).
 func (p *Planner) planField(w walk, it *item) error {
 	name := it.field.Name
 	if p.local(w.g.service, w.typ, name, w.prov) {
-		return p.placeField(w, it)
+		if w.g.blk == w.blk || name == "__typename" {
+			return p.placeField(w, it)
+		}
+		k := p.keyInto(w.g.service, w.g.service, w.typ, w.prov)
+		if k == nil {
+			return p.placeField(w, it)
+		}
+		conds := append(append([]cond(nil), w.conds...), condsOf(it.dirs)...)
+		cw, err := p.jump(w, []hop{{service: w.g.service, key: k}}, conds, nil)
+		if err != nil {
+			return err
+		}
+		return p.placeField(cw, it)
 	}
 	target, hops := p.chooseTarget(w, name)
 	if hops == nil {
@@ -186,7 +222,7 @@ func (p *Planner) chooseTarget(w walk, name string) (string, []hop) {
 		if hops == nil {
 			continue
 		}
-		used := w.b.byKey[groupKey(src.Subgraph, w.path, w.g, w.conds)] != nil
+		used := w.b.byKey[groupKey(src.Subgraph, w.path, w.g, w.conds, w.blk)] != nil
 		if bestHops == nil || len(hops) < len(bestHops) || (len(hops) == len(bestHops) && used && !bestUsed) {
 			best, bestHops, bestUsed = src.Subgraph, hops, used
 		}
@@ -214,6 +250,7 @@ func (p *Planner) jumpAs(w walk, hops []hop, conds []cond, reqTypes []string, re
 		kw := cur
 		kw.touched = nil
 		kw.prov = cur.prov
+		kw.blk = cur.g.blk // keys belong to the fetch they are selected in
 		if err := p.placeField(kw, p.internalItem(typenameField, cur.client)); err != nil {
 			return walk{}, err
 		}
@@ -238,9 +275,9 @@ func (p *Planner) jumpAs(w walk, hops []hop, conds []cond, reqTypes []string, re
 		}
 		var g *group
 		if i == len(hops)-1 {
-			g = w.b.entityGroupAvoiding(h.service, w.path, cur.g, conds, avoid)
+			g = w.b.entityGroupAvoiding(h.service, w.path, cur.g, conds, avoid, w.blk)
 		} else {
-			g = w.b.entityGroup(h.service, w.path, cur.g, conds)
+			g = w.b.entityGroup(h.service, w.path, cur.g, conds, w.blk)
 		}
 		for _, d := range gathered {
 			if d != g {
@@ -273,7 +310,7 @@ func (p *Planner) jumpAs(w walk, hops []hop, conds []cond, reqTypes []string, re
 			}
 		}
 		cur = walk{b: w.b, g: g, pos: g.sel.fragment(childTyp), typ: childTyp, path: w.path, conds: conds,
-			client: w.client, touched: w.touched, up: w.up}
+			client: w.client, touched: w.touched, up: w.up, blk: w.blk}
 	}
 	return cur, nil
 }
@@ -308,7 +345,7 @@ func (p *Planner) planInterfaceObject(w walk, items []*item, frags []fragItem) e
 		if err != nil {
 			return err
 		}
-		return p.planItems(cw, rest, frags)
+		return p.planItems(cw, rest, frags, nil)
 	}
 	return fmt.Errorf("%w: concrete type of %s from subgraph %q", ErrUnsatisfiable, w.typ, w.g.service)
 }

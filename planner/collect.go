@@ -73,11 +73,14 @@ func joinDirs(a, b ast.DirectiveList) ast.DirectiveList {
 
 // collector gathers the fields of one object, inlining fragments that
 // apply to typ and keeping the others (for abstract typ) as fragItems.
+// With dm set, fragments deferred under dm are kept apart as deferItems.
 type collector struct {
-	p     *Planner
-	typ   string
-	items []*item
-	frags []fragItem
+	p      *Planner
+	typ    string
+	dm     *deferMode
+	items  []*item
+	frags  []fragItem
+	defers []*deferItem
 }
 
 func (c *collector) collect(ss ast.SelectionSet, inherited ast.DirectiveList) {
@@ -110,10 +113,16 @@ func (c *collector) collect(ss ast.SelectionSet, inherited ast.DirectiveList) {
 			if !keep {
 				continue
 			}
+			if c.deferred(s.Directives, s.TypeCondition, s.SelectionSet, joinDirs(inherited, d)) {
+				continue
+			}
 			c.spread(s.TypeCondition, s.SelectionSet, joinDirs(inherited, d))
 		case *ast.FragmentSpread:
 			d, keep := evalDirs(s.Directives)
 			if !keep || s.Definition == nil {
+				continue
+			}
+			if c.deferred(s.Directives, s.Definition.TypeCondition, s.Definition.SelectionSet, joinDirs(inherited, d)) {
 				continue
 			}
 			c.spread(s.Definition.TypeCondition, s.Definition.SelectionSet, joinDirs(inherited, d))
@@ -121,9 +130,26 @@ func (c *collector) collect(ss ast.SelectionSet, inherited ast.DirectiveList) {
 	}
 }
 
+// deferred keeps a fragment that c.dm defers as a deferItem (dropping one
+// that can never apply to c.typ) and reports whether it did.
+func (c *collector) deferred(ds ast.DirectiveList, tc string, ss ast.SelectionSet, d ast.DirectiveList) bool {
+	dir := c.dm.active(ds)
+	if dir == nil {
+		return false
+	}
+	if c.applies(tc) || c.p.isAbstract(c.typ) {
+		c.defers = append(c.defers, newDeferItem(dir, tc, ss, d))
+	}
+	return true
+}
+
+func (c *collector) applies(tc string) bool {
+	return tc == "" || tc == c.typ || c.p.implements(c.typ, tc) || c.p.interfaceOf(c.typ, tc)
+}
+
 func (c *collector) spread(tc string, ss ast.SelectionSet, d ast.DirectiveList) {
 	switch {
-	case tc == "" || tc == c.typ || c.p.implements(c.typ, tc) || c.p.interfaceOf(c.typ, tc):
+	case c.applies(tc):
 		c.collect(ss, d)
 	case c.p.isAbstract(c.typ):
 		c.frags = append(c.frags, fragItem{typeCond: tc, sel: ss, dirs: d})

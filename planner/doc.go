@@ -26,8 +26,8 @@
 // satisfies are flattened, literal @skip/@include are evaluated (the
 // selection is dropped or the directive removed), directives on variables
 // are kept and pushed down from fragments onto their fields, and fields with
-// the same response key and directives are merged. Other directives
-// (@defer included) are dropped: deferred fragments are fetched eagerly.
+// the same response key and directives are merged. Other directives are
+// dropped, except @defer in queries (see Deferred fragments).
 // Root __typename, __schema and __type are left to the executor; a query of
 // only those has Root == nil.
 //
@@ -142,6 +142,27 @@
 // one level in Parallel (in creation order, which follows the client's
 // order). This is simpler than Apollo's tree shape (independent branches
 // wait for each other's level), never wrong about dependencies.
+//
+// Deferred fragments. In a query, a fragment (inline or spread) with an
+// active @defer (no `if`, `if: true`, or `if: $v` with $v true) is not
+// inlined: it becomes a block planned apart. The block's fields are planned
+// from the object where the fragment sits, but never placed in that
+// object's fetch: a field its subgraph resolves is fetched through an
+// entity jump into the same subgraph (that fetch only selects the key), any
+// other field through the usual jumps; a field of a type without a usable
+// key stays in the enclosing fetch (the block is still delivered apart).
+// Groups carry their block and are keyed by it, so nothing is shared across
+// blocks. A deferred fragment at the root gets root fetches of its own.
+// Each block is emitted like a plan (levels counted within the block) into
+// a DeferredBlock of a Defer node whose Primary is the rest; a block with
+// deferred fragments inside has a Defer as its Node. Depends names the
+// fetches of the enclosing part the block starts from (they print with
+// "id: N"). Each block records its path, parent type, label, the client's
+// fragment selection and the @defer directive's offset in the document,
+// from which the executor shapes the incremental payloads. @defer(if: $v)
+// is planned both ways: the plan is Condition(if: $v) { Then { Defer ... }
+// Else { ... } } (up to four such variables; further ones are not
+// deferred).
 //
 // Subgraph operations. Fetch.Operation is a compact document:
 // "query Name($representations:[_Any!]!,$v:T=default){_entities(...){...on T{...}}}"

@@ -7,8 +7,8 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 )
 
-// build plans op from scratch.
-func (p *Planner) build(op *ast.OperationDefinition) (*Plan, error) {
+// build plans op from scratch; dm says which fragments are deferred.
+func (p *Planner) build(op *ast.OperationDefinition, dm *deferMode) (*Plan, error) {
 	var root *ast.Definition
 	switch op.Operation {
 	case ast.Mutation:
@@ -22,17 +22,10 @@ func (p *Planner) build(op *ast.OperationDefinition) (*Plan, error) {
 	if root == nil {
 		return plan, nil
 	}
-	c := &collector{p: p, typ: root.Name}
+	c := &collector{p: p, typ: root.Name, dm: dm}
 	c.collect(op.SelectionSet, nil)
-	var items []*item
-	for _, it := range c.items {
-		switch it.field.Name {
-		case "__typename", "__schema", "__type":
-			continue // answered by the executor
-		}
-		items = append(items, it)
-	}
-	if len(items) == 0 {
+	items := rootItems(c.items) // root __typename and introspection: the executor's
+	if len(items) == 0 && len(c.defers) == 0 {
 		return plan, nil
 	}
 	em := &emitter{op: op, opKind: op.Operation}
@@ -58,7 +51,7 @@ func (p *Planner) build(op *ast.OperationDefinition) (*Plan, error) {
 			}
 			if g == nil || g.service != sub {
 				if b != nil {
-					runs = append(runs, em.emit(b))
+					runs = append(runs, em.emit(b, nil))
 				}
 				b = &buildState{byKey: map[string]*group{}}
 				g = b.newGroup(sub, false, nil, nil, nil)
@@ -67,13 +60,13 @@ func (p *Planner) build(op *ast.OperationDefinition) (*Plan, error) {
 				return nil, err
 			}
 		}
-		runs = append(runs, em.emit(b))
+		runs = append(runs, em.emit(b, nil))
 		plan.Root = sequence(runs)
 		return plan, nil
 	}
-	b := &buildState{byKey: map[string]*group{}}
+	b := &buildState{byKey: map[string]*group{}, mode: dm}
 	var roots []*group
-	client := clientItems(items)
+	client := p.clientMap(root.Name, items, c.defers)
 	// Subgraphs some root field can only come from are fetched anyway: a
 	// shareable root field counts them as already used.
 	var forced []string
@@ -83,11 +76,16 @@ func (p *Planner) build(op *ast.OperationDefinition) (*Plan, error) {
 		}
 	}
 	for _, it := range items {
-		if err := p.planQueryRoot(b, &roots, root.Name, it, client, forced, op.Operation != ast.Subscription); err != nil {
+		if err := p.planQueryRoot(b, &roots, root.Name, it, client, forced, op.Operation != ast.Subscription, nil); err != nil {
 			return nil, err
 		}
 	}
-	plan.Root = em.emit(b)
+	for _, d := range c.defers {
+		if err := p.planRootDefer(b, root.Name, d, nil); err != nil {
+			return nil, err
+		}
+	}
+	plan.Root = em.emitDeferred(b)
 	return plan, nil
 }
 
@@ -129,12 +127,14 @@ type emitter struct {
 	op     *ast.OperationDefinition
 	opKind ast.Operation
 	count  int
+	ids    map[*group]string // Fetch.ID of the fetches deferred blocks depend on
 }
 
-// emit schedules the groups of b by dependency level: level 0 holds the
-// root fetches, a group's level is one more than the highest of its
-// dependencies. Each level runs in parallel, levels in sequence.
-func (e *emitter) emit(b *buildState) Node {
+// emit schedules the groups of b that belong to block blk (nil: the
+// primary part) by dependency level: level 0 holds the groups with no
+// dependency in blk, a group's level is one more than the highest of its
+// dependencies in blk. Each level runs in parallel, levels in sequence.
+func (e *emitter) emit(b *buildState, blk *deferBlock) Node {
 	var levels [][]*group
 	memo := map[*group]int{}
 	var level func(g *group) int
@@ -145,6 +145,9 @@ func (e *emitter) emit(b *buildState) Node {
 		memo[g] = 0 // cycle guard
 		l := 0
 		for _, d := range g.deps {
+			if d.blk != g.blk {
+				continue // an enclosing part, complete before this one starts
+			}
 			if dl := level(d) + 1; dl > l {
 				l = dl
 			}
@@ -154,7 +157,7 @@ func (e *emitter) emit(b *buildState) Node {
 	}
 	for _, g := range b.groups {
 		g.sel.children = prune(g.sel.children)
-		if len(g.sel.children) == 0 {
+		if len(g.sel.children) == 0 || g.blk != blk {
 			continue
 		}
 		if !g.entity {
@@ -194,7 +197,7 @@ func (e *emitter) node(g *group) Node {
 	vars := map[string]bool{}
 	varsUsed(g.sel.children, vars)
 	names := sortedKeys(vars)
-	f := &Fetch{Service: g.service, Variables: names, OperationKind: ast.Query}
+	f := &Fetch{Service: g.service, Variables: names, OperationKind: ast.Query, ID: e.ids[g]}
 	if !g.entity {
 		f.OperationKind = e.opKind
 	}

@@ -94,6 +94,7 @@ type group struct {
 	reqs    *node // entity: representation fragments (respKey = data key, name = representation key)
 	rewrite []Rewrite
 	level   int
+	blk     *deferBlock // the deferred block the group belongs to; nil: the primary part
 }
 
 func (g *group) dependOn(d *group) {
@@ -125,6 +126,8 @@ type buildState struct {
 	gathering map[string]bool
 	// requiring marks the @requires being planned (requires.go cycle guard).
 	requiring map[string]bool
+	mode      *deferMode
+	blocks    []*deferBlock // in creation order
 }
 
 func (b *buildState) newGroup(service string, entity bool, path []string, parent *group, conds []cond) *group {
@@ -140,12 +143,13 @@ func (b *buildState) newGroup(service string, entity bool, path []string, parent
 // entityGroup returns the entity group for service at path below parent
 // under conds, creating it once: fetches of the same subgraph at the same
 // path and dependency are merged.
-func (b *buildState) entityGroup(service string, path []string, parent *group, conds []cond) *group {
-	k := groupKey(service, path, parent, conds)
+func (b *buildState) entityGroup(service string, path []string, parent *group, conds []cond, blk *deferBlock) *group {
+	k := groupKey(service, path, parent, conds, blk)
 	if g, ok := b.byKey[k]; ok {
 		return g
 	}
 	g := b.newGroup(service, true, path, parent, conds)
+	g.blk = blk
 	b.byKey[k] = g
 	return g
 }
@@ -153,8 +157,8 @@ func (b *buildState) entityGroup(service string, path []string, parent *group, c
 // entityGroupAvoiding is entityGroup, but an existing group that avoid
 // rejects is passed over for a sibling (same subgraph, path, parent and
 // conditions; a separate fetch). avoid may be nil.
-func (b *buildState) entityGroupAvoiding(service string, path []string, parent *group, conds []cond, avoid func(*group) bool) *group {
-	base := groupKey(service, path, parent, conds)
+func (b *buildState) entityGroupAvoiding(service string, path []string, parent *group, conds []cond, avoid func(*group) bool, blk *deferBlock) *group {
+	base := groupKey(service, path, parent, conds, blk)
 	for n := 0; ; n++ {
 		k := base
 		if n > 0 {
@@ -163,6 +167,7 @@ func (b *buildState) entityGroupAvoiding(service string, path []string, parent *
 		g, ok := b.byKey[k]
 		if !ok {
 			g = b.newGroup(service, true, path, parent, conds)
+			g.blk = blk
 			b.byKey[k] = g
 			return g
 		}
@@ -277,8 +282,8 @@ func reqSelection(ns []*node) ast.SelectionSet {
 
 func sortStrings(s []string) { sort.Strings(s) }
 
-func groupKey(service string, path []string, parent *group, conds []cond) string {
-	return service + "|" + strings.Join(path, ".") + "|" + itoa(parent.id) + "|" + condsKey(conds)
+func groupKey(service string, path []string, parent *group, conds []cond, blk *deferBlock) string {
+	return service + "|" + strings.Join(path, ".") + "|" + itoa(parent.id) + "|" + condsKey(conds) + "|" + itoa(blockID(blk))
 }
 
 // child returns the child with identity id, or nil.

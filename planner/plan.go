@@ -45,6 +45,8 @@ type Fetch struct {
 	Operation string
 	// OperationName is the operation's name in Operation, if any.
 	OperationName string
+	// ID names the fetch when a deferred block depends on it; empty otherwise.
+	ID string
 	// OperationKind is the kind of Operation.
 	OperationKind ast.Operation
 	// Variables are the client variables Operation uses, ascending.
@@ -73,18 +75,77 @@ type Condition struct {
 }
 
 // Defer runs Primary, then each Deferred block as its dependencies allow,
-// streaming each block's result as an incremental payload.
+// streaming each block's result as an incremental payload. A deferred
+// block with deferred fragments of its own has a *Defer as its Node: that
+// Defer's Primary fetches the block, its Deferred blocks follow it.
 type Defer struct {
 	Primary  Node
 	Deferred []*DeferredBlock
 }
 
-// DeferredBlock is one @defer'd fragment: Label, the response Path it
-// belongs at, and the Node that fetches it (nil when nothing is fetched).
+// DeferredBlock is one @defer'd fragment at one response position.
 type DeferredBlock struct {
+	// Label is the @defer(label:) argument, empty when absent.
 	Label string
-	Path  []string
-	Node  Node
+	// Path is the response path of the objects the fragment applies to:
+	// response keys, "@" for each list level (as in Flatten.Path).
+	Path []string
+	// Depends lists the ids (Fetch.ID) of the fetches of the enclosing part
+	// whose data this block starts from.
+	Depends []string
+	// ParentType is the static type of the objects at Path; the fragment
+	// applies to those whose type satisfies Selection's type condition.
+	ParentType string
+	// Selection is what the block delivers for each object at Path: one
+	// inline fragment holding the client's deferred selection (its type
+	// condition, any @skip/@include, no @defer). It points into the client
+	// document the plan was built from and is never modified.
+	Selection ast.SelectionSet
+	// Fragment identifies the client's fragment: the byte offset of its
+	// @defer directive in the document text (stable across parses of one
+	// text). The executor leaves fragments with these offsets out of the
+	// enclosing part's response.
+	Fragment int
+	// Node fetches the block's data (nil when the enclosing part already
+	// fetched it all).
+	Node Node
+}
+
+// Fragments returns the Fragment offsets of every block under d, nested
+// blocks included, in plan order.
+func (d *Defer) Fragments() []int {
+	var out []int
+	for _, b := range d.Deferred {
+		out = append(out, b.Fragment)
+		if nd, ok := b.Node.(*Defer); ok {
+			out = append(out, nd.Fragments()...)
+		}
+	}
+	return out
+}
+
+// Incremental returns the Defer node the plan runs for the given variable
+// values (following Condition nodes at the root), or nil when the plan
+// delivers everything in one response.
+func (p *Plan) Incremental(vars map[string]any) *Defer {
+	if p == nil {
+		return nil
+	}
+	n := p.Root
+	for {
+		switch c := n.(type) {
+		case *Condition:
+			if b, _ := vars[c.Variable].(bool); b {
+				n = c.If
+			} else {
+				n = c.Else
+			}
+		case *Defer:
+			return c
+		default:
+			return nil
+		}
+	}
 }
 
 func (*Sequence) isNode()  {}

@@ -134,7 +134,12 @@ func (p *Planner) PlanWithLabels(doc *ast.QueryDocument, operationName string, a
 	}
 	q := *p
 	q.labelActive = func(l string) bool { return active[l] }
-	pl, err := q.build(op)
+	var pl *Plan
+	if op.Operation == ast.Query {
+		pl, err = q.buildDeferVariants(op, deferVariables(op), map[string]bool{})
+	} else {
+		pl, err = q.build(op, nil)
+	}
 	if err != nil {
 		return nil, err
 	}

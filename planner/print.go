@@ -92,20 +92,86 @@ func (pr *printer) node(d int, n Node) {
 		if n.Primary != nil {
 			pr.node(d+2, n.Primary)
 		}
-		pr.line(d+1, "},")
+		pr.line(d+1, "}, [")
 		for _, blk := range n.Deferred {
-			pr.line(d+1, `Deferred(path: "`+strings.Join(blk.Path, ".")+`", label: "`+blk.Label+`") {`)
-			if blk.Node != nil {
-				pr.node(d+2, blk.Node)
+			head := "Deferred(depends: [" + strings.Join(blk.Depends, ", ") + `], path: "` + deferPath(blk.Path) + `"`
+			if blk.Label != "" {
+				head += `, label: "` + blk.Label + `"`
 			}
-			pr.line(d+1, "},")
+			pr.line(d+2, head+") {")
+			pr.line(d+3, blk.Subselection()+":")
+			if blk.Node != nil {
+				pr.node(d+3, blk.Node)
+			}
+			pr.line(d+2, "},")
 		}
+		pr.line(d+1, "]")
 		pr.line(d, "},")
 	}
 }
 
+// deferPath prints a deferred block's path as Apollo does: response keys
+// joined by "/", list levels left out.
+func deferPath(path []string) string {
+	var keys []string
+	for _, k := range path {
+		if k != "@" {
+			keys = append(keys, k)
+		}
+	}
+	return strings.Join(keys, "/")
+}
+
+// compactSelection prints a block's selection on one line: the deferred
+// fragment's fields, under "... on T" when it has a type condition.
+func compactSelection(ss ast.SelectionSet) string {
+	var b strings.Builder
+	var write func(ss ast.SelectionSet)
+	write = func(ss ast.SelectionSet) {
+		b.WriteString("{")
+		for _, s := range ss {
+			b.WriteByte(' ')
+			switch s := s.(type) {
+			case *ast.Field:
+				if s.Alias != "" && s.Alias != s.Name {
+					b.WriteString(s.Alias + ": ")
+				}
+				b.WriteString(s.Name + printArgs(s.Arguments) + printDirs(s.Directives))
+				if len(s.SelectionSet) > 0 {
+					b.WriteByte(' ')
+					write(s.SelectionSet)
+				}
+			case *ast.InlineFragment:
+				b.WriteString("..." + printTypeCond(s.TypeCondition) + printDirs(s.Directives) + " ")
+				write(s.SelectionSet)
+			case *ast.FragmentSpread:
+				b.WriteString("..." + s.Name + printDirs(s.Directives))
+			}
+		}
+		b.WriteString(" }")
+	}
+	if len(ss) == 1 {
+		if f, ok := ss[0].(*ast.InlineFragment); ok && f.TypeCondition == "" && len(f.Directives) == 0 {
+			ss = f.SelectionSet
+		}
+	}
+	write(ss)
+	return b.String()
+}
+
+func printTypeCond(tc string) string {
+	if tc == "" {
+		return ""
+	}
+	return " on " + tc
+}
+
 func (pr *printer) fetch(d int, f *Fetch) {
-	pr.line(d, `Fetch(service: "`+f.Service+`") {`)
+	id := ""
+	if f.ID != "" {
+		id = ", id: " + f.ID
+	}
+	pr.line(d, `Fetch(service: "`+f.Service+`"`+id+`) {`)
 	sel := operationSelection(f)
 	if f.Requires != nil {
 		pr.line(d+1, "{")
@@ -204,3 +270,7 @@ func printValue(v *ast.Value) string {
 	}
 	return v.String()
 }
+
+// Subselection prints what the block delivers on one line, as the
+// Deferred node of the plan text shows it ("{ a b { c } }").
+func (b *DeferredBlock) Subselection() string { return compactSelection(b.Selection) }

@@ -179,8 +179,9 @@ func (p *Planner) splitRoot(typ string, cands []string, it *item, client map[str
 // other root fields of the operation can only come from; they count as
 // used. split allows dividing the
 // selection among subgraphs (not for a subscription: one event stream
-// comes from one subgraph).
-func (p *Planner) planQueryRoot(b *buildState, roots *[]*group, typ string, it *item, client map[string]*item, forced []string, split bool) error {
+// comes from one subgraph). blk is the deferred block the item belongs to
+// (nil: the primary part).
+func (p *Planner) planQueryRoot(b *buildState, roots *[]*group, typ string, it *item, client map[string]*item, forced []string, split bool, blk *deferBlock) error {
 	cands := p.rootCandidates(typ, it.field.Name)
 	if len(cands) == 0 {
 		return unsatisfiableRoot(typ, it.field.Name)
@@ -203,9 +204,10 @@ func (p *Planner) planQueryRoot(b *buildState, roots *[]*group, typ string, it *
 		}
 		if g == nil {
 			g = b.newGroup(sub, false, nil, nil, nil)
+			g.blk = blk
 			*roots = append(*roots, g)
 		}
-		return p.placeField(walk{b: b, g: g, pos: g.sel, typ: typ, client: client}, it)
+		return p.placeField(walk{b: b, g: g, pos: g.sel, typ: typ, client: client, blk: blk}, it)
 	}
 	sub, err := p.cheapestRoot(typ, cands, it, client, used)
 	if sub != "" {

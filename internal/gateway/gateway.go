@@ -241,7 +241,7 @@ func (g *Gateway) serve(ctx context.Context, st *State, req *Request) *Response 
 	if verr != nil {
 		return &Response{Errors: gqlerror.List{verr}}
 	}
-	if g.opts.inboundDedupe && op.Operation == ast.Query {
+	if g.opts.inboundDedupe && op.Operation == ast.Query && !req.AcceptIncremental {
 		if key := inboundKey(st.Supergraph.Version, req, vars, g.opts.propagate); key != "" {
 			v, _, _ := g.inbound.Do(key, func() (any, error) {
 				// Shared by every identical request in flight: the first
@@ -264,19 +264,35 @@ func (g *Gateway) execute(ctx context.Context, st *State, req *Request, doc *ast
 			Errors: gqlerror.List{withCode(gqlerror.Errorf("query planning failed: %v", err), "QUERY_PLANNING_FAILED")},
 		}
 	}
-	res := st.Executor.Execute(ctx, &executor.Request{
+	ereq := &executor.Request{
 		Plan:      plan,
 		Document:  doc,
 		Operation: op,
 		Variables: vars,
 		Header:    g.forwardedHeaders(req.Header),
-	})
-	resp := &Response{Data: res.Data, Errors: res.Errors}
+	}
+	var resp *Response
+	if op.Operation == ast.Query && plan.Incremental(vars) != nil {
+		if !req.AcceptIncremental {
+			r := requestError(deferBadHeader, "DEFER_BAD_HEADER")
+			r.Status = http.StatusNotAcceptable
+			return r
+		}
+		res, next := st.Executor.ExecuteIncremental(ctx, ereq)
+		resp = &Response{Data: res.Data, Errors: res.Errors, Incremental: next}
+	} else {
+		res := st.Executor.Execute(ctx, ereq)
+		resp = &Response{Data: res.Data, Errors: res.Errors}
+	}
 	if req.ExposePlan {
 		resp.Extensions = map[string]any{"apolloQueryPlan": planExtension(plan)}
 	}
 	return resp
 }
+
+// deferBadHeader is Apollo Router's message for an operation that defers a
+// fragment from a client that does not accept multipart responses.
+const deferBadHeader = "the router received a query with the @defer directive but the client does not accept multipart/mixed HTTP responses. To enable @defer support, add the HTTP header 'Accept: multipart/mixed;deferSpec=20220824'"
 
 func kindAllowed(k ast.Operation, allowed []ast.Operation) bool {
 	if allowed == nil {

@@ -43,6 +43,9 @@ func nodeJSON(n planner.Node) any {
 		if n.Requires != nil {
 			m["requires"] = selectionsJSON(n.Requires)
 		}
+		if n.ID != "" {
+			m["id"] = n.ID
+		}
 		return m
 	case *planner.Condition:
 		m := map[string]any{"kind": "Condition", "condition": n.Variable}
@@ -56,7 +59,14 @@ func nodeJSON(n planner.Node) any {
 	case *planner.Defer:
 		blocks := make([]any, 0, len(n.Deferred))
 		for _, b := range n.Deferred {
-			bm := map[string]any{"label": b.Label, "path": b.Path}
+			deps := make([]any, 0, len(b.Depends))
+			for _, id := range b.Depends {
+				deps = append(deps, map[string]any{"id": id})
+			}
+			bm := map[string]any{"depends": deps, "queryPath": b.Path, "subselection": b.Subselection()}
+			if b.Label != "" {
+				bm["label"] = b.Label
+			}
 			if b.Node != nil {
 				bm["node"] = nodeJSON(b.Node)
 			}

@@ -2,7 +2,10 @@ package gateway
 
 import (
 	"encoding/json"
+	"iter"
 	"net/http"
+
+	"github.com/junction-gateway/junction/executor"
 
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
@@ -21,7 +24,15 @@ type Request struct {
 	// AllowedKinds limits the operation kinds (GET allows only queries);
 	// nil allows all.
 	AllowedKinds []ast.Operation
+	// AcceptIncremental: the client accepts an incremental response
+	// (multipart/mixed;deferSpec=20220824). Without it an operation that
+	// defers a fragment is refused with 406 and DEFER_BAD_HEADER, as Apollo
+	// Router does.
+	AcceptIncremental bool
 }
+
+// Subsequent is one payload after the first of an incremental response.
+type Subsequent = executor.Subsequent
 
 // Response is the result of one request.
 type Response struct {
@@ -35,4 +46,10 @@ type Response struct {
 	// Status, when non-zero, is the HTTP status the transport should use for
 	// application/graphql-response+json (e.g. 405 for a mutation over GET).
 	Status int
+	// Incremental, when set, makes this an incremental (@defer) response:
+	// Data, Errors and Extensions are the initial payload (hasNext: true)
+	// and iterating Incremental runs the deferred fragments and yields the
+	// payloads that follow, the last with HasNext false. It is iterated at
+	// most once, by the transport, while the client is connected.
+	Incremental iter.Seq[*Subsequent]
 }

@@ -29,6 +29,15 @@
 //     without a data entry and 200 with one. application/json: 200, except
 //     405 (mutation over GET, sent with Allow: POST) and 5xx, which apply to
 //     both media types.
+//   - An operation with @defer (gateway.Response.Incremental set) is answered,
+//     when Accept admits multipart/mixed with deferSpec=20220824 (or no
+//     deferSpec), as Apollo Router does: 200, Content-Type
+//     multipart/mixed;boundary="graphql";deferSpec=20220824, parts of
+//     "content-type: application/json" JSON, each flushed with the delimiter
+//     that closes it: the initial payload with "hasNext":true, then
+//     {"hasNext":…,"incremental":[{"label"?,"data","path","errors"?}]}, the
+//     last closed by --graphql--. Without that Accept the gateway answers
+//     406 DEFER_BAD_HEADER (status kept under both media types).
 //   - The body is {"data":…,"errors":[…],"extensions":{…}}: data is written
 //     raw and omitted when nil; errors and extensions are omitted when empty;
 //     map keys are sorted by encoding/json.

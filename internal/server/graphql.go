@@ -57,6 +57,7 @@ func (s *Server) serveGraphQL(w http.ResponseWriter, r *http.Request) {
 	}
 	req.Header = r.Header
 	req.ExposePlan = exposePlan(r.Header)
+	req.AcceptIncremental = acceptsMultipartDefer(accept)
 	s.writeResponse(w, r, mt, s.serve(r, req))
 }
 

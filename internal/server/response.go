@@ -20,7 +20,7 @@ import (
 // 400 when there is no data entry (the request failed before execution) and
 // 200 when there is one, even with errors (partial data).
 func statusFor(mt string, resp *gateway.Response) int {
-	if resp.Status == http.StatusMethodNotAllowed || resp.Status >= 500 {
+	if resp.Status == http.StatusMethodNotAllowed || resp.Status == http.StatusNotAcceptable || resp.Status >= 500 {
 		return resp.Status
 	}
 	if mt == mediaJSON {
@@ -77,6 +77,10 @@ func encodeResponse(resp *gateway.Response) ([]byte, error) {
 
 // writeResponse writes resp as media type mt with its status.
 func (s *Server) writeResponse(w http.ResponseWriter, r *http.Request, mt string, resp *gateway.Response) {
+	if resp.Incremental != nil {
+		s.writeMultipart(w, r, resp)
+		return
+	}
 	body, err := encodeResponse(resp)
 	if err != nil {
 		s.log.LogAttrs(r.Context(), slogError, "encode response", attrErr(err), attrRequestID(r))
