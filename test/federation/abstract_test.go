@@ -333,3 +333,40 @@ func TestAbstractDistributed(t *testing.T) {
 		}
 	}
 }
+
+// An interface field returning the interface, narrowed to the object type
+// (with a @provides) on its implementation, selected both ways at once.
+func TestAbstractCircularInterface(t *testing.T) {
+	novels := map[string]map[string]any{
+		"n1": {"__typename": "Novel", "id": "n1", "cost": 9.5, "twinID": "n3"},
+		"n3": {"__typename": "Novel", "id": "n3", "cost": 9.5, "twinID": "n1"},
+	}
+	shelf := &fedtest.Subgraph{Name: "shelf", Supertypes: map[string][]string{"Novel": {"Item"}},
+		Query: map[string]fedtest.Resolver{"item": func(map[string]any) (any, error) { return novels["n1"], nil }},
+		Fields: map[string]fedtest.FieldResolver{
+			"Novel.twin": func(p, _ map[string]any) (any, error) { return novels[p["twinID"].(string)], nil },
+		},
+	}
+	prices := &fedtest.Subgraph{Name: "prices", Entities: func(rep map[string]any) (any, error) {
+		if n, ok := novels[rep["id"].(string)]; ok {
+			return map[string]any{"__typename": "Novel", "id": n["id"], "cost": n["cost"]}, nil
+		}
+		return nil, nil
+	}}
+	gw := fedtest.Start(t, supergraph(t, "abstract-circular"), []*fedtest.Subgraph{shelf, prices})
+	gw.Expect(`{ item { twin { ... on Item { twin { __typename } } } } }`, nil,
+		`{"data":{"item":{"twin":{"twin":{"__typename":"Novel"}}}}}`)
+	gw.Expect(`{ item { __typename twin { __typename ... on Novel { id } twin { __typename ... on Novel { id } } }
+	  ... on Novel { __typename id cost twin { id cost } } } }`, nil,
+		`{"data":{"item":{"__typename":"Novel","twin":{"__typename":"Novel","id":"n3","twin":{"__typename":"Novel","id":"n1"},"cost":9.5},"id":"n1","cost":9.5}}}`)
+	// item.cost is external in shelf (provided only below twin): prices gives it.
+	reqs := prices.Requests()
+	if len(reqs) != 1 || len(reqs[0].Variables["representations"].([]any)) != 1 {
+		t.Errorf("prices requests %v, want one for the item", reqs)
+	}
+	for _, r := range shelf.Requests() {
+		if contains(r.Query, "item{cost") || contains(r.Query, "Novel{cost") {
+			t.Errorf("shelf asked for an external field: %s", r.Query)
+		}
+	}
+}
