@@ -126,8 +126,9 @@
 // (@shareable) is planned by trial (roots.go): planned alone in each
 // candidate, the one needing the fewest fetches wins (a subgraph already
 // holding a root fetch, or that another root field of the operation can only
-// come from, counts one less), ties to a subgraph already used,
-// then ascending name. When no candidate serves the whole selection (no keys
+// come from, counts one less), then the one whose entity fetches select
+// fewest fields (a @provides sparing part of one), ties to a subgraph
+// already used, then ascending name. When no candidate serves the whole selection (no keys
 // below the root to jump with), the selection is split among candidates,
 // each top-level selection to the cheapest one serving it alone (recursing
 // one level down when none does), and the root field is fetched from each

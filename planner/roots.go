@@ -11,9 +11,9 @@ import (
 // selection is planned on its own in each candidate subgraph, and the
 // candidate whose plan succeeds with the fewest fetches wins (a subgraph
 // already holding a root fetch of this operation, or that another root
-// field can only come from, costs one fetch less);
-// ties go to a subgraph already used, in the order used, then ascending
-// name. When no candidate can serve the whole selection (the objects below
+// field can only come from, costs one fetch less); then the one whose
+// entity fetches select least; ties go to a subgraph already used, in the
+// order used, then ascending name. When no candidate can serve the whole selection (the objects below
 // the root field have no key, so nothing can be fetched from elsewhere by
 // entity jumps), the selection is split: each top-level selection goes to
 // the cheapest candidate that serves it alone (a candidate already chosen
@@ -38,20 +38,33 @@ func (p *Planner) rootCandidates(typ, name string) []string {
 
 // trialRoot plans the root item it alone in subgraph sub (a scratch state)
 // and returns the number of fetches that takes (groups left empty send
-// nothing and cost nothing).
-func (p *Planner) trialRoot(typ, sub string, it *item, client map[string]*item) (int, error) {
+// nothing and cost nothing) and, to break ties, the number of selections
+// the entity fetches carry (a @provides that spares part of an entity
+// fetch makes it lighter).
+func (p *Planner) trialRoot(typ, sub string, it *item, client map[string]*item) (int, int, error) {
 	b := &buildState{byKey: map[string]*group{}}
 	g := b.newGroup(sub, false, nil, nil, nil)
 	if err := p.placeField(walk{b: b, g: g, pos: g.sel, typ: typ, client: client}, it); err != nil {
-		return 0, err
+		return 0, 0, err
 	}
-	n := 0
+	n, weight := 0, 0
 	for _, g := range b.groups {
 		if len(g.sel.children) > 0 {
 			n++
+			if g.entity {
+				weight += countNodes(g.sel.children)
+			}
 		}
 	}
-	return n, nil
+	return n, weight, nil
+}
+
+func countNodes(ns []*node) int {
+	c := len(ns)
+	for _, n := range ns {
+		c += countNodes(n.children)
+	}
+	return c
 }
 
 // cheapestRoot returns the candidate that serves it with the fewest fetches
@@ -70,10 +83,10 @@ func (p *Planner) cheapestRoot(typ string, cands []string, it *item, client map[
 		}
 		return len(used)
 	}
-	best, bestCost, bestRank := "", 0, 0
+	best, bestCost, bestWeight, bestRank := "", 0, 0, 0
 	var firstErr error
 	for _, sub := range cands {
-		cost, err := p.trialRoot(typ, sub, it, client)
+		cost, weight, err := p.trialRoot(typ, sub, it, client)
 		if err != nil {
 			if firstErr == nil {
 				firstErr = err
@@ -84,8 +97,8 @@ func (p *Planner) cheapestRoot(typ string, cands []string, it *item, client map[
 		if r < len(used) {
 			cost--
 		}
-		if best == "" || cost < bestCost || (cost == bestCost && r < bestRank) {
-			best, bestCost, bestRank = sub, cost, r
+		if best == "" || cost < bestCost || (cost == bestCost && (weight < bestWeight || (weight == bestWeight && r < bestRank))) {
+			best, bestCost, bestWeight, bestRank = sub, cost, weight, r
 		}
 	}
 	if best == "" {

@@ -150,3 +150,36 @@ func TestProvidesInterfaceChild(t *testing.T) {
 		`{"data":{"shelf":{"pets":[{"id":"b1","wingspan":21},{"id":"f1"}]}}}`)
 	wantCalls(t, map[*fedtest.Subgraph]int{shelves: 1, petsSG: 1})
 }
+
+// TestProvidesShareableRoot: a shareable root field is taken from the
+// subgraph whose @provides saves entity fetches.
+func TestProvidesShareableRoot(t *testing.T) {
+	clips := func(withTitles bool) []any {
+		s, f := obj("Song", "id", "s1"), obj("Film", "id", "f1")
+		if withTitles {
+			s["title"] = "Song One"
+		}
+		return []any{s, f}
+	}
+	super := map[string][]string{"Song": {"Clip"}, "Film": {"Clip"}}
+	archive := &fedtest.Subgraph{Name: "archive", Supertypes: super,
+		Query: map[string]fedtest.Resolver{"clips": func(map[string]any) (any, error) { return clips(false), nil }}}
+	library := &fedtest.Subgraph{Name: "library", Supertypes: super,
+		Query: map[string]fedtest.Resolver{"clips": func(map[string]any) (any, error) { return clips(true), nil }}}
+	titles := &fedtest.Subgraph{Name: "titles", Entities: func(rep map[string]any) (any, error) {
+		if rep["__typename"] == "Film" {
+			return obj("Film", "id", rep["id"], "title", "Film One"), nil
+		}
+		return obj("Song", "id", rep["id"], "title", "owned song"), nil
+	}}
+	gw := startCase(t, "provides-shareable-root", archive, library, titles)
+	gw.Expect(`{ clips { ... on Song { id title } ... on Film { id } } }`, nil,
+		`{"data":{"clips":[{"id":"s1","title":"Song One"},{"id":"f1"}]}}`)
+	wantCalls(t, map[*fedtest.Subgraph]int{archive: 0, library: 1, titles: 0})
+	gw.Expect(`{ clips { ... on Song { id title } ... on Film { id title } } }`, nil,
+		`{"data":{"clips":[{"id":"s1","title":"Song One"},{"id":"f1","title":"Film One"}]}}`)
+	if got, want := reps(t, titles), `[{"__typename":"Film","id":"f1"}]`; got != want {
+		t.Errorf("titles representations %s, want %s", got, want)
+	}
+	wantCalls(t, map[*fedtest.Subgraph]int{archive: 0, library: 1, titles: 1})
+}
