@@ -23,7 +23,8 @@ func overrideMoved(t *testing.T, opts ...gateway.Option) (*fedtest.Gateway, *fed
 	}
 	legacy := &fedtest.Subgraph{Name: "legacy",
 		Query: map[string]fedtest.Resolver{
-			"products": func(map[string]any) (any, error) { return []any{legacyProduct("p1"), legacyProduct("p2")}, nil },
+			"products":  func(map[string]any) (any, error) { return []any{legacyProduct("p1"), legacyProduct("p2")}, nil },
+			"catalogue": func(map[string]any) (any, error) { return []any{legacyProduct("p1")}, nil },
 			"feed": func(map[string]any) (any, error) {
 				return []any{
 					map[string]any{"__typename": "ImagePost", "id": "i1", "createdAt": "NEVER"},
@@ -45,6 +46,7 @@ func overrideMoved(t *testing.T, opts ...gateway.Option) (*fedtest.Gateway, *fed
 	shop := &fedtest.Subgraph{Name: "shop",
 		Query: map[string]fedtest.Resolver{
 			"bestsellers": func(map[string]any) (any, error) { return []any{shopProduct("p2")}, nil },
+			"catalogue":   func(map[string]any) (any, error) { return []any{shopProduct("p1")}, nil },
 			"otherFeed": func(map[string]any) (any, error) {
 				return []any{map[string]any{"__typename": "ImagePost", "id": "i1", "createdAt": "i1-at"}}, nil
 			},
@@ -96,6 +98,13 @@ func TestOverrideMovedField(t *testing.T) {
 		`{"data":{"products":[{"stock":3},{"stock":3}],"bestsellers":[{"stock":7}]}}`)
 	if len(legacy.Requests()) != 1 || len(shop.Requests()) != 1 {
 		t.Errorf("requests: legacy %d, shop %d; want one each", len(legacy.Requests()), len(shop.Requests()))
+	}
+	// A shareable root field goes where the overridden field lives: one fetch.
+	legacy.ResetRequests()
+	shop.ResetRequests()
+	gw.Expect(`{ catalogue { price } }`, nil, `{"data":{"catalogue":[{"price":10}]}}`)
+	if len(legacy.Requests()) != 0 || len(shop.Requests()) != 1 {
+		t.Errorf("requests: legacy %d, shop %d; want shop only", len(legacy.Requests()), len(shop.Requests()))
 	}
 }
 
