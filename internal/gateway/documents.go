@@ -79,22 +79,3 @@ func codedList(err error, code string) gqlerror.List {
 	}
 	return list
 }
-
-// coerceVariables coerces the request's variables against the operation's
-// variable definitions (defaults applied, types checked).
-func coerceVariables(api *ast.Schema, op *ast.OperationDefinition, vars map[string]any) (map[string]any, *gqlerror.Error) {
-	if vars == nil {
-		vars = map[string]any{}
-	}
-	out, err := validator.VariableValues(api, op, vars)
-	if err != nil {
-		var ge *gqlerror.Error
-		if e, ok := err.(*gqlerror.Error); ok {
-			ge = e
-		} else {
-			ge = gqlerror.Errorf("%s", err.Error())
-		}
-		return nil, withCode(ge, "BAD_USER_INPUT")
-	}
-	return out, nil
-}

@@ -48,6 +48,12 @@ func (s *stub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	_, _ = io.WriteString(w, s.answer(req))
 }
 
+func (s *stub) reqs() []subgraphRequest {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]subgraphRequest(nil), s.requests...)
+}
+
 func (s *stub) count() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
