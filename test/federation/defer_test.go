@@ -260,3 +260,53 @@ func TestDeferWithoutMultipartAccept(t *testing.T) {
 		}
 	}
 }
+
+func newDeferMedia(t *testing.T) (*fedtest.Gateway, *fedtest.Subgraph, *fedtest.Subgraph) {
+	items := map[string]map[string]any{
+		"b1": {"__typename": "Book", "id": "b1", "title": "Dune"},
+		"m1": {"__typename": "Movie", "id": "m1", "title": "Alien"},
+	}
+	media := &fedtest.Subgraph{Name: "media",
+		Query: map[string]fedtest.Resolver{
+			"feed": func(map[string]any) (any, error) { return []any{items["b1"], items["m1"]}, nil },
+		},
+		Entities:   func(rep map[string]any) (any, error) { return items[rep["id"].(string)], nil },
+		Supertypes: map[string][]string{"Book": {"Media"}, "Movie": {"Media"}},
+	}
+	details := &fedtest.Subgraph{Name: "details",
+		Entities: func(rep map[string]any) (any, error) {
+			switch rep["__typename"] {
+			case "Book":
+				return map[string]any{"__typename": "Book", "id": rep["id"], "pages": 412}, nil
+			case "Movie":
+				return map[string]any{"__typename": "Movie", "id": rep["id"], "minutes": 117}, nil
+			}
+			return nil, nil
+		},
+	}
+	return fedtest.Start(t, supergraph(t, "defer-abstract"), []*fedtest.Subgraph{media, details}), media, details
+}
+
+// A deferred fragment with a type condition inside a list of an interface
+// type is delivered only for the objects of that type.
+func TestDeferAbstractTypeCondition(t *testing.T) {
+	gw, _, details := newDeferMedia(t)
+	gw.ExpectParts(`{ feed { title ... on Book @defer(label: "book") { pages } } }`, nil,
+		`{"data":{"feed":[{"title":"Dune"},{"title":"Alien"}]},"hasNext":true}`,
+		`{"hasNext":false,"incremental":[{"label":"book","data":{"pages":412},"path":["feed",0]}]}`)
+	reqs := details.Requests()
+	if len(reqs) != 1 || len(reqs[0].Variables["representations"].([]any)) != 1 {
+		t.Fatalf("details requests %+v, want one with the Book only", reqs)
+	}
+}
+
+// A deferred fragment without a type condition at an interface position
+// applies to every object; fragments inside it still select by type.
+func TestDeferAbstractPosition(t *testing.T) {
+	gw, _, _ := newDeferMedia(t)
+	gw.ExpectParts(`{ feed { id ... @defer { title ... on Movie { minutes } } } }`, nil,
+		`{"data":{"feed":[{"id":"b1"},{"id":"m1"}]},"hasNext":true}`,
+		`{"hasNext":false,"incremental":[
+		  {"data":{"title":"Dune"},"path":["feed",0]},
+		  {"data":{"title":"Alien","minutes":117},"path":["feed",1]}]}`)
+}
