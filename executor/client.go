@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"mime"
 	"net"
 	"net/http"
 	"time"
@@ -39,6 +40,11 @@ var (
 type StatusError struct {
 	Service    string
 	StatusCode int
+	// ContentType and Body are the answer's, when read (the body up to the
+	// size limit): a GraphQL response sent with an error status still
+	// carries the subgraph's errors.
+	ContentType string
+	Body        []byte
 }
 
 func (e *StatusError) Error() string {
@@ -144,8 +150,12 @@ func (c *httpClient) Do(ctx context.Context, req *SubgraphRequest) ([]byte, erro
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		se := &StatusError{Service: req.Service, StatusCode: resp.StatusCode, ContentType: resp.Header.Get("Content-Type")}
+		if jsonMediaType(se.ContentType) {
+			se.Body, _ = io.ReadAll(io.LimitReader(resp.Body, c.maxBytes))
+		}
 		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
-		return nil, &StatusError{Service: req.Service, StatusCode: resp.StatusCode}
+		return nil, se
 	}
 	size := 4096
 	if resp.ContentLength > 0 && resp.ContentLength < c.maxBytes {
@@ -163,4 +173,11 @@ func (c *httpClient) Do(ctx context.Context, req *SubgraphRequest) ([]byte, erro
 		return nil, fmt.Errorf("%w: %q: more than %d bytes", ErrResponseTooLarge, req.Service, c.maxBytes)
 	}
 	return buf.Bytes(), nil
+}
+
+// jsonMediaType reports whether a Content-Type is application/json or
+// application/graphql-response+json (parameters ignored).
+func jsonMediaType(ct string) bool {
+	mt, _, err := mime.ParseMediaType(ct)
+	return err == nil && (mt == "application/json" || mt == "application/graphql-response+json")
 }

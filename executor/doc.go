@@ -65,7 +65,9 @@
 // GraphQL response) gives one error with extensions.code
 // SUBREQUEST_HTTP_ERROR, GATEWAY_TIMEOUT or SUBREQUEST_MALFORMED_RESPONSE
 // and serviceName; the fields it would have filled stay null, and the paths
-// it covers get no extra "Cannot return null" error. Shaping adds
+// it covers get no extra "Cannot return null" error. An error status whose
+// body is a GraphQL response with errors (JSON media type) is that error
+// followed by the subgraph's own errors, and its data is used. Shaping adds
 // NON_NULL_VIOLATION errors and, for a value that does not fit the API type,
 // RESPONSE_VALIDATION_FAILED ("Invalid value found for field T.f") at the
 // field's path. An enum name the API schema does not have (@inaccessible,

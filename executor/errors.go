@@ -108,6 +108,24 @@ func fetchFailure(service string, err error, path ast.Path) *gqlerror.Error {
 	return &gqlerror.Error{Message: msg, Path: path, Extensions: ext, Err: err}
 }
 
+// statusBody reads an error-status answer whose body is a GraphQL response
+// (JSON media type, parses, at least one error): its data is used and its
+// errors follow one error for the status itself, as Apollo Router and Hive
+// Router answer. Any other error-status answer is only the status error.
+func statusBody(service string, err error) (*value, []subgraphError, bool) {
+	var se *StatusError
+	if !errors.As(err, &se) || len(se.Body) == 0 || !jsonMediaType(se.ContentType) {
+		return nil, nil, false
+	}
+	data, errs, perr := parseResponse(se.Body)
+	if perr != nil || len(errs) == 0 {
+		return nil, nil, false
+	}
+	fe := fetchFailure(service, err, nil)
+	head := subgraphError{Message: fe.Message, Extensions: fe.Extensions}
+	return data, append([]subgraphError{head}, errs...), true
+}
+
 // subgraphError is one entry of a subgraph's "errors".
 type subgraphError struct {
 	Message    string              `json:"message"`

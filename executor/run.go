@@ -223,6 +223,9 @@ func (r *run) call(ctx context.Context, f *planner.Fetch, body []byte) (data *va
 	}
 	resp, err := r.ex.client.Do(ctx, &SubgraphRequest{Service: f.Service, URL: sg.URL, Body: body, Header: r.req.Header})
 	if err != nil {
+		if data, errs, ok := statusBody(f.Service, err); ok {
+			return data, errs, nil
+		}
 		return nil, nil, err
 	}
 	return parseResponse(resp)

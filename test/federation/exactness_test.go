@@ -233,3 +233,37 @@ func TestExactSubgraphFailures(t *testing.T) {
 		})
 	}
 }
+
+// A subgraph that answers an error status with a GraphQL response body
+// (JSON media type, with errors) gets the status error and then its own
+// errors, message and extensions kept, as Apollo Router and Hive Router
+// answer; a body of another media type is only the status error.
+func TestExactSubgraphErrorStatusWithErrors(t *testing.T) {
+	for _, mt := range []string{"application/graphql-response+json", "application/json; charset=utf-8"} {
+		users, posts := exactSubgraphs()
+		posts.Intercept = func(w http.ResponseWriter, _ *http.Request, _ fedtest.Request) bool {
+			w.Header().Set("Content-Type", mt)
+			w.WriteHeader(http.StatusBadRequest)
+			_, _ = w.Write([]byte(`{"errors":[{"message":"Unknown type _Any","extensions":{"code":"GRAPHQL_VALIDATION_FAILED"}}]}`))
+			return true
+		}
+		gw := startCase(t, "exact-basic", users, posts)
+		status := `{"message":"HTTP fetch failed from subgraph \"posts\": 400 Bad Request","path":["users"],"extensions":{"code":"SUBREQUEST_HTTP_ERROR","http":{"status":400},"serviceName":"posts"}}`
+		own := `{"message":"Unknown type _Any","path":["users"],"extensions":{"code":"GRAPHQL_VALIDATION_FAILED","serviceName":"posts"}}`
+		gw.Expect(`{ users { name posts { title } } }`, nil,
+			`{"data":{"users":[{"name":"Ann","posts":null},{"name":"Bob","posts":null}]},"errors":[`+status+`,`+own+`]}`)
+		noPath := func(s string) string { return strings.Replace(s, `"path":["users"],`, ``, 1) }
+		gw.Expect(`{ me { name } feed { __typename } }`, nil,
+			`{"data":{"me":{"name":"Ann"},"feed":null},"errors":[`+noPath(status)+`,`+noPath(own)+`]}`)
+	}
+	users, posts := exactSubgraphs()
+	posts.Intercept = func(w http.ResponseWriter, _ *http.Request, _ fedtest.Request) bool {
+		w.Header().Set("Content-Type", "text/plain")
+		w.WriteHeader(http.StatusBadGateway)
+		_, _ = w.Write([]byte(`{"errors":[{"message":"not a GraphQL answer"}]}`))
+		return true
+	}
+	gw := startCase(t, "exact-basic", users, posts)
+	gw.Expect(`{ me { name } feed { __typename } }`, nil,
+		`{"data":{"me":{"name":"Ann"},"feed":null},"errors":[{"message":"HTTP fetch failed from subgraph \"posts\": 502 Bad Gateway","extensions":{"code":"SUBREQUEST_HTTP_ERROR","http":{"status":502},"serviceName":"posts"}}]}`)
+}
