@@ -470,3 +470,21 @@ func TestFed1ExtendsResolvable(t *testing.T) {
 
 func TestFed1Extension(t *testing.T) { testExtends(t, "fed1-extension") }
 func TestFed2Extension(t *testing.T) { testExtends(t, "fed2-extension") }
+
+// TestNullEntity: _entities answers null for one representation: its
+// nullable fields stay null, a non-null one nulls the object with an error.
+func TestNullEntity(t *testing.T) {
+	shelf := &fedtest.Subgraph{Name: "shelf", Query: map[string]fedtest.Resolver{"novels": func(map[string]any) (any, error) {
+		return []any{obj("Novel", "id", "n1"), obj("Novel", "id", "n2")}, nil
+	}}}
+	details := &fedtest.Subgraph{Name: "details", Entities: func(rep map[string]any) (any, error) {
+		if rep["id"] == "n2" {
+			return nil, nil
+		}
+		return obj("Novel", "id", rep["id"], "title", "Title "+rep["id"].(string), "blurb", "B"), nil
+	}}
+	gw := startCase(t, "keys-null-entity", shelf, details)
+	gw.Expect(`{ novels { id blurb } }`, nil, `{"data":{"novels":[{"id":"n1","blurb":"B"},{"id":"n2","blurb":null}]}}`)
+	gw.Expect(`{ novels { id title } }`, nil,
+		`{"data":{"novels":[{"id":"n1","title":"Title n1"},null]},"errors":[{"message":"Cannot return null for non-nullable field Novel.title","path":["novels",1,"title"],"extensions":{"code":"NON_NULL_VIOLATION"}}]}`)
+}
