@@ -217,14 +217,26 @@ func (p *Planner) chooseTarget(w walk, name string) (string, []hop) {
 	var best string
 	var bestHops []hop
 	bestUsed := false
-	for _, src := range p.candidates(w.typ, name) {
-		hops := p.route(w.g.service, src.Subgraph, w.typ, w.prov)
-		if hops == nil {
-			continue
+	// Chains of local keys first; a gathered key (gather.go) only when no
+	// candidate is reachable without one.
+	for _, gathered := range []bool{false, true} {
+		for _, src := range p.candidates(w.typ, name) {
+			var hops []hop
+			if gathered {
+				hops = p.route(w.g.service, src.Subgraph, w.typ, w.prov)
+			} else {
+				hops = p.directRoute(w.g.service, src.Subgraph, w.typ, w.prov)
+			}
+			if hops == nil {
+				continue
+			}
+			used := w.b.byKey[groupKey(src.Subgraph, w.path, w.g, w.conds, w.blk)] != nil
+			if bestHops == nil || len(hops) < len(bestHops) || (len(hops) == len(bestHops) && used && !bestUsed) {
+				best, bestHops, bestUsed = src.Subgraph, hops, used
+			}
 		}
-		used := w.b.byKey[groupKey(src.Subgraph, w.path, w.g, w.conds, w.blk)] != nil
-		if bestHops == nil || len(hops) < len(bestHops) || (len(hops) == len(bestHops) && used && !bestUsed) {
-			best, bestHops, bestUsed = src.Subgraph, hops, used
+		if bestHops != nil {
+			break
 		}
 	}
 	return best, bestHops
