@@ -70,7 +70,10 @@
 // followed by the subgraph's own errors, and its data is used. Shaping adds
 // NON_NULL_VIOLATION errors and, for a value that does not fit the API type,
 // RESPONSE_VALIDATION_FAILED ("Invalid value found for field T.f") at the
-// field's path. An enum name the API schema does not have (@inaccessible,
+// field's path; so does an object at an interface or union position whose
+// __typename is neither a possible type nor an interface name (an
+// @interfaceObject subgraph's answer): it is nulled rather than leaked or
+// half-rendered. An enum name the API schema does not have (@inaccessible,
 // or known to only some subgraph) is treated as null: silently at a
 // nullable position, as Apollo Router and Hive Gateway answer.
 //

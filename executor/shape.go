@@ -299,7 +299,7 @@ func (s *shaper) inner(v *value, t *ast.Type, g group, f *ast.Field) bool {
 		s.buf = append(s.buf, v.raw...)
 		return true
 	case ast.Object, ast.Interface, ast.Union:
-		if v.kind != kindObject {
+		if v.kind != kindObject || !s.runtimeTypeFits(v, def) {
 			s.invalidValue(f)
 			return false
 		}
@@ -314,6 +314,26 @@ func (s *shaper) inner(v *value, t *ast.Type, g group, f *ast.Field) bool {
 	}
 	s.addErr(fmt.Sprintf("Invalid output type %s", def.Name), CodeInvalidValue)
 	return false
+}
+
+// runtimeTypeFits reports whether the __typename a subgraph gave an object
+// at an abstract position may stand there: a possible type of it, or the
+// name of an interface (an @interfaceObject subgraph answers with the
+// interface's name; the concrete type is fetched elsewhere when needed).
+// An unknown name, or a type that is not a member (an @inaccessible one, a
+// subgraph's corrupt answer), makes the object invalid: it becomes null with
+// an error rather than leak or half-render, as Apollo Router does. Objects
+// without __typename are left to the selection.
+func (s *shaper) runtimeTypeFits(v *value, def *ast.Definition) bool {
+	if def.Kind == ast.Object {
+		return true
+	}
+	tn, ok := v.get("__typename").stringValue()
+	if !ok || tn == "" || s.ex.possible[def.Name][tn] {
+		return true
+	}
+	t := s.ex.sg.API.Types[tn]
+	return t != nil && t.Kind == ast.Interface
 }
 
 func isBuiltinScalar(name string) bool {

@@ -123,8 +123,11 @@ func contains(s, sub string) bool {
 // type's fields come from their owners, one batched fetch per subgraph.
 func TestNodeLookup(t *testing.T) {
 	kind := func(id string) string {
-		if len(id) > 0 && id[0] == 's' {
+		switch {
+		case len(id) > 0 && id[0] == 's':
 			return "Shelf"
+		case len(id) > 0 && id[0] == 'x':
+			return "Ghost" // a corrupt answer: no such type
 		}
 		return "Book"
 	}
@@ -174,4 +177,10 @@ func TestNodeLookup(t *testing.T) {
 	if n := len(mirror.Requests()); n != 1 {
 		t.Errorf("mirror got %d requests, want 1 (the shelf's books)", n)
 	}
+	// A __typename the supergraph does not know: the object is invalid, null
+	// with an error at its path, never half-rendered.
+	gw.Expect(`{ node(id: "x1") { id ... on Book { title } } }`, nil,
+		`{"data":{"node":null},"errors":[{"message":"Invalid value found for field Query.node","path":["node"],"extensions":{"code":"RESPONSE_VALIDATION_FAILED"}}]}`)
+	gw.Expect(`{ nodes(ids: ["b1", "x2"]) { id } }`, nil,
+		`{"data":{"nodes":[{"id":"b1"},null]},"errors":[{"message":"Invalid value found for field Query.nodes","path":["nodes",1],"extensions":{"code":"RESPONSE_VALIDATION_FAILED"}}]}`)
 }
