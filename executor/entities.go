@@ -128,8 +128,12 @@ func (r *run) flatten(ctx context.Context, fl *planner.Flatten, sink *errSink) {
 			continue
 		}
 		seen[t.obj] = -2
-		if ent := entities[i]; ent != nil && ent.kind == kindObject {
+		switch ent := entities[i]; {
+		case ent != nil && ent.kind == kindObject:
 			mergeInto(t.obj, ent)
+		case ent != nil && ent.kind != kindNull:
+			// A string or a list where an entity (or null) belongs.
+			sink.add(fetchFailure(f.Service, fmt.Errorf("%w: _entities item %d is not an object", errMalformed, i), t.path(fl.Path)))
 		}
 	}
 }

@@ -143,6 +143,19 @@ func decodeErrors(raw []byte) ([]subgraphError, error) {
 	if err := json.Unmarshal(raw, &out); err != nil {
 		return nil, fmt.Errorf("%w: errors: %v", errMalformed, err)
 	}
+	// The spec requires a message: an error without one is not a GraphQL
+	// error (checked apart, since Message's zero value is also "").
+	var msgs []struct {
+		Message *string `json:"message"`
+	}
+	if err := json.Unmarshal(raw, &msgs); err != nil {
+		return nil, fmt.Errorf("%w: errors: %v", errMalformed, err)
+	}
+	for i, m := range msgs {
+		if m.Message == nil {
+			return nil, fmt.Errorf("%w: errors[%d] has no message", errMalformed, i)
+		}
+	}
 	return out, nil
 }
 

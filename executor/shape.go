@@ -284,7 +284,7 @@ func (s *shaper) inner(v *value, t *ast.Type, g group, f *ast.Field) bool {
 	}
 	switch def.Kind {
 	case ast.Scalar:
-		if v.kind != kindScalar && isBuiltinScalar(def.Name) {
+		if isBuiltinScalar(def.Name) && !validBuiltinScalar(def.Name, v) {
 			s.invalidValue(f)
 			return false
 		}

@@ -1,0 +1,131 @@
+package robustness
+
+import (
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/junction-gateway/junction/internal/gateway"
+)
+
+// body answers every request with a fixed body.
+func body(s string) *stub {
+	return &stub{answer: func(subgraphRequest) string { return s }}
+}
+
+// raw takes over the HTTP exchange.
+func raw(h http.HandlerFunc) *stub { return &stub{handler: h} }
+
+// hangup closes the connection without an answer, after writing prefix.
+func hangup(prefix string) *stub {
+	return raw(func(w http.ResponseWriter, r *http.Request) {
+		if prefix != "" {
+			w.Header().Set("Content-Type", "application/json")
+			w.Header().Set("Content-Length", "1000")
+			w.WriteHeader(200)
+			_, _ = io.WriteString(w, prefix)
+			w.(http.Flusher).Flush()
+		}
+		conn, _, err := w.(http.Hijacker).Hijack()
+		if err == nil {
+			_ = conn.Close()
+		}
+	})
+}
+
+// sleep waits d or until the gateway hangs up.
+func sleep(r *http.Request, d time.Duration) {
+	select {
+	case <-time.After(d):
+	case <-r.Context().Done():
+	}
+}
+
+// TestSubgraphGarbageEntities: inventory (an _entities fetch) misbehaves in
+// every way; accounts' and products' data survive, inStock is null with one
+// error naming inventory, with a code, and the request returns in bounded
+// time.
+func TestSubgraphGarbageEntities(t *testing.T) {
+	const q = `{ me { name } topProducts { name inStock } }`
+	for _, tc := range []struct {
+		name string
+		inv  *stub
+		want string
+	}{
+		{"connection reset", hangup(""), `{"data":{"me":{"name":"Ada"},"topProducts":[{"name":"Table","inStock":null},{"name":"Couch","inStock":null}]},"errors":[{"message":"HTTP fetch failed from subgraph \"inventory\"","path":["topProducts"],"extensions":{"code":"SUBREQUEST_HTTP_ERROR","serviceName":"inventory"}}]}`},
+		{"reset mid-body", hangup(`{"data":{"_entities":[`), `{"data":{"me":{"name":"Ada"},"topProducts":[{"name":"Table","inStock":null},{"name":"Couch","inStock":null}]},"errors":[{"message":"HTTP fetch failed from subgraph \"inventory\"","path":["topProducts"],"extensions":{"code":"SUBREQUEST_HTTP_ERROR","serviceName":"inventory"}}]}`},
+		{"slow headers", raw(func(w http.ResponseWriter, r *http.Request) { sleep(r, 2*time.Second) }), `{"data":{"me":{"name":"Ada"},"topProducts":[{"name":"Table","inStock":null},{"name":"Couch","inStock":null}]},"errors":[{"message":"request to subgraph \"inventory\" timed out","path":["topProducts"],"extensions":{"code":"GATEWAY_TIMEOUT","serviceName":"inventory"}}]}`},
+		{"slow body", raw(func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "application/json")
+			_, _ = io.WriteString(w, `{"data":{"_entities":[`)
+			w.(http.Flusher).Flush()
+			sleep(r, 2*time.Second)
+		}), `{"data":{"me":{"name":"Ada"},"topProducts":[{"name":"Table","inStock":null},{"name":"Couch","inStock":null}]},"errors":[{"message":"request to subgraph \"inventory\" timed out","path":["topProducts"],"extensions":{"code":"GATEWAY_TIMEOUT","serviceName":"inventory"}}]}`},
+		{"500 with HTML", raw(func(w http.ResponseWriter, r *http.Request) {
+			w.WriteHeader(500)
+			_, _ = io.WriteString(w, "<html>down</html>")
+		}), `{"data":{"me":{"name":"Ada"},"topProducts":[{"name":"Table","inStock":null},{"name":"Couch","inStock":null}]},"errors":[{"message":"HTTP fetch failed from subgraph \"inventory\": 500 Internal Server Error","path":["topProducts"],"extensions":{"code":"SUBREQUEST_HTTP_ERROR","http":{"status":500},"serviceName":"inventory"}}]}`},
+		{"200 with HTML", body(`<html><body>maintenance</body></html>`), `{"data":{"me":{"name":"Ada"},"topProducts":[{"name":"Table","inStock":null},{"name":"Couch","inStock":null}]},"errors":[{"message":"subgraph \"inventory\" returned a malformed response","path":["topProducts"],"extensions":{"code":"SUBREQUEST_MALFORMED_RESPONSE","serviceName":"inventory"}}]}`},
+		{"empty body", body(``), `{"data":{"me":{"name":"Ada"},"topProducts":[{"name":"Table","inStock":null},{"name":"Couch","inStock":null}]},"errors":[{"message":"subgraph \"inventory\" returned a malformed response","path":["topProducts"],"extensions":{"code":"SUBREQUEST_MALFORMED_RESPONSE","serviceName":"inventory"}}]}`},
+		{"empty object", body(`{}`), `{"data":{"me":{"name":"Ada"},"topProducts":[{"name":"Table","inStock":null},{"name":"Couch","inStock":null}]},"errors":[{"message":"subgraph \"inventory\" returned a malformed response","path":["topProducts"],"extensions":{"code":"SUBREQUEST_MALFORMED_RESPONSE","serviceName":"inventory"}}]}`},
+		{"data null", body(`{"data":null}`), `{"data":{"me":{"name":"Ada"},"topProducts":[{"name":"Table","inStock":null},{"name":"Couch","inStock":null}]},"errors":[{"message":"subgraph \"inventory\" returned a malformed response","path":["topProducts"],"extensions":{"code":"SUBREQUEST_MALFORMED_RESPONSE","serviceName":"inventory"}}]}`},
+		{"data a list", body(`{"data":[]}`), `{"data":{"me":{"name":"Ada"},"topProducts":[{"name":"Table","inStock":null},{"name":"Couch","inStock":null}]},"errors":[{"message":"subgraph \"inventory\" returned a malformed response","path":["topProducts"],"extensions":{"code":"SUBREQUEST_MALFORMED_RESPONSE","serviceName":"inventory"}}]}`},
+		{"errors a string", body(`{"errors":"x"}`), `{"data":{"me":{"name":"Ada"},"topProducts":[{"name":"Table","inStock":null},{"name":"Couch","inStock":null}]},"errors":[{"message":"subgraph \"inventory\" returned a malformed response","path":["topProducts"],"extensions":{"code":"SUBREQUEST_MALFORMED_RESPONSE","serviceName":"inventory"}}]}`},
+		{"error without message", body(`{"errors":[{}]}`), `{"data":{"me":{"name":"Ada"},"topProducts":[{"name":"Table","inStock":null},{"name":"Couch","inStock":null}]},"errors":[{"message":"subgraph \"inventory\" returned a malformed response","path":["topProducts"],"extensions":{"code":"SUBREQUEST_MALFORMED_RESPONSE","serviceName":"inventory"}}]}`},
+		{"error message not a string", body(`{"errors":[{"message":5}]}`), `{"data":{"me":{"name":"Ada"},"topProducts":[{"name":"Table","inStock":null},{"name":"Couch","inStock":null}]},"errors":[{"message":"subgraph \"inventory\" returned a malformed response","path":["topProducts"],"extensions":{"code":"SUBREQUEST_MALFORMED_RESPONSE","serviceName":"inventory"}}]}`},
+		{"error with a bad path", body(`{"data":{"_entities":[null,null]},"errors":[{"message":"boom","path":["_entities",99,"inStock"]}]}`), `{"data":{"me":{"name":"Ada"},"topProducts":[{"name":"Table","inStock":null},{"name":"Couch","inStock":null}]},"errors":[{"message":"boom","path":["topProducts"],"extensions":{"serviceName":"inventory"}}]}`},
+		{"_entities a string", body(`{"data":{"_entities":"x"}}`), `{"data":{"me":{"name":"Ada"},"topProducts":[{"name":"Table","inStock":null},{"name":"Couch","inStock":null}]},"errors":[{"message":"subgraph \"inventory\" returned a malformed response","path":["topProducts"],"extensions":{"code":"SUBREQUEST_MALFORMED_RESPONSE","serviceName":"inventory"}}]}`},
+		{"_entities missing", body(`{"data":{}}`), `{"data":{"me":{"name":"Ada"},"topProducts":[{"name":"Table","inStock":null},{"name":"Couch","inStock":null}]},"errors":[{"message":"subgraph \"inventory\" returned a malformed response","path":["topProducts"],"extensions":{"code":"SUBREQUEST_MALFORMED_RESPONSE","serviceName":"inventory"}}]}`},
+		{"fewer entities", body(`{"data":{"_entities":[{"__typename":"Product","inStock":true}]}}`), `{"data":{"me":{"name":"Ada"},"topProducts":[{"name":"Table","inStock":null},{"name":"Couch","inStock":null}]},"errors":[{"message":"subgraph \"inventory\" returned a malformed response","path":["topProducts"],"extensions":{"code":"SUBREQUEST_MALFORMED_RESPONSE","serviceName":"inventory"}}]}`},
+		{"more entities", body(`{"data":{"_entities":[{"__typename":"Product","inStock":true},{"__typename":"Product","inStock":false},{"__typename":"Product","inStock":true}]}}`), `{"data":{"me":{"name":"Ada"},"topProducts":[{"name":"Table","inStock":null},{"name":"Couch","inStock":null}]},"errors":[{"message":"subgraph \"inventory\" returned a malformed response","path":["topProducts"],"extensions":{"code":"SUBREQUEST_MALFORMED_RESPONSE","serviceName":"inventory"}}]}`},
+		{"wrong __typename", body(`{"data":{"_entities":[{"__typename":"User","inStock":true},{"__typename":"Product","inStock":false}]}}`), `{"data":{"me":{"name":"Ada"},"topProducts":[{"name":"Table","inStock":true},{"name":"Couch","inStock":false}]}}`},
+		{"entity a string", body(`{"data":{"_entities":["x",{"__typename":"Product","inStock":false}]}}`), `{"data":{"me":{"name":"Ada"},"topProducts":[{"name":"Table","inStock":null},{"name":"Couch","inStock":false}]},"errors":[{"message":"subgraph \"inventory\" returned a malformed response","path":["topProducts",0],"extensions":{"code":"SUBREQUEST_MALFORMED_RESPONSE","serviceName":"inventory"}}]}`},
+		{"field of the wrong type", body(`{"data":{"_entities":[{"__typename":"Product","inStock":"yes"},{"__typename":"Product","inStock":{"a":1}}]}}`), `{"data":{"me":{"name":"Ada"},"topProducts":[{"name":"Table","inStock":null},{"name":"Couch","inStock":null}]},"errors":[{"message":"Invalid value found for field Product.inStock","path":["topProducts",0,"inStock"],"extensions":{"code":"RESPONSE_VALIDATION_FAILED"}},{"message":"Invalid value found for field Product.inStock","path":["topProducts",1,"inStock"],"extensions":{"code":"RESPONSE_VALIDATION_FAILED"}}]}`},
+		{"invalid escape", body(`{"data":{"_entities":[{"__typename":"Product","inStock":true,"x":"\q"},{"__typename":"Product","inStock":false}]}}`), `{"data":{"me":{"name":"Ada"},"topProducts":[{"name":"Table","inStock":null},{"name":"Couch","inStock":null}]},"errors":[{"message":"subgraph \"inventory\" returned a malformed response","path":["topProducts"],"extensions":{"code":"SUBREQUEST_MALFORMED_RESPONSE","serviceName":"inventory"}}]}`},
+		{"number out of range", body(`{"data":{"_entities":[{"__typename":"Product","inStock":1e999},{"__typename":"Product","inStock":false}]}}`), `{"data":{"me":{"name":"Ada"},"topProducts":[{"name":"Table","inStock":null},{"name":"Couch","inStock":false}]},"errors":[{"message":"Invalid value found for field Product.inStock","path":["topProducts",0,"inStock"],"extensions":{"code":"RESPONSE_VALIDATION_FAILED"}}]}`},
+		{"duplicate keys", body(`{"data":{"_entities":[{"__typename":"Product","inStock":true,"inStock":false},{"__typename":"Product","inStock":false}]},"data":null}`), `{"data":{"me":{"name":"Ada"},"topProducts":[{"name":"Table","inStock":null},{"name":"Couch","inStock":null}]},"errors":[{"message":"subgraph \"inventory\" returned a malformed response","path":["topProducts"],"extensions":{"code":"SUBREQUEST_MALFORMED_RESPONSE","serviceName":"inventory"}}]}`},
+		{"trailing garbage", body(`{"data":{"_entities":[{"__typename":"Product","inStock":true},{"__typename":"Product","inStock":false}]}}xyz`), `{"data":{"me":{"name":"Ada"},"topProducts":[{"name":"Table","inStock":null},{"name":"Couch","inStock":null}]},"errors":[{"message":"subgraph \"inventory\" returned a malformed response","path":["topProducts"],"extensions":{"code":"SUBREQUEST_MALFORMED_RESPONSE","serviceName":"inventory"}}]}`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			g := start(t, map[string]*stub{"inventory": tc.inv},
+				gateway.WithSubgraphTimeouts(map[string]time.Duration{"inventory": 300 * time.Millisecond}))
+			t0 := time.Now()
+			status, got := g.query(q, nil)
+			if d := time.Since(t0); d > 1500*time.Millisecond {
+				t.Errorf("took %v", d)
+			}
+			if status != 200 || got != tc.want {
+				t.Errorf("got %d %s\nwant %s", status, got, tc.want)
+			}
+		})
+	}
+}
+
+// TestSubgraphGarbageRoot: accounts (a root fetch) answers data of the
+// wrong shape for the selection; the other root field survives.
+func TestSubgraphGarbageRoot(t *testing.T) {
+	const q = `{ me { name } users { name } topProducts { name } }`
+	for _, tc := range []struct {
+		name string
+		acc  *stub
+		want string
+	}{
+		{"string where an object is", body(`{"data":{"me":"Ada","users":[{"name":"Ada"}]}}`), `{"data":{"me":null,"users":[{"name":"Ada"}],"topProducts":[{"name":"Table"},{"name":"Couch"}]},"errors":[{"message":"Invalid value found for field Query.me","path":["me"],"extensions":{"code":"RESPONSE_VALIDATION_FAILED"}}]}`},
+		{"list where an object is", body(`{"data":{"me":[{"name":"Ada"}],"users":[{"name":"Ada"}]}}`), `{"data":{"me":null,"users":[{"name":"Ada"}],"topProducts":[{"name":"Table"},{"name":"Couch"}]},"errors":[{"message":"Invalid value found for field Query.me","path":["me"],"extensions":{"code":"RESPONSE_VALIDATION_FAILED"}}]}`},
+		{"object where a list is", body(`{"data":{"me":{"name":"Ada"},"users":{"name":"Ada"}}}`), `{"data":{"me":{"name":"Ada"},"users":null,"topProducts":[{"name":"Table"},{"name":"Couch"}]},"errors":[{"message":"Invalid value found for field Query.users","path":["users"],"extensions":{"code":"RESPONSE_VALIDATION_FAILED"}}]}`},
+		{"number where a string is", body(`{"data":{"me":{"name":12},"users":[{"name":true}]}}`), `{"data":{"me":{"name":null},"users":[{"name":null}],"topProducts":[{"name":"Table"},{"name":"Couch"}]},"errors":[{"message":"Invalid value found for field User.name","path":["me","name"],"extensions":{"code":"RESPONSE_VALIDATION_FAILED"}},{"message":"Invalid value found for field User.name","path":["users",0,"name"],"extensions":{"code":"RESPONSE_VALIDATION_FAILED"}}]}`},
+		{"missing fields", body(`{"data":{}}`), `{"data":{"me":null,"users":null,"topProducts":[{"name":"Table"},{"name":"Couch"}]}}`},
+		{"data and errors", body(`{"data":{"me":null,"users":null},"errors":[{"message":"denied","path":["me"],"extensions":{"code":"FORBIDDEN"}}]}`), `{"data":{"me":null,"users":null,"topProducts":[{"name":"Table"},{"name":"Couch"}]},"errors":[{"message":"denied","path":["me"],"extensions":{"code":"FORBIDDEN","serviceName":"accounts"}}]}`},
+		{"deeply nested garbage", body(`{"data":{"me":` + strings.Repeat(`{"a":`, 5000) + `1` + strings.Repeat(`}`, 5000) + `}}`), `{"data":{"me":null,"users":null,"topProducts":[{"name":"Table"},{"name":"Couch"}]},"errors":[{"message":"subgraph \"accounts\" returned a malformed response","extensions":{"code":"SUBREQUEST_MALFORMED_RESPONSE","serviceName":"accounts"}}]}`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			g := start(t, map[string]*stub{"accounts": tc.acc})
+			status, got := g.query(q, nil)
+			if status != 200 || got != tc.want {
+				t.Errorf("got %d %s\nwant %s", status, got, tc.want)
+			}
+		})
+	}
+}
