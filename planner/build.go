@@ -112,9 +112,10 @@ func (p *Planner) planDefers(w walk, defers []*deferItem) error {
 //
 // At the edge of a deferred block (w.blk is not the block of w's group),
 // a field w's subgraph resolves is fetched by an entity jump into that same
-// subgraph, so that w's fetch only selects the key; when the type has no
-// key there the field stays in w's fetch (it is still delivered with the
-// block).
+// subgraph, so that w's fetch only selects the key; it stays in w's fetch
+// (still delivered with the block) when the type has no key there, or when
+// it is a leaf w's fetch selects anyway (a key field, or a field the
+// enclosing part already asks for).
 func (p *Planner) planField(w walk, it *item) error {
 	name := it.field.Name
 	if p.local(w.g.service, w.typ, name, w.prov) {
@@ -122,7 +123,7 @@ func (p *Planner) planField(w walk, it *item) error {
 			return p.placeField(w, it)
 		}
 		k := p.keyInto(w.g.service, w.g.service, w.typ, w.prov)
-		if k == nil {
+		if k == nil || (len(it.sel) == 0 && (keyField(k, name) || w.pos.selects(it))) {
 			return p.placeField(w, it)
 		}
 		conds := append(append([]cond(nil), w.conds...), condsOf(it.dirs)...)

@@ -4,6 +4,7 @@ import (
 	"sort"
 	"strconv"
 
+	"github.com/junction-gateway/junction/schema"
 	"github.com/vektah/gqlparser/v2/ast"
 )
 
@@ -306,4 +307,21 @@ func (e *emitter) blocks(b *buildState, parent *deferBlock, deps map[*deferBlock
 		out = append(out, db)
 	}
 	return out
+}
+
+// keyField reports whether name is a top-level field of key k.
+func keyField(k *schema.Key, name string) bool {
+	for _, s := range k.Selection {
+		if f, ok := s.(*ast.Field); ok && f.Name == name {
+			return true
+		}
+	}
+	return false
+}
+
+// selects reports whether n already selects the field of it (same response
+// key, directives, name and arguments).
+func (n *node) selects(it *item) bool {
+	c := n.index[it.respKey+dirsKey(it.dirs)]
+	return c != nil && c.name == it.field.Name && nodeSignature(c) == signature(it.field)
 }
