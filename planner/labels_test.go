@@ -21,7 +21,7 @@ func TestPlanWithLabels(t *testing.T) {
 		t.Fatal(err)
 	}
 	p := New(sg)
-	if got := strings.Join(p.OverrideLabels(), ","); got != "metric-sizes,percent(0),percent(100)" {
+	if got := strings.Join(p.OverrideLabels(), ","); got != "metric-sizes,percent(0),percent(100),percent(50)" {
 		t.Fatalf("labels %q", got)
 	}
 	doc := gqlparser.MustLoadQuery(sg.API, `{ products { color } }`)

@@ -15,11 +15,11 @@ import (
 func overrideMoved(t *testing.T, opts ...gateway.Option) (*fedtest.Gateway, *fedtest.Subgraph, *fedtest.Subgraph) {
 	legacyProduct := func(id string) map[string]any {
 		return map[string]any{"__typename": "Product", "id": id, "name": "name-" + id, "price": -1, "weight": -1,
-			"color": "legacy-" + id, "size": "legacy-" + id, "stock": 3}
+			"color": "legacy-" + id, "size": "legacy-" + id, "stock": 3, "rating": 1}
 	}
 	shopProduct := func(id string) map[string]any {
 		return map[string]any{"__typename": "Product", "id": id, "price": 10, "weight": 20,
-			"color": "shop-" + id, "size": "shop-" + id, "stock": 7}
+			"color": "shop-" + id, "size": "shop-" + id, "stock": 7, "rating": 5}
 	}
 	legacy := &fedtest.Subgraph{Name: "legacy",
 		Query: map[string]fedtest.Resolver{
@@ -139,6 +139,22 @@ func TestOverrideProgressive(t *testing.T) {
 		`{"data":{"products":[{"weight":-1,"color":"shop-p1","size":"shop-p1"},{"weight":-1,"color":"shop-p2","size":"shop-p2"}]}}`)
 	if asked(legacy, "size") || asked(legacy, "color") {
 		t.Errorf("legacy asked for fields overridden by active labels: %v", legacy.Requests())
+	}
+}
+
+// percent(50) is drawn per request: both subgraphs serve the field over
+// enough requests (a plan is cached per decision, never shared between them).
+func TestOverridePercentPerRequest(t *testing.T) {
+	gw, _, _ := overrideMoved(t)
+	seen := map[string]int{}
+	for i := 0; i < 64; i++ {
+		_, got := gw.Query(`{ products { rating } }`, nil)
+		seen[got]++
+	}
+	const fromLegacy = `{"data":{"products":[{"rating":1},{"rating":1}]}}`
+	const fromShop = `{"data":{"products":[{"rating":5},{"rating":5}]}}`
+	if len(seen) != 2 || seen[fromLegacy] == 0 || seen[fromShop] == 0 {
+		t.Errorf("answers over 64 requests: %v", seen)
 	}
 }
 
