@@ -39,19 +39,30 @@ func statusFor(mt string, resp *gateway.Response) int {
 // written raw (it is already JSON) and omitted when nil; errors and
 // extensions are omitted when empty. Map keys come out sorted.
 func encodeResponse(resp *gateway.Response) ([]byte, error) {
-	var buf bytes.Buffer
-	buf.Grow(len(resp.Data) + 64)
-	buf.WriteByte('{')
+	head, tail, err := envelope(resp)
+	if err != nil {
+		return nil, err
+	}
+	buf := make([]byte, 0, len(head)+len(resp.Data)+len(tail))
+	buf = append(append(append(buf, head...), resp.Data...), tail...)
+	return buf, nil
+}
+
+// envelope renders what comes before and after the raw data in
+// encodeResponse, so that a large data entry is written as it is, never
+// copied (it may be shared between deduplicated requests).
+func envelope(resp *gateway.Response) (head, tail []byte, err error) {
+	head = []byte(`{`)
 	sep := false
 	if resp.Data != nil {
-		buf.WriteString(`"data":`)
-		buf.Write(resp.Data)
+		head = []byte(`{"data":`)
 		sep = true
 	}
+	var buf bytes.Buffer
 	if len(resp.Errors) > 0 {
 		b, err := json.Marshal(resp.Errors)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		if sep {
 			buf.WriteByte(',')
@@ -63,7 +74,7 @@ func encodeResponse(resp *gateway.Response) ([]byte, error) {
 	if len(resp.Extensions) > 0 {
 		b, err := json.Marshal(resp.Extensions)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		if sep {
 			buf.WriteByte(',')
@@ -72,30 +83,41 @@ func encodeResponse(resp *gateway.Response) ([]byte, error) {
 		buf.Write(b)
 	}
 	buf.WriteByte('}')
-	return buf.Bytes(), nil
+	return head, buf.Bytes(), nil
 }
 
-// writeResponse writes resp as media type mt with its status.
+// writeResponse writes resp as media type mt with its status: the envelope
+// and the data entry are written in place, without joining them first.
 func (s *Server) writeResponse(w http.ResponseWriter, r *http.Request, mt string, resp *gateway.Response) {
 	if resp.Incremental != nil {
 		s.writeMultipart(w, r, resp)
 		return
 	}
-	body, err := encodeResponse(resp)
+	head, tail, err := envelope(resp)
+	data := resp.Data
 	if err != nil {
 		s.log.LogAttrs(r.Context(), slogError, "encode response", attrErr(err), attrRequestID(r))
 		resp = errorResponse(http.StatusInternalServerError, codeInternal, "internal error: could not encode the response")
-		body, _ = encodeResponse(resp)
+		head, tail, _ = envelope(resp)
+		data = resp.Data
 	}
 	status := statusFor(mt, resp)
 	h := w.Header()
 	h.Set("Content-Type", mt+"; charset=utf-8")
-	h.Set("Content-Length", strconv.Itoa(len(body)))
+	h.Set("Content-Length", strconv.Itoa(len(head)+len(data)+len(tail)))
 	if status == http.StatusMethodNotAllowed && h.Get("Allow") == "" {
 		h.Set("Allow", http.MethodPost)
 	}
 	w.WriteHeader(status)
-	_, _ = w.Write(body)
+	if len(data) < 4096 {
+		// Small: one write (one syscall once the server flushes).
+		buf := make([]byte, 0, len(head)+len(data)+len(tail))
+		_, _ = w.Write(append(append(append(buf, head...), data...), tail...))
+		return
+	}
+	_, _ = w.Write(head)
+	_, _ = w.Write(data)
+	_, _ = w.Write(tail)
 }
 
 // errorResponse is a response with no data and one error with code, whose
