@@ -17,6 +17,7 @@ import (
 	"github.com/junction-gateway/junction/graph"
 	"github.com/junction-gateway/junction/internal/config"
 	"github.com/junction-gateway/junction/internal/gateway"
+	"github.com/junction-gateway/junction/internal/gctune"
 	"github.com/junction-gateway/junction/internal/server"
 	"github.com/junction-gateway/junction/schema"
 )
@@ -31,8 +32,16 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.Var(&inbound, "inbound-dedupe", "share one execution between identical concurrent queries (default true)")
 	fs.Var(&subgraph, "subgraph-dedupe", "share one round trip between identical concurrent subgraph requests (default true)")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the whole run to FILE (for benchmarks)")
+	heapFloor := fs.Int("gc-heap-floor-mb", 32, "collect garbage only once the heap reaches this many MB (0: plain GOGC; ignored when GOGC is set)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
+	}
+	if *heapFloor < 0 {
+		return usageErr("--gc-heap-floor-mb must be 0 or more")
+	}
+	if _, set := os.LookupEnv("GOGC"); !set && *heapFloor > 0 {
+		t := gctune.Start(uint64(*heapFloor)<<20, 100)
+		defer t.Stop()
 	}
 	if *cpuProfile != "" {
 		f, err := os.Create(*cpuProfile)

@@ -1,0 +1,65 @@
+package gctune
+
+import (
+	"runtime"
+	"runtime/debug"
+	"testing"
+	"time"
+)
+
+func TestPercent(t *testing.T) {
+	const mb = 1 << 20
+	for _, c := range []struct {
+		live, floor uint64
+		base, want  int
+	}{
+		{0, 32 * mb, 100, 100},       // before the first cycle
+		{4 * mb, 32 * mb, 100, 700},  // goal 4 × 8 = 32 MB
+		{8 * mb, 32 * mb, 100, 300},  // goal 32 MB
+		{16 * mb, 32 * mb, 100, 100}, // 2 × live is the floor already
+		{20 * mb, 32 * mb, 100, 100}, // never below base
+		{64 * mb, 32 * mb, 100, 100}, // large heap: as without the tuner
+		{1024, 32 * mb, 100, 800},    // tiny heap: 4 MB × 8 = the floor
+		{1024, 1 << 40, 100, maxPercent},
+		{8 * mb, 32 * mb, 400, 400},
+	} {
+		if got := percent(c.live, c.floor, c.base); got != c.want {
+			t.Errorf("percent(%d, %d, %d) = %d, want %d", c.live, c.floor, c.base, got, c.want)
+		}
+	}
+}
+
+// TestStartStop checks that the tuner raises the percentage for a small
+// heap, keeps doing so after collections, and restores the base on Stop.
+func TestStartStop(t *testing.T) {
+	old := debug.SetGCPercent(100)
+	defer debug.SetGCPercent(old)
+	runtime.GC()            // so that the live heap is known
+	runtime.GC()            // so that the live heap is known
+	tu := Start(1<<40, 100) // a floor no test heap reaches
+	if p := tu.Percent(); p != maxPercent {
+		t.Fatalf("after Start: percent %d, want %d", p, maxPercent)
+	}
+	debug.SetGCPercent(100) // as if something reset it
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		runtime.GC()
+		if p := debug.SetGCPercent(-1); p == maxPercent {
+			debug.SetGCPercent(p)
+			break
+		} else {
+			debug.SetGCPercent(p)
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the tuner did not re-apply the percentage after a collection")
+		}
+		tu.mu.Lock()
+		tu.last = 100 // force the next adjust to set it again
+		tu.mu.Unlock()
+		time.Sleep(10 * time.Millisecond)
+	}
+	tu.Stop()
+	if p := debug.SetGCPercent(100); p != 100 {
+		t.Fatalf("after Stop: percent %d, want 100", p)
+	}
+}
