@@ -167,7 +167,12 @@ func (e *Executor) Execute(ctx context.Context, req *Request) (res *Result) {
 	if req.Plan != nil && req.Plan.Root != nil {
 		r.node(ctx, req.Plan.Root, &sink)
 	}
-	return r.shape(&sink)
+	res = r.shape(&sink)
+	// Every goroutine of the plan has returned and the response is a copy:
+	// the tree is dead, its slabs go back to the pools.
+	r.root = nil
+	r.arena.release()
+	return res
 }
 
 // run is the state of one Execute call.
@@ -183,6 +188,8 @@ type run struct {
 	// nulled: response paths null propagation nulled in the payloads sent
 	// so far; deferred data below them is not sent. Guarded by mu.
 	nulled []ast.Path
+	// arena holds the pooled slabs of every parsed subgraph answer.
+	arena arena
 }
 
 func (r *run) variable(name string) any {

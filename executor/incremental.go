@@ -63,6 +63,8 @@ func (e *Executor) ExecuteIncremental(ctx context.Context, req *Request) (res *R
 	var sink errSink
 	r.node(pctx, d.Primary, &sink)
 	res = r.shape(&sink)
+	// The tree lives on in the stream (whose goroutines may outlast it on
+	// a timeout): its slabs are never given back to the pools (arena.go).
 	return res, func(yield func(*Subsequent) bool) { r.stream(ctx, d.Deferred, yield) }
 }
 

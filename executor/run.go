@@ -228,12 +228,23 @@ func (r *run) call(ctx context.Context, f *planner.Fetch, body []byte) (data *va
 		}
 		return nil, nil, err
 	}
-	return parseResponse(resp)
+	var a arena
+	data, errs, err = parseResponseIn(resp, &a)
+	r.mu.Lock()
+	r.arena.adopt(&a)
+	r.mu.Unlock()
+	return data, errs, err
 }
 
 // parseResponse decodes {"data": ..., "errors": [...]}.
 func parseResponse(body []byte) (*value, []subgraphError, error) {
-	p := &jsonParser{data: body}
+	return parseResponseIn(body, nil)
+}
+
+// parseResponseIn is parseResponse with the nodes in a's pooled slabs
+// (a nil: plain allocations).
+func parseResponseIn(body []byte, a *arena) (*value, []subgraphError, error) {
+	p := &jsonParser{data: body, arena: a}
 	p.skipSpace()
 	if p.pos >= len(body) || body[p.pos] != '{' {
 		return nil, nil, fmt.Errorf("%w: not a JSON object", errMalformed)

@@ -101,6 +101,8 @@ type jsonParser struct {
 	fslab []field
 	items []*value
 	islab []*value
+	// arena, when set, supplies pooled slabs (see arena.go).
+	arena *arena
 }
 
 const maxDepth = 512
@@ -114,7 +116,11 @@ func (p *jsonParser) slabSize(perByte, least, most int) int {
 
 func (p *jsonParser) alloc() *value {
 	if len(p.slab) == 0 {
-		p.slab = make([]value, p.slabSize(16, 8, 256))
+		if p.arena != nil {
+			p.slab = p.arena.value()
+		} else {
+			p.slab = make([]value, p.slabSize(16, 8, 256))
+		}
 	}
 	v := &p.slab[0]
 	p.slab = p.slab[1:]
@@ -127,7 +133,11 @@ func (p *jsonParser) alloc() *value {
 func (p *jsonParser) takeFields(base int) []field {
 	n := len(p.stack) - base
 	if len(p.fslab) < n {
-		p.fslab = make([]field, max(n, p.slabSize(16, 8, 512)))
+		if p.arena != nil && n <= fieldChunk {
+			p.fslab = p.arena.field()
+		} else {
+			p.fslab = make([]field, max(n, p.slabSize(16, 8, 512)))
+		}
 	}
 	out := p.fslab[:n:n]
 	p.fslab = p.fslab[n:]
@@ -139,7 +149,11 @@ func (p *jsonParser) takeFields(base int) []field {
 func (p *jsonParser) takeItems(base int) []*value {
 	n := len(p.items) - base
 	if len(p.islab) < n {
-		p.islab = make([]*value, max(n, p.slabSize(64, 8, 256)))
+		if p.arena != nil && n <= itemChunk {
+			p.islab = p.arena.item()
+		} else {
+			p.islab = make([]*value, max(n, p.slabSize(64, 8, 256)))
+		}
 	}
 	out := p.islab[:n:n]
 	p.islab = p.islab[n:]
