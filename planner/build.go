@@ -187,6 +187,7 @@ func (p *Planner) placeField(w walk, it *item) error {
 			cw.prov = append(append(ast.SelectionSet(nil), cw.prov...), src.Provides...)
 		}
 	}
+	cw.typ = p.subgraphType(w.g.service, w.typ, it.field.Name, cw.typ, n)
 	if it.internal {
 		cw.client = nil
 		var csel ast.SelectionSet

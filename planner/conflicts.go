@@ -111,3 +111,29 @@ func (d *dealiaser) set(ns []*node, path []string) []Rewrite {
 	}
 	return d.rewrites
 }
+
+// subgraphType returns the type the object below typeName.name has in
+// subgraph sub: the supergraph's type super unless the subgraph declares the
+// field with a narrower one (@join__field(type:): an implementation where
+// the supergraph has the interface). Planning continues in the subgraph's
+// type, so nothing is asked that its schema cannot spread; when the
+// supergraph type is abstract __typename is selected at n all the same, for
+// the client's fragments to be decided.
+func (p *Planner) subgraphType(sub, typeName, name, super string, n *node) string {
+	fm := p.field(typeName, name)
+	if fm == nil {
+		return super
+	}
+	src := fm.Source(sub)
+	if src == nil || src.Type == "" {
+		return super
+	}
+	st := strings.Trim(src.Type, "[]!")
+	if st == super || p.sg.Types[st] == nil || !p.implements(st, super) {
+		return super
+	}
+	if p.isAbstract(super) && !p.isAbstract(st) {
+		n.add(&node{respKey: "__typename", name: "__typename", shape: "String!"})
+	}
+	return st
+}

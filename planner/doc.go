@@ -174,5 +174,8 @@
 // differ in the subgraph (@join__field(type:), e.g. ID! on one object and ID
 // on another under sibling fragments) would make the subgraph reject the
 // operation: all but the first shape are aliased __junction_alias_<n> and
-// the Fetch's OutputRewrites rename them back (conflicts.go).
+// the Fetch's OutputRewrites rename them back (conflicts.go). Below a field
+// whose subgraph type is an implementation of the supergraph's interface,
+// planning in that subgraph continues in the implementation (fragments on
+// other implementations are not sent; __typename still is).
 package planner

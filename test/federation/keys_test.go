@@ -488,3 +488,39 @@ func TestNullEntity(t *testing.T) {
 	gw.Expect(`{ novels { id title } }`, nil,
 		`{"data":{"novels":[{"id":"n1","title":"Title n1"},null]},"errors":[{"message":"Cannot return null for non-nullable field Novel.title","path":["novels",1,"title"],"extensions":{"code":"NON_NULL_VIOLATION"}}]}`)
 }
+
+// TestChildTypeInterface: Account.owner is the interface Member in one and
+// the object User in two: what two is asked must be valid for User.
+func TestChildTypeInterface(t *testing.T) {
+	super := map[string][]string{"User": {"Member"}, "Admin": {"Member"}}
+	one := &fedtest.Subgraph{Name: "one", Supertypes: super,
+		Query: map[string]fedtest.Resolver{"accounts": func(map[string]any) (any, error) {
+			return []any{
+				obj("Account", "id", "a1", "owner", obj("User", "id", "u1", "name", "Una")),
+				obj("Account", "id", "a2", "owner", obj("Admin", "id", "x1", "name", "Xi", "level", 3)),
+			}, nil
+		}},
+		Entities: func(rep map[string]any) (any, error) {
+			switch rep["__typename"] {
+			case "User":
+				return obj("User", "id", rep["id"], "name", "Una"), nil
+			case "Account":
+				return obj("Account", "id", rep["id"], "owner", obj("User", "id", "u1", "name", "Una")), nil
+			}
+			return nil, nil
+		},
+	}
+	two := &fedtest.Subgraph{Name: "two",
+		Query: map[string]fedtest.Resolver{"topAccount": func(map[string]any) (any, error) {
+			return obj("Account", "id", "a1", "owner", obj("User", "id", "u1", "name", "Una", "email", "u@x")), nil
+		}},
+		Entities: func(rep map[string]any) (any, error) {
+			return obj("User", "id", rep["id"], "name", "Una", "email", "u@x"), nil
+		},
+	}
+	gw := startCase(t, "keys-child-interface", one, two)
+	gw.Expect(`{ topAccount { id owner { __typename id name ... on User { email } ... on Admin { level } } } }`, nil,
+		`{"data":{"topAccount":{"id":"a1","owner":{"__typename":"User","id":"u1","name":"Una","email":"u@x"}}}}`)
+	gw.Expect(`{ accounts { owner { id ... on User { email } ... on Admin { level } } } }`, nil,
+		`{"data":{"accounts":[{"owner":{"id":"u1","email":"u@x"}},{"owner":{"id":"x1","level":3}}]}}`)
+}
