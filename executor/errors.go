@@ -96,6 +96,8 @@ func fetchFailure(service string, err error, path ast.Path) *gqlerror.Error {
 		code, msg = CodeTimeout, fmt.Sprintf("request to subgraph %q timed out", service)
 	case errors.As(err, &se):
 		msg = fmt.Sprintf("HTTP fetch failed from subgraph %q: %d %s", service, se.StatusCode, http.StatusText(se.StatusCode))
+	case errors.Is(err, ErrResponseTooLarge):
+		msg = fmt.Sprintf("HTTP fetch failed from subgraph %q: the response is larger than the limit", service)
 	case errors.Is(err, errMalformed):
 		code, msg = CodeMalformedResponse, fmt.Sprintf("subgraph %q returned a malformed response", service)
 	case errors.Is(err, context.Canceled):

@@ -97,6 +97,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		gateway.WithSubgraphDedupe(*cfg.Traffic.SubgraphDedupe),
 		gateway.WithPropagatedHeaders(cfg.Headers.Propagate...),
 		gateway.WithOverrideLabels(cfg.OverrideLabels),
+		gateway.WithMaxSubgraphResponseBytes(cfg.Traffic.MaxSubgraphResponseBytes),
 		gateway.WithLimits(gateway.Limits{
 			MaxTokens:              cfg.Limits.MaxTokens,
 			MaxDepth:               cfg.Limits.MaxDepth,

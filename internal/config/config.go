@@ -66,6 +66,9 @@ type Traffic struct {
 	// SubgraphDedupe shares one round trip between identical concurrent
 	// subgraph requests (default true).
 	SubgraphDedupe *bool `yaml:"subgraph_dedupe"`
+	// MaxSubgraphResponseBytes caps each subgraph response body (default
+	// 64 MiB); a larger answer fails that fetch.
+	MaxSubgraphResponseBytes int64 `yaml:"max_subgraph_response_bytes"`
 }
 
 // Limits holds client request limits.
@@ -165,6 +168,9 @@ func (c *Config) Validate() error {
 	}
 	if c.Traffic.SubgraphTimeout < 0 {
 		probs = append(probs, "traffic.subgraph_timeout: must be positive")
+	}
+	if c.Traffic.MaxSubgraphResponseBytes < 0 {
+		probs = append(probs, "traffic.max_subgraph_response_bytes: must be positive")
 	}
 	if c.Traffic.RequestTimeout < 0 {
 		probs = append(probs, "traffic.request_timeout: must be positive")

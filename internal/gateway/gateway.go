@@ -57,6 +57,9 @@ type options struct {
 	propagate       []string // canonical header names forwarded to subgraphs
 	overrideLabels  map[string]bool
 	limits          Limits
+	// maxResponseBytes caps a subgraph response body (0: the client's
+	// default, 64 MiB).
+	maxResponseBytes int64
 }
 
 // Option configures a Gateway.
@@ -116,6 +119,13 @@ func WithOverrideLabels(forced map[string]bool) Option {
 	}
 }
 
+// WithMaxSubgraphResponseBytes caps each subgraph response body of the
+// default HTTP client (default 64 MiB); a larger answer fails that fetch
+// with SUBREQUEST_HTTP_ERROR. It has no effect with WithClient.
+func WithMaxSubgraphResponseBytes(n int64) Option {
+	return func(o *options) { o.maxResponseBytes = n }
+}
+
 // WithLimits sets the limits on client documents; zero fields keep their
 // defaults (see Limits).
 func WithLimits(l Limits) Option { return func(o *options) { o.limits = l } }
@@ -134,7 +144,11 @@ func New(sg *schema.Supergraph, opts ...Option) (*Gateway, error) {
 		o(&g.opts)
 	}
 	if g.opts.client == nil {
-		g.opts.client = executor.NewHTTPClient()
+		var hopts []executor.HTTPOption
+		if g.opts.maxResponseBytes > 0 {
+			hopts = append(hopts, executor.WithMaxResponseBytes(g.opts.maxResponseBytes))
+		}
+		g.opts.client = executor.NewHTTPClient(hopts...)
 	}
 	if g.opts.subgraphDedupe {
 		g.opts.client = &dedupeClient{next: g.opts.client}

@@ -129,3 +129,28 @@ func TestSubgraphGarbageRoot(t *testing.T) {
 		})
 	}
 }
+
+// TestSubgraphGiganticResponse: a subgraph streaming an endless body is cut
+// at the configured size; the fetch fails alone.
+func TestSubgraphGiganticResponse(t *testing.T) {
+	endless := raw(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = io.WriteString(w, `{"data":{"_entities":[{"__typename":"Product","inStock":true,"pad":"`)
+		chunk := strings.Repeat("x", 64<<10)
+		for r.Context().Err() == nil {
+			if _, err := io.WriteString(w, chunk); err != nil {
+				return
+			}
+		}
+	})
+	g := start(t, map[string]*stub{"inventory": endless}, gateway.WithMaxSubgraphResponseBytes(1<<20))
+	t0 := time.Now()
+	status, got := g.query(`{ me { name } topProducts { name inStock } }`, nil)
+	want := `{"data":{"me":{"name":"Ada"},"topProducts":[{"name":"Table","inStock":null},{"name":"Couch","inStock":null}]},"errors":[{"message":"HTTP fetch failed from subgraph \"inventory\": the response is larger than the limit","path":["topProducts"],"extensions":{"code":"SUBREQUEST_HTTP_ERROR","serviceName":"inventory"}}]}`
+	if status != 200 || got != want {
+		t.Errorf("got %d %s\nwant %s", status, got, want)
+	}
+	if d := time.Since(t0); d > 3*time.Second {
+		t.Errorf("took %v", d)
+	}
+}
