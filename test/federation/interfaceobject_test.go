@@ -71,6 +71,13 @@ func interfaceObjectBasic(t *testing.T) (*fedtest.Gateway, map[string]*fedtest.S
 			return nil, nil
 		},
 	}
+	ratings.Fields = map[string]fedtest.FieldResolver{
+		// related: the other medium, as the interface object knows it.
+		"Media.related": func(p, _ map[string]any) (any, error) {
+			other := map[string]string{"m1": "s1", "s1": "m1"}[p["id"].(string)]
+			return []any{map[string]any{"__typename": "Media", "id": other, "stars": ioStars[other]}}, nil
+		},
+	}
 	status := &fedtest.Subgraph{Name: "status",
 		Entities: func(rep map[string]any) (any, error) {
 			if rep["__typename"] != "Member" {
@@ -248,4 +255,17 @@ func TestInterfaceObjectNotResolvable(t *testing.T) {
 	if n := len(subs["hidden"].Requests()); n != 0 {
 		t.Errorf("hidden got %d requests, want none (its key is not resolvable)", n)
 	}
+}
+
+// Interface objects returned by an interface object's own field: their
+// concrete types and the implementations' fields come from catalog.
+func TestInterfaceObjectNested(t *testing.T) {
+	gw, _ := interfaceObjectBasic(t)
+	gw.Expect(`{ catalog { id related { id title __typename stars } } }`, nil,
+		`{"data":{"catalog":[{"id":"m1","related":[{"id":"s1","title":"Dark","__typename":"Series","stars":4}]},`+
+			`{"id":"s1","related":[{"id":"m1","title":"Alien","__typename":"Movie","stars":5}]}]}}`)
+	gw.Expect(`{ featured { related { ... on Movie { runtime } ... on Series { seasons } } } }`, nil,
+		`{"data":{"featured":[{"related":[{"seasons":3}]},{"related":[{"runtime":117}]}]}}`)
+	gw.Expect(`{ featured { related { related { id stars } } } }`, nil,
+		`{"data":{"featured":[{"related":[{"related":[{"id":"m1","stars":5}]}]},{"related":[{"related":[{"id":"s1","stars":4}]}]}]}}`)
 }
