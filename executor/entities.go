@@ -87,7 +87,7 @@ func (r *run) flatten(ctx context.Context, fl *planner.Flatten, sink *errSink) {
 	}
 	for i := range batch.errs {
 		se := &batch.errs[i]
-		p := decodePath(se.Path)
+		p := unalias(decodePath(se.Path), f)
 		if len(p) >= 2 && p[0] == ast.PathName("_entities") {
 			if idx, isIdx := p[1].(ast.PathIndex); isIdx && int(idx) >= 0 && int(idx) < len(keys) {
 				for ti, t := range targets {

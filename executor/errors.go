@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 
+	"github.com/junction-gateway/junction/planner"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 )
@@ -189,6 +190,24 @@ func decodePath(raw []json.RawMessage) ast.Path {
 			continue
 		}
 		return nil
+	}
+	return p
+}
+
+// unalias maps the response keys a fetch renamed (OutputRewrites with
+// RenameKeyTo: fields aliased apart in the subgraph operation) back to the
+// client's in a subgraph error path. Aliases are unique per fetch.
+func unalias(p ast.Path, f *planner.Fetch) ast.Path {
+	for _, rw := range f.OutputRewrites {
+		if rw.RenameKeyTo == "" || len(rw.Path) == 0 {
+			continue
+		}
+		alias := rw.Path[len(rw.Path)-1]
+		for i, el := range p {
+			if n, ok := el.(ast.PathName); ok && string(n) == alias {
+				p[i] = ast.PathName(rw.RenameKeyTo)
+			}
+		}
 	}
 	return p
 }

@@ -87,7 +87,7 @@ func (r *run) fetchRoot(ctx context.Context, f *planner.Fetch, sink *errSink) {
 		return
 	}
 	for i := range serrs {
-		sink.add(toClientError(f.Service, &serrs[i], decodePath(serrs[i].Path)))
+		sink.add(toClientError(f.Service, &serrs[i], unalias(decodePath(serrs[i].Path), f)))
 	}
 	if data == nil || data.kind != kindObject {
 		r.coverRoot(f, sink)

@@ -319,6 +319,12 @@ func TestChildTypeMismatch(t *testing.T) {
 	// The same conflict inside an entity fetch.
 	gw.Expect(`{ people { name peers { ... on Person { id } ... on Robot { id } } } }`, nil,
 		`{"data":{"people":[{"name":"Pat","peers":[{"id":"p1"},{"id":"r1"}]}]}}`)
+	// An error on an aliased field is reported at the client's path.
+	logins.Fields = map[string]fedtest.FieldResolver{"Robot.id": func(map[string]any, map[string]any) (any, error) {
+		return nil, &fedtest.Error{Message: "no id for robots"}
+	}}
+	gw.Expect(`{ logins { ... on Person { id } ... on Robot { id } } }`, nil,
+		`{"data":{"logins":[{"id":"p1"},{"id":null}]},"errors":[{"message":"no id for robots","path":["logins",1,"id"],"extensions":{"serviceName":"logins"}}]}`)
 }
 
 // TestComplexEntityCall: keys with nested and list fields whose values come
