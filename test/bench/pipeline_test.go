@@ -15,6 +15,7 @@ import (
 	"github.com/junction-gateway/junction/internal/gateway"
 	"github.com/junction-gateway/junction/schema"
 	"github.com/junction-gateway/junction/subgraphs"
+	"github.com/junction-gateway/junction/test/synth"
 )
 
 // replayClient answers each subgraph request with the body the real demo
@@ -128,6 +129,23 @@ func BenchmarkParseValidate(b *testing.B) {
 		}
 		if errs := validator.Validate(sg.API, doc); len(errs) > 0 {
 			b.Fatal(errs)
+		}
+	}
+}
+
+// BenchmarkLoadLarge loads the synthetic supergraph of 100 subgraphs and
+// 2,000 entity types as `junction serve` does: parse and validate the
+// supergraph SDL, build the API schema, the planner and the executor.
+func BenchmarkLoadLarge(b *testing.B) {
+	sdl := synth.LargeSupergraph(100, 2000)
+	b.ReportAllocs()
+	for b.Loop() {
+		sg, err := schema.ParseSupergraph(sdl)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := gateway.New(sg, gateway.WithClient(&replayClient{seen: map[string][]byte{}})); err != nil {
+			b.Fatal(err)
 		}
 	}
 }
