@@ -103,8 +103,9 @@
 // always includes __typename. An interface field the subgraph declares on
 // the interface stays there when every implementation the subgraph can
 // return resolves it in place; otherwise (one is @external there, say) it is
-// asked per concrete type like a field the subgraph does not declare. A field only an @interfaceObject subgraph
-// resolves is fetched from it with the interface's key: one representation
+// asked per concrete type like a field the subgraph does not declare. A
+// field only an @interfaceObject subgraph resolves is fetched from it with
+// the interface's key: one representation
 // fragment per concrete type the source subgraph can return, each with an
 // InputRewrite setting __typename to the interface. Otherwise the field is
 // asked per concrete type ("... on C" for each type the subgraph can return,
@@ -114,7 +115,11 @@
 // fragments on implementations are fetched from a subgraph that knows the
 // implementations (an entity fetch on the interface's key). A field of a
 // concrete type that only an @interfaceObject declares on one of its
-// interfaces is fetched likewise, the object sent as the interface.
+// interfaces is fetched likewise, the object sent as the interface. Every
+// entity fetch into a subgraph that knows the type as an @interfaceObject
+// rewrites __typename to the interface's name, whatever concrete type the
+// object already has (the executor never shows that name: an object whose
+// __typename is an interface is shaped with its concrete type unknown).
 //
 // Variable conditions. @skip/@include on variables stay on the field in the
 // subgraph query (and their variables are declared there). An entity group
