@@ -171,7 +171,7 @@ func abstractSeven(t *testing.T) (*fedtest.Gateway, map[string]*fedtest.Subgraph
 }
 
 func TestAbstractSevenSubgraphs(t *testing.T) {
-	gw, _ := abstractSeven(t)
+	gw, subs := abstractSeven(t)
 	// A shared value type below an interface.
 	gw.Expect(`{ vehicles { id size { label weight } } }`, nil,
 		`{"data":{"vehicles":[{"id":"v1","size":{"label":"small","weight":0.5}},{"id":"v3","size":{"label":"small","weight":0.6}},`+
@@ -188,10 +188,19 @@ func TestAbstractSevenSubgraphs(t *testing.T) {
 	gw.Expect(`{ vehicles { d: driver { email name tripCount } ... on Truck { model } } }`, nil,
 		`{"data":{"vehicles":[{"d":{"email":"d1@example.com","name":"Dee","tripCount":2}},{"d":{"email":"d2@example.com","name":"Dan","tripCount":2}},`+
 			`{"d":{"email":"d1@example.com","name":"Dee","tripCount":2},"model":"T-Two"},{"d":{"email":"d2@example.com","name":"Dan","tripCount":2},"model":"T-Four"}]}}`)
-	// Interface fields of another subgraph, and back through the interface.
+	// Interface fields of another subgraph, and back through the interface:
+	// one fetch per subgraph and path, whatever the concrete types.
+	for _, sub := range subs {
+		sub.ResetRequests()
+	}
 	gw.Expect(`{ vehicles { id services { vehicle { sku ... on Truck { model } ... on Car { serviceCount } } } } }`, nil,
 		`{"data":{"vehicles":[{"id":"v1","services":[{"vehicle":{"sku":"sku-1","serviceCount":2}},{"vehicle":{"sku":"sku-1","serviceCount":2}}]},`+
 			`{"id":"v3","services":[]},{"id":"v2","services":[{"vehicle":{"sku":"sku-2","model":"T-Two"}}]},{"id":"v4","services":[]}]}}`)
+	for name, want := range map[string]int{"fleet": 2, "garage": 1, "trucks": 1, "cars": 0, "shipping": 0} {
+		if n := len(subs[name].Requests()); n != want {
+			t.Errorf("%s got %d requests, want %d", name, n, want)
+		}
+	}
 	gw.Expect(`{ vehicles { id services { id } } }`, nil,
 		`{"data":{"vehicles":[{"id":"v1","services":[{"id":1},{"id":2}]},{"id":"v3","services":[]},{"id":"v2","services":[{"id":3}]},{"id":"v4","services":[]}]}}`)
 	// @requires of a list of the implementation's own type.
