@@ -3,7 +3,9 @@ package gateway
 import (
 	"bytes"
 	"context"
+	"encoding/binary"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"sort"
 	"strings"
@@ -29,20 +31,19 @@ import (
 // the request must not be shared.
 func inboundKey(version string, req *Request, vars map[string]any, propagated []string) string {
 	var b strings.Builder
-	b.WriteString(version)
-	b.WriteByte(0)
-	b.WriteString(req.OperationName)
-	b.WriteByte(0)
-	b.WriteString(req.Query)
-	b.WriteByte(0)
+	b.Grow(len(req.Query) + 64)
+	writeField(&b, version)
+	writeField(&b, req.OperationName)
+	writeField(&b, req.Query)
 	if len(vars) > 0 {
 		raw, err := json.Marshal(vars) // map keys are sorted by encoding/json
 		if err != nil {
 			return ""
 		}
-		b.Write(raw)
+		writeField(&b, string(raw))
+	} else {
+		writeField(&b, "")
 	}
-	b.WriteByte(0)
 	// The headers that reach subgraphs, and those that identify a principal
 	// (authorization decisions may differ between principals).
 	for _, n := range identityHeaders {
@@ -52,9 +53,17 @@ func inboundKey(version string, req *Request, vars map[string]any, propagated []
 		writeHeader(&b, n, req.Header[n])
 	}
 	if req.ExposePlan {
-		b.WriteString("\x00plan")
+		b.WriteString("plan")
 	}
 	return b.String()
+}
+
+// writeField writes s length-prefixed, so that no two sequences of fields
+// share a key (a value may hold any byte, a separator included).
+func writeField(b *strings.Builder, s string) {
+	var n [binary.MaxVarintLen64]byte
+	b.Write(n[:binary.PutUvarint(n[:], uint64(len(s)))])
+	b.WriteString(s)
 }
 
 // identityHeaders identify the principal; requests share an execution only
@@ -62,13 +71,12 @@ func inboundKey(version string, req *Request, vars map[string]any, propagated []
 var identityHeaders = []string{"Authorization", "Cookie"}
 
 func writeHeader(b *strings.Builder, name string, values []string) {
-	b.WriteString(name)
-	b.WriteByte(':')
+	writeField(b, name)
+	var n [binary.MaxVarintLen64]byte
+	b.Write(n[:binary.PutUvarint(n[:], uint64(len(values)))])
 	for _, v := range values {
-		b.WriteString(v)
-		b.WriteByte(',')
+		writeField(b, v)
 	}
-	b.WriteByte('\n')
 }
 
 // writeHeaders writes every header in a canonical order.
@@ -94,29 +102,33 @@ func (c *dedupeClient) Do(ctx context.Context, req *executor.SubgraphRequest) ([
 		return c.next.Do(ctx, req)
 	}
 	var b strings.Builder
-	b.WriteString(req.Service)
-	b.WriteByte(0)
-	b.WriteString(req.URL)
-	b.WriteByte(0)
-	b.Write(req.Body)
-	b.WriteByte(0)
+	b.Grow(len(req.Body) + len(req.URL) + len(req.Service) + 16)
+	writeField(&b, req.Service)
+	writeField(&b, req.URL)
+	writeField(&b, string(req.Body))
 	writeHeaders(&b, req.Header)
-	v, err, _ := c.group.Do(b.String(), func() (any, error) {
+	ch := c.group.DoChan(b.String(), func() (any, error) {
 		// The shared round trip outlives the first caller's cancellation
-		// (others wait on it too) but keeps its deadline: the subgraph
-		// timeout still bounds it.
-		shared := context.WithoutCancel(ctx)
-		if d, ok := ctx.Deadline(); ok {
+		// (the others still wait for it) but keeps its deadline, and the
+		// client's own timeout still bounds it.
+		sctx := context.WithoutCancel(ctx)
+		if dl, ok := ctx.Deadline(); ok {
 			var cancel context.CancelFunc
-			shared, cancel = context.WithDeadline(shared, d)
+			sctx, cancel = context.WithDeadline(sctx, dl)
 			defer cancel()
 		}
-		return c.next.Do(shared, req)
+		return c.next.Do(sctx, req)
 	})
-	if err != nil {
-		return nil, err
+	select {
+	case res := <-ch:
+		if res.Err != nil {
+			return nil, res.Err
+		}
+		return res.Val.([]byte), nil
+	case <-ctx.Done():
+		// Every caller keeps its own deadline, whoever started the call.
+		return nil, fmt.Errorf("%w: %q: %w", executor.ErrSubgraphTransport, req.Service, ctx.Err())
 	}
-	return v.([]byte), nil
 }
 
 // isMutation reports whether a subgraph request body carries a mutation (or
