@@ -3,6 +3,7 @@ package executor
 import (
 	"errors"
 	"fmt"
+	"unicode/utf8"
 	"unsafe"
 )
 
@@ -286,6 +287,9 @@ var strSpecial = func() (t [256]bool) {
 		t[c] = true
 	}
 	t['"'], t['\\'] = true, true
+	for c := 0x80; c < 0x100; c++ {
+		t[c] = true // checked as UTF-8
+	}
 	return t
 }()
 
@@ -324,6 +328,15 @@ func (p *jsonParser) scanString() (escaped bool, err error) {
 				p.pos = i
 				return false, p.fail("invalid escape")
 			}
+		case c >= utf8.RuneSelf:
+			// Raw strings reach the client as they are: invalid UTF-8
+			// would make the whole response invalid JSON.
+			r, size := utf8.DecodeRune(data[i:])
+			if r == utf8.RuneError && size <= 1 {
+				p.pos = i
+				return false, p.fail("invalid UTF-8 in string")
+			}
+			i += size
 		default:
 			p.pos = i
 			return false, p.fail("control character in string")
