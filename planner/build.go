@@ -20,6 +20,7 @@ type walk struct {
 	touched *[]*group        // when set, collects the groups fields land in
 	up      *frame           // the field of the enclosing object that led here (parent.go)
 	blk     *deferBlock      // the deferred block being planned; nil: the primary part
+	from    *walk            // the same object in the group a jump came from (parent.go)
 }
 
 func (w walk) at(g *group, pos *node, typ string) walk {
@@ -323,8 +324,9 @@ func (p *Planner) jumpAs(w walk, hops []hop, conds []cond, reqTypes []string, re
 				g.addRewrite(Rewrite{Path: []string{"... on " + t, "__typename"}, SetValueTo: to})
 			}
 		}
+		prev := cur
 		cur = walk{b: w.b, g: g, pos: g.sel.fragment(childTyp), typ: childTyp, path: w.path, conds: conds,
-			client: w.client, touched: w.touched, up: w.up, blk: w.blk}
+			client: w.client, touched: w.touched, up: w.up, blk: w.blk, from: &prev}
 	}
 	return cur, nil
 }

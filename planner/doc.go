@@ -59,9 +59,11 @@
 // group depends on those fetches; feasibility is checked before planning,
 // with gathered keys nested at most three deep. A field still out of reach
 // (its object is no entity where it could go) is fetched through the
-// nearest enclosing entity instead (parent.go): jump there into a subgraph
-// that resolves the whole path down to the object, select the path again
-// and place the field at its end; the answer merges by position. Inline
+// nearest enclosing entity instead (parent.go): jump there (from any group
+// that selects it) into a subgraph that resolves the whole path down to the
+// object, select the path again and place the field at its end, or, when
+// that subgraph does not resolve the field, jump on from the object there
+// through its key; the answer merges by position. Inline
 // fragments left empty by such moves are pruned when the fetch is emitted. For each jump
 // the source group selects __typename and the key, and the target group's
 // representation gets the same fields; the field is then placed in the

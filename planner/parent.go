@@ -21,58 +21,105 @@ type frame struct {
 }
 
 // viaParent plans it at w through an enclosing entity; it reports false when
-// no enclosing object can do it.
+// no enclosing object can do it. Subgraphs resolving the field themselves
+// are tried first; then subgraphs that resolve the path down to the object
+// and can jump from there to one that resolves the field (the object has a
+// key there). The enclosing object is sent from any group that selects it
+// (walk.from: the groups it was reached through), nearest first.
 func (p *Planner) viaParent(w walk, it *item) (bool, error) {
-	var steps []*frame // from the enclosing object down to w
-	for f := w.up; f != nil; f = f.w.up {
-		steps = append([]*frame{f}, steps...)
-		for _, src := range p.candidates(w.typ, it.field.Name) {
-			x := src.Subgraph
-			if len(src.Requires) > 0 || !p.pathLocal(x, steps, w.typ, it.field.Name) {
-				continue
-			}
-			a := f.w
-			types := []string{a.typ}
-			if p.isAbstract(a.typ) {
-				types = p.possibleIn(a.typ, a.g.service)
-			}
-			done := false
-			for _, t := range types {
-				if !p.typeIn(t, x) || !p.local(x, t, steps[0].it.field.Name, nil) {
-					continue
-				}
-				aw := a
-				if t != a.typ {
-					aw = a.at(a.g, a.pos.fragment(t), t)
-					if err := p.placeField(a, p.internalItem(typenameField, a.client)); err != nil {
-						return true, err
+	for _, direct := range []bool{true, false} {
+		var steps []*frame // from the enclosing object down to w
+		for f := w.up; f != nil; f = f.w.up {
+			steps = append([]*frame{f}, steps...)
+			for _, x := range p.parentTargets(w, it, steps, direct) {
+				for a := &f.w; a != nil; a = a.from {
+					if ok, err := p.jumpParent(*a, x, steps, w, it, direct); ok || err != nil {
+						return ok, err
 					}
 				}
-				hops := p.route(aw.g.service, x, t, aw.prov)
-				if hops == nil {
-					continue
-				}
-				conds := append(append([]cond(nil), w.conds...), condsOf(it.dirs)...)
-				cw, err := p.jump(aw, hops, conds, nil)
-				if err != nil {
-					return true, err
-				}
-				cw = p.descend(cw, steps, w)
-				if err := p.placeField(cw, it); err != nil {
-					return true, err
-				}
-				done = true
-			}
-			if done {
-				return true, nil
 			}
 		}
 	}
 	return false, nil
 }
 
+// parentTargets lists, ascending, the subgraphs to go through: with direct,
+// those resolving w.typ.name and the whole path; otherwise those resolving
+// the path from which a key leads to a subgraph resolving the field.
+func (p *Planner) parentTargets(w walk, it *item, steps []*frame, direct bool) []string {
+	var out []string
+	name := it.field.Name
+	if direct {
+		for _, src := range p.candidates(w.typ, name) {
+			if len(src.Requires) == 0 && p.pathLocal(src.Subgraph, steps, w.typ, name) {
+				out = append(out, src.Subgraph)
+			}
+		}
+		return out
+	}
+	for _, sg := range p.sg.Subgraphs {
+		x := sg.Name
+		if x == w.g.service || !p.pathLocal(x, steps, w.typ, "") {
+			continue
+		}
+		for _, src := range p.candidates(w.typ, name) {
+			if src.Subgraph != x && p.directRoute(x, src.Subgraph, w.typ, nil) != nil {
+				out = append(out, x)
+				break
+			}
+		}
+	}
+	return out
+}
+
+// jumpParent jumps from the enclosing object a into x, selects the path of
+// steps again and plans it at its end (placed when x resolves it, planned
+// from there otherwise). It reports false when a cannot reach x.
+func (p *Planner) jumpParent(a walk, x string, steps []*frame, w walk, it *item, direct bool) (bool, error) {
+	types := []string{a.typ}
+	if p.isAbstract(a.typ) {
+		types = p.possibleIn(a.typ, a.g.service)
+	}
+	done := false
+	for _, t := range types {
+		if !p.typeIn(t, x) || !p.local(x, t, steps[0].it.field.Name, nil) {
+			continue
+		}
+		aw := a
+		if t != a.typ {
+			aw = a.at(a.g, a.pos.fragment(t), t)
+		}
+		hops := p.directRoute(aw.g.service, x, t, aw.prov)
+		if hops == nil {
+			continue
+		}
+		if t != a.typ {
+			if err := p.placeField(a, p.internalItem(typenameField, a.client)); err != nil {
+				return true, err
+			}
+		}
+		conds := append(append([]cond(nil), w.conds...), condsOf(it.dirs)...)
+		cw, err := p.jump(aw, hops, conds, nil)
+		if err != nil {
+			return true, err
+		}
+		cw = p.descend(cw, steps, w)
+		if direct {
+			err = p.placeField(cw, it)
+		} else {
+			err = p.planField(cw, it)
+		}
+		if err != nil {
+			return true, err
+		}
+		done = true
+	}
+	return done, nil
+}
+
 // pathLocal reports whether subgraph x resolves every field of steps and
-// then typ.name, and knows every type the path narrows to.
+// then typ.name (unless name is empty), and knows every type the path
+// narrows to.
 func (p *Planner) pathLocal(x string, steps []*frame, typ, name string) bool {
 	for i, s := range steps {
 		if i > 0 && !p.local(x, s.w.typ, s.it.field.Name, nil) {
@@ -82,7 +129,7 @@ func (p *Planner) pathLocal(x string, steps []*frame, typ, name string) bool {
 			return false
 		}
 	}
-	return p.typeIn(typ, x) && p.local(x, typ, name, nil)
+	return p.typeIn(typ, x) && (name == "" || p.local(x, typ, name, nil))
 }
 
 func (p *Planner) typeIn(typ, sub string) bool {

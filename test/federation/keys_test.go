@@ -530,3 +530,60 @@ func TestChildTypeInterface(t *testing.T) {
 	gw.Expect(`{ accounts { owner { id ... on User { email } ... on Admin { level } } } }`, nil,
 		`{"data":{"accounts":[{"owner":{"id":"u1","email":"u@x"}},{"owner":{"id":"x1","level":3}}]}}`)
 }
+
+// TestParentEntityCall: Customer.stats lives in c, where Customer is no
+// entity: it is fetched through the enclosing Order's key.
+func TestParentEntityCall(t *testing.T) {
+	orders := map[string]string{"o1": "k1", "o2": "k2", "o3": "k1"}
+	a := &fedtest.Subgraph{Name: "a", Query: map[string]fedtest.Resolver{"orders": func(map[string]any) (any, error) {
+		var out []any
+		for _, id := range []string{"o1", "o2", "o3"} {
+			out = append(out, obj("Order", "id", id, "ref", "r-"+id, "customer", obj("Customer", "id", orders[id], "name", "Name "+orders[id])))
+		}
+		return out, nil
+	}}}
+	b := &fedtest.Subgraph{Name: "b", Entities: func(map[string]any) (any, error) { return nil, nil }}
+	c := &fedtest.Subgraph{Name: "c", Entities: func(rep map[string]any) (any, error) {
+		id, _ := rep["id"].(string)
+		if rep["__typename"] != "Order" || rep["ref"] != "r-"+id {
+			return nil, nil
+		}
+		n := 1
+		if orders[id] == "k1" {
+			n = 2
+		}
+		return obj("Order", "id", id, "ref", rep["ref"], "customer", obj("Customer", "stats", obj("CustomerStats", "orders", n))), nil
+	}}
+	gw := startCase(t, "keys-parent-entity-call", a, b, c)
+	gw.Expect(`{ orders { id customer { id stats { orders } } } }`, nil,
+		`{"data":{"orders":[`+
+			`{"id":"o1","customer":{"id":"k1","stats":{"orders":2}}},`+
+			`{"id":"o2","customer":{"id":"k2","stats":{"orders":1}}},`+
+			`{"id":"o3","customer":{"id":"k1","stats":{"orders":2}}}]}}`)
+	if got, want := reps(t, c), `[{"__typename":"Order","id":"o1","ref":"r-o1"},{"__typename":"Order","id":"o2","ref":"r-o2"},{"__typename":"Order","id":"o3","ref":"r-o3"}]`; got != want {
+		t.Errorf("c representations %s, want %s", got, want)
+	}
+	wantCalls(t, map[*fedtest.Subgraph]int{a: 1, b: 0, c: 1})
+}
+
+// TestParentEntityCallComplex: Item.group is shareable in a (which alone has
+// Group.notes, Group being no entity there) and b (which has Group.id, the
+// key c needs for Group.name).
+func TestParentEntityCallComplex(t *testing.T) {
+	a := &fedtest.Subgraph{Name: "a", Entities: func(rep map[string]any) (any, error) {
+		return obj("Item", "id", rep["id"], "group", obj("Group", "notes", "notes for item "+rep["id"].(string))), nil
+	}}
+	b := &fedtest.Subgraph{Name: "b", Entities: func(rep map[string]any) (any, error) {
+		return obj("Item", "id", rep["id"], "group", obj("Group", "id", "g3")), nil
+	}}
+	c := &fedtest.Subgraph{Name: "c", Entities: func(rep map[string]any) (any, error) {
+		return obj("Group", "id", rep["id"], "name", "Group "+rep["id"].(string)), nil
+	}}
+	d := &fedtest.Subgraph{Name: "d", Query: map[string]fedtest.Resolver{"itemFromD": func(args map[string]any) (any, error) {
+		return obj("Item", "id", args["id"], "label", "Item "+args["id"].(string)), nil
+	}}}
+	gw := startCase(t, "keys-parent-entity-call-complex", a, b, c, d)
+	gw.Expect(`{ itemFromD(id: "1") { id label group { id name notes } } }`, nil,
+		`{"data":{"itemFromD":{"id":"1","label":"Item 1","group":{"id":"g3","name":"Group g3","notes":"notes for item 1"}}}}`)
+	wantCalls(t, map[*fedtest.Subgraph]int{a: 1, b: 1, c: 1, d: 1})
+}
