@@ -71,6 +71,16 @@ func (p *Planner) planItems(w walk, items []*item, frags []fragItem, defers []*d
 			}
 			continue
 		}
+		if len(poss) == 0 {
+			// No implementation here to ask per type: the field is reached
+			// through the interface's own key (an entity interface of
+			// another subgraph) or not at all, and then the query cannot be
+			// planned (silently selecting nothing would hide that).
+			if err := p.planField(w, it); err != nil {
+				return err
+			}
+			continue
+		}
 		spread = append(spread, it)
 	}
 	for _, ct := range poss {

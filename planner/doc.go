@@ -111,7 +111,9 @@
 // fragment per concrete type the source subgraph can return, each with an
 // InputRewrite setting __typename to the interface. Otherwise the field is
 // asked per concrete type ("... on C" for each type the subgraph can return,
-// ascending), each of which may jump on its own. Fragments on types the
+// ascending), each of which may jump on its own; when the subgraph has no
+// implementation at all, it is planned like an object's field (a jump on
+// the interface's own @key, or ErrUnsatisfiable). Fragments on types the
 // subgraph cannot return are dropped. At an object a subgraph knows only as
 // an @interfaceObject, fields are planned normally, but __typename and
 // fragments on implementations are fetched from a subgraph that knows the

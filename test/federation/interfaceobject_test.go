@@ -269,3 +269,47 @@ func TestInterfaceObjectNested(t *testing.T) {
 	gw.Expect(`{ featured { related { related { id stars } } } }`, nil,
 		`{"data":{"featured":[{"related":[{"related":[{"id":"m1","stars":5}]}]},{"related":[{"related":[{"id":"s1","stars":4}]}]}]}}`)
 }
+
+// Piece: an interface a declares without implementations, b knows only as a
+// non-resolvable @interfaceObject, c owns (with its @key and Pawn).
+func TestInterfaceObjectOrphanInterface(t *testing.T) {
+	a := &fedtest.Subgraph{Name: "a", Query: map[string]fedtest.Resolver{
+		"orphan": func(map[string]any) (any, error) {
+			return nil, &fedtest.Error{Message: `Abstract type "Piece" must resolve to an Object type at runtime for field "Query.orphan".`}
+		},
+	}}
+	b := &fedtest.Subgraph{Name: "b", Query: map[string]fedtest.Resolver{
+		"piece": func(map[string]any) (any, error) {
+			return map[string]any{"__typename": "Piece", "id": "p1", "label": "white pawn"}, nil
+		},
+	}}
+	c := &fedtest.Subgraph{Name: "c", Supertypes: map[string][]string{"Pawn": {"Piece"}},
+		Entities: func(rep map[string]any) (any, error) {
+			if rep["id"] == "p1" {
+				return map[string]any{"__typename": "Pawn", "id": "p1", "kind": "pawn", "rank": 2}, nil
+			}
+			return nil, nil
+		}}
+	gw := fedtest.Start(t, supergraph(t, "interface-object-orphan"), []*fedtest.Subgraph{a, b, c})
+	// a has no implementation of Piece and cannot reach label: no plan.
+	_, got := gw.Query(`{ orphan { label } }`, nil)
+	if !contains(got, `{"data":null,"errors":[`) || !contains(got, `"QUERY_PLANNING_FAILED"`) {
+		t.Errorf("orphan { label }: got %s", got)
+	}
+	if n := len(a.Requests()); n != 0 {
+		t.Errorf("a got %d requests for an unplannable query", n)
+	}
+	// id is a's own: asked, and a's error is the answer.
+	_, got = gw.Query(`{ orphan { id } }`, nil)
+	if !contains(got, `{"data":{"orphan":null},"errors":[{"message":"Abstract type \"Piece\" must resolve`) {
+		t.Errorf("orphan { id }: got %s", got)
+	}
+	// No type condition: the interface object answers alone.
+	gw.Expect(`{ piece { id label } }`, nil, `{"data":{"piece":{"id":"p1","label":"white pawn"}}}`)
+	if n := len(c.Requests()); n != 0 {
+		t.Errorf("c got %d requests, want none", n)
+	}
+	gw.Expect(`{ piece { ... on Pawn { rank } __typename } }`, nil, `{"data":{"piece":{"rank":2,"__typename":"Pawn"}}}`)
+	// A field of the entity interface, through its key.
+	gw.Expect(`{ piece { label kind } }`, nil, `{"data":{"piece":{"label":"white pawn","kind":"pawn"}}}`)
+}
