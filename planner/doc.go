@@ -76,10 +76,15 @@
 // requirements: chains and cycles between subgraphs become a sequence of
 // fetches), added to the representation, and the entity group depends on
 // every group that fetches part of it. Inline fragments in the field set
-// apply in place at an object type that satisfies them and per concrete
-// type at an abstract one (with __typename selected so the executor can
-// decide them); the representation keeps them as inline fragments, so an
-// object of another type is sent without their fields. When the entity
+// apply in place at a type that satisfies them and per concrete type at an
+// abstract one (with __typename selected so the executor can decide them);
+// the representation keeps them as inline fragments, so an object of
+// another type is sent without their fields. At an abstract position, a
+// required interface field the subgraph does not resolve on the interface
+// is asked per concrete type, as client fields are. A field reached through
+// an @interfaceObject jump gets its requirements in every representation
+// fragment of that jump. A field set that needs itself (a cycle, possible
+// only in hand-written supergraphs) fails with ErrUnsatisfiable. When the entity
 // group already sends a required field under the same name but read from
 // another response key (the same field with other arguments), the field
 // goes to a sibling entity fetch of the same subgraph at the same path:

@@ -108,15 +108,26 @@ func (p *Planner) planInternal(w walk, kids []*item, csel ast.SelectionSet) erro
 			return err
 		}
 	}
+	abstract := p.isAbstract(w.typ) && !p.isInterfaceObject(w.typ, w.g.service)
 	for _, k := range kids {
+		if k.field != nil && abstract && k.field.Name != "__typename" && !p.local(w.g.service, w.typ, k.field.Name, w.prov) {
+			// An interface field the subgraph does not resolve on the
+			// interface: asked per concrete type, as client fields are.
+			for _, ct := range p.possibleIn(w.typ, w.g.service) {
+				if err := p.planField(w.at(w.g, w.pos.fragment(ct), ct), k); err != nil {
+					return err
+				}
+			}
+			continue
+		}
 		if k.field != nil {
 			if err := p.planField(w, k); err != nil {
 				return err
 			}
 			continue
 		}
-		if !p.isAbstract(w.typ) {
-			if p.implements(w.typ, k.typeCond) || p.interfaceOf(w.typ, k.typeCond) {
+		if k.typeCond == w.typ || p.interfaceOf(w.typ, k.typeCond) || !abstract {
+			if k.typeCond == w.typ || p.implements(w.typ, k.typeCond) || p.interfaceOf(w.typ, k.typeCond) {
 				if err := p.planInternal(w, k.kids, csel); err != nil {
 					return err
 				}

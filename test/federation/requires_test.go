@@ -807,3 +807,19 @@ func TestRequiresInterfaceObject(t *testing.T) {
 	expectRequests(t, a, 1)
 	expectRequests(t, b, 2)
 }
+
+// A required interface field that the providing subgraph declares only on
+// the implementations: asked per concrete type there.
+func TestRequiresInterfaceSpread(t *testing.T) {
+	super := map[string][]string{"Book": {"Media"}, "Movie": {"Media"}}
+	a := &fedtest.Subgraph{Name: "a", Supertypes: super, Query: map[string]fedtest.Resolver{"shelf": func(map[string]any) (any, error) {
+		return map[string]any{"__typename": "Shelf", "id": "s1", "item": map[string]any{"__typename": "Movie", "id": "m1", "title": "Heat"}}, nil
+	}}}
+	b := &fedtest.Subgraph{Name: "b", Supertypes: super, Entities: func(rep map[string]any) (any, error) {
+		item, _ := rep["item"].(map[string]any)
+		return map[string]any{"__typename": "Shelf", "id": rep["id"], "label": fmt.Sprintf("[%v]", item["title"])}, nil
+	}}
+	gw := startCase(t, "requires-interface-spread", a, b)
+	gw.Expect(`{ shelf { label } }`, nil, `{"data":{"shelf":{"label":"[Heat]"}}}`)
+	expectReps(t, b, `[{"__typename":"Shelf","id":"s1","item":{"title":"Heat"}}]`)
+}
