@@ -135,6 +135,7 @@ func listenAndServe(ctx context.Context, cfg *config.Config, gw *gateway.Gateway
 		server.WithPath(cfg.GraphQLPath),
 		server.WithPlayground(*cfg.Playground),
 		server.WithMaxBodyBytes(cfg.Limits.MaxBodyBytes),
+		server.WithReadTimeout(cfg.Limits.BodyTimeout),
 		server.WithReadiness(gw.Ready),
 		server.WithLogger(log)))
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}

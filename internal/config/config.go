@@ -75,6 +75,9 @@ type Traffic struct {
 type Limits struct {
 	// MaxBodyBytes caps a request body (default 2 MiB).
 	MaxBodyBytes int64 `yaml:"max_body_bytes"`
+	// BodyTimeout bounds how long a client may take to send its request
+	// body (default 30s); a slower one is answered 408.
+	BodyTimeout time.Duration `yaml:"body_timeout"`
 	// MaxTokens caps the lexical tokens of a query (default 15000).
 	MaxTokens int `yaml:"max_tokens"`
 	// MaxDepth caps the field nesting of an operation (default 64).
@@ -174,6 +177,9 @@ func (c *Config) Validate() error {
 	}
 	if c.Traffic.RequestTimeout < 0 {
 		probs = append(probs, "traffic.request_timeout: must be positive")
+	}
+	if c.Limits.BodyTimeout < 0 {
+		probs = append(probs, "limits.body_timeout: must be positive")
 	}
 	if c.Limits.MaxBodyBytes < 0 {
 		probs = append(probs, "limits.max_body_bytes: must be positive")

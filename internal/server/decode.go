@@ -6,9 +6,11 @@ import (
 	"errors"
 	"io"
 	"mime"
+	"net"
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/vektah/gqlparser/v2/ast"
 
@@ -36,6 +38,7 @@ const (
 	codeUnsupportedMedia = "UNSUPPORTED_MEDIA_TYPE"
 	codeMethodNotAllowed = "METHOD_NOT_ALLOWED"
 	codeInternal         = "INTERNAL_SERVER_ERROR"
+	codeRequestTimeout   = "REQUEST_TIMEOUT"
 )
 
 // params are the four GraphQL-over-HTTP request parameters, still raw.
@@ -52,11 +55,20 @@ func (s *Server) decodePOST(w http.ResponseWriter, r *http.Request) (*gateway.Re
 	if e := checkContentType(r.Header.Get("Content-Type")); e != nil {
 		return nil, e
 	}
+	if s.readTimeout > 0 {
+		// A client trickling its body must not hold a request forever
+		// (the listener's own timeouts, if any, still apply).
+		_ = http.NewResponseController(w).SetReadDeadline(time.Now().Add(s.readTimeout))
+	}
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, s.maxBody))
 	if err != nil {
 		if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
 			return nil, &requestError{status: http.StatusRequestEntityTooLarge, code: codePayloadTooLarge,
 				message: "request body is larger than the limit"}
+		}
+		if ne, ok := errors.AsType[net.Error](err); ok && ne.Timeout() {
+			return nil, &requestError{status: http.StatusRequestTimeout, code: codeRequestTimeout,
+				message: "the request body was not received in time"}
 		}
 		return nil, badRequest("could not read the request body")
 	}

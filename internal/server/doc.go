@@ -19,6 +19,8 @@
 //     extensions} within the size limit (default 2 MiB, else 413). GET takes
 //     the same four as query parameters, variables and extensions
 //     JSON-encoded, and sets Request.AllowedKinds to queries only.
+//   - A POST body not received within the read timeout (default 30s) is
+//     408 with extensions.code REQUEST_TIMEOUT.
 //   - Malformed JSON, a missing or non-string query (unless extensions carry
 //     a persistedQuery), or parameters of the wrong type are 400 with one
 //     error whose extensions.code is BAD_REQUEST, under either media type.

@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/junction-gateway/junction/internal/gateway"
 )
@@ -33,6 +34,7 @@ type Server struct {
 	h           Handler
 	path        string
 	maxBody     int64
+	readTimeout time.Duration
 	playground  bool
 	ready       func() error
 	log         *slog.Logger
@@ -61,6 +63,21 @@ func WithMaxBodyBytes(n int64) Option {
 	return func(s *Server) {
 		if n > 0 {
 			s.maxBody = n
+		}
+	}
+}
+
+// DefaultReadTimeout is the default time a client has to send a request
+// body once its headers are in.
+const DefaultReadTimeout = 30 * time.Second
+
+// WithReadTimeout bounds how long a client may take to send its request
+// body (default 30s); a slower one is answered 408. d <= 0 keeps the
+// default.
+func WithReadTimeout(d time.Duration) Option {
+	return func(s *Server) {
+		if d > 0 {
+			s.readTimeout = d
 		}
 	}
 }
@@ -103,11 +120,12 @@ func WithCORSOrigins(origins ...string) Option {
 // New returns a Server that sends GraphQL requests to h.
 func New(h Handler, opts ...Option) *Server {
 	s := &Server{
-		h:          h,
-		path:       "/graphql",
-		maxBody:    DefaultMaxBodyBytes,
-		playground: true,
-		log:        slog.Default(),
+		h:           h,
+		path:        "/graphql",
+		maxBody:     DefaultMaxBodyBytes,
+		readTimeout: DefaultReadTimeout,
+		playground:  true,
+		log:         slog.Default(),
 	}
 	for _, o := range opts {
 		o(s)

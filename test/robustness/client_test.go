@@ -1,10 +1,17 @@
 package robustness
 
 import (
+	"bufio"
 	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/junction-gateway/junction/internal/server"
 )
 
 // deepQuery nests me { reviews { author { ... } } } n times.
@@ -110,5 +117,43 @@ func TestClientInput(t *testing.T) {
 				t.Errorf("a refused request reached the subgraph")
 			}
 		})
+	}
+}
+
+// TestSlowClientBody: a client that sends its headers and then trickles
+// (or never sends) its body gets 408 once the read timeout passes, and the
+// gateway goes on serving others.
+func TestSlowClientBody(t *testing.T) {
+	g := start(t, nil)
+	srv := httptest.NewServer(server.New(g.gw, server.WithReadTimeout(200*time.Millisecond)))
+	t.Cleanup(srv.Close)
+	conn, err := net.Dial("tcp", srv.Listener.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	fmt.Fprintf(conn, "POST /graphql HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"query\":")
+	_ = conn.SetReadDeadline(time.Now().Add(5 * time.Second))
+	t0 := time.Now()
+	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	if err != nil {
+		t.Fatalf("no answer: %v", err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	want := `{"errors":[{"message":"the request body was not received in time","extensions":{"code":"REQUEST_TIMEOUT"}}]}`
+	if resp.StatusCode != 408 || string(b) != want {
+		t.Errorf("got %d %s\nwant 408 %s", resp.StatusCode, b, want)
+	}
+	if d := time.Since(t0); d > 2*time.Second {
+		t.Errorf("took %v", d)
+	}
+	res, err := http.Post(srv.URL+"/graphql", "application/json", strings.NewReader(`{"query":"{ me { name } }"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ = io.ReadAll(res.Body)
+	res.Body.Close()
+	if string(b) != `{"data":{"me":{"name":"Ada"}}}` {
+		t.Errorf("next request: %s", b)
 	}
 }
