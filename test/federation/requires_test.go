@@ -347,6 +347,11 @@ func TestRequiresConditional(t *testing.T) {
 			`{"data":{"product":{"shipping":40}}}`, 1},
 		{`query($s: Boolean = true) { product @include(if: $s) { shipping } }`, map[string]any{"s": false},
 			`{"data":{}}`, 0},
+		// The client skips the required field itself: it is still fetched and sent.
+		{`query($s: Boolean!) { product { shipping weight @skip(if: $s) } }`, map[string]any{"s": true},
+			`{"data":{"product":{"shipping":40}}}`, 1},
+		{`query($s: Boolean!) { product { shipping weight @skip(if: $s) } }`, map[string]any{"s": false},
+			`{"data":{"product":{"shipping":40,"weight":4}}}`, 1},
 	}
 	for _, tc := range cases {
 		resetAll(a, b, c)
@@ -822,4 +827,40 @@ func TestRequiresInterfaceSpread(t *testing.T) {
 	gw := startCase(t, "requires-interface-spread", a, b)
 	gw.Expect(`{ shelf { label } }`, nil, `{"data":{"shelf":{"label":"[Heat]"}}}`)
 	expectReps(t, b, `[{"__typename":"Shelf","id":"s1","item":{"title":"Heat"}}]`)
+}
+
+// A required field overridden away from the requiring subgraphs: it comes
+// from the overriding subgraph, whichever subgraph served the root.
+func TestRequiresOverride(t *testing.T) {
+	names := map[string]string{"u1": "Ann", "u2": "Bob", "u3": "Cy"}
+	root := func(id string) fedtest.Resolver {
+		return func(map[string]any) (any, error) { return map[string]any{"__typename": "User", "id": id}, nil }
+	}
+	prefixed := func(prefix string) func(map[string]any) (any, error) {
+		return func(rep map[string]any) (any, error) {
+			out := map[string]any{"__typename": "User", "id": rep["id"]}
+			if n, ok := rep["name"]; ok {
+				out[prefix+"Name"] = fmt.Sprintf("%s:%v", prefix, n)
+			}
+			return out, nil
+		}
+	}
+	a := &fedtest.Subgraph{Name: "a", Query: map[string]fedtest.Resolver{"userInA": root("u1")}, Entities: prefixed("a")}
+	b := &fedtest.Subgraph{Name: "b",
+		Query: map[string]fedtest.Resolver{"userInB": func(map[string]any) (any, error) {
+			return map[string]any{"__typename": "User", "id": "u2", "name": names["u2"]}, nil
+		}},
+		Entities: func(rep map[string]any) (any, error) {
+			return map[string]any{"__typename": "User", "id": rep["id"], "name": names[rep["id"].(string)]}, nil
+		},
+	}
+	c := &fedtest.Subgraph{Name: "c", Query: map[string]fedtest.Resolver{"userInC": root("u3")}, Entities: prefixed("c")}
+	gw := startCase(t, "requires-override", a, b, c)
+
+	gw.Expect(`{ userInA { id name aName cName } userInB { id name aName cName } userInC { cName } }`, nil,
+		`{"data":{"userInA":{"id":"u1","name":"Ann","aName":"a:Ann","cName":"c:Ann"},`+
+			`"userInB":{"id":"u2","name":"Bob","aName":"a:Bob","cName":"c:Bob"},"userInC":{"cName":"c:Cy"}}}`)
+	expectRequests(t, a, 3)
+	expectRequests(t, b, 3)
+	expectRequests(t, c, 4)
 }
