@@ -54,19 +54,25 @@ func (r *run) parallel(ctx context.Context, nodes []planner.Node, sink *errSink)
 		return
 	}
 	sinks := make([]errSink, len(nodes))
+	branch := func(i int) {
+		defer func() {
+			if p := recover(); p != nil {
+				sinks[i].add(internalError(fmt.Sprintf("executor: internal error: %v", p)))
+			}
+		}()
+		r.node(ctx, nodes[i], &sinks[i])
+	}
+	// The first branch runs on this goroutine (whose stack has already
+	// grown), the others on their own.
 	var wg sync.WaitGroup
-	for i, c := range nodes {
+	for i := 1; i < len(nodes); i++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			defer func() {
-				if p := recover(); p != nil {
-					sinks[i].add(internalError(fmt.Sprintf("executor: internal error: %v", p)))
-				}
-			}()
-			r.node(ctx, c, &sinks[i])
+			branch(i)
 		}()
 	}
+	branch(0)
 	wg.Wait()
 	for i := range sinks {
 		sink.merge(&sinks[i])
@@ -245,6 +251,9 @@ func parseResponse(body []byte) (*value, []subgraphError, error) {
 // (a nil: plain allocations).
 func parseResponseIn(body []byte, a *arena) (*value, []subgraphError, error) {
 	p := &jsonParser{data: body, arena: a}
+	if a != nil {
+		defer func() { a.finish(len(p.slab), len(p.fslab), len(p.islab)) }()
+	}
 	p.skipSpace()
 	if p.pos >= len(body) || body[p.pos] != '{' {
 		return nil, nil, fmt.Errorf("%w: not a JSON object", errMalformed)

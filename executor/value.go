@@ -118,7 +118,7 @@ func (p *jsonParser) slabSize(perByte, least, most int) int {
 func (p *jsonParser) alloc() *value {
 	if len(p.slab) == 0 {
 		if p.arena != nil {
-			p.slab = p.arena.value()
+			p.slab = p.arena.value(len(p.slab))
 		} else {
 			p.slab = make([]value, p.slabSize(16, 8, 256))
 		}
@@ -133,12 +133,17 @@ func (p *jsonParser) alloc() *value {
 // overwriting a neighbour).
 func (p *jsonParser) takeFields(base int) []field {
 	n := len(p.stack) - base
-	if len(p.fslab) < n {
-		if p.arena != nil && n <= fieldChunk {
-			p.fslab = p.arena.field()
-		} else {
-			p.fslab = make([]field, max(n, p.slabSize(16, 8, 512)))
-		}
+	switch {
+	case len(p.fslab) >= n:
+	case p.arena == nil:
+		p.fslab = make([]field, max(n, p.slabSize(16, 8, 512)))
+	case n <= fieldChunk:
+		p.fslab = p.arena.field(len(p.fslab))
+	default: // larger than a pooled slab: its own slice, the slab stays
+		out := make([]field, n)
+		copy(out, p.stack[base:])
+		p.stack = p.stack[:base]
+		return out
 	}
 	out := p.fslab[:n:n]
 	p.fslab = p.fslab[n:]
@@ -149,12 +154,17 @@ func (p *jsonParser) takeFields(base int) []field {
 
 func (p *jsonParser) takeItems(base int) []*value {
 	n := len(p.items) - base
-	if len(p.islab) < n {
-		if p.arena != nil && n <= itemChunk {
-			p.islab = p.arena.item()
-		} else {
-			p.islab = make([]*value, max(n, p.slabSize(64, 8, 256)))
-		}
+	switch {
+	case len(p.islab) >= n:
+	case p.arena == nil:
+		p.islab = make([]*value, max(n, p.slabSize(64, 8, 256)))
+	case n <= itemChunk:
+		p.islab = p.arena.item(len(p.islab))
+	default: // larger than a pooled slab: its own slice, the slab stays
+		out := make([]*value, n)
+		copy(out, p.items[base:])
+		p.items = p.items[:base]
+		return out
 	}
 	out := p.islab[:n:n]
 	p.islab = p.islab[n:]
