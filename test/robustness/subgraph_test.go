@@ -107,24 +107,31 @@ func TestSubgraphGarbageEntities(t *testing.T) {
 // wrong shape for the selection; the other root field survives.
 func TestSubgraphGarbageRoot(t *testing.T) {
 	const q = `{ me { name } users { name } topProducts { name } }`
+	const scalars = `{ me { id birthday } users { id } topProducts { name } }`
 	for _, tc := range []struct {
-		name string
-		acc  *stub
-		want string
+		name  string
+		acc   *stub
+		want  string
+		query string // default q
 	}{
-		{"string where an object is", body(`{"data":{"me":"Ada","users":[{"name":"Ada"}]}}`), `{"data":{"me":null,"users":[{"name":"Ada"}],"topProducts":[{"name":"Table"},{"name":"Couch"}]},"errors":[{"message":"Invalid value found for field Query.me","path":["me"],"extensions":{"code":"RESPONSE_VALIDATION_FAILED"}}]}`},
-		{"list where an object is", body(`{"data":{"me":[{"name":"Ada"}],"users":[{"name":"Ada"}]}}`), `{"data":{"me":null,"users":[{"name":"Ada"}],"topProducts":[{"name":"Table"},{"name":"Couch"}]},"errors":[{"message":"Invalid value found for field Query.me","path":["me"],"extensions":{"code":"RESPONSE_VALIDATION_FAILED"}}]}`},
-		{"object where a list is", body(`{"data":{"me":{"name":"Ada"},"users":{"name":"Ada"}}}`), `{"data":{"me":{"name":"Ada"},"users":null,"topProducts":[{"name":"Table"},{"name":"Couch"}]},"errors":[{"message":"Invalid value found for field Query.users","path":["users"],"extensions":{"code":"RESPONSE_VALIDATION_FAILED"}}]}`},
-		{"number where a string is", body(`{"data":{"me":{"name":12},"users":[{"name":true}]}}`), `{"data":{"me":{"name":null},"users":[{"name":null}],"topProducts":[{"name":"Table"},{"name":"Couch"}]},"errors":[{"message":"Invalid value found for field User.name","path":["me","name"],"extensions":{"code":"RESPONSE_VALIDATION_FAILED"}},{"message":"Invalid value found for field User.name","path":["users",0,"name"],"extensions":{"code":"RESPONSE_VALIDATION_FAILED"}}]}`},
-		{"missing fields", body(`{"data":{}}`), `{"data":{"me":null,"users":null,"topProducts":[{"name":"Table"},{"name":"Couch"}]}}`},
-		{"data and errors", body(`{"data":{"me":null,"users":null},"errors":[{"message":"denied","path":["me"],"extensions":{"code":"FORBIDDEN"}}]}`), `{"data":{"me":null,"users":null,"topProducts":[{"name":"Table"},{"name":"Couch"}]},"errors":[{"message":"denied","path":["me"],"extensions":{"code":"FORBIDDEN","serviceName":"accounts"}}]}`},
-		{"invalid UTF-8", body("{\"data\":{\"me\":{\"name\":\"A\xffda\"},\"users\":[]}}"), `{"data":{"me":null,"users":null,"topProducts":[{"name":"Table"},{"name":"Couch"}]},"errors":[{"message":"subgraph \"accounts\" returned a malformed response","extensions":{"code":"SUBREQUEST_MALFORMED_RESPONSE","serviceName":"accounts"}}]}`},
-		{"multi-byte UTF-8 and escapes", body(`{"data":{"me":{"name":"Ad\u00e0 ☃ \ud83d\ude00 é"},"users":[]}}`), `{"data":{"me":{"name":"Ad\u00e0 ☃ \ud83d\ude00 é"},"users":[],"topProducts":[{"name":"Table"},{"name":"Couch"}]}}`},
-		{"deeply nested garbage", body(`{"data":{"me":` + strings.Repeat(`{"a":`, 5000) + `1` + strings.Repeat(`}`, 5000) + `}}`), `{"data":{"me":null,"users":null,"topProducts":[{"name":"Table"},{"name":"Couch"}]},"errors":[{"message":"subgraph \"accounts\" returned a malformed response","extensions":{"code":"SUBREQUEST_MALFORMED_RESPONSE","serviceName":"accounts"}}]}`},
+		{"string where an object is", body(`{"data":{"me":"Ada","users":[{"name":"Ada"}]}}`), `{"data":{"me":null,"users":[{"name":"Ada"}],"topProducts":[{"name":"Table"},{"name":"Couch"}]},"errors":[{"message":"Invalid value found for field Query.me","path":["me"],"extensions":{"code":"RESPONSE_VALIDATION_FAILED"}}]}`, ""},
+		{"list where an object is", body(`{"data":{"me":[{"name":"Ada"}],"users":[{"name":"Ada"}]}}`), `{"data":{"me":null,"users":[{"name":"Ada"}],"topProducts":[{"name":"Table"},{"name":"Couch"}]},"errors":[{"message":"Invalid value found for field Query.me","path":["me"],"extensions":{"code":"RESPONSE_VALIDATION_FAILED"}}]}`, ""},
+		{"object where a list is", body(`{"data":{"me":{"name":"Ada"},"users":{"name":"Ada"}}}`), `{"data":{"me":{"name":"Ada"},"users":null,"topProducts":[{"name":"Table"},{"name":"Couch"}]},"errors":[{"message":"Invalid value found for field Query.users","path":["users"],"extensions":{"code":"RESPONSE_VALIDATION_FAILED"}}]}`, ""},
+		{"number where a string is", body(`{"data":{"me":{"name":12},"users":[{"name":true}]}}`), `{"data":{"me":{"name":null},"users":[{"name":null}],"topProducts":[{"name":"Table"},{"name":"Couch"}]},"errors":[{"message":"Invalid value found for field User.name","path":["me","name"],"extensions":{"code":"RESPONSE_VALIDATION_FAILED"}},{"message":"Invalid value found for field User.name","path":["users",0,"name"],"extensions":{"code":"RESPONSE_VALIDATION_FAILED"}}]}`, ""},
+		{"missing fields", body(`{"data":{}}`), `{"data":{"me":null,"users":null,"topProducts":[{"name":"Table"},{"name":"Couch"}]}}`, ""},
+		{"data and errors", body(`{"data":{"me":null,"users":null},"errors":[{"message":"denied","path":["me"],"extensions":{"code":"FORBIDDEN"}}]}`), `{"data":{"me":null,"users":null,"topProducts":[{"name":"Table"},{"name":"Couch"}]},"errors":[{"message":"denied","path":["me"],"extensions":{"code":"FORBIDDEN","serviceName":"accounts"}}]}`, ""},
+		{"invalid UTF-8", body("{\"data\":{\"me\":{\"name\":\"A\xffda\"},\"users\":[]}}"), `{"data":{"me":null,"users":null,"topProducts":[{"name":"Table"},{"name":"Couch"}]},"errors":[{"message":"subgraph \"accounts\" returned a malformed response","extensions":{"code":"SUBREQUEST_MALFORMED_RESPONSE","serviceName":"accounts"}}]}`, ""},
+		{"multi-byte UTF-8 and escapes", body(`{"data":{"me":{"name":"Ad\u00e0 ☃ \ud83d\ude00 é"},"users":[]}}`), `{"data":{"me":{"name":"Ad\u00e0 ☃ \ud83d\ude00 é"},"users":[],"topProducts":[{"name":"Table"},{"name":"Couch"}]}}`, ""},
+		{"Int beyond 32 bits, fractional ID", body(`{"data":{"me":{"id":"1","birthday":99999999999},"users":[{"id":1.5},{"id":7}]}}`), `{"data":{"me":{"id":"1","birthday":null},"users":[null,{"id":7}],"topProducts":[{"name":"Table"},{"name":"Couch"}]},"errors":[{"message":"Invalid value found for field User.birthday","path":["me","birthday"],"extensions":{"code":"RESPONSE_VALIDATION_FAILED"}},{"message":"Invalid value found for field User.id","path":["users",0,"id"],"extensions":{"code":"RESPONSE_VALIDATION_FAILED"}}]}`, scalars},
+		{"deeply nested garbage", body(`{"data":{"me":` + strings.Repeat(`{"a":`, 5000) + `1` + strings.Repeat(`}`, 5000) + `}}`), `{"data":{"me":null,"users":null,"topProducts":[{"name":"Table"},{"name":"Couch"}]},"errors":[{"message":"subgraph \"accounts\" returned a malformed response","extensions":{"code":"SUBREQUEST_MALFORMED_RESPONSE","serviceName":"accounts"}}]}`, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			g := start(t, map[string]*stub{"accounts": tc.acc})
-			status, got := g.query(q, nil)
+			query := q
+			if tc.query != "" {
+				query = tc.query
+			}
+			status, got := g.query(query, nil)
 			if status != 200 || got != tc.want {
 				t.Errorf("got %d %s\nwant %s", status, got, tc.want)
 			}
