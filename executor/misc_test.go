@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/junction-gateway/junction/planner"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
@@ -108,4 +109,33 @@ func FuzzParseResponse(f *testing.F) {
 			t.Errorf("%q re-encodes to invalid JSON %q", body, out)
 		}
 	})
+}
+
+// Parallel root fetches are merged in plan order once all have answered:
+// subgraphs that disagree on a list they both return give the same answer
+// whatever answers first (the later fetch in the plan wins).
+func TestParallelRootMergeOrder(t *testing.T) {
+	fast := newFake(t, "accounts", map[string]string{
+		`{"query":"{products{name}}"}`: `{"data":{"products":[{"name":"a"},{"name":"b"},{"name":"c"}]}}`,
+	})
+	slow := newFake(t, "inventory", map[string]string{
+		`{"query":"{products{price}}"}`: `{"data":{"products":[{"price":1},{"price":2}]}}`,
+	})
+	slow.delay = 30 * time.Millisecond
+	sg := testSupergraph(t, fast, slow)
+	plan := func(first, second *fakeSubgraph, q1, q2 string) planner.Node {
+		return &planner.Parallel{Nodes: []planner.Node{
+			&planner.Fetch{Service: first.name, Operation: q1},
+			&planner.Fetch{Service: second.name, Operation: q2},
+		}}
+	}
+	q := `{ products { name price } }`
+	got := execute(t, New(sg), request(t, sg, q, nil, plan(slow, fast, `{products{price}}`, `{products{name}}`)))
+	if want := `{"data":{"products":[{"name":"a","price":null},{"name":"b","price":null},{"name":"c","price":null}]}}`; got != want {
+		t.Errorf("slow first in plan:\n got %s\nwant %s", got, want)
+	}
+	got = execute(t, New(sg), request(t, sg, q, nil, plan(fast, slow, `{products{name}}`, `{products{price}}`)))
+	if want := `{"data":{"products":[{"name":null,"price":1},{"name":null,"price":2}]}}`; got != want {
+		t.Errorf("fast first in plan:\n got %s\nwant %s", got, want)
+	}
 }

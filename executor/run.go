@@ -54,12 +54,20 @@ func (r *run) parallel(ctx context.Context, nodes []planner.Node, sink *errSink)
 		return
 	}
 	sinks := make([]errSink, len(nodes))
+	// Root fetches are merged after all of them answered, in plan order, so
+	// that what they both return (an object split among subgraphs, lists
+	// of unequal length from disagreeing subgraphs) never depends on timing.
+	roots := make([]*value, len(nodes))
 	branch := func(i int) {
 		defer func() {
 			if p := recover(); p != nil {
 				sinks[i].add(internalError(fmt.Sprintf("executor: internal error: %v", p)))
 			}
 		}()
+		if f, ok := nodes[i].(*planner.Fetch); ok {
+			roots[i] = r.rootData(ctx, f, &sinks[i])
+			return
+		}
 		r.node(ctx, nodes[i], &sinks[i])
 	}
 	// The first branch runs on this goroutine (whose stack has already
@@ -74,6 +82,13 @@ func (r *run) parallel(ctx context.Context, nodes []planner.Node, sink *errSink)
 	}
 	branch(0)
 	wg.Wait()
+	r.mu.Lock()
+	for _, d := range roots {
+		if d != nil {
+			mergeInto(r.root, d)
+		}
+	}
+	r.mu.Unlock()
 	for i := range sinks {
 		sink.merge(&sinks[i])
 	}
@@ -81,30 +96,38 @@ func (r *run) parallel(ctx context.Context, nodes []planner.Node, sink *errSink)
 
 // fetchRoot runs a root fetch and merges its data at the root.
 func (r *run) fetchRoot(ctx context.Context, f *planner.Fetch, sink *errSink) {
+	if data := r.rootData(ctx, f, sink); data != nil {
+		r.mu.Lock()
+		mergeInto(r.root, data)
+		r.mu.Unlock()
+	}
+}
+
+// rootData runs a root fetch and returns its data object to merge at the
+// root (nil when there is none; errors go to sink).
+func (r *run) rootData(ctx context.Context, f *planner.Fetch, sink *errSink) *value {
 	body, err := r.body(f, nil)
 	if err != nil {
 		sink.add(internalError(err.Error()))
-		return
+		return nil
 	}
 	data, serrs, err := r.call(ctx, f, body)
 	if err != nil {
 		sink.add(fetchFailure(f.Service, err, nil))
 		r.coverRoot(f, sink)
-		return
+		return nil
 	}
 	for i := range serrs {
 		sink.add(toClientError(f.Service, &serrs[i], unalias(decodePath(serrs[i].Path), f)))
 	}
 	if data == nil || data.kind != kindObject {
 		r.coverRoot(f, sink)
-		return
+		return nil
 	}
 	for _, rw := range f.OutputRewrites {
 		r.ex.rewrite(data, rw.Path, rw)
 	}
-	r.mu.Lock()
-	mergeInto(r.root, data)
-	r.mu.Unlock()
+	return data
 }
 
 // coverRoot marks the root fields a failed fetch would have filled.
