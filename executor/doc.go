@@ -12,7 +12,9 @@
 //     primary part then every deferred block into the same response.
 //  2. A root Fetch posts {"query","operationName"?,"variables"?} (variables:
 //     only the Fetch's, omitted when none), applies its OutputRewrites and
-//     deep-merges its data at the root.
+//     deep-merges its data at the root; the root fetches of one Parallel
+//     merge once all have answered, in plan order, so overlapping answers
+//     never depend on timing.
 //  3. A Flatten (entities.go) collects every object at its path ("@" steps
 //     into lists, nulls skipped), builds each object's representation from
 //     Fetch.Requires (every inline fragment matching the object's __typename,
