@@ -61,6 +61,9 @@ func parseAndValidate(api *ast.Schema, query string, limits Limits) *cachedDocum
 		}
 		return &cachedDocument{errs: errs}
 	}
+	if errs := checkIntLiterals(doc); len(errs) > 0 {
+		return &cachedDocument{errs: errs}
+	}
 	return &cachedDocument{doc: doc}
 }
 

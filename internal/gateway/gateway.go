@@ -325,6 +325,9 @@ func selectOperation(doc *ast.QueryDocument, name string) (*ast.OperationDefinit
 		if len(doc.Operations) == 1 {
 			return doc.Operations[0], nil
 		}
+		if len(doc.Operations) == 0 {
+			return nil, withCode(gqlerror.Errorf("Must provide an operation."), "GRAPHQL_VALIDATION_FAILED")
+		}
 		return nil, withCode(gqlerror.Errorf("Must provide operation name if query contains multiple operations."), "GRAPHQL_VALIDATION_FAILED")
 	}
 	if op := doc.Operations.ForName(name); op != nil {
