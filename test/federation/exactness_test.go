@@ -5,6 +5,7 @@ import (
 
 	"github.com/junction-gateway/junction/internal/gateway"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -266,4 +267,19 @@ func TestExactSubgraphErrorStatusWithErrors(t *testing.T) {
 	gw := startCase(t, "exact-basic", users, posts)
 	gw.Expect(`{ me { name } feed { __typename } }`, nil,
 		`{"data":{"me":{"name":"Ann"},"feed":null},"errors":[{"message":"HTTP fetch failed from subgraph \"posts\": 502 Bad Gateway","extensions":{"code":"SUBREQUEST_HTTP_ERROR","http":{"status":502},"serviceName":"posts"}}]}`)
+}
+
+// A subgraph that is down (nothing listens at its URL) is an HTTP fetch
+// failure; the other subgraph's data is kept.
+func TestExactSubgraphDown(t *testing.T) {
+	users, _ := exactSubgraphs()
+	dead := httptest.NewServer(http.NotFoundHandler())
+	url := dead.URL
+	dead.Close()
+	sdl := strings.Replace(supergraph(t, "exact-basic"), "http://posts.invalid/graphql", url, 1)
+	gw := fedtest.Start(t, sdl, []*fedtest.Subgraph{users})
+	gw.Expect(`{ me { name posts { title } } }`, nil, `{"data":{"me":{"name":"Ann","posts":null}},
+		"errors":[{"message":"HTTP fetch failed from subgraph \"posts\"","path":["me"],"extensions":{"code":"SUBREQUEST_HTTP_ERROR","serviceName":"posts"}}]}`)
+	gw.Expect(`{ me { name } feed { __typename } }`, nil, `{"data":{"me":{"name":"Ann"},"feed":null},
+		"errors":[{"message":"HTTP fetch failed from subgraph \"posts\"","extensions":{"code":"SUBREQUEST_HTTP_ERROR","serviceName":"posts"}}]}`)
 }
