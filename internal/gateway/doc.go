@@ -8,4 +8,9 @@
 // measured once) on the parsed document. Validation is the costly step for
 // hostile documents, so a refused document costs one lexing pass and one
 // parse. Refusals are cached with the document like validation errors.
+//
+// Automatic persisted queries (apq.go) resolve before anything else: a
+// request carrying only extensions.persistedQuery gets its text from a
+// bounded store, or PERSISTED_QUERY_NOT_FOUND so that the client resends
+// it with the query; a query sent with a hash is checked against it.
 package gateway

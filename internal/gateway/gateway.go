@@ -42,6 +42,7 @@ type Gateway struct {
 	opts    options
 	tracer  trace.Tracer
 	inbound singleflight.Group
+	apq     *apqStore
 }
 
 type options struct {
@@ -139,6 +140,7 @@ func New(sg *schema.Supergraph, opts ...Option) (*Gateway, error) {
 		opts: options{subgraphTimeout: 30 * time.Second, docCacheSize: 1024, planCacheSize: 1024,
 			inboundDedupe: true, subgraphDedupe: true},
 		tracer: otel.Tracer("junction/gateway"),
+		apq:    newAPQStore(),
 	}
 	for _, o := range opts {
 		o(&g.opts)
@@ -232,6 +234,9 @@ func (g *Gateway) Serve(ctx context.Context, req *Request) *Response {
 }
 
 func (g *Gateway) serve(ctx context.Context, st *State, req *Request) *Response {
+	if r := g.apq.resolve(req); r != nil {
+		return r
+	}
 	if req.Query == "" {
 		return requestError("GraphQL operation must contain a non-empty `query`", "GRAPHQL_PARSE_FAILED")
 	}

@@ -2,11 +2,14 @@ package robustness
 
 import (
 	"bufio"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -163,5 +166,34 @@ func TestSlowClientBody(t *testing.T) {
 	res.Body.Close()
 	if string(b) != `{"data":{"me":{"name":"Ada"}}}` {
 		t.Errorf("next request: %s", b)
+	}
+}
+
+// TestPersistedQueries: the APQ round trip of Apollo clients: an unknown
+// hash is PERSISTED_QUERY_NOT_FOUND (the client then sends the query), a
+// wrong hash is refused, a registered one runs without its text.
+func TestPersistedQueries(t *testing.T) {
+	g := start(t, nil)
+	const q = `{ me { name } }`
+	sum := sha256.Sum256([]byte(q))
+	hash := hex.EncodeToString(sum[:])
+	ext := func(h string) string { return `"extensions":{"persistedQuery":{"version":1,"sha256Hash":"` + h + `"}}` }
+	for _, tc := range []struct{ body, want string }{
+		{`{` + ext(hash) + `}`, `{"errors":[{"message":"PersistedQueryNotFound","extensions":{"code":"PERSISTED_QUERY_NOT_FOUND"}}]}`},
+		{`{"query":"{ me { id } }",` + ext(hash) + `}`, `{"errors":[{"message":"provided sha does not match query","extensions":{"code":"PERSISTED_QUERY_HASH_MISMATCH"}}]}`},
+		{`{"query":"` + q + `",` + ext(hash) + `}`, `{"data":{"me":{"name":"Ada"}}}`},
+		{`{` + ext(hash) + `}`, `{"data":{"me":{"name":"Ada"}}}`},
+		{`{` + ext(strings.ToUpper(hash)) + `}`, `{"data":{"me":{"name":"Ada"}}}`},
+		{`{"extensions":{"persistedQuery":{"version":2,"sha256Hash":"` + hash + `"}}}`, `{"errors":[{"message":"Unsupported persisted query version","extensions":{"code":"PERSISTED_QUERY_VERSION_NOT_SUPPORTED"}}]}`},
+		{`{"extensions":{"persistedQuery":"x"}}`, `{"errors":[{"message":"extensions.persistedQuery must be an object","extensions":{"code":"BAD_REQUEST"}}]}`},
+		{`{"extensions":{"persistedQuery":{"version":1,"sha256Hash":5}}}`, `{"errors":[{"message":"extensions.persistedQuery.sha256Hash must be a SHA-256 hex digest","extensions":{"code":"BAD_REQUEST"}}]}`},
+	} {
+		_, got := g.do("POST", "application/json", tc.body)
+		if got != tc.want {
+			t.Errorf("%s\n got %s\nwant %s", tc.body, got, tc.want)
+		}
+	}
+	if status, got := g.get(`?extensions=` + url.QueryEscape(`{"persistedQuery":{"version":1,"sha256Hash":"`+hash+`"}}`)); status != 200 || got != `{"data":{"me":{"name":"Ada"}}}` {
+		t.Errorf("GET: %d %s", status, got)
 	}
 }
