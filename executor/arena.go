@@ -8,17 +8,41 @@ import "sync"
 // scalars alias the subgraph bodies, which are not pooled). Reusing the
 // slabs removes about a third of the bytes a request allocates, and with
 // them a third of the collector's work.
+// Two slab sizes: most subgraph answers are a few hundred bytes, and a
+// large slab for each of them would keep far more memory in the pools than
+// the requests in flight use.
 const (
 	valueChunk = 256
 	fieldChunk = 512
 	itemChunk  = 256
+	// smallDiv: a small slab is a chunk / smallDiv, used when fewer than
+	// smallBytes of input are left to parse.
+	smallDiv   = 8
+	smallBytes = 4096
 )
 
 var (
-	valuePool = sync.Pool{New: func() any { s := make([]value, valueChunk); return &s }}
-	fieldPool = sync.Pool{New: func() any { s := make([]field, fieldChunk); return &s }}
-	itemPool  = sync.Pool{New: func() any { s := make([]*value, itemChunk); return &s }}
+	valuePools = [2]sync.Pool{
+		{New: func() any { s := make([]value, valueChunk/smallDiv); return &s }},
+		{New: func() any { s := make([]value, valueChunk); return &s }},
+	}
+	fieldPools = [2]sync.Pool{
+		{New: func() any { s := make([]field, fieldChunk/smallDiv); return &s }},
+		{New: func() any { s := make([]field, fieldChunk); return &s }},
+	}
+	itemPools = [2]sync.Pool{
+		{New: func() any { s := make([]*value, itemChunk/smallDiv); return &s }},
+		{New: func() any { s := make([]*value, itemChunk); return &s }},
+	}
 )
+
+// class is the pool of a slab of length n taken from pools of large size.
+func class(n, large int) int {
+	if n == large {
+		return 1
+	}
+	return 0
+}
 
 // arena remembers the pooled slabs one parse took and how much of each it
 // used, so that giving them back clears only what was written.
@@ -33,20 +57,33 @@ type chunk[T any] struct {
 	used int
 }
 
-// take returns a pooled slab; left is how much of the previous one (the
-// slab being replaced) was never handed out.
-func take[T any](pool *sync.Pool, cs *[]chunk[T], left int) []T {
+// take returns a pooled slab (small when little input is left); left is
+// how much of the previous one (the slab being replaced) was never handed
+// out.
+func take[T any](pools *[2]sync.Pool, cs *[]chunk[T], left int, small bool) []T {
 	if n := len(*cs); n > 0 {
 		(*cs)[n-1].used = len(*(*cs)[n-1].s) - left
 	}
-	c := pool.Get().(*[]T)
+	i := 1
+	if small {
+		i = 0
+	}
+	c := pools[i].Get().(*[]T)
 	*cs = append(*cs, chunk[T]{s: c, used: len(*c)})
 	return *c
 }
 
-func (a *arena) value(left int) []value { return take(&valuePool, &a.values, left) }
-func (a *arena) field(left int) []field { return take(&fieldPool, &a.fields, left) }
-func (a *arena) item(left int) []*value { return take(&itemPool, &a.items, left) }
+func (a *arena) value(left int, small bool) []value {
+	return take(&valuePools, &a.values, left, small)
+}
+
+func (a *arena) field(left int, small bool) []field {
+	return take(&fieldPools, &a.fields, left, small)
+}
+
+func (a *arena) item(left int, small bool) []*value {
+	return take(&itemPools, &a.items, left, small)
+}
 
 // finish records how much of the last slab of each kind was left unused.
 func (a *arena) finish(leftV, leftF, leftI int) {
@@ -69,10 +106,10 @@ func (a *arena) adopt(o *arena) {
 	*o = arena{}
 }
 
-func give[T any](pool *sync.Pool, cs []chunk[T]) {
+func give[T any](pools *[2]sync.Pool, cs []chunk[T], large int) {
 	for _, c := range cs {
 		clear((*c.s)[:c.used])
-		pool.Put(c.s)
+		pools[class(len(*c.s), large)].Put(c.s)
 	}
 }
 
@@ -80,8 +117,8 @@ func give[T any](pool *sync.Pool, cs []chunk[T]) {
 // keeps a body alive and every slab comes back zeroed) and gives it back.
 // Nothing may use the nodes afterwards.
 func (a *arena) release() {
-	give(&valuePool, a.values)
-	give(&fieldPool, a.fields)
-	give(&itemPool, a.items)
+	give(&valuePools, a.values, valueChunk)
+	give(&fieldPools, a.fields, fieldChunk)
+	give(&itemPools, a.items, itemChunk)
 	*a = arena{}
 }

@@ -36,20 +36,22 @@ func TestArenaParse(t *testing.T) {
 		r.adopt(&a)
 		r.release()
 		for range 4 {
-			c := valuePool.Get().(*[]value)
-			for i := range *c {
-				if v := (*c)[i]; v.kind != 0 || v.raw != nil || v.fields != nil || v.items != nil {
-					t.Fatalf("round %d: a released value slab is not zeroed at %d", round, i)
+			for class := range 2 {
+				c := valuePools[class].Get().(*[]value)
+				for i := range *c {
+					if v := (*c)[i]; v.kind != 0 || v.raw != nil || v.fields != nil || v.items != nil {
+						t.Fatalf("round %d: a released value slab (class %d) is not zeroed at %d", round, class, i)
+					}
 				}
-			}
-			valuePool.Put(c)
-			f := fieldPool.Get().(*[]field)
-			for i := range *f {
-				if (*f)[i] != (field{}) {
-					t.Fatalf("round %d: a released field slab is not zeroed at %d", round, i)
+				valuePools[class].Put(c)
+				f := fieldPools[class].Get().(*[]field)
+				for i := range *f {
+					if (*f)[i] != (field{}) {
+						t.Fatalf("round %d: a released field slab (class %d) is not zeroed at %d", round, class, i)
+					}
 				}
+				fieldPools[class].Put(f)
 			}
-			fieldPool.Put(f)
 		}
 	}
 }

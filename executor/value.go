@@ -115,10 +115,14 @@ func (p *jsonParser) slabSize(perByte, least, most int) int {
 	return min(max((len(p.data)-p.pos)/perByte, least), most)
 }
 
+// small reports whether little input is left: the next pooled slab is a
+// small one.
+func (p *jsonParser) small() bool { return len(p.data)-p.pos < smallBytes }
+
 func (p *jsonParser) alloc() *value {
 	if len(p.slab) == 0 {
 		if p.arena != nil {
-			p.slab = p.arena.value(len(p.slab))
+			p.slab = p.arena.value(len(p.slab), p.small())
 		} else {
 			p.slab = make([]value, p.slabSize(16, 8, 256))
 		}
@@ -138,7 +142,7 @@ func (p *jsonParser) takeFields(base int) []field {
 	case p.arena == nil:
 		p.fslab = make([]field, max(n, p.slabSize(16, 8, 512)))
 	case n <= fieldChunk:
-		p.fslab = p.arena.field(len(p.fslab))
+		p.fslab = p.arena.field(len(p.fslab), p.small() && n <= fieldChunk/smallDiv)
 	default: // larger than a pooled slab: its own slice, the slab stays
 		out := make([]field, n)
 		copy(out, p.stack[base:])
@@ -159,7 +163,7 @@ func (p *jsonParser) takeItems(base int) []*value {
 	case p.arena == nil:
 		p.islab = make([]*value, max(n, p.slabSize(64, 8, 256)))
 	case n <= itemChunk:
-		p.islab = p.arena.item(len(p.islab))
+		p.islab = p.arena.item(len(p.islab), p.small() && n <= itemChunk/smallDiv)
 	default: // larger than a pooled slab: its own slice, the slab stays
 		out := make([]*value, n)
 		copy(out, p.items[base:])
