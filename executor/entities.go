@@ -250,7 +250,7 @@ func (c *collector) walk(v *value, i int) {
 		return
 	}
 	if cond, ok := strings.CutPrefix(el, "... on "); ok {
-		if tn, _ := v.get("__typename").stringValue(); tn == cond {
+		if tn, _ := typenameOf(v); tn == cond {
 			c.walk(v, i+1)
 		}
 		return
@@ -275,7 +275,7 @@ type repBuilder struct {
 // representation writes the representation of obj for fetch f into buf.
 // ok is false when obj has no matching fragment or lacks a key field.
 func (b *repBuilder) representation(e *Executor, obj *value, f *planner.Fetch, buf []byte) ([]byte, bool) {
-	tn, _ := obj.get("__typename").stringValue()
+	tn, _ := typenameOf(obj)
 	// Every fragment that applies contributes (an object sent to an
 	// @interfaceObject subgraph matches its concrete type's fragment with
 	// the key and the interface's fragment with the @requires fields);
@@ -363,7 +363,7 @@ func (e *Executor) writeSelection(buf []byte, src *value, sel ast.SelectionSet, 
 				return buf, false
 			}
 		case *ast.InlineFragment:
-			tn, _ := src.get("__typename").stringValue()
+			tn, _ := typenameOf(src)
 			if e.typeApplies(s.TypeCondition, tn) {
 				var ok bool
 				if buf, ok = e.writeSelection(buf, src, s.SelectionSet, nil, false, n); !ok {
@@ -448,7 +448,7 @@ func (e *Executor) buildSelection(src *value, sel ast.SelectionSet, dst *value, 
 			}
 			dst.fields = append(dst.fields, field{key: s.Name, val: c})
 		case *ast.InlineFragment:
-			tn, _ := src.get("__typename").stringValue()
+			tn, _ := typenameOf(src)
 			if e.typeApplies(s.TypeCondition, tn) && !e.buildSelection(src, s.SelectionSet, dst, nil, false) {
 				return false
 			}
@@ -497,7 +497,7 @@ func (e *Executor) rewrite(v *value, path []string, rw planner.Rewrite) {
 	}
 	el := path[0]
 	if cond, ok := strings.CutPrefix(el, "... on "); ok {
-		tn, _ := v.get("__typename").stringValue()
+		tn, _ := typenameOf(v)
 		if e.typeApplies(cond, tn) {
 			e.rewrite(v, path[1:], rw)
 		}

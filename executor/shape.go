@@ -127,7 +127,7 @@ func (s *shaper) concreteType(obj *value, static *ast.Definition) string {
 	if static.Kind == ast.Object {
 		return static.Name
 	}
-	tn, _ := obj.get("__typename").stringValue()
+	tn, _ := typenameOf(obj)
 	if tn != "" && s.ex.possible[static.Name][tn] {
 		return tn
 	}
@@ -328,7 +328,7 @@ func (s *shaper) runtimeTypeFits(v *value, def *ast.Definition) bool {
 	if def.Kind == ast.Object {
 		return true
 	}
-	tn, ok := v.get("__typename").stringValue()
+	tn, ok := typenameOf(v)
 	if !ok || tn == "" || s.ex.possible[def.Name][tn] {
 		return true
 	}

@@ -69,6 +69,17 @@ func (v *value) set(key string, val *value) {
 	v.fields = append(v.fields, field{key: key, val: val})
 }
 
+// typenameOf returns the __typename the planner fetched for obj: under
+// "__junction___typename" when the client uses the key "__typename" for
+// another field at that object (see planner internal fields), else under
+// "__typename".
+func typenameOf(obj *value) (string, bool) {
+	if tn, ok := obj.get("__junction___typename").stringValue(); ok {
+		return tn, true
+	}
+	return obj.get("__typename").stringValue()
+}
+
 func (v *value) isNull() bool { return v == nil || v.kind == kindNull }
 
 // stringValue returns the unescaped string of a JSON string scalar.

@@ -122,7 +122,7 @@ func TestExactUnplannable(t *testing.T) {
 
 // The response has exactly the keys the client asked for, in its order:
 // nothing the planner added (keys, __typename), aliases as given (even one
-// named like a key field), __typename wherever asked, {} for an object no
+// named like a key field or __typename), __typename wherever asked, {} for an object no
 // fragment matched, the same field under two aliases with different
 // arguments, and deep nesting across subgraphs.
 func TestExactShape(t *testing.T) {
@@ -132,6 +132,8 @@ func TestExactShape(t *testing.T) {
 		`{"data":{"users":[{"name":"Ann","posts":[{"title":"Hello"},{"title":"World"}]},{"name":"Bob","posts":[{"title":"Bye"}]}]}}`)
 	gw.Expect(`{ users { id: name posts { id: title } } }`, nil,
 		`{"data":{"users":[{"id":"Ann","posts":[{"id":"Hello"},{"id":"World"}]},{"id":"Bob","posts":[{"id":"Bye"}]}]}}`)
+	gw.Expect(`{ me { __typename: name posts { title } } }`, nil,
+		`{"data":{"me":{"__typename":"Ann","posts":[{"title":"Hello"},{"title":"World"}]}}}`)
 	gw.Expect(`{ feed { ... on Ad { slogan } } }`, nil, `{"data":{"feed":[{},{"slogan":"Buy"}]}}`)
 	gw.Expect(`{ feed { ... on Post { author { name } } } }`, nil, `{"data":{"feed":[{"author":{"name":"Ann"}},{}]}}`)
 	gw.Expect(`query { __typename me { __typename t: __typename posts(limit: 1) { __typename author { __typename } } } feed { __typename } }`, nil,
