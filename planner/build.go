@@ -54,7 +54,9 @@ func (p *Planner) planItems(w walk, items []*item, frags []fragItem, defers []*d
 		return p.planDefers(w, defers)
 	}
 	// Abstract: __typename always, so the executor can decide fragments.
-	p.placeField(w, p.internalItem(typenameField, w.client))
+	// Its response key must not be one the client uses for another field in
+	// a fragment on a concrete type either ("... on T { __typename: name }").
+	p.placeField(w, p.internalItem(typenameField, withFragmentKeys(p, w.client, frags)))
 	poss := p.possibleIn(w.typ, w.g.service)
 	var spread []*item // interface fields that must be asked per concrete type
 	for _, it := range items {
@@ -446,4 +448,27 @@ func (p *Planner) viaInterfaceObject(w walk, it *item) (bool, error) {
 		}
 	}
 	return false, nil
+}
+
+// withFragmentKeys returns client extended with the response keys the
+// client's fragments on other types use at this object (first use wins);
+// client itself is returned when there are no fragments.
+func withFragmentKeys(p *Planner, client map[string]*item, frags []fragItem) map[string]*item {
+	if len(frags) == 0 {
+		return client
+	}
+	out := make(map[string]*item, len(client))
+	for k, v := range client {
+		out[k] = v
+	}
+	for _, f := range frags {
+		c := &collector{p: p, typ: f.typeCond}
+		c.collect(f.sel, f.dirs)
+		for _, it := range c.items {
+			if _, ok := out[it.respKey]; !ok {
+				out[it.respKey] = it
+			}
+		}
+	}
+	return out
 }

@@ -98,8 +98,10 @@
 //
 // Internal fields. Keys, __typename and required fields keep their name as
 // response key unless the client uses that key at that object for another
-// field (another name or other arguments); then they are aliased
-// "__junction_<name>" (nested field sets are checked against the client's
+// field (another name or other arguments; at an abstract object, in a
+// fragment on a concrete type too); then they are aliased
+// "__junction_<name>" (the executor reads a __typename fetched so under
+// "__junction___typename"; nested field sets are checked against the client's
 // nested selection); an internal field whose key is already taken at that
 // position of the subgraph query by another field (the same field required
 // with other arguments) gets the next free "__junction_<name>_<i>".

@@ -134,6 +134,10 @@ func TestExactShape(t *testing.T) {
 		`{"data":{"users":[{"id":"Ann","posts":[{"id":"Hello"},{"id":"World"}]},{"id":"Bob","posts":[{"id":"Bye"}]}]}}`)
 	gw.Expect(`{ me { __typename: name posts { title } } }`, nil,
 		`{"data":{"me":{"__typename":"Ann","posts":[{"title":"Hello"},{"title":"World"}]}}}`)
+	gw.Expect(`{ feed { ... on Post { __typename: title author { id: name } } } }`, nil,
+		`{"data":{"feed":[{"__typename":"Hello","author":{"id":"Ann"}},{}]}}`)
+	gw.Expect(`{ feed { ... on Post { t: __typename __typename: title } ... on Ad { __typename } } }`, nil,
+		`{"data":{"feed":[{"t":"Post","__typename":"Hello"},{"__typename":"Ad"}]}}`)
 	gw.Expect(`{ feed { ... on Ad { slogan } } }`, nil, `{"data":{"feed":[{},{"slogan":"Buy"}]}}`)
 	gw.Expect(`{ feed { ... on Post { author { name } } } }`, nil, `{"data":{"feed":[{"author":{"name":"Ann"}},{}]}}`)
 	gw.Expect(`query { __typename me { __typename t: __typename posts(limit: 1) { __typename author { __typename } } } feed { __typename } }`, nil,
