@@ -114,6 +114,9 @@ func TestOverrideInterfaceImplementation(t *testing.T) {
 	// ImagePost implements another interface).
 	gw.Expect(`{ feed { id createdAt } }`, nil,
 		`{"data":{"feed":[{"id":"i1","createdAt":"i1-at"},{"id":"i2","createdAt":"i2-at"}]}}`)
+	if asked(legacy, "createdAt") {
+		t.Errorf("legacy was asked for the overridden createdAt: %v", legacy.Requests())
+	}
 	// TextPost is never returned by legacy.
 	legacy.ResetRequests()
 	gw.Expect(`{ feed { ... on TextPost { id body } } }`, nil, `{"data":{"feed":[{},{}]}}`)
