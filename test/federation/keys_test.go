@@ -587,3 +587,24 @@ func TestParentEntityCallComplex(t *testing.T) {
 		`{"data":{"itemFromD":{"id":"1","label":"Item 1","group":{"id":"g3","name":"Group g3","notes":"notes for item 1"}}}}`)
 	wantCalls(t, map[*fedtest.Subgraph]int{a: 1, b: 1, c: 1, d: 1})
 }
+
+// TestFed2ExtendsUnresolvable: notes references Writer through a key it
+// does not resolve (@extends, key @external, resolvable: false).
+func TestFed2ExtendsUnresolvable(t *testing.T) {
+	notes := &fedtest.Subgraph{Name: "notes", Query: map[string]fedtest.Resolver{"notes": func(map[string]any) (any, error) {
+		return []any{obj("Note", "id", "n1", "writer", obj("Writer", "id", "w1")), obj("Note", "id", "n2", "writer", nil)}, nil
+	}}}
+	writers := &fedtest.Subgraph{Name: "writers",
+		Query: map[string]fedtest.Resolver{"writer": func(args map[string]any) (any, error) {
+			return obj("Writer", "id", args["id"], "name", "Wanda"), nil
+		}},
+		Entities: func(rep map[string]any) (any, error) { return obj("Writer", "id", rep["id"], "name", "Wanda"), nil },
+	}
+	gw := startCase(t, "fed2-extends-unresolvable", notes, writers)
+	gw.Expect(`{ notes { id writer { id name } } }`, nil,
+		`{"data":{"notes":[{"id":"n1","writer":{"id":"w1","name":"Wanda"}},{"id":"n2","writer":null}]}}`)
+	wantCalls(t, map[*fedtest.Subgraph]int{notes: 1, writers: 1})
+	gw.Expect(`{ notes { writer { id } } writer(id: "w2") { id name } }`, nil,
+		`{"data":{"notes":[{"writer":{"id":"w1"}},{"writer":null}],"writer":{"id":"w2","name":"Wanda"}}}`)
+	wantCalls(t, map[*fedtest.Subgraph]int{notes: 1, writers: 1})
+}
