@@ -10,4 +10,8 @@
 // is read from the object by name unless a FieldResolver is registered as
 // "Type.field". The executor is schema-less on purpose: a subgraph answers
 // exactly what its resolvers say, so tests can model misbehaving subgraphs too.
+// Validation is opt-in: with Subgraph.Schema set to its SDL (Fed 1 or Fed 2),
+// a subgraph rejects an operation its real server would reject (unknown
+// fields, fragments that cannot apply, fields of one response key with
+// different types), so tests also prove the gateway sends valid operations.
 package fedtest
