@@ -183,7 +183,10 @@ func TestEntityCallMixedTypes(t *testing.T) {
 		}
 		return nil, nil
 	}}
-	gw := startCase(t, "keys-entity-call", posts, stats)
+	media := &fedtest.Subgraph{Name: "media", Entities: func(rep map[string]any) (any, error) {
+		return obj("Video", "id", rep["id"], "codec", "av1"), nil
+	}}
+	gw := startCase(t, "keys-entity-call", posts, stats, media)
 	gw.Expect(`{ posts { title views } }`, nil, `{"data":{"posts":[{"title":"One","views":20},{"title":"Two","views":20}]}}`)
 	wantCalls(t, map[*fedtest.Subgraph]int{posts: 1, stats: 1})
 	gw.Expect(`{ feed { id ... on Post { views } ... on Video { views plays } } }`, nil,
@@ -191,6 +194,14 @@ func TestEntityCallMixedTypes(t *testing.T) {
 	if got, want := reps(t, stats), `[{"__typename":"Post","id":"p1"},{"__typename":"Video","id":"v1"},{"__typename":"Post","id":"p2"}]`; got != want {
 		t.Errorf("stats representations %s, want %s", got, want)
 	}
+	wantCalls(t, map[*fedtest.Subgraph]int{posts: 1, stats: 1, media: 0})
+	// Two subgraphs at one path, one call each.
+	gw.Expect(`{ feed { ... on Post { views } ... on Video { codec plays } } }`, nil,
+		`{"data":{"feed":[{"views":20},{"codec":"av1","plays":3},{"views":20},{"codec":"av1","plays":3}]}}`)
+	if got, want := reps(t, media), `[{"__typename":"Video","id":"v1"}]`; got != want {
+		t.Errorf("media representations %s, want %s", got, want)
+	}
+	wantCalls(t, map[*fedtest.Subgraph]int{posts: 1, stats: 1, media: 1})
 }
 
 // testExtends runs the same behaviour over a case where accounts extends
