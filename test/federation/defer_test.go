@@ -113,8 +113,11 @@ func TestDeferSlowSubgraphStreamsPrimaryFirst(t *testing.T) {
 	gate := make(chan struct{})
 	var once sync.Once
 	release := func() { once.Do(func() { close(gate) }) }
-	t.Cleanup(release)
 	g := newDeferGraph(t, gate)
+	// Registered after the servers: cleanups run last-first, so the gate
+	// opens before a server's Close waits for the blocked handler (a failed
+	// check before release() would otherwise hang the test).
+	t.Cleanup(release)
 	s := g.gw.Stream(`{ topProducts { name ... @defer(label: "stock") { inStock } } }`, nil)
 	if s.Status != 200 || s.ContentType != `multipart/mixed;boundary="graphql";deferSpec=20220824` {
 		t.Fatalf("status %d, content type %q", s.Status, s.ContentType)
