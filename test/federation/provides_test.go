@@ -42,6 +42,15 @@ func TestProvidesNested(t *testing.T) {
 	gw.Expect(`{ product(id: "p9") { title category { name subcategories { id name } } } }`, nil,
 		`{"data":{"product":{"title":"Kettle","category":{"name":"owned c1","subcategories":[{"id":"s1","name":"owned s1"},{"id":"s2","name":"owned s2"}]}}}}`)
 	wantCalls(t, map[*fedtest.Subgraph]int{products: 1, categories: 1, subcategories: 1})
+
+	// Both paths in one operation: one root fetch; only the path without
+	// @provides goes to the owner.
+	gw.Expect(`{ featured { category { name } } product(id: "p9") { category { name } } }`, nil,
+		`{"data":{"featured":[{"category":{"name":"provided c1"}}],"product":{"category":{"name":"owned c1"}}}}`)
+	if got, want := reps(t, categories), `[{"__typename":"Category","id":"c1"}]`; got != want {
+		t.Errorf("categories representations %s, want %s", got, want)
+	}
+	wantCalls(t, map[*fedtest.Subgraph]int{products: 1, categories: 1, subcategories: 0})
 }
 
 func TestProvidesAbstract(t *testing.T) {
