@@ -110,10 +110,14 @@ func (p *Planner) planInternal(w walk, kids []*item, csel ast.SelectionSet) erro
 	}
 	abstract := p.isAbstract(w.typ) && !p.isInterfaceObject(w.typ, w.g.service)
 	for _, k := range kids {
+		var poss []string
 		if k.field != nil && abstract && k.field.Name != "__typename" && !p.local(w.g.service, w.typ, k.field.Name, w.prov) {
+			poss = p.possibleIn(w.typ, w.g.service)
+		}
+		if len(poss) > 0 {
 			// An interface field the subgraph does not resolve on the
 			// interface: asked per concrete type, as client fields are.
-			for _, ct := range p.possibleIn(w.typ, w.g.service) {
+			for _, ct := range poss {
 				if err := p.planField(w.at(w.g, w.pos.fragment(ct), ct), k); err != nil {
 					return err
 				}
