@@ -192,3 +192,26 @@ func TestProvidesShareableRoot(t *testing.T) {
 	}
 	wantCalls(t, map[*fedtest.Subgraph]int{archive: 0, library: 1, titles: 1})
 }
+
+// TestProvidesInEntityFetch: the @provides is on a field fetched by an
+// entity call (Product.reviews in reviews), not at the root.
+func TestProvidesInEntityFetch(t *testing.T) {
+	products := &fedtest.Subgraph{Name: "products", Query: map[string]fedtest.Resolver{"products": func(map[string]any) (any, error) {
+		return []any{obj("Product", "upc", "1", "name", "Table")}, nil
+	}}}
+	reviews := &fedtest.Subgraph{Name: "reviews", Entities: func(rep map[string]any) (any, error) {
+		return obj("Product", "upc", rep["upc"], "reviews", []any{
+			obj("Review", "body", "Sturdy", "author", obj("User", "id", "u1", "username", "provided-ada")),
+		}), nil
+	}}
+	accounts := &fedtest.Subgraph{Name: "accounts", Entities: func(rep map[string]any) (any, error) {
+		return obj("User", "id", rep["id"], "username", "owned-ada", "birthday", "12-10"), nil
+	}}
+	gw := startCase(t, "provides-in-entity-fetch", products, reviews, accounts)
+	gw.Expect(`{ products { name reviews { body author { username } } } }`, nil,
+		`{"data":{"products":[{"name":"Table","reviews":[{"body":"Sturdy","author":{"username":"provided-ada"}}]}]}}`)
+	wantCalls(t, map[*fedtest.Subgraph]int{products: 1, reviews: 1, accounts: 0})
+	gw.Expect(`{ products { reviews { author { username birthday } } } }`, nil,
+		`{"data":{"products":[{"reviews":[{"author":{"username":"provided-ada","birthday":"12-10"}}]}]}}`)
+	wantCalls(t, map[*fedtest.Subgraph]int{products: 1, reviews: 1, accounts: 1})
+}
