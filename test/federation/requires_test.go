@@ -464,12 +464,9 @@ func TestRequiresLists(t *testing.T) {
 
 	// A non-null requiring field that is null nulls the nearest nullable parent.
 	resetAll(a, b, c)
-	_, got := gw.Query(`{ stores { name orders { id feeStrict } } }`, nil)
-	want := `{"data":{"stores":[{"name":"north","orders":null},{"name":"south","orders":[{"id":"o3","feeStrict":90},{"id":"o1","feeStrict":30}]}]},` +
-		`"errors":[{"message":"Cannot return null for non-nullable field Order.feeStrict","path":["stores",0,"orders",1,"feeStrict"],"extensions":{"code":"NON_NULL_VIOLATION"}}]}`
-	if got != want {
-		t.Errorf("feeStrict:\n got: %s\nwant: %s", got, want)
-	}
+	gw.Expect(`{ stores { name orders { id feeStrict } } }`, nil,
+		`{"data":{"stores":[{"name":"north","orders":null},{"name":"south","orders":[{"id":"o3","feeStrict":90},{"id":"o1","feeStrict":30}]}]},`+
+			`"errors":[{"message":"Cannot return null for non-nullable field Order.feeStrict","path":["stores",0,"orders",1,"feeStrict"],"extensions":{"code":"NON_NULL_VIOLATION"}}]}`)
 	expectRequests(t, c, 1)
 }
 
