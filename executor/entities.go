@@ -522,32 +522,20 @@ func (e *Executor) rewrite(v *value, path []string, rw planner.Rewrite) {
 // field, lists of equal length merge item by item, a null never replaces a
 // value, anything else is replaced.
 func mergeInto(dst, src *value) {
-	// Grow dst once, by the number of keys it lacks, rather than by append
-	// doubling (objects stay small; the quadratic scan is cheaper than a map).
-	missing := 0
-	for _, f := range src.fields {
-		if dst.index(f.key) < 0 {
-			missing++
-		}
-	}
-	if n := len(dst.fields) + missing; n > cap(dst.fields) {
-		grown := make([]field, len(dst.fields), n)
-		copy(grown, dst.fields)
-		dst.fields = grown
-	}
-	for _, f := range src.fields {
-		i := -1
-		for j := range dst.fields {
-			if dst.fields[j].key == f.key {
-				i = j
-				break
-			}
-		}
-		if i < 0 {
-			dst.fields = append(dst.fields, f)
+	for k, f := range src.fields {
+		i := dst.index(f.key)
+		if i >= 0 {
+			dst.fields[i].val = mergeValue(dst.fields[i].val, f.val)
 			continue
 		}
-		dst.fields[i].val = mergeValue(dst.fields[i].val, f.val)
+		if len(dst.fields) == cap(dst.fields) {
+			// Grow once for every key still to come rather than by
+			// append doubling (parsed objects have no spare capacity).
+			grown := make([]field, len(dst.fields), len(dst.fields)+len(src.fields)-k)
+			copy(grown, dst.fields)
+			dst.fields = grown
+		}
+		dst.fields = append(dst.fields, f)
 	}
 }
 
