@@ -20,7 +20,10 @@
 //     Fetch.Requires (every inline fragment matching the object's __typename,
 //     a repeated field taken once,
 //     fields read by response key and written by field name), skips objects
-//     missing a field or with a null key field, applies InputRewrites,
+//     missing a key or non-null field or with a null key field (a nullable
+//     @requires field that is absent, its fetch having failed, is sent as
+//     null, as Apollo does: the plan carries its definition), applies
+//     InputRewrites,
 //     dedupes, and sends the distinct representations in exactly one
 //     _entities call, at once (every representation is known before the
 //     call, so no dataloader goroutine or timer is needed). Entity i is

@@ -343,7 +343,10 @@ func (e *Executor) writeSelection(buf []byte, src *value, sel ast.SelectionSet, 
 			}
 			v := src.get(rk)
 			if v == nil {
-				return buf, false
+				if !nullWhenMissing(s, keys, top) {
+					return buf, false
+				}
+				v = nullValue
 			}
 			if v.kind == kindNull && top && (keys == nil || keys[s.Name]) {
 				return buf, false
@@ -373,6 +376,17 @@ func (e *Executor) writeSelection(buf []byte, src *value, sel ast.SelectionSet, 
 		}
 	}
 	return buf, true
+}
+
+// nullWhenMissing reports whether a representation field absent from the
+// data is sent as null: a nullable field that is not a key (a @requires
+// field whose fetch failed), as Apollo does. A missing key or non-null
+// field (or one whose definition the plan does not carry) skips the object.
+func nullWhenMissing(s *ast.Field, keys map[string]bool, top bool) bool {
+	if s.Definition == nil || s.Definition.Type == nil || s.Definition.Type.NonNull {
+		return false
+	}
+	return !top || (keys != nil && !keys[s.Name])
 }
 
 // writeNested writes what buildNested would build.
@@ -429,7 +443,10 @@ func (e *Executor) buildSelection(src *value, sel ast.SelectionSet, dst *value, 
 			}
 			v := src.get(rk)
 			if v == nil {
-				return false
+				if !nullWhenMissing(s, keys, top) {
+					return false
+				}
+				v = nullValue
 			}
 			if v.kind == kindNull {
 				if top && (keys == nil || keys[s.Name]) {

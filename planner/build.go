@@ -330,7 +330,7 @@ func (p *Planner) jumpAs(w walk, hops []hop, conds []cond, reqTypes []string, re
 			tn := p.internalItem(typenameField, cur.client)
 			rf.add(&node{respKey: tn.respKey, name: "__typename"})
 			for _, ki := range keyItems {
-				addReqNode(rf, ki)
+				addReqNode(rf, ki, false)
 			}
 			if to != "" {
 				g.addRewrite(Rewrite{Path: []string{"... on " + t, "__typename"}, SetValueTo: to})

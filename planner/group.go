@@ -11,6 +11,7 @@ import (
 // (name != "") or an inline fragment (typeCond != "").
 type node struct {
 	respKey  string
+	def      *ast.FieldDefinition // representation fields: the field's definition, when known
 	name     string
 	args     ast.ArgumentList
 	dirs     ast.DirectiveList // @skip/@include on variables only
@@ -275,7 +276,7 @@ func reqSelection(ns []*node) ast.SelectionSet {
 			out = append(out, &ast.InlineFragment{TypeCondition: n.typeCond, SelectionSet: reqSelection(n.children)})
 			continue
 		}
-		out = append(out, &ast.Field{Name: n.name, Alias: n.respKey, SelectionSet: reqSelection(n.children)})
+		out = append(out, &ast.Field{Name: n.name, Alias: n.respKey, Definition: n.def, SelectionSet: reqSelection(n.children)})
 	}
 	return out
 }

@@ -82,7 +82,7 @@ func (p *Planner) addRequires(w, cw walk, req ast.SelectionSet, dirs ast.Directi
 	for _, t := range reqTypes {
 		rf := g.reqs.fragment(t)
 		for _, it := range items {
-			addReqNode(rf, it)
+			addReqNode(rf, it, true)
 		}
 	}
 	for _, t := range touched {
@@ -172,16 +172,21 @@ func dependsOn(g, d *group, seen map[*group]bool) bool {
 
 // addReqNode adds an internal item to a representation tree: a field under
 // its representation name (read from its response key), a fragment as an
-// inline fragment node.
-func addReqNode(parent *node, it *item) {
+// inline fragment node. Required fields (not keys) carry their definition,
+// so the executor can send a nullable one that is absent as null.
+func addReqNode(parent *node, it *item, required bool) {
 	var n *node
 	if it.field == nil {
 		n = parent.fragment(it.typeCond)
 	} else {
-		n = parent.add(&node{respKey: it.respKey, name: it.field.Name})
+		var def *ast.FieldDefinition
+		if required {
+			def = it.field.Definition
+		}
+		n = parent.add(&node{respKey: it.respKey, name: it.field.Name, def: def})
 	}
 	for _, k := range it.kids {
-		addReqNode(n, k)
+		addReqNode(n, k, required)
 	}
 }
 

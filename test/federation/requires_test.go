@@ -3,6 +3,8 @@ package federation
 import (
 	"encoding/json"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"sort"
 	"strings"
 	"testing"
@@ -860,4 +862,33 @@ func TestRequiresOverride(t *testing.T) {
 	expectRequests(t, a, 3)
 	expectRequests(t, b, 3)
 	expectRequests(t, c, 4)
+}
+
+// The subgraph that resolves a nullable required field is down: the
+// requiring subgraph still gets the object, the field sent as null.
+func TestRequiresProviderDown(t *testing.T) {
+	a := &fedtest.Subgraph{Name: "a", Query: map[string]fedtest.Resolver{
+		"product": func(map[string]any) (any, error) {
+			return map[string]any{"__typename": "Product", "id": "p1", "name": "one", "price": 100}, nil
+		},
+	}}
+	c := &fedtest.Subgraph{Name: "c", Entities: func(rep map[string]any) (any, error) {
+		out := map[string]any{"__typename": "Product", "id": rep["id"], "total": -1}
+		if x, ok := rep["tax"]; ok && x != nil {
+			out["total"] = 1000 + num(x)
+		}
+		return out, nil
+	}}
+	down := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		http.Error(w, "down", http.StatusInternalServerError)
+	}))
+	t.Cleanup(down.Close)
+	sdl := strings.Replace(supergraph(t, "requires-chain"), `url: "http://b.invalid/graphql"`, `url: "`+down.URL+`"`, 1)
+	gw := fedtest.Start(t, sdl, []*fedtest.Subgraph{a, c})
+	_, got := gw.Query(`{ product { name total } }`, nil)
+	if !strings.HasPrefix(got, `{"data":{"product":{"name":"one","total":-1}},"errors":[{"message":`) ||
+		!strings.Contains(got, `"serviceName":"b"`) || strings.Count(got, `"message"`) != 1 {
+		t.Errorf("got %s", got)
+	}
+	expectReps(t, c, `[{"__typename":"Product","id":"p1","tax":null}]`)
 }
