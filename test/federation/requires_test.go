@@ -261,6 +261,19 @@ func TestRequiresConditional(t *testing.T) {
 		}
 	}
 
+	// A chain under a condition decided by a variable's default value:
+	// neither the required field's subgraph nor the requiring one is asked.
+	for _, q := range []string{
+		`query($s: Boolean = true) { product { name insurance @skip(if: $s) } }`,
+		`query($s: Boolean = false) { product { name insurance @include(if: $s) } }`,
+	} {
+		resetAll(a, b, c)
+		gw.Expect(q, nil, `{"data":{"product":{"name":"one"}}}`)
+		expectRequests(t, a, 1)
+		expectRequests(t, b, 0)
+		expectRequests(t, c, 0)
+	}
+
 	// The required field comes from a third subgraph: its fetch is under
 	// the same condition as the field that requires it.
 	const q = `query($s: Boolean! = false) { product { name insurance @include(if: $s) } }`
