@@ -130,7 +130,7 @@ func (r *run) flatten(ctx context.Context, fl *planner.Flatten, sink *errSink) {
 		seen[t.obj] = -2
 		switch ent := entities[i]; {
 		case ent != nil && ent.kind == kindObject:
-			mergeInto(t.obj, ent)
+			r.ex.mergeInto(t.obj, ent)
 		case ent != nil && ent.kind != kindNull:
 			// A string or a list where an entity (or null) belongs.
 			sink.add(fetchFailure(f.Service, fmt.Errorf("%w: _entities item %d is not an object", errMalformed, i), t.path(fl.Path)))
@@ -537,12 +537,18 @@ func (e *Executor) rewrite(v *value, path []string, rw planner.Rewrite) {
 
 // mergeInto deep-merges src into dst (both objects): objects merge field by
 // field, lists of equal length merge item by item, a null never replaces a
-// value, anything else is replaced.
-func mergeInto(dst, src *value) {
+// value, anything else is replaced, except that a concrete __typename is
+// never replaced by the name of an interface it implements: an
+// @interfaceObject subgraph answers with the interface's name, also for
+// objects whose concrete type an earlier fetch already resolved.
+func (e *Executor) mergeInto(dst, src *value) {
 	for k, f := range src.fields {
 		i := dst.index(f.key)
 		if i >= 0 {
-			dst.fields[i].val = mergeValue(dst.fields[i].val, f.val)
+			if (f.key == "__typename" || f.key == typenameAlias) && e.keepTypename(dst.fields[i].val, f.val) {
+				continue
+			}
+			dst.fields[i].val = e.mergeValue(dst.fields[i].val, f.val)
 			continue
 		}
 		if len(dst.fields) == cap(dst.fields) {
@@ -556,7 +562,18 @@ func mergeInto(dst, src *value) {
 	}
 }
 
-func mergeValue(d, s *value) *value {
+// keepTypename reports whether d names a concrete type that implements the
+// interface s names.
+func (e *Executor) keepTypename(d, s *value) bool {
+	dn, ok := d.stringValue()
+	if !ok {
+		return false
+	}
+	sn, ok := s.stringValue()
+	return ok && dn != sn && e.possible[sn][dn]
+}
+
+func (e *Executor) mergeValue(d, s *value) *value {
 	switch {
 	case d == s:
 		return d // a shared subtree merged into itself: nothing to do
@@ -568,11 +585,11 @@ func mergeValue(d, s *value) *value {
 	case d.isNull():
 		return s
 	case d.kind == kindObject && s.kind == kindObject:
-		mergeInto(d, s)
+		e.mergeInto(d, s)
 		return d
 	case d.kind == kindList && s.kind == kindList && len(d.items) == len(s.items):
 		for i := range d.items {
-			d.items[i] = mergeValue(d.items[i], s.items[i])
+			d.items[i] = e.mergeValue(d.items[i], s.items[i])
 		}
 		return d
 	}

@@ -85,7 +85,7 @@ func (r *run) parallel(ctx context.Context, nodes []planner.Node, sink *errSink)
 	r.mu.Lock()
 	for _, d := range roots {
 		if d != nil {
-			mergeInto(r.root, d)
+			r.ex.mergeInto(r.root, d)
 		}
 	}
 	r.mu.Unlock()
@@ -98,7 +98,7 @@ func (r *run) parallel(ctx context.Context, nodes []planner.Node, sink *errSink)
 func (r *run) fetchRoot(ctx context.Context, f *planner.Fetch, sink *errSink) {
 	if data := r.rootData(ctx, f, sink); data != nil {
 		r.mu.Lock()
-		mergeInto(r.root, data)
+		r.ex.mergeInto(r.root, data)
 		r.mu.Unlock()
 	}
 }

@@ -73,8 +73,12 @@ func (v *value) set(key string, val *value) {
 // "__junction___typename" when the client uses the key "__typename" for
 // another field at that object (see planner internal fields), else under
 // "__typename".
+// typenameAlias is the response key under which the planner asks for a
+// __typename it needs for itself.
+const typenameAlias = "__junction___typename"
+
 func typenameOf(obj *value) (string, bool) {
-	if tn, ok := obj.get("__junction___typename").stringValue(); ok {
+	if tn, ok := obj.get(typenameAlias).stringValue(); ok {
 		return tn, true
 	}
 	return obj.get("__typename").stringValue()
