@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/vektah/gqlparser/v2/ast"
 
@@ -144,12 +145,12 @@ func (p *params) into(req *gateway.Request) *requestError {
 		p.Query = nil
 	}
 	if p.Query != nil {
-		if err := json.Unmarshal(p.Query, &req.Query); err != nil {
+		if err := unquote(p.Query, &req.Query); err != nil {
 			return badRequest("the query parameter must be a string")
 		}
 	}
 	if !isNull(p.OperationName) {
-		if err := json.Unmarshal(p.OperationName, &req.OperationName); err != nil {
+		if err := unquote(p.OperationName, &req.OperationName); err != nil {
 			return badRequest("the operationName parameter must be a string")
 		}
 	}
@@ -210,4 +211,51 @@ func quote(s string) string {
 	}
 	b, _ := json.Marshal(s)
 	return string(b)
+}
+
+// unquote decodes a JSON string token already validated by the decoder
+// (a RawMessage from decodeStrict). The common escapes of a query
+// (\n, \t, \", \\) are undone here in one pass; a \u escape, anything
+// unexpected or a value that is not a string goes through encoding/json.
+func unquote(raw json.RawMessage, out *string) error {
+	if len(raw) < 2 || raw[0] != '"' || raw[len(raw)-1] != '"' {
+		return json.Unmarshal(raw, out)
+	}
+	in := raw[1 : len(raw)-1]
+	if !utf8.Valid(in) {
+		return json.Unmarshal(raw, out) // which replaces invalid bytes with U+FFFD
+	}
+	i := bytes.IndexByte(in, '\\')
+	if i < 0 {
+		*out = string(in)
+		return nil
+	}
+	b := make([]byte, 0, len(in))
+	for {
+		b = append(b, in[:i]...)
+		if i+1 >= len(in) {
+			return json.Unmarshal(raw, out)
+		}
+		switch c := in[i+1]; c {
+		case 'n':
+			b = append(b, '\n')
+		case 't':
+			b = append(b, '\t')
+		case 'r':
+			b = append(b, '\r')
+		case '"', '\\', '/':
+			b = append(b, c)
+		case 'b':
+			b = append(b, '\b')
+		case 'f':
+			b = append(b, '\f')
+		default: // \u and anything else: the general decoder
+			return json.Unmarshal(raw, out)
+		}
+		in = in[i+2:]
+		if i = bytes.IndexByte(in, '\\'); i < 0 {
+			*out = string(append(b, in...))
+			return nil
+		}
+	}
 }
