@@ -29,6 +29,9 @@
 //     call, so no dataloader goroutine or timer is needed). Entity i is
 //     deep-merged (after OutputRewrites) into every object that produced
 //     representation i, once per object even when several paths reach it.
+//     A merge never replaces a concrete __typename by the name of an
+//     interface it implements (an @interfaceObject subgraph's answer for an
+//     object an earlier fetch already resolved).
 //  4. Shape (shape.go): walk the client operation over the merged tree, write
 //     JSON into a pooled buffer, truncating back to the nearest nullable
 //     field when a non-null one is null.
@@ -66,16 +69,20 @@
 // produced representation i, at that object's path + rest; an entity error
 // without such a path gets the Flatten's path up to its first list step
 // (the deepest real response path covering every object it fetched for).
-// A failed fetch (transport error, non-2xx, timeout, body that is not a
-// GraphQL response) gives one error with extensions.code
+// A failed fetch (transport error, non-2xx, timeout, body over the size
+// limit, body that is not a GraphQL response: not one JSON object, invalid
+// UTF-8 in a string, an error without a message, _entities not a list of
+// the representations' length) gives one error with extensions.code
 // SUBREQUEST_HTTP_ERROR, GATEWAY_TIMEOUT or SUBREQUEST_MALFORMED_RESPONSE
 // and serviceName; the fields it would have filled stay null, and the paths
 // it covers get no extra "Cannot return null" error. An error status whose
 // body is a GraphQL response with errors (JSON media type) is that error
 // followed by the subgraph's own errors, and its data is used. Shaping adds
-// NON_NULL_VIOLATION errors and, for a value that does not fit the API type,
-// RESPONSE_VALIDATION_FAILED ("Invalid value found for field T.f") at the
-// field's path; so does an object at an interface or union position whose
+// NON_NULL_VIOLATION errors and, for a value that does not fit the API type
+// (for the built-in scalars: a 32-bit integer for Int, a finite number for
+// Float, a string for String, true/false for Boolean, a string or integer
+// for ID), RESPONSE_VALIDATION_FAILED ("Invalid value found for field T.f")
+// at the field's path; so does an object at an interface or union position whose
 // __typename is neither a possible type nor an interface name (an
 // @interfaceObject subgraph's answer): it is nulled rather than leaked or
 // half-rendered. An enum name the API schema does not have (@inaccessible,
