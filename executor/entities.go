@@ -119,6 +119,16 @@ func (r *run) flatten(ctx context.Context, fl *planner.Flatten, sink *errSink) {
 		for _, rw := range f.OutputRewrites {
 			r.ex.rewrite(ent, rw.Path, rw)
 		}
+		// An @interfaceObject subgraph names the interface as __typename;
+		// the object already has its own (its representation needed it),
+		// possibly the concrete type another subgraph gave: keep that.
+		if tn, ok := ent.get("__typename").stringValue(); ok {
+			if d := r.ex.sg.API.Types[tn]; d != nil && d.Kind == ast.Interface {
+				if i := ent.index("__typename"); i >= 0 {
+					ent.fields = append(ent.fields[:i:i], ent.fields[i+1:]...)
+				}
+			}
+		}
 	}
 	// Each object is merged once, even when reached by several paths
 	// (seen marks the merged ones with -2).

@@ -236,3 +236,28 @@ func TestRewrites(t *testing.T) {
 		t.Errorf("response\n got %s\nwant %s", got, want)
 	}
 }
+
+// An entity answer naming an interface as __typename (what an
+// @interfaceObject subgraph says) never replaces the concrete type the
+// object already has.
+func TestInterfaceTypenameKeepsConcrete(t *testing.T) {
+	reviews := newFake(t, "reviews", map[string]string{
+		`{"query":"{search{__typename ...on User{id}}}"}`: `{"data":{"search":[{"__typename":"User","id":"u1"}]}}`,
+	})
+	accounts := newFake(t, "accounts", map[string]string{
+		entitiesBody(`...on Node{__typename name}`, `[{"__typename":"Node","id":"u1"}]`): `{"data":{"_entities":[{"__typename":"Node","name":"Ada"}]}}`,
+	})
+	sg := testSupergraph(t, reviews, accounts)
+	plan := &planner.Sequence{Nodes: []planner.Node{
+		&planner.Fetch{Service: "reviews", Operation: `{search{__typename ...on User{id}}}`},
+		&planner.Flatten{Path: []string{"search", "@"}, Node: &planner.Fetch{
+			Service: "accounts", Requires: requires(t, `... on User { __typename id }`),
+			Operation:     entitiesOp(`...on Node{__typename name}`),
+			InputRewrites: []planner.Rewrite{{Path: []string{"... on User", "__typename"}, SetValueTo: "Node"}},
+		}},
+	}}
+	got := execute(t, New(sg), request(t, sg, `{ search { __typename ... on User { name } } }`, nil, plan))
+	if want := `{"data":{"search":[{"__typename":"User","name":"Ada"}]}}`; got != want {
+		t.Errorf("response\n got %s\nwant %s", got, want)
+	}
+}
