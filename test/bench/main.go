@@ -2,7 +2,7 @@
 // (four federated subgraphs, one heavy nested query, N clients in a closed
 // loop, every response checked).
 //
-//	go run ./test/bench [-clients 50] [-duration 20s] [-warmup 5s] [-gateway-flags "..."] [-cpuprofile FILE]
+//	go run ./test/bench [-clients 50] [-duration 20s] [-warmup 5s] [-gateway-flags "..."] [-cpuprofile FILE] [-fed1]
 //
 // It builds junction and the demo subgraph server, starts them on loopback,
 // checks one response against the expected JSON, warms up, runs the load,
@@ -26,6 +26,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -47,6 +48,25 @@ fragment User on User { id username name }
 fragment Review on Review { id body }
 fragment Product on Product { inStock name price shippingEstimate upc weight }`
 
+// supergraphSDL is the supergraph served, with the given subgraph URLs.
+var supergraphSDL = subgraphs.Supergraph
+
+// graphURL matches the @join__graph application of one join__Graph value.
+var graphURL = regexp.MustCompile(`@join__graph\(name: "([^"\\]*)", url: "((?:[^"\\]|\\.)*)"\)`)
+
+// withURLs sets the URL of every subgraph named in urls in a supergraph SDL.
+func withURLs(sdl string, urls map[string]string) string {
+	return graphURL.ReplaceAllStringFunc(sdl, func(m string) string {
+		sub := graphURL.FindStringSubmatch(m)
+		u, ok := urls[sub[1]]
+		if !ok {
+			return m
+		}
+		q, _ := json.Marshal(u)
+		return `@join__graph(name: "` + sub[1] + `", url: ` + string(q) + `)`
+	})
+}
+
 func main() {
 	clients := flag.Int("clients", 50, "concurrent clients in the closed loop")
 	duration := flag.Duration("duration", 20*time.Second, "measured load duration")
@@ -55,7 +75,16 @@ func main() {
 	expectedPath := flag.String("expected", "test/e2e/testdata/benchmark.json", "expected response JSON")
 	skipSubgraphs := flag.Bool("skip-subgraphs-alone", false, "do not measure the subgraphs alone")
 	cpuProfile := flag.String("cpuprofile", "", "write the gateway's CPU profile (whole run, warm-up included) to FILE")
+	fed1 := flag.Bool("fed1", false, "serve the supergraph composed from Fed1-style subgraph SDL (testdata/fed1: extend type, @external keys) instead of the Fed2 one")
 	flag.Parse()
+	if *fed1 {
+		raw, err := os.ReadFile("test/bench/testdata/fed1/supergraph.graphql")
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "bench:", err)
+			os.Exit(2)
+		}
+		supergraphSDL = func(urls map[string]string) string { return withURLs(string(raw), urls) }
+	}
 	fl := strings.Fields(*gwFlags)
 	if *cpuProfile != "" {
 		abs, err := filepath.Abs(*cpuProfile)
@@ -258,7 +287,7 @@ func postRaw(c *http.Client, url string, body []byte) (int, []byte, error) {
 
 func startGateway(dir string, urls map[string]string, extra []string) (*exec.Cmd, string, error) {
 	sgPath := filepath.Join(dir, "supergraph.graphql")
-	if err := os.WriteFile(sgPath, []byte(subgraphs.Supergraph(urls)), 0o644); err != nil {
+	if err := os.WriteFile(sgPath, []byte(supergraphSDL(urls)), 0o644); err != nil {
 		return nil, "", err
 	}
 	addr := fmt.Sprintf("127.0.0.1:%d", freePorts(1))

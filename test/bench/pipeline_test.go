@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"os"
 	"sync"
 	"syscall"
 	"testing"
@@ -147,5 +148,47 @@ func BenchmarkLoadLarge(b *testing.B) {
 		if _, err := gateway.New(sg, gateway.WithClient(&replayClient{seen: map[string][]byte{}})); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// TestFed1Supergraph: the supergraph @apollo/composition composed from
+// Fed1-style SDL of the same four subgraphs (testdata/fed1: extend type
+// Query, extend type Product @key with @external fields) gives the
+// benchmark's expected response over the demo subgraphs.
+func TestFed1Supergraph(t *testing.T) {
+	raw, err := os.ReadFile("testdata/fed1/supergraph.graphql")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	demo, err := subgraphs.Start(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer demo.Close()
+	sg, err := schema.ParseSupergraph(withURLs(string(raw), demo.URLs))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range sg.Subgraphs {
+		if s.URL != demo.URLs[s.Name] {
+			t.Fatalf("subgraph %s: URL %q not replaced", s.Name, s.URL)
+		}
+	}
+	gw, err := gateway.New(sg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp := gw.Serve(ctx, &gateway.Request{Query: query})
+	if len(resp.Errors) > 0 {
+		t.Fatal(resp.Errors)
+	}
+	expected, err := compactFile("../e2e/testdata/benchmark.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := `{"data":` + string(resp.Data) + `}`; got != string(expected) {
+		t.Fatalf("Fed1 supergraph: response differs from the golden file:\n%.400s", got)
 	}
 }
