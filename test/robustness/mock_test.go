@@ -79,6 +79,22 @@ func (g *mockGen) known(name string) bool {
 	return t != nil && slices.Contains(t.Subgraphs, g.service)
 }
 
+// everywhere reports whether name belongs to abstract in every subgraph
+// that has abstract.
+func (g *mockGen) everywhere(abstract, name string) bool {
+	a := g.sg.Types[abstract]
+	if a == nil {
+		return false
+	}
+	for _, sub := range a.Subgraphs {
+		other := &mockGen{sg: g.sg, service: sub}
+		if !other.member(abstract, name) {
+			return false
+		}
+	}
+	return true
+}
+
 // member reports whether object type name belongs to abstract type in the
 // answering subgraph (@join__implements, @join__unionMember).
 func (g *mockGen) member(abstract, name string) bool {
@@ -179,12 +195,20 @@ func (g *mockGen) value(t *ast.Type, ss ast.SelectionSet, i int) any {
 	case ast.Object:
 		return g.object(d.Name, d.Name, ss)
 	}
-	// Abstract: the i-th possible type (by name) of this subgraph.
-	var names []string
+	// Abstract: the i-th possible type (by name) of this subgraph, among
+	// those every subgraph with the abstract type has, when there are
+	// some: subgraphs sharing a field then agree on what it returns.
+	var names, shared []string
 	for _, p := range g.s.PossibleTypes[d.Name] {
 		if g.member(d.Name, p.Name) {
 			names = append(names, p.Name)
+			if g.everywhere(d.Name, p.Name) {
+				shared = append(shared, p.Name)
+			}
 		}
+	}
+	if len(shared) > 0 {
+		names = shared
 	}
 	slices.Sort(names)
 	var concrete string
