@@ -25,8 +25,10 @@
 //     null, as Apollo does: the plan carries its definition), applies
 //     InputRewrites,
 //     dedupes, and sends the distinct representations in exactly one
-//     _entities call, at once (every representation is known before the
-//     call, so no dataloader goroutine or timer is needed). Entity i is
+//     _entities call, at once, through a graph-gophers/dataloader batch
+//     loader scoped to the request's Flatten (every key queued with Load,
+//     batch capacity = number of keys: it dispatches when the last key is
+//     queued, never waits on its timer). Entity i is
 //     deep-merged (after OutputRewrites) into every object that produced
 //     representation i, once per object even when several paths reach it.
 //     A merge never replaces a concrete __typename by the name of an

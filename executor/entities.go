@@ -4,6 +4,9 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
+
+	"github.com/graph-gophers/dataloader/v7"
 
 	"github.com/junction-gateway/junction/planner"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -25,9 +28,8 @@ type entityBatch struct {
 }
 
 // flatten runs an entity fetch on every object at fl.Path: collect,
-// build and dedupe representations, one _entities call, merge back by
-// index. Every representation is known before the call, so the batch is
-// sent directly (no dataloader goroutine or timer).
+// build and dedupe representations, one _entities call through the
+// request's batch loader (loadEntities), merge back by index.
 func (r *run) flatten(ctx context.Context, fl *planner.Flatten, sink *errSink) {
 	f, ok := fl.Node.(*planner.Fetch)
 	if !ok {
@@ -75,7 +77,7 @@ func (r *run) flatten(ctx context.Context, fl *planner.Flatten, sink *errSink) {
 	}
 
 	var batch entityBatch
-	entities := r.entityCall(ctx, f, keys, &batch)
+	entities := r.loadEntities(ctx, f, keys, &batch)
 
 	prefix := flattenPrefix(fl.Path)
 	if batch.err != nil {
@@ -146,6 +148,44 @@ func (r *run) flatten(ctx context.Context, fl *planner.Flatten, sink *errSink) {
 			sink.add(fetchFailure(f.Service, fmt.Errorf("%w: _entities item %d is not an object", errMalformed, i), t.path(fl.Path)))
 		}
 	}
+}
+
+// loadEntities loads the entities of ks through a graph-gophers/dataloader
+// batch loader scoped to this request and Flatten: every key is queued with
+// Load (no goroutine per key, unlike LoadMany) and the batch capacity is the
+// number of keys, so the loader dispatches the moment the last one is queued
+// (its wait timer never fires): exactly one _entities call, no added latency.
+func (r *run) loadEntities(ctx context.Context, f *planner.Fetch, ks []string, b *entityBatch) []*value {
+	loader := dataloader.NewBatchedLoader(
+		func(ctx context.Context, batch []string) []*dataloader.Result[*value] {
+			ents := r.entityCall(ctx, f, batch, b)
+			out := make([]*dataloader.Result[*value], len(ents))
+			results := make([]dataloader.Result[*value], len(ents))
+			for i, e := range ents {
+				results[i].Data = e
+				out[i] = &results[i]
+			}
+			return out
+		},
+		dataloader.WithBatchCapacity[string, *value](len(ks)),
+		dataloader.WithInputCapacity[string, *value](len(ks)),
+		dataloader.WithWait[string, *value](time.Minute),
+		dataloader.WithCache[string, *value](&dataloader.NoCache[string, *value]{}),
+	)
+	thunks := make([]dataloader.Thunk[*value], len(ks))
+	for i, k := range ks {
+		thunks[i] = loader.Load(ctx, k)
+	}
+	out := make([]*value, len(ks))
+	for i, th := range thunks {
+		var err error
+		// Failures of the call are in b, set by the batch function; an
+		// error here is the loader's own (a panic it recovered).
+		if out[i], err = th(); err != nil && b.err == nil {
+			b.err = err
+		}
+	}
+	return out
 }
 
 // entityCall sends one _entities request for ks and returns entity i for
