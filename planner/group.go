@@ -229,6 +229,15 @@ func writeSel(b *strings.Builder, ns []*node) {
 		if i > 0 {
 			b.WriteByte(' ')
 		}
+		// @skip and @include are not repeatable: a field that inherits a
+		// second condition of the same kind (from a fragment around it)
+		// keeps one and is wrapped in inline fragments for the others.
+		own, wraps := splitDirs(n.dirs)
+		for _, d := range wraps {
+			b.WriteString("...")
+			writeDir(b, d)
+			b.WriteByte('{')
+		}
 		if n.name == "" {
 			b.WriteString("...on ")
 			b.WriteString(n.typeCond)
@@ -251,21 +260,57 @@ func writeSel(b *strings.Builder, ns []*node) {
 				b.WriteByte(')')
 			}
 		}
-		for _, d := range n.dirs {
-			b.WriteString("@" + d.Name + "(")
-			for j, a := range d.Arguments {
-				if j > 0 {
-					b.WriteByte(',')
-				}
-				b.WriteString(a.Name + ":" + a.Value.String())
-			}
-			b.WriteByte(')')
+		for _, d := range own {
+			writeDir(b, d)
 		}
-		if len(n.children) > 0 {
+		switch {
+		case len(n.children) > 0:
 			writeSel(b, n.children)
+		case n.name != "" && strings.Contains(n.shape, "{}"):
+			// A composite field whose every subfield the client skipped
+			// with a literal: a selection set cannot be empty.
+			b.WriteString("{__typename}")
+		}
+		for range wraps {
+			b.WriteByte('}')
 		}
 	}
 	b.WriteByte('}')
+}
+
+func writeDir(b *strings.Builder, d *ast.Directive) {
+	b.WriteString("@" + d.Name + "(")
+	for j, a := range d.Arguments {
+		if j > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(a.Name + ":" + a.Value.String())
+	}
+	b.WriteByte(')')
+}
+
+// splitDirs drops repeated identical directives and returns the first
+// directive of each name, and the further ones (to wrap the selection in).
+func splitDirs(ds ast.DirectiveList) (own, wraps ast.DirectiveList) {
+	if len(ds) < 2 {
+		return ds, nil
+	}
+	seen := map[string]bool{}
+	names := map[string]bool{}
+	for _, d := range ds {
+		k := dirsKey(ast.DirectiveList{d})
+		if seen[k] {
+			continue
+		}
+		seen[k] = true
+		if names[d.Name] {
+			wraps = append(wraps, d)
+			continue
+		}
+		names[d.Name] = true
+		own = append(own, d)
+	}
+	return own, wraps
 }
 
 // reqSelection converts the representation tree to Fetch.Requires.

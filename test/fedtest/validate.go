@@ -122,3 +122,8 @@ func (s *Subgraph) validate(doc *ast.QueryDocument) []string {
 	}
 	return out
 }
+
+// SubgraphSchema loads a subgraph SDL (Fed 1 or Fed 2) as a schema that
+// subgraph operations validate against: federation directives, _Any,
+// _Entity, _entities and _service added, as Subgraph.Schema does.
+func SubgraphSchema(sdl string) (*ast.Schema, error) { return subgraphSchema(sdl) }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/parser"
+	"github.com/vektah/gqlparser/v2/validator"
 
 	"github.com/junction-gateway/junction/executor"
 	"github.com/junction-gateway/junction/schema"
@@ -18,7 +19,13 @@ import (
 // and _entities answers one object per representation, of the
 // representation's type. Directives are ignored: a skipped field is
 // answered anyway, which a gateway must tolerate.
-type mockClient struct{ sg *schema.Supergraph }
+type mockClient struct {
+	sg *schema.Supergraph
+	// schemas, when set, are the subgraphs' own schemas: every operation
+	// is validated against its subgraph's, variables included, and refused
+	// with the validation errors as a real subgraph would.
+	schemas map[string]*ast.Schema
+}
 
 func (m mockClient) Do(ctx context.Context, req *executor.SubgraphRequest) ([]byte, error) {
 	var r struct {
@@ -33,6 +40,20 @@ func (m mockClient) Do(ctx context.Context, req *executor.SubgraphRequest) ([]by
 		return []byte(`{"errors":[{"message":"mock: cannot parse"}]}`), nil
 	}
 	op := doc.Operations[0]
+	if sch := m.schemas[req.Service]; sch != nil {
+		var msgs []map[string]string
+		for _, e := range validator.Validate(sch, doc) {
+			msgs = append(msgs, map[string]string{"message": "subgraph validation: " + e.Message})
+		}
+		if len(msgs) == 0 {
+			if _, err := validator.VariableValues(sch, op, r.Variables); err != nil {
+				msgs = append(msgs, map[string]string{"message": "subgraph variables: " + err.Error()})
+			}
+		}
+		if len(msgs) > 0 {
+			return json.Marshal(map[string]any{"errors": msgs})
+		}
+	}
 	root := "Query"
 	if op.Operation == ast.Mutation && m.sg.Schema.Mutation != nil {
 		root = m.sg.Schema.Mutation.Name
