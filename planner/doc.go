@@ -133,7 +133,12 @@
 // __typename is an interface is shaped with its concrete type unknown).
 //
 // Variable conditions. @skip/@include on variables stay on the field in the
-// subgraph query (and their variables are declared there). An entity group
+// subgraph query (and their variables are declared there). The directives
+// are not repeatable: a field inheriting a second condition of the same
+// kind from a fragment around it keeps one and is wrapped in
+// `...@include(if:$v){...}` for the other (identical ones are deduped). A
+// composite field whose subfields were all skipped by literals selects
+// __typename, since a selection set cannot be empty. An entity group
 // created below (or for) such a field carries the condition and is wrapped
 // in Condition nodes, printed Include(if: $v) / Skip(if: $v).
 //
