@@ -72,8 +72,8 @@ func TestRandomQueriesEverySupergraph(t *testing.T) {
 			srv := server.New(gw)
 			gen := &queryGen{api: sg.API, r: rand.New(rand.NewPCG(3, uint64(len(name))))}
 			for i := 0; i < 60; i++ {
-				q := gen.operation()
-				raw, _ := json.Marshal(map[string]any{"query": q})
+				q, vars := gen.operation()
+				raw, _ := json.Marshal(map[string]any{"query": q, "variables": vars})
 				req := httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(raw))
 				req.Header.Set("Content-Type", "application/json")
 				rec := httptest.NewRecorder()

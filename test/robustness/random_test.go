@@ -26,22 +26,30 @@ type queryGen struct {
 	r     *rand.Rand
 	frags []string
 	n     int
+	// Variables declared for arguments, and their values.
+	decls []string
+	vars  map[string]any
 }
 
-func (g *queryGen) operation() string {
-	g.frags, g.n = nil, 0
+// operation returns a random operation and the variables it declares for
+// arguments.
+func (g *queryGen) operation() (string, map[string]any) {
+	g.frags, g.n, g.decls, g.vars = nil, 0, nil, map[string]any{}
 	var b strings.Builder
-	b.WriteString("query Q($yes: Boolean = true, $no: Boolean = false) ")
 	var root strings.Builder
 	g.selection(&root, g.api.Query, 0)
-	// Both variables are always used.
-	b.WriteString("{ t: __typename @include(if: $yes) @skip(if: $no) ")
+	b.WriteString("query Q($yes: Boolean = true, $no: Boolean = false")
+	for _, d := range g.decls {
+		b.WriteString(", " + d)
+	}
+	// Both conditions are always used.
+	b.WriteString(") { t: __typename @include(if: $yes) @skip(if: $no) ")
 	b.WriteString(strings.TrimPrefix(root.String(), "{ "))
 	for _, f := range g.frags {
 		b.WriteString(" ")
 		b.WriteString(f)
 	}
-	return b.String()
+	return b.String(), g.vars
 }
 
 func (g *queryGen) selection(b *strings.Builder, def *ast.Definition, depth int) {
@@ -113,9 +121,17 @@ func (g *queryGen) field(b *strings.Builder, def *ast.Definition, depth int) {
 	if len(f.Arguments) > 0 {
 		var args []string
 		for _, a := range f.Arguments {
-			if a.Type.NonNull || g.r.IntN(2) == 0 {
-				args = append(args, a.Name+": "+literal(a.Type))
+			if !a.Type.NonNull && g.r.IntN(2) == 0 {
+				continue
 			}
+			if g.r.IntN(2) == 0 {
+				args = append(args, a.Name+": "+g.literal(a.Type, 0))
+				continue
+			}
+			name := fmt.Sprintf("v%d", len(g.decls))
+			g.decls = append(g.decls, "$"+name+": "+a.Type.String())
+			g.vars[name] = g.input(a.Type, 0)
+			args = append(args, a.Name+": $"+name)
 		}
 		if len(args) > 0 {
 			b.WriteString("(" + strings.Join(args, ", ") + ")")
@@ -128,8 +144,27 @@ func (g *queryGen) field(b *strings.Builder, def *ast.Definition, depth int) {
 	}
 }
 
-func literal(t *ast.Type) string {
-	switch t.Name() {
+// literal writes a GraphQL literal of input type t.
+func (g *queryGen) literal(t *ast.Type, depth int) string {
+	if t.Elem != nil {
+		return "[" + g.literal(t.Elem, depth) + "]"
+	}
+	d := g.api.Types[t.NamedType]
+	switch {
+	case d == nil:
+		return "null"
+	case d.Kind == ast.Enum && len(d.EnumValues) > 0:
+		return d.EnumValues[g.r.IntN(len(d.EnumValues))].Name
+	case d.Kind == ast.InputObject:
+		var parts []string
+		for _, f := range d.Fields {
+			if (f.Type.NonNull && f.DefaultValue == nil) || (depth < 2 && g.r.IntN(2) == 0) {
+				parts = append(parts, f.Name+": "+g.literal(f.Type, depth+1))
+			}
+		}
+		return "{" + strings.Join(parts, ", ") + "}"
+	}
+	switch t.NamedType {
 	case "Int":
 		return "2"
 	case "Float":
@@ -138,6 +173,37 @@ func literal(t *ast.Type) string {
 		return "true"
 	}
 	return `"1"`
+}
+
+// input is a JSON value of input type t, for a variable.
+func (g *queryGen) input(t *ast.Type, depth int) any {
+	if t.Elem != nil {
+		return []any{g.input(t.Elem, depth)}
+	}
+	d := g.api.Types[t.NamedType]
+	switch {
+	case d == nil:
+		return nil
+	case d.Kind == ast.Enum && len(d.EnumValues) > 0:
+		return d.EnumValues[g.r.IntN(len(d.EnumValues))].Name
+	case d.Kind == ast.InputObject:
+		obj := map[string]any{}
+		for _, f := range d.Fields {
+			if (f.Type.NonNull && f.DefaultValue == nil) || (depth < 2 && g.r.IntN(2) == 0) {
+				obj[f.Name] = g.input(f.Type, depth+1)
+			}
+		}
+		return obj
+	}
+	switch t.NamedType {
+	case "Int":
+		return 3
+	case "Float":
+		return 2.5
+	case "Boolean":
+		return false
+	}
+	return "2"
 }
 
 // TestRandomQueries runs random valid operations through the pipeline
@@ -158,8 +224,8 @@ func TestRandomQueries(t *testing.T) {
 	gen := &queryGen{api: sg.API, r: rand.New(rand.NewPCG(1, 2))}
 	ran := 0
 	for i := 0; i < 400; i++ {
-		q := gen.operation()
-		raw, _ := json.Marshal(map[string]any{"query": q})
+		q, vars := gen.operation()
+		raw, _ := json.Marshal(map[string]any{"query": q, "variables": vars})
 		req := httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(raw))
 		req.Header.Set("Content-Type", "application/json")
 		rec := httptest.NewRecorder()
