@@ -27,6 +27,7 @@ type Executor struct {
 	possible        map[string]map[string]bool // abstract type -> concrete object types (API)
 	keyFields       map[string]map[string]bool // type + "\x00" + service -> top-level key field names
 	quoted          fetchCache                 // *planner.Fetch -> JSON-quoted Operation
+	rootKeySet      fetchCache                 // *planner.Fetch -> its root response keys, NUL-separated
 }
 
 // fetchCache maps plan fetches to derived bytes. Plans are immutable, so

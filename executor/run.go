@@ -1,8 +1,10 @@
 package executor
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"strings"
 	"sync"
 
 	"github.com/junction-gateway/junction/planner"
@@ -124,10 +126,33 @@ func (r *run) rootData(ctx context.Context, f *planner.Fetch, sink *errSink) *va
 		r.coverRoot(f, sink)
 		return nil
 	}
+	r.ex.keepSelected(f, data)
 	for _, rw := range f.OutputRewrites {
 		r.ex.rewrite(data, rw.Path, rw)
 	}
 	return data
+}
+
+// keepSelected drops the fields of data (a root fetch's data, or one
+// entity of an entity fetch) that the fetch did not select at that level: a
+// subgraph answering more than it was asked must not overwrite what
+// another subgraph answered for those fields. __typename always stays (it
+// decides fragments and rewrites).
+func (e *Executor) keepSelected(f *planner.Fetch, data *value) {
+	set := e.rootKeySet.get(f, func() []byte {
+		return []byte("\x00" + strings.Join(e.rootKeys(f), "\x00") + "\x00")
+	})
+	selected := func(k string) bool {
+		return bytes.Contains(set, []byte("\x00"+k+"\x00"))
+	}
+	n := 0
+	for _, fd := range data.fields {
+		if fd.key == "__typename" || selected(fd.key) {
+			data.fields[n] = fd
+			n++
+		}
+	}
+	data.fields = data.fields[:n]
 }
 
 // coverRoot marks the root fields a failed fetch would have filled.
@@ -137,8 +162,9 @@ func (r *run) coverRoot(f *planner.Fetch, sink *errSink) {
 	}
 }
 
-// rootKeys returns the response keys a root fetch selects. It parses the
-// operation, which only happens on the failure path.
+// rootKeys returns the response keys a root fetch selects (for an entity
+// fetch, the keys selected on the entities). It parses the operation, once
+// per fetch for keepSelected (cached), else only on the failure path.
 func (e *Executor) rootKeys(f *planner.Fetch) []string {
 	var keys []string
 	doc, err := parser.ParseQuery(&ast.Source{Input: f.Operation})
@@ -162,7 +188,13 @@ func (e *Executor) rootKeys(f *planner.Fetch) []string {
 				}
 			}
 		}
-		walk(doc.Operations[0].SelectionSet)
+		top := doc.Operations[0].SelectionSet
+		if f.Requires != nil && len(top) == 1 {
+			if ent, ok := top[0].(*ast.Field); ok && ent.Name == "_entities" {
+				top = ent.SelectionSet
+			}
+		}
+		walk(top)
 	}
 	return keys
 }

@@ -139,6 +139,30 @@ func TestSubgraphGarbageRoot(t *testing.T) {
 	}
 }
 
+// TestSubgraphAnswersUnaskedFields: a subgraph answering fields it was not
+// asked for (at the root or in an entity) cannot overwrite another
+// subgraph's answer (found by FuzzSubgraphAnswers).
+func TestSubgraphAnswersUnaskedFields(t *testing.T) {
+	products := body(`{"data":{"me":{"name":"Mallory"},"topProducts":[{"__typename":"Product","upc":"1","name":"Table"}]}}`)
+	g := start(t, map[string]*stub{"products": products})
+	_, got := g.query(`{ me { name } topProducts { name } }`, nil)
+	if want := `{"data":{"me":{"name":"Ada"},"topProducts":[{"name":"Table"}]}}`; got != want {
+		t.Errorf("got %s\nwant %s", got, want)
+	}
+	// The same from an entity fetch: inventory adds a name to each entity.
+	inventory := &stub{answer: func(req subgraphRequest) string {
+		reps, _ := req.Variables["representations"].([]any)
+		return entities(reps, func(map[string]any) string {
+			return `{"__typename":"Product","inStock":true,"name":"Mallory"}`
+		})
+	}}
+	g = start(t, map[string]*stub{"inventory": inventory})
+	_, got = g.query(`{ topProducts { name inStock } }`, nil)
+	if want := `{"data":{"topProducts":[{"name":"Table","inStock":true},{"name":"Couch","inStock":true}]}}`; got != want {
+		t.Errorf("entities: got %s\nwant %s", got, want)
+	}
+}
+
 // TestSubgraphGiganticResponse: a subgraph streaming an endless body is cut
 // at the configured size; the fetch fails alone.
 func TestSubgraphGiganticResponse(t *testing.T) {
