@@ -143,7 +143,19 @@ func (e *Executor) keepSelected(f *planner.Fetch, data *value) {
 		return []byte("\x00" + strings.Join(e.rootKeys(f), "\x00") + "\x00")
 	})
 	selected := func(k string) bool {
-		return bytes.Contains(set, []byte("\x00"+k+"\x00"))
+		// set is "\x00k1\x00k2\x00": compare segment by segment, no
+		// allocation.
+		for rest := set[1:]; len(rest) > 0; {
+			i := bytes.IndexByte(rest, 0)
+			if i < 0 {
+				return false
+			}
+			if string(rest[:i]) == k {
+				return true
+			}
+			rest = rest[i+1:]
+		}
+		return false
 	}
 	n := 0
 	for _, fd := range data.fields {
