@@ -3,6 +3,7 @@ package executor
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"iter"
 
@@ -125,11 +126,13 @@ func (r *run) stream(ctx context.Context, blocks []*planner.DeferredBlock, yield
 		select {
 		case dn = <-done:
 		case <-ctx.Done():
-			// The timeout passed: report it once, in the last payload.
-			yield(&Subsequent{Incremental: append(held, Incremental{Path: ast.Path{},
-				Errors: gqlerror.List{{Message: "request timed out before every deferred fragment was delivered",
-					Extensions: map[string]any{"code": CodeTimeout}}}})})
-			return
+			if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+				// The timeout passed: report it once, in the last payload.
+				yield(&Subsequent{Incremental: append(held, Incremental{Path: ast.Path{},
+					Errors: gqlerror.List{{Message: "request timed out before every deferred fragment was delivered",
+						Extensions: map[string]any{"code": CodeTimeout}}}})})
+			}
+			return // canceled: the client went away
 		}
 		pending--
 		incs := r.shapeBlock(dn.blk, dn.sink)

@@ -313,3 +313,21 @@ func TestDeferAbstractPosition(t *testing.T) {
 		  {"data":{"title":"Dune"},"path":["feed",0]},
 		  {"data":{"title":"Alien","minutes":117},"path":["feed",1]}]}`)
 }
+
+// A client that goes away after the first part does not leave the gateway
+// waiting on the slow subgraph: the deferred fetch is canceled and the
+// handler returns.
+func TestDeferClientGoesAway(t *testing.T) {
+	gate := make(chan struct{})
+	var once sync.Once
+	release := func() { once.Do(func() { close(gate) }) }
+	t.Cleanup(release)
+	g := newDeferGraph(t, gate)
+	s := g.gw.Stream(`{ topProducts { name ... @defer { inStock } } }`, nil)
+	if _, ok := s.Next(); !ok {
+		t.Fatal("no first part")
+	}
+	s.Close()
+	// The gateway still answers other requests at once.
+	g.gw.Expect(`{ product(upc: "2") { name } }`, nil, `{"data":{"product":{"name":"Chair"}}}`)
+}

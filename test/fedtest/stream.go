@@ -144,3 +144,6 @@ func (g *Gateway) ExpectParts(query string, vars map[string]any, want ...string)
 	}
 	return s
 }
+
+// Close abandons the response (the client goes away).
+func (s *Stream) Close() { s.body.Close() }
