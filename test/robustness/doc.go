@@ -6,9 +6,19 @@
 // apply), partial data kept, never a panic, never a hung request.
 //
 // FuzzPipeline feeds arbitrary client documents through the pipeline
-// against the demo supergraph with canned subgraph answers; its seed corpus
-// (valid queries and past crashers) runs in every `go test`. Run it longer
-// with:
+// against the demo supergraph with canned subgraph answers;
+// FuzzSubgraphAnswers has one subgraph answer arbitrary bytes. Their seed
+// corpus (valid queries and answers, and past crashers in testdata/fuzz)
+// runs in every `go test`. Run them longer with:
 //
 //	go test ./test/robustness -run '^$' -fuzz FuzzPipeline -fuzztime 2m
+//	go test ./test/robustness -run '^$' -fuzz FuzzSubgraphAnswers -fuzztime 2m
+//
+// TestRandomQueries and TestRandomQueriesEverySupergraph generate random
+// valid operations (aliases, fragments, conditions, arguments as literals
+// and variables) from a fixed seed. The second runs them over every
+// federation case's supergraph against mock subgraphs (mock_test.go) that
+// validate each operation against their own SDL and answer exactly what
+// they are asked with well-typed data, so any error in a response is a
+// gateway bug. For a longer hunt, change the seed and the count locally.
 package robustness
