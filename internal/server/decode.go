@@ -53,15 +53,25 @@ type params struct {
 // decodePOST reads a POST body: Content-Type application/json (utf-8), a
 // JSON object within the size limit.
 func (s *Server) decodePOST(w http.ResponseWriter, r *http.Request) (*gateway.Request, *requestError) {
+	var err error
 	if e := checkContentType(r.Header.Get("Content-Type")); e != nil {
 		return nil, e
 	}
 	if s.readTimeout > 0 {
 		// A client trickling its body must not hold a request forever
-		// (the listener's own timeouts, if any, still apply).
-		_ = http.NewResponseController(w).SetReadDeadline(time.Now().Add(s.readTimeout))
+		// (the listener's own timeouts, if any, still apply). The deadline
+		// is lifted once the body is in, so that it bounds the body only,
+		// never the execution or a streamed response.
+		rc := http.NewResponseController(w)
+		_ = rc.SetReadDeadline(time.Now().Add(s.readTimeout))
+		defer func() {
+			if err == nil {
+				_ = rc.SetReadDeadline(time.Time{})
+			}
+		}()
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, s.maxBody))
+	var body []byte
+	body, err = io.ReadAll(http.MaxBytesReader(w, r.Body, s.maxBody))
 	if err != nil {
 		if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
 			return nil, &requestError{status: http.StatusRequestEntityTooLarge, code: codePayloadTooLarge,

@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/junction-gateway/junction/internal/gateway"
 	"github.com/junction-gateway/junction/internal/server"
 )
 
@@ -195,5 +196,27 @@ func TestPersistedQueries(t *testing.T) {
 	}
 	if status, got := g.get(`?extensions=` + url.QueryEscape(`{"persistedQuery":{"version":1,"sha256Hash":"`+hash+`"}}`)); status != 200 || got != `{"data":{"me":{"name":"Ada"}}}` {
 		t.Errorf("GET: %d %s", status, got)
+	}
+}
+
+// TestReadTimeoutSparesSlowExecution: the body read timeout bounds reading
+// the body only; an execution that outlasts it is not canceled.
+func TestReadTimeoutSparesSlowExecution(t *testing.T) {
+	slow := &stub{handler: func(w http.ResponseWriter, r *http.Request) {
+		sleep(r, 400*time.Millisecond)
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = io.WriteString(w, `{"data":{"me":{"name":"Ada"}}}`)
+	}}
+	g := start(t, map[string]*stub{"accounts": slow}, gateway.WithInboundDedupe(false))
+	srv := httptest.NewServer(server.New(g.gw, server.WithReadTimeout(100*time.Millisecond)))
+	t.Cleanup(srv.Close)
+	res, err := http.Post(srv.URL+"/graphql", "application/json", strings.NewReader(`{"query":"{ me { name } }"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if string(b) != `{"data":{"me":{"name":"Ada"}}}` {
+		t.Errorf("got %s", b)
 	}
 }
