@@ -321,8 +321,10 @@ func TestDeferClientGoesAway(t *testing.T) {
 	gate := make(chan struct{})
 	var once sync.Once
 	release := func() { once.Do(func() { close(gate) }) }
-	t.Cleanup(release)
 	g := newDeferGraph(t, gate)
+	// Registered after the servers: cleanups run last-first, so the gate
+	// opens before a server's Close waits for the blocked handler.
+	t.Cleanup(release)
 	s := g.gw.Stream(`{ topProducts { name ... @defer { inStock } } }`, nil)
 	if _, ok := s.Next(); !ok {
 		t.Fatal("no first part")
