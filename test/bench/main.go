@@ -38,15 +38,8 @@ import (
 	"github.com/junction-gateway/junction/subgraphs"
 )
 
-const query = `query TestQuery {
-  users { ...User reviews { ...Review product { ...Product reviews { ...Review
-    author { ...User reviews { ...Review product { ...Product } } } } } } }
-  topProducts { ...Product reviews { ...Review author { ...User reviews { ...Review
-    product { ...Product } } } } }
-}
-fragment User on User { id username name }
-fragment Review on Review { id body }
-fragment Product on Product { inStock name price shippingEstimate upc weight }`
+// query is the benchmark operation.
+const query = subgraphs.BenchmarkQuery
 
 // supergraphSDL is the supergraph served, with the given subgraph URLs.
 var supergraphSDL = subgraphs.Supergraph

@@ -5,17 +5,11 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/junction-gateway/junction/subgraphs"
 )
 
-const benchmarkQuery = `query TestQuery {
-  users { ...User reviews { ...Review product { ...Product reviews { ...Review
-    author { ...User reviews { ...Review product { ...Product } } } } } } }
-  topProducts { ...Product reviews { ...Review author { ...User reviews { ...Review
-    product { ...Product } } } } }
-}
-fragment User on User { id username name }
-fragment Review on Review { id body }
-fragment Product on Product { inStock name price shippingEstimate upc weight }`
+const benchmarkQuery = subgraphs.BenchmarkQuery
 
 var fetchService = regexp.MustCompile(`Fetch\(service: "([a-z]+)"\)`)
 
