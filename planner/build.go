@@ -21,6 +21,11 @@ type walk struct {
 	up      *frame           // the field of the enclosing object that led here (parent.go)
 	blk     *deferBlock      // the deferred block being planned; nil: the primary part
 	from    *walk            // the same object in the group a jump came from (parent.go)
+	// peers are the client's sub-selections under other selections of the
+	// same response key as the field that led here (other @skip/@include
+	// variants): a subgraph merges them with this one, so the response keys
+	// they use are reserved too (planItems).
+	peers ast.SelectionSet
 }
 
 func (w walk) at(g *group, pos *node, typ string) walk {
@@ -39,6 +44,7 @@ func (p *Planner) planSelection(w walk, ss ast.SelectionSet, inherited ast.Direc
 // and deferred fragments collected at w.
 func (p *Planner) planItems(w walk, items []*item, frags []fragItem, defers []*deferItem) error {
 	w.client = p.clientMap(w.typ, items, defers)
+	p.reservePeers(&w, items)
 	if !p.isAbstract(w.typ) {
 		for _, it := range items {
 			if err := p.planField(w, it); err != nil {
@@ -212,6 +218,7 @@ func (p *Planner) placeField(w walk, it *item) error {
 		}
 		return p.planInternal(cw, it.kids, csel)
 	}
+	cw.peers = it.peers
 	return p.planSelection(cw, it.sel, nil)
 }
 
@@ -471,4 +478,52 @@ func withFragmentKeys(p *Planner, client map[string]*item, frags []fragItem) map
 		}
 	}
 	return out
+}
+
+// reservePeers adds to w.client the response keys the client uses under
+// the peers of the field that led to w (so an internal field never takes
+// one a merged sibling selection uses for something else), and records on
+// each item the sub-selections of its own peers: the other items with its
+// response key here, and the peers' items with that key.
+func (p *Planner) reservePeers(w *walk, items []*item) {
+	var peerItems []*item
+	if len(w.peers) > 0 {
+		c := &collector{p: p, typ: w.typ, dm: w.b.mode}
+		c.collect(w.peers, nil)
+		peerItems = c.items
+		w.peers = nil
+		if len(peerItems) > 0 {
+			client := make(map[string]*item, len(w.client)+len(peerItems))
+			for k, v := range w.client {
+				client[k] = v
+			}
+			for _, pi := range peerItems {
+				if ex, ok := client[pi.respKey]; !ok {
+					client[pi.respKey] = pi
+				} else if signature(ex.field) != signature(pi.field) {
+					client[pi.respKey] = conflictItem
+				}
+			}
+			w.client = client
+		}
+	}
+	setPeers(items, peerItems)
+}
+
+// setPeers records on each item the sub-selections of the other items with
+// its response key among items and peerItems.
+func setPeers(items, peerItems []*item) {
+	for _, it := range items {
+		it.peers = nil
+		for _, o := range items {
+			if o != it && o.respKey == it.respKey {
+				it.peers = append(it.peers, o.sel...)
+			}
+		}
+		for _, o := range peerItems {
+			if o.respKey == it.respKey {
+				it.peers = append(it.peers, o.sel...)
+			}
+		}
+	}
 }

@@ -18,6 +18,9 @@ type item struct {
 	internal bool
 	kids     []*item
 	typeCond string
+	// peers: sub-selections of the client's other selections with this
+	// response key at the same object (see walk.peers).
+	peers ast.SelectionSet
 }
 
 // fragItem is a fragment on a type other than the abstract parent's.

@@ -99,7 +99,9 @@
 // Internal fields. Keys, __typename and required fields keep their name as
 // response key unless the client uses that key at that object for another
 // field (another name or other arguments; at an abstract object, in a
-// fragment on a concrete type too); then they are aliased
+// fragment on a concrete type too; under another @skip/@include variant of
+// the same response key too, which the subgraph merges with this one:
+// walk.peers, node.freeKey); then they are aliased
 // "__junction_<name>" (the executor reads a __typename fetched so under
 // "__junction___typename"; nested field sets are checked against the client's
 // nested selection); an internal field whose key is already taken at that

@@ -25,6 +25,7 @@ func (p *Planner) build(op *ast.OperationDefinition, dm *deferMode) (*Plan, erro
 	c := &collector{p: p, typ: root.Name, dm: dm}
 	c.collect(op.SelectionSet, nil)
 	items := rootItems(c.items) // root __typename and introspection: the executor's
+	setPeers(items, nil)
 	if len(items) == 0 && len(c.defers) == 0 {
 		return plan, nil
 	}

@@ -22,6 +22,8 @@ type node struct {
 	shape    string
 	children []*node
 	index    map[string]*node
+	// parent is the node n was added under (nil for a root).
+	parent *node
 }
 
 func (n *node) ident() string {
@@ -56,6 +58,7 @@ func (n *node) add(c *node) *node {
 	}
 	n.index[id] = c
 	n.children = append(n.children, c)
+	c.parent = n
 	return c
 }
 
@@ -347,10 +350,23 @@ func (n *node) child(id string) *node {
 func (n *node) freeKey(it *item) string {
 	key := it.respKey
 	sig := signature(it.field)
+	// A subgraph merges the selections of every field with n's response
+	// key under n's parent (other @skip/@include variants of it): their
+	// children's keys are taken too.
+	scopes := []*node{n}
+	if n.name != "" && n.parent != nil {
+		for _, sib := range n.parent.children {
+			if sib != n && sib.name != "" && sib.respKey == n.respKey {
+				scopes = append(scopes, sib)
+			}
+		}
+	}
 	taken := func(key string) bool {
-		for _, c := range n.children {
-			if c.name != "" && c.respKey == key && nodeSignature(c) != sig {
-				return true
+		for _, s := range scopes {
+			for _, c := range s.children {
+				if c.name != "" && c.respKey == key && nodeSignature(c) != sig {
+					return true
+				}
 			}
 		}
 		return false

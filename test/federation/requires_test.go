@@ -206,6 +206,14 @@ func TestRequiresArguments(t *testing.T) {
 		`{"data":{"products":[{"price":90,"duty":92,"shipping":101}]}}`)
 	expectRequests(t, a, 1)
 	expectReps(t, b, `[{"__typename":"Product","id":"p1","price":90}]`, `[{"__typename":"Product","id":"p1","price":100}]`)
+
+	// The client's price(EUR) sits under a sibling selection of the same
+	// response key (another @include): the subgraph merges both, so the
+	// required price(USD) must be aliased apart from it too.
+	resetAll(a, b)
+	gw.Expect(`query($v: Boolean!) { products { shipping } products @include(if: $v) { price(currency: "EUR") } }`,
+		map[string]any{"v": true}, `{"data":{"products":[{"shipping":101,"price":90}]}}`)
+	expectReps(t, b, `[{"__typename":"Product","id":"p1","price":100}]`)
 }
 
 // @skip/@include on variables (with defaults) decide whether the @requires

@@ -26,13 +26,7 @@ var unsatisfiable = map[string]bool{"interface-object-orphan": true, "node-corru
 // knownIssues are open planner bugs the random operations find; their
 // cases still run (no panic, no internal error), but an error in the
 // response is logged rather than failed. Remove an entry with its fix.
-var knownIssues = map[string]string{
-	// { products { shipping } products @include(if: $v) { price(currency: "1") } }:
-	// shipping @requires price(currency: "USD"), added under the first
-	// products while the client's price(currency: "1") sits under the
-	// second; the subgraph merges both products and refuses the conflict.
-	"requires-args": "an internal @requires field is not aliased apart from a client field of the same name under a sibling selection of the same response key",
-}
+var knownIssues = map[string]string{}
 
 // TestRandomQueriesEverySupergraph: random valid operations over every
 // supergraph of the federation cases (interfaces, unions, @requires,
