@@ -1,6 +1,8 @@
 package gateway
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"strings"
 
@@ -75,4 +77,10 @@ func isOne(v any) bool {
 		return v == 1
 	}
 	return false
+}
+
+// hashQuery is the hex sha256 of a query, as APQ clients send it.
+func hashQuery(q string) string {
+	h := sha256.Sum256([]byte(q))
+	return hex.EncodeToString(h[:])
 }

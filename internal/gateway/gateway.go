@@ -2,8 +2,6 @@ package gateway
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"net/http"
@@ -180,7 +178,7 @@ func (g *Gateway) Swap(sg *schema.Supergraph) error {
 	}
 	st := &State{
 		Supergraph: sg,
-		Planner:    planner.New(sg),
+		Planner:    planner.New(sg, planner.WithCacheSize(g.opts.planCacheSize)),
 		Executor:   executor.New(sg, exOpts...),
 		docs:       newDocumentCache(g.opts.docCacheSize, g.opts.limits),
 	}
@@ -353,11 +351,6 @@ func withCode(e *gqlerror.Error, code string) *gqlerror.Error {
 		e.Extensions["code"] = code
 	}
 	return e
-}
-
-func hashQuery(q string) string {
-	h := sha256.Sum256([]byte(q))
-	return hex.EncodeToString(h[:])
 }
 
 // forwardedHeaders returns the client headers that reach subgraphs, or nil.
