@@ -145,6 +145,24 @@ type Request struct {
 type Result struct {
 	Data   json.RawMessage
 	Errors gqlerror.List
+	// Body, when set, is the whole response document {"data":<Data>}
+	// (Data is a part of it): a transport with nothing else to add writes
+	// it as it is.
+	Body []byte
+	// release gives Body's pooled buffer back (see Release).
+	release func()
+}
+
+// Release gives the buffer behind Data and Body back to the executor's
+// pool. Call it at most once, when nothing will read Data or Body again
+// (after the response is written); a Result never released is simply
+// collected.
+func (r *Result) Release() {
+	if r != nil && r.release != nil {
+		f := r.release
+		r.release, r.Body, r.Data = nil, nil, nil
+		f()
+	}
 }
 
 // Execute runs the plan and shapes the response. It never panics on bad

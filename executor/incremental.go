@@ -63,7 +63,7 @@ func (e *Executor) ExecuteIncremental(ctx context.Context, req *Request) (res *R
 	}
 	var sink errSink
 	r.node(pctx, d.Primary, &sink)
-	res = r.shape(&sink)
+	res = r.shapeInto(&sink, true)
 	// The tree lives on in the stream (whose goroutines may outlast it on
 	// a timeout): its slabs are never given back to the pools (arena.go).
 	return res, func(yield func(*Subsequent) bool) { r.stream(ctx, d.Deferred, yield) }
@@ -157,7 +157,7 @@ func (r *run) stream(ctx context.Context, blocks []*planner.DeferredBlock, yield
 func (r *run) shapeBlock(blk *planner.DeferredBlock, sink *errSink) []Incremental {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	s, release := r.newShaper(sink)
+	s, release := r.newShaper(sink, 0)
 	defer release()
 	static := r.ex.sg.API.Types[blk.ParentType]
 	var frag *ast.InlineFragment

@@ -9,6 +9,9 @@ import (
 	"github.com/vektah/gqlparser/v2/gqlerror"
 )
 
+// maxPooledBuf is the largest response buffer kept for reuse.
+const maxPooledBuf = 1 << 20
+
 var bufPool = sync.Pool{New: func() any { b := make([]byte, 0, 16<<10); return &b }}
 
 // shaper writes the client's response from the merged tree: fields in the
@@ -69,32 +72,68 @@ type group struct {
 }
 
 func (r *run) shape(sink *errSink) *Result {
-	s, release := r.newShaper(sink)
-	defer release()
+	return r.shapeInto(sink, false)
+}
+
+// bodyPrefix starts a whole response document: the shaper writes the data
+// entry after it, so that a response with nothing but data is written to
+// the client in one piece (Result.Body), never copied.
+const bodyPrefix = `{"data":`
+
+// shapeInto shapes the response. With keep false the pooled buffer goes
+// with the Result (given back by Result.Release); with keep true (@defer,
+// whose tree outlives the call) Data is a copy and the buffer is returned
+// at once.
+func (r *run) shapeInto(sink *errSink, keep bool) *Result {
+	var hint int
+	if r.req.Plan != nil {
+		hint = int(r.req.Plan.SizeHint.Load())
+	}
+	s, release := r.newShaper(sink, hint)
+	s.buf = append(s.buf, bodyPrefix...)
 	rootType := r.ex.sg.API.Types[r.rootTypeName()]
 	if rootType == nil {
 		rootType = &ast.Definition{Kind: ast.Object, Name: r.rootTypeName()}
 	}
-	var data json.RawMessage
+	res := &Result{}
 	if s.object(r.root, rootType, r.req.Operation.SelectionSet, true, false) {
-		data = make(json.RawMessage, len(s.buf))
-		copy(data, s.buf)
+		s.buf = append(s.buf, '}')
+		if r.req.Plan != nil {
+			r.req.Plan.SizeHint.Store(int64(len(s.buf)))
+		}
+		if keep {
+			res.Data = append(json.RawMessage(nil), s.buf[len(bodyPrefix):len(s.buf)-1]...)
+			release()
+		} else {
+			res.Body = s.buf
+			res.Data = s.buf[len(bodyPrefix) : len(s.buf)-1 : len(s.buf)-1]
+			res.release = release
+		}
 	} else {
-		data = json.RawMessage("null")
+		release()
+		res.Data = json.RawMessage("null")
 		s.nulled = append(s.nulled, ast.Path{})
 	}
 	r.nulled = append(r.nulled, s.nulled...)
-	errs := append(sink.errs, s.extra...)
-	return &Result{Data: data, Errors: errs}
+	res.Errors = append(sink.errs, s.extra...)
+	return res
 }
 
 // newShaper returns a shaper writing into a pooled buffer; release returns
-// the buffer (copy what you keep first).
-func (r *run) newShaper(sink *errSink) (*shaper, func()) {
+// the buffer (copy what you keep first); call it once. hint is the
+// expected size of what will be written.
+func (r *run) newShaper(sink *errSink, hint int) (*shaper, func()) {
 	bp := bufPool.Get().(*[]byte)
+	if hint > cap(*bp) && hint <= maxPooledBuf {
+		// Start at the size this plan's last response had (plus a
+		// margin) rather than doubling up to it.
+		bufPool.Put(bp)
+		b := make([]byte, 0, hint+hint/8)
+		bp = &b
+	}
 	s := &shaper{ex: r.ex, req: r.req, buf: (*bp)[:0], path: make([]pathStep, 0, 16), sink: sink, deferred: r.deferred}
 	return s, func() {
-		if cap(s.buf) <= 1<<20 {
+		if cap(s.buf) <= maxPooledBuf {
 			*bp = s.buf[:0]
 			bufPool.Put(bp)
 		}

@@ -1,6 +1,8 @@
 package planner
 
 import (
+	"sync/atomic"
+
 	"github.com/vektah/gqlparser/v2/ast"
 )
 
@@ -11,6 +13,10 @@ type Plan struct {
 	// Root is the plan tree; nil when nothing needs fetching (for example a
 	// query of only __typename / introspection fields).
 	Root Node
+	// SizeHint is the executor's memo: the byte size of the last response
+	// shaped from this (cached, shared) plan, so that the next one is
+	// written into a buffer of the right size at once. Not part of the plan.
+	SizeHint atomic.Int64
 }
 
 // Node is one of Sequence, Parallel, Flatten, Fetch, Condition, Defer:

@@ -260,12 +260,20 @@ func (g *Gateway) serve(ctx context.Context, st *State, req *Request) *Response 
 	}
 	if g.opts.inboundDedupe && op.Operation == ast.Query && !req.AcceptIncremental {
 		if key := inboundKey(st.Supergraph.Version, req, vars, g.opts.propagate); key != "" {
-			v, _, _ := g.inbound.Do(key, func() (any, error) {
+			v, _, shared := g.inbound.Do(key, func() (any, error) {
 				// Shared by every identical request in flight: the first
 				// caller going away must not cancel it for the others.
 				return g.execute(context.WithoutCancel(ctx), st, req, doc, op, vars), nil
 			})
-			return v.(*Response)
+			resp := v.(*Response)
+			if shared {
+				// Several callers write these bytes: none may give the
+				// buffer back (shared is final once Do returns).
+				cp := *resp
+				cp.result = nil
+				return &cp
+			}
+			return resp
 		}
 	}
 	return g.execute(ctx, st, req, doc, op, vars)
@@ -299,7 +307,7 @@ func (g *Gateway) execute(ctx context.Context, st *State, req *Request, doc *ast
 		resp = &Response{Data: res.Data, Errors: res.Errors, Incremental: next}
 	} else {
 		res := st.Executor.Execute(ctx, ereq)
-		resp = &Response{Data: res.Data, Errors: res.Errors}
+		resp = &Response{Data: res.Data, Errors: res.Errors, Body: res.Body, result: res}
 	}
 	if req.ExposePlan {
 		resp.Extensions = map[string]any{"apolloQueryPlan": planExtension(plan)}

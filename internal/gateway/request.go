@@ -52,4 +52,22 @@ type Response struct {
 	// payloads that follow, the last with HasNext false. It is iterated at
 	// most once, by the transport, while the client is connected.
 	Incremental iter.Seq[*Subsequent]
+	// Body, when set, is the whole response document {"data":<Data>}; it
+	// is the response only while Errors and Extensions are empty.
+	Body []byte
+	// result owns the pooled buffer behind Data and Body (see Release).
+	result *executor.Result
+}
+
+// Release gives the buffer behind Data and Body back for reuse. The
+// transport calls it once the response is written; nothing may read Data
+// or Body afterwards. A response shared between deduplicated requests has
+// no buffer to give back (the gateway drops it), so each sharer may call
+// Release safely.
+func (r *Response) Release() {
+	if r != nil && r.result != nil {
+		res := r.result
+		r.result, r.Data, r.Body = nil, nil, nil
+		res.Release()
+	}
 }

@@ -58,7 +58,10 @@ func (s *Server) serveGraphQL(w http.ResponseWriter, r *http.Request) {
 	req.Header = r.Header
 	req.ExposePlan = exposePlan(r.Header)
 	req.AcceptIncremental = acceptsMultipartDefer(accept)
-	s.writeResponse(w, r, mt, s.serve(r, req))
+	resp := s.serve(r, req)
+	s.writeResponse(w, r, mt, resp)
+	// Written (or failed to be): its buffer can be reused.
+	resp.Release()
 }
 
 // serve calls the handler, turning a panic or a nil response into a 500.

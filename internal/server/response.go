@@ -93,6 +93,15 @@ func (s *Server) writeResponse(w http.ResponseWriter, r *http.Request, mt string
 		s.writeMultipart(w, r, resp)
 		return
 	}
+	if resp.Body != nil && len(resp.Errors) == 0 && len(resp.Extensions) == 0 {
+		// Nothing but data: the executor already wrote the whole document.
+		h := w.Header()
+		h.Set("Content-Type", mt+"; charset=utf-8")
+		h.Set("Content-Length", strconv.Itoa(len(resp.Body)))
+		w.WriteHeader(statusFor(mt, resp))
+		_, _ = w.Write(resp.Body)
+		return
+	}
 	head, tail, err := envelope(resp)
 	data := resp.Data
 	if err != nil {

@@ -632,3 +632,38 @@ func TestGraphQLAtRootAndHealthAliases(t *testing.T) {
 		}
 	}
 }
+
+// TestWholeBody: a response with a ready document (Body) and nothing else
+// is written as it is; once errors or extensions join it, the envelope is
+// built around Data instead.
+func TestWholeBody(t *testing.T) {
+	data := `{"a":1}`
+	for _, tc := range []struct {
+		name string
+		resp gateway.Response
+		want string
+	}{
+		{"body", gateway.Response{Data: json.RawMessage(data), Body: []byte(`{"data":` + data + `}`)}, `{"data":{"a":1}}`},
+		{"errors", gateway.Response{Data: json.RawMessage(data), Body: []byte(`{"data":` + data + `}`),
+			Errors: gqlerror.List{{Message: "boom"}}}, `{"data":{"a":1},"errors":[{"message":"boom"}]}`},
+		{"extensions", gateway.Response{Data: json.RawMessage(data), Body: []byte(`{"data":` + data + `}`),
+			Extensions: map[string]any{"x": 1}}, `{"data":{"a":1},"extensions":{"x":1}}`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			srv := New(HandlerFunc(func(ctx context.Context, req *gateway.Request) *gateway.Response {
+				r := tc.resp
+				return &r
+			}), WithLogger(discardLogger()))
+			r := httptest.NewRequest("POST", "/graphql", strings.NewReader(`{"query":"{a}"}`))
+			r.Header.Set("Content-Type", "application/json")
+			w := httptest.NewRecorder()
+			srv.ServeHTTP(w, r)
+			if got := w.Body.String(); got != tc.want {
+				t.Errorf("body %s, want %s", got, tc.want)
+			}
+			if got := w.Header().Get("Content-Length"); got != strconv.Itoa(len(tc.want)) {
+				t.Errorf("Content-Length %s, want %d", got, len(tc.want))
+			}
+		})
+	}
+}

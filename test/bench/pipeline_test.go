@@ -96,6 +96,7 @@ func BenchmarkGatewayServe(b *testing.B) {
 		if len(resp.Data) == 0 {
 			b.Fatal("no data")
 		}
+		resp.Release() // as the transport does once the response is written
 	}
 	reportCPU(b, cpu0)
 }

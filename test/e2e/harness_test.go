@@ -55,7 +55,7 @@ type harness struct {
 	server *httptest.Server
 }
 
-func newHarness(t *testing.T) *harness {
+func newHarness(t *testing.T, opts ...gateway.Option) *harness {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	demo, err := subgraphs.Start(ctx)
@@ -67,7 +67,7 @@ func newHarness(t *testing.T) *harness {
 		t.Fatal(err)
 	}
 	cc := &countingClient{next: executor.NewHTTPClient(), n: map[string]int{}}
-	gw, err := gateway.New(sg, gateway.WithClient(cc))
+	gw, err := gateway.New(sg, append([]gateway.Option{gateway.WithClient(cc)}, opts...)...)
 	if err != nil {
 		t.Fatal(err)
 	}
