@@ -1,8 +1,10 @@
 package server
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"io"
 	"net/http/httptest"
 	"strings"
 	"testing"
@@ -11,6 +13,7 @@ import (
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/junction-gateway/junction/internal/gateway"
+	"github.com/junction-gateway/junction/subgraphs"
 )
 
 // BenchmarkServePOST measures the transport alone: decode, negotiate, call a
@@ -48,5 +51,36 @@ func BenchmarkEncodeResponse(b *testing.B) {
 		if _, err := encodeResponse(resp); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// BenchmarkDecodePOST measures decoding a POST body into a gateway.Request:
+// the load benchmark's real body (the benchmark query as test/bench sends
+// it, ~600 bytes with escaped newlines, no variables) and a small body
+// with variables.
+func BenchmarkDecodePOST(b *testing.B) {
+	query, _ := json.Marshal(map[string]any{"query": subgraphs.BenchmarkQuery})
+	for _, bc := range []struct{ name, body string }{
+		{"benchmark-query", string(query)},
+		{"variables", `{"query":"query Me($n: Int, $f: ProductFilter) { me { id name reviews(first: $n) { body } } }","operationName":"Me","variables":{"n":2,"f":{"upc":["1","2"],"inStock":true,"name":null}}}`},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			srv := New(nil, WithLogger(discardLogger()))
+			w := httptest.NewRecorder()
+			r := httptest.NewRequest("POST", "/graphql", nil)
+			r.Header.Set("Content-Type", "application/json")
+			r.ContentLength = int64(len(bc.body))
+			body := []byte(bc.body)
+			rd := bytes.NewReader(body)
+			b.SetBytes(int64(len(body)))
+			b.ReportAllocs()
+			for b.Loop() {
+				rd.Reset(body)
+				r.Body = io.NopCloser(rd)
+				if _, e := srv.decodePOST(w, r); e != nil {
+					b.Fatal(e)
+				}
+			}
+		})
 	}
 }
