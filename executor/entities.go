@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/graph-gophers/dataloader/v7"
@@ -37,7 +38,8 @@ func (r *run) flatten(ctx context.Context, fl *planner.Flatten, sink *errSink) {
 		return
 	}
 	r.mu.Lock()
-	targets := collect(r.root, fl.Path)
+	c, targets := collectPooled(r.root, fl.Path)
+	defer c.release()
 	keys := make([]string, 0, len(targets))
 	// repOf[ti] is the index in keys of target ti's representation, or -1.
 	repOf := make([]int32, len(targets))
@@ -143,7 +145,7 @@ func (r *run) flatten(ctx context.Context, fl *planner.Flatten, sink *errSink) {
 		seen[t.obj] = -2
 		switch ent := entities[i]; {
 		case ent != nil && ent.kind == kindObject:
-			r.ex.mergeInto(t.obj, ent)
+			r.mergeInto(t.obj, ent)
 		case ent != nil && ent.kind != kindNull:
 			// A string or a list where an entity (or null) belongs.
 			sink.add(fetchFailure(f.Service, fmt.Errorf("%w: _entities item %d is not an object", errMalformed, i), t.path(fl.Path)))
@@ -266,6 +268,28 @@ func collect(root *value, path []string) []target {
 	c := &collector{path: path, cur: make([]int32, 0, 2*len(path)+2)}
 	c.walk(root, 0)
 	return c.out
+}
+
+// collectors are reused by Flattens: a request collects a dozen times,
+// and growing the target and step slices anew each time was a tenth of
+// the bytes it allocated.
+var collectors = sync.Pool{New: func() any { return new(collector) }}
+
+// collectPooled is collect with reused slices; the targets are valid until
+// c.release.
+func collectPooled(root *value, path []string) (*collector, []target) {
+	c := collectors.Get().(*collector)
+	c.path = path
+	c.walk(root, 0)
+	return c, c.out
+}
+
+// release clears what the targets point at (no dead tree stays reachable
+// from the pool) and gives the collector back.
+func (c *collector) release() {
+	clear(c.out)
+	c.path, c.out, c.arena, c.cur = nil, c.out[:0], c.arena[:0], c.cur[:0]
+	collectors.Put(c)
 }
 
 func (c *collector) walk(v *value, i int) {
@@ -592,25 +616,41 @@ func (e *Executor) rewrite(v *value, path []string, rw planner.Rewrite) {
 // never replaced by the name of an interface it implements: an
 // @interfaceObject subgraph answers with the interface's name, also for
 // objects whose concrete type an earlier fetch already resolved.
-func (e *Executor) mergeInto(dst, src *value) {
+func (r *run) mergeInto(dst, src *value) {
+	e := r.ex
 	for k, f := range src.fields {
 		i := dst.index(f.key)
 		if i >= 0 {
 			if (f.key == "__typename" || f.key == typenameAlias) && e.keepTypename(dst.fields[i].val, f.val) {
 				continue
 			}
-			dst.fields[i].val = e.mergeValue(dst.fields[i].val, f.val)
+			dst.fields[i].val = r.mergeValue(dst.fields[i].val, f.val)
 			continue
 		}
 		if len(dst.fields) == cap(dst.fields) {
 			// Grow once for every key still to come rather than by
 			// append doubling (parsed objects have no spare capacity).
-			grown := make([]field, len(dst.fields), len(dst.fields)+len(src.fields)-k)
+			grown := r.growFields(len(dst.fields) + len(src.fields) - k)[:len(dst.fields)]
 			copy(grown, dst.fields)
 			dst.fields = grown
 		}
 		dst.fields = append(dst.fields, f)
 	}
+}
+
+// growFields returns an empty field slice of capacity n for a merged
+// object, from the run's pooled merge slabs (given back with the tree).
+// Callers hold r.mu.
+func (r *run) growFields(n int) []field {
+	if n > fieldChunk {
+		return make([]field, 0, n)
+	}
+	if len(r.mfields) < n {
+		r.mfields = r.marena.field(len(r.mfields), false)
+	}
+	out := r.mfields[:0:n]
+	r.mfields = r.mfields[n:]
+	return out
 }
 
 // keepTypename reports whether d names a concrete type that implements the
@@ -624,7 +664,7 @@ func (e *Executor) keepTypename(d, s *value) bool {
 	return ok && dn != sn && e.possible[sn][dn]
 }
 
-func (e *Executor) mergeValue(d, s *value) *value {
+func (r *run) mergeValue(d, s *value) *value {
 	switch {
 	case d == s:
 		return d // a shared subtree merged into itself: nothing to do
@@ -636,11 +676,11 @@ func (e *Executor) mergeValue(d, s *value) *value {
 	case d.isNull():
 		return s
 	case d.kind == kindObject && s.kind == kindObject:
-		e.mergeInto(d, s)
+		r.mergeInto(d, s)
 		return d
 	case d.kind == kindList && s.kind == kindList && len(d.items) == len(s.items):
 		for i := range d.items {
-			d.items[i] = e.mergeValue(d.items[i], s.items[i])
+			d.items[i] = r.mergeValue(d.items[i], s.items[i])
 		}
 		return d
 	}

@@ -191,6 +191,8 @@ func (e *Executor) Execute(ctx context.Context, req *Request) (res *Result) {
 	// the tree is dead, its slabs go back to the pools.
 	r.root = nil
 	r.arena.release()
+	r.marena.finish(0, len(r.mfields), 0)
+	r.marena.release()
 	return res
 }
 
@@ -209,6 +211,10 @@ type run struct {
 	nulled []ast.Path
 	// arena holds the pooled slabs of every parsed subgraph answer.
 	arena arena
+	// marena holds the field slabs of merged objects; mfields is what is
+	// left of the current one. Guarded by mu.
+	marena  arena
+	mfields []field
 }
 
 func (r *run) variable(name string) any {

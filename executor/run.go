@@ -87,7 +87,7 @@ func (r *run) parallel(ctx context.Context, nodes []planner.Node, sink *errSink)
 	r.mu.Lock()
 	for _, d := range roots {
 		if d != nil {
-			r.ex.mergeInto(r.root, d)
+			r.mergeInto(r.root, d)
 		}
 	}
 	r.mu.Unlock()
@@ -100,7 +100,7 @@ func (r *run) parallel(ctx context.Context, nodes []planner.Node, sink *errSink)
 func (r *run) fetchRoot(ctx context.Context, f *planner.Fetch, sink *errSink) {
 	if data := r.rootData(ctx, f, sink); data != nil {
 		r.mu.Lock()
-		r.ex.mergeInto(r.root, data)
+		r.mergeInto(r.root, data)
 		r.mu.Unlock()
 	}
 }
