@@ -1,6 +1,7 @@
 package executor
 
 import (
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"unicode/utf8"
@@ -322,11 +323,35 @@ var strSpecial = func() (t [256]bool) {
 	return t
 }()
 
+// skipPlain returns the offset of the first 8-byte word at or after i that
+// holds a byte ending the fast scan (strSpecial): '"', '\\', a control
+// character or a non-ASCII byte. It reads eight bytes at a time (SWAR)
+// with the classic exact tests "some byte is below n" ((x-n*ones)&^x) and
+// "some byte is zero" (on x xored with '"' and '\\'); the byte loop after
+// it finds the byte itself.
+func skipPlain(data []byte, i int) int {
+	const (
+		ones  = 0x0101010101010101
+		highs = 0x8080808080808080
+	)
+	for i+8 <= len(data) {
+		x := binary.LittleEndian.Uint64(data[i:])
+		q := x ^ ('"' * ones)
+		b := x ^ ('\\' * ones)
+		if ((x-0x20*ones)&^x|(q-ones)&^q|(b-ones)&^b|x)&highs != 0 {
+			return i
+		}
+		i += 8
+	}
+	return i
+}
+
 // scanString moves past a JSON string starting at p.pos and reports whether
 // it contains escapes.
 func (p *jsonParser) scanString() (escaped bool, err error) {
 	data, i := p.data, p.pos+1 // past the opening quote
 	for {
+		i = skipPlain(data, i)
 		for i < len(data) && !strSpecial[data[i]] {
 			i++
 		}
