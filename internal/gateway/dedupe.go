@@ -28,22 +28,35 @@ import (
 // once per client request.
 
 // inboundKey returns the deduplication key of a query request, or "" when
-// the request must not be shared.
+// the request must not be shared. The key is built in one allocation of
+// its exact size (it holds the whole query text).
 func inboundKey(version string, req *Request, vars map[string]any, propagated []string) string {
-	var b strings.Builder
-	b.Grow(len(req.Query) + 64)
-	writeField(&b, version)
-	writeField(&b, req.OperationName)
-	writeField(&b, req.Query)
+	var rawVars []byte
 	if len(vars) > 0 {
 		raw, err := json.Marshal(vars) // map keys are sorted by encoding/json
 		if err != nil {
 			return ""
 		}
-		writeField(&b, string(raw))
-	} else {
-		writeField(&b, "")
+		rawVars = raw
 	}
+	size := fieldSize(len(version)) + fieldSize(len(req.OperationName)) + fieldSize(len(req.Query)) +
+		fieldSize(len(rawVars))
+	for _, n := range identityHeaders {
+		size += headerSize(n, req.Header[n])
+	}
+	for _, n := range propagated {
+		size += headerSize(n, req.Header[n])
+	}
+	if req.ExposePlan {
+		size += len("plan")
+	}
+	var b strings.Builder
+	b.Grow(size)
+	writeField(&b, version)
+	writeField(&b, req.OperationName)
+	writeField(&b, req.Query)
+	writeLen(&b, len(rawVars))
+	b.Write(rawVars)
 	// The headers that reach subgraphs, and those that identify a principal
 	// (authorization decisions may differ between principals).
 	for _, n := range identityHeaders {
@@ -61,9 +74,33 @@ func inboundKey(version string, req *Request, vars map[string]any, propagated []
 // writeField writes s length-prefixed, so that no two sequences of fields
 // share a key (a value may hold any byte, a separator included).
 func writeField(b *strings.Builder, s string) {
-	var n [binary.MaxVarintLen64]byte
-	b.Write(n[:binary.PutUvarint(n[:], uint64(len(s)))])
+	writeLen(b, len(s))
 	b.WriteString(s)
+}
+
+func writeLen(b *strings.Builder, n int) {
+	var buf [binary.MaxVarintLen64]byte
+	b.Write(buf[:binary.PutUvarint(buf[:], uint64(n))])
+}
+
+// fieldSize is the size writeField gives a field of n bytes.
+func fieldSize(n int) int { return varintSize(n) + n }
+
+func varintSize(n int) int {
+	size := 1
+	for ; n >= 0x80; n >>= 7 {
+		size++
+	}
+	return size
+}
+
+// headerSize is the size writeHeader gives name and values.
+func headerSize(name string, values []string) int {
+	n := fieldSize(len(name)) + varintSize(len(values))
+	for _, v := range values {
+		n += fieldSize(len(v))
+	}
+	return n
 }
 
 // identityHeaders identify the principal; requests share an execution only
@@ -72,8 +109,7 @@ var identityHeaders = []string{"Authorization", "Cookie"}
 
 func writeHeader(b *strings.Builder, name string, values []string) {
 	writeField(b, name)
-	var n [binary.MaxVarintLen64]byte
-	b.Write(n[:binary.PutUvarint(n[:], uint64(len(values)))])
+	writeLen(b, len(values))
 	for _, v := range values {
 		writeField(b, v)
 	}

@@ -2,12 +2,16 @@ package gateway
 
 import (
 	"context"
+	"encoding/binary"
+	"encoding/json"
 	"errors"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/junction-gateway/junction/executor"
+	"github.com/junction-gateway/junction/subgraphs"
 )
 
 // TestInboundKeyIsUnambiguous: requests whose fields or header values
@@ -51,6 +55,100 @@ func TestInboundKeyIsUnambiguous(t *testing.T) {
 	}
 	if inboundKey("v1", same(), nil, nil) != inboundKey("v1", same(), nil, nil) {
 		t.Error("identical requests get different keys")
+	}
+}
+
+// inboundKeyReference is the key as it was built before it was sized in
+// advance: fields appended to a growing builder.
+func inboundKeyReference(version string, req *Request, vars map[string]any, propagated []string) string {
+	var b strings.Builder
+	field := func(s string) {
+		var n [binary.MaxVarintLen64]byte
+		b.Write(n[:binary.PutUvarint(n[:], uint64(len(s)))])
+		b.WriteString(s)
+	}
+	header := func(name string, values []string) {
+		field(name)
+		var n [binary.MaxVarintLen64]byte
+		b.Write(n[:binary.PutUvarint(n[:], uint64(len(values)))])
+		for _, v := range values {
+			field(v)
+		}
+	}
+	field(version)
+	field(req.OperationName)
+	field(req.Query)
+	if len(vars) > 0 {
+		raw, err := json.Marshal(vars)
+		if err != nil {
+			return ""
+		}
+		field(string(raw))
+	} else {
+		field("")
+	}
+	for _, n := range identityHeaders {
+		header(n, req.Header[n])
+	}
+	for _, n := range propagated {
+		header(n, req.Header[n])
+	}
+	if req.ExposePlan {
+		b.WriteString("plan")
+	}
+	return b.String()
+}
+
+// TestInboundKeyEncoding: the key is the same sequence of length-prefixed
+// fields as before, and it is built in one allocation, whatever the sizes
+// (length prefixes of one, two and three bytes).
+func TestInboundKeyEncoding(t *testing.T) {
+	long := strings.Repeat("x", 200)
+	huge := strings.Repeat("{ a }", 4000)
+	version := strings.Repeat("f", 64)
+	for i, tc := range []struct {
+		req        *Request
+		vars       map[string]any
+		propagated []string
+	}{
+		{req: &Request{Query: "{ a }"}},
+		{req: &Request{Query: huge, OperationName: long, ExposePlan: true}},
+		{req: &Request{Query: long, Header: http.Header{"Authorization": {"Bearer " + long}, "Cookie": {"a", "", long}}}},
+		{req: &Request{Query: "{ a }", Header: http.Header{"X-Tenant": {"t1"}, "Authorization": {}}},
+			propagated: []string{"X-Tenant", "X-Absent"}},
+		{req: &Request{Query: "query($n: Int) { a(n: $n) }"}, vars: map[string]any{"n": json.Number("1"), "s": long, "l": []any{true, nil}}},
+		{req: &Request{Query: "{ a }"}, vars: map[string]any{"bad": func() {}}},
+	} {
+		got := inboundKey(version, tc.req, tc.vars, tc.propagated)
+		if want := inboundKeyReference(version, tc.req, tc.vars, tc.propagated); got != want {
+			t.Errorf("case %d: key %q, want %q", i, got, want)
+		}
+		if tc.vars != nil {
+			continue // json.Marshal allocates too
+		}
+		if n := testing.AllocsPerRun(10, func() { inboundKey(version, tc.req, nil, tc.propagated) }); n != 1 {
+			t.Errorf("case %d: %v allocations, want 1", i, n)
+		}
+	}
+}
+
+// BenchmarkInboundKey: the key of the load benchmark's request (no
+// variables, no identity headers), and of a short query.
+func BenchmarkInboundKey(b *testing.B) {
+	version := strings.Repeat("f", 64)
+	for _, bc := range []struct{ name, query string }{
+		{"benchmark-query", subgraphs.BenchmarkQuery},
+		{"short", "{ me { id } }"},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			req := &Request{Query: bc.query, Header: http.Header{"Accept": {"*/*"}}}
+			b.ReportAllocs()
+			for b.Loop() {
+				if inboundKey(version, req, nil, nil) == "" {
+					b.Fatal("no key")
+				}
+			}
+		})
 	}
 }
 
