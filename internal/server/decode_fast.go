@@ -1,7 +1,9 @@
 package server
 
 import (
+	"encoding/binary"
 	"encoding/json"
+	"math/bits"
 	"strings"
 	"unicode/utf8"
 
@@ -154,30 +156,58 @@ func (d *bodyDecoder) str() (raw []byte, plain bool) {
 	start := d.i
 	d.i++
 	plain = true
-	for d.i < len(d.b) {
-		c := d.b[d.i]
-		switch {
+	for {
+		d.i = plainRun(d.b, d.i)
+		if d.i >= len(d.b) {
+			d.ok = false
+			return nil, false
+		}
+		switch c := d.b[d.i]; {
 		case c == '"':
 			d.i++
 			return d.b[start:d.i], plain
-		case c < 0x20:
-			d.ok = false
-			return nil, false
 		case c == '\\':
 			plain = false
 			if !d.escape() {
 				d.ok = false
 				return nil, false
 			}
-		case c >= utf8.RuneSelf:
+		case c < 0x20:
+			d.ok = false
+			return nil, false
+		default: // outside ASCII
 			plain = false
-			d.i++
-		default:
 			d.i++
 		}
 	}
-	d.ok = false
-	return nil, false
+}
+
+// plainRun returns the index of the first byte of b at or after i that
+// needs a look inside a string: '"', '\\', a control character or a byte
+// outside ASCII; len(b) if none. It tests eight bytes at a time: in each
+// word, the lowest byte flagged by these bit tricks is always a true one
+// (a borrow only ever reaches the bytes above it).
+func plainRun(b []byte, i int) int {
+	const (
+		ones  = 0x0101010101010101
+		highs = 0x8080808080808080
+	)
+	for ; i+8 <= len(b); i += 8 {
+		w := binary.LittleEndian.Uint64(b[i:])
+		quote, backslash := w^('"'*ones), w^('\\'*ones)
+		t := ((w-0x20*ones)|w)&highs | // below 0x20 or from 0x80
+			(quote-ones)&^quote&highs | // a '"'
+			(backslash-ones)&^backslash&highs // a '\\'
+		if t != 0 {
+			return i + bits.TrailingZeros64(t)/8
+		}
+	}
+	for ; i < len(b); i++ {
+		if c := b[i]; c < 0x20 || c >= utf8.RuneSelf || c == '"' || c == '\\' {
+			return i
+		}
+	}
+	return i
 }
 
 // escape checks the escape sequence at d.i and steps over it.
