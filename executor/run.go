@@ -73,14 +73,14 @@ func (r *run) parallel(ctx context.Context, nodes []planner.Node, sink *errSink)
 		r.node(ctx, nodes[i], &sinks[i])
 	}
 	// The first branch runs on this goroutine (whose stack has already
-	// grown), the others on their own.
+	// grown), the others on workers (workers.go).
 	var wg sync.WaitGroup
 	for i := 1; i < len(nodes); i++ {
 		wg.Add(1)
-		go func() {
+		goWork(func() {
 			defer wg.Done()
 			branch(i)
-		}()
+		})
 	}
 	branch(0)
 	wg.Wait()
