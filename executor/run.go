@@ -317,10 +317,13 @@ func parseResponse(body []byte) (*value, []subgraphError, error) {
 // parseResponseIn is parseResponse with the nodes in a's pooled slabs
 // (a nil: plain allocations).
 func parseResponseIn(body []byte, a *arena) (*value, []subgraphError, error) {
-	p := &jsonParser{data: body, arena: a}
-	if a != nil {
-		defer func() { a.finish(len(p.slab), len(p.fslab), len(p.islab)) }()
-	}
+	p := newParser(body, a)
+	defer func() {
+		if a != nil {
+			a.finish(len(p.slab), len(p.fslab), len(p.islab))
+		}
+		p.release()
+	}()
 	p.skipSpace()
 	if p.pos >= len(body) || body[p.pos] != '{' {
 		return nil, nil, fmt.Errorf("%w: not a JSON object", errMalformed)
