@@ -22,8 +22,18 @@ const hexDigits = "0123456789abcdef"
 // becomes U+FFFD.
 func appendString(buf []byte, s string) []byte {
 	buf = append(buf, '"')
+	// Most strings (response keys, type names) need no escaping: find the
+	// first byte that might, and copy everything before it at once.
 	start := 0
-	for i := 0; i < len(s); {
+	i0 := 0
+	for i0 < len(s) && !strSpecial[s[i0]] {
+		i0++
+	}
+	if i0 == len(s) {
+		buf = append(buf, s...)
+		return append(buf, '"')
+	}
+	for i := i0; i < len(s); {
 		c := s[i]
 		if c >= 0x20 && c != '"' && c != '\\' && c < utf8.RuneSelf {
 			i++

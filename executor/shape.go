@@ -178,6 +178,9 @@ func (s *shaper) object(obj *value, static *ast.Definition, sel ast.SelectionSet
 	concrete := s.concreteType(obj, static)
 	groups := s.collected(sel, concrete, static, merged)
 	s.buf = append(s.buf, '{')
+	// next: where the following group's field most likely is (subgraphs
+	// answer in selection order), tried before a search.
+	next := 0
 	for i, g := range groups {
 		if i > 0 {
 			s.buf = append(s.buf, ',')
@@ -200,7 +203,15 @@ func (s *shaper) object(obj *value, static *ast.Definition, sel ast.SelectionSet
 		case f.Definition == nil:
 			s.buf = append(s.buf, "null"...)
 		default:
-			ok = s.field(obj.get(g.key), f.Definition.Type, g, f)
+			var v *value
+			if next < len(obj.fields) && obj.fields[next].key == g.key {
+				v = obj.fields[next].val
+				next++
+			} else if j := obj.index(g.key); j >= 0 {
+				v = obj.fields[j].val
+				next = j + 1
+			}
+			ok = s.field(v, f.Definition.Type, g, f)
 		}
 		s.path = s.path[:len(s.path)-1]
 		if !ok {

@@ -2,6 +2,7 @@ package executor
 
 import (
 	"bytes"
+	"encoding/json"
 	"testing"
 	"unicode/utf8"
 )
@@ -100,4 +101,33 @@ func referenceScan(data []byte) (end int, escaped, bad bool) {
 			return 0, false, true
 		}
 	}
+}
+
+// FuzzAppendString: what appendString writes is one JSON string that
+// decodes to the input (invalid UTF-8 becoming U+FFFD, as encoding/json
+// does).
+func FuzzAppendString(f *testing.F) {
+	for _, s := range []string{"", "id", "a\"b", "tab\there", "\x00\x1f", "café", "\xff", "\u2028", `back\slash`} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		out := appendString([]byte("x"), s)
+		if out[0] != 'x' {
+			t.Fatal("prefix lost")
+		}
+		var got string
+		if err := json.Unmarshal(out[1:], &got); err != nil {
+			t.Fatalf("%q: %s is not a JSON string: %v", s, out[1:], err)
+		}
+		// encoding/json's own round trip is the oracle (it replaces each
+		// invalid byte with U+FFFD).
+		enc, _ := json.Marshal(s)
+		var want string
+		if err := json.Unmarshal(enc, &want); err != nil {
+			t.Fatal(err)
+		}
+		if got != want {
+			t.Fatalf("%q: decodes to %q, want %q", s, got, want)
+		}
+	})
 }
