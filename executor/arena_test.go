@@ -39,7 +39,7 @@ func TestArenaParse(t *testing.T) {
 			for class := range 2 {
 				c := valuePools[class].Get().(*[]value)
 				for i := range *c {
-					if v := (*c)[i]; v.kind != 0 || v.raw != nil || v.fields != nil || v.items != nil {
+					if v := (*c)[i]; v.kind != 0 || v.ptr != nil || v.n != 0 || v.c != 0 {
 						t.Fatalf("round %d: a released value slab (class %d) is not zeroed at %d", round, class, i)
 					}
 				}

@@ -130,7 +130,8 @@ func (r *run) flatten(ctx context.Context, fl *planner.Flatten, sink *errSink) {
 		if tn, ok := ent.get("__typename").stringValue(); ok {
 			if d := r.ex.sg.API.Types[tn]; d != nil && d.Kind == ast.Interface {
 				if i := ent.index("__typename"); i >= 0 {
-					ent.fields = append(ent.fields[:i:i], ent.fields[i+1:]...)
+					fs := ent.fields()
+					ent.setFields(append(fs[:i:i], fs[i+1:]...))
 				}
 			}
 		}
@@ -208,9 +209,9 @@ func (r *run) entityCall(ctx context.Context, f *planner.Fetch, ks []string, b *
 	b.errs = errs
 	ents := data.get("_entities")
 	switch {
-	case ents != nil && ents.kind == kindList && len(ents.items) == len(ks):
+	case ents != nil && ents.kind == kindList && int(ents.n) == len(ks):
 		b.ok = true
-		copy(out, ents.items)
+		copy(out, ents.items())
 	case ents.isNull() && len(errs) > 0:
 		// The fetch failed as a whole; its errors say why.
 	default:
@@ -223,7 +224,7 @@ func lenItems(v *value) int {
 	if v == nil || v.kind != kindList {
 		return 0
 	}
-	return len(v.items)
+	return int(v.n)
 }
 
 // flattenPrefix is the client path of a Flatten up to its first list step:
@@ -301,7 +302,7 @@ func (c *collector) walk(v *value, i int) {
 		if next < len(c.path) && c.path[next] == "@" {
 			next++
 		}
-		for j, it := range v.items {
+		for j, it := range v.items() {
 			c.cur = append(c.cur, int32(j))
 			c.walk(it, next)
 			c.cur = c.cur[:len(c.cur)-1]
@@ -396,7 +397,8 @@ func (b *repBuilder) representation(e *Executor, obj *value, f *planner.Fetch, b
 		}
 		return append(buf, '}'), true
 	}
-	rep := &value{kind: kindObject, fields: make([]field, 0, len(sel))}
+	rep := &value{kind: kindObject}
+	rep.setFields(make([]field, 0, len(sel)))
 	if !e.buildSelection(obj, sel, rep, keys, true) {
 		return buf, false
 	}
@@ -471,7 +473,7 @@ func (e *Executor) writeNested(buf []byte, v *value, sel ast.SelectionSet) ([]by
 		return append(buf, "null"...), true
 	case kindList:
 		buf = append(buf, '[')
-		for i, it := range v.items {
+		for i, it := range v.items() {
 			if i > 0 {
 				buf = append(buf, ',')
 			}
@@ -527,18 +529,18 @@ func (e *Executor) buildSelection(src *value, sel ast.SelectionSet, dst *value, 
 				if top && (keys == nil || keys[s.Name]) {
 					return false
 				}
-				dst.fields = append(dst.fields, field{key: s.Name, val: nullValue})
+				dst.setFields(append(dst.fields(), field{key: s.Name, val: nullValue}))
 				continue
 			}
 			if len(s.SelectionSet) == 0 {
-				dst.fields = append(dst.fields, field{key: s.Name, val: v})
+				dst.setFields(append(dst.fields(), field{key: s.Name, val: v}))
 				continue
 			}
 			c, ok := e.buildNested(v, s.SelectionSet)
 			if !ok {
 				return false
 			}
-			dst.fields = append(dst.fields, field{key: s.Name, val: c})
+			dst.setFields(append(dst.fields(), field{key: s.Name, val: c}))
 		case *ast.InlineFragment:
 			tn, _ := typenameOf(src)
 			if e.typeApplies(s.TypeCondition, tn) && !e.buildSelection(src, s.SelectionSet, dst, nil, false) {
@@ -554,14 +556,16 @@ func (e *Executor) buildNested(v *value, sel ast.SelectionSet) (*value, bool) {
 	case kindNull:
 		return nullValue, true
 	case kindList:
-		out := &value{kind: kindList, items: make([]*value, len(v.items))}
-		for i, it := range v.items {
+		items := make([]*value, v.n)
+		for i, it := range v.items() {
 			c, ok := e.buildNested(it, sel)
 			if !ok {
 				return nil, false
 			}
-			out.items[i] = c
+			items[i] = c
 		}
+		out := &value{kind: kindList}
+		out.setItems(items)
 		return out, true
 	case kindObject:
 		out := &value{kind: kindObject}
@@ -579,7 +583,7 @@ func (e *Executor) rewrite(v *value, path []string, rw planner.Rewrite) {
 		return
 	}
 	if v.kind == kindList {
-		for _, it := range v.items {
+		for _, it := range v.items() {
 			e.rewrite(it, path, rw)
 		}
 		return
@@ -600,14 +604,15 @@ func (e *Executor) rewrite(v *value, path []string, rw planner.Rewrite) {
 		return
 	}
 	if rw.RenameKeyTo != "" {
-		for i := range v.fields {
-			if v.fields[i].key == el {
-				v.fields[i].key = rw.RenameKeyTo
+		fs := v.fields()
+		for i := range fs {
+			if fs[i].key == el {
+				fs[i].key = rw.RenameKeyTo
 			}
 		}
 		return
 	}
-	v.set(el, &value{kind: kindScalar, raw: appendString(nil, rw.SetValueTo)})
+	v.set(el, scalarValue(appendString(nil, rw.SetValueTo)))
 }
 
 // mergeInto deep-merges src into dst (both objects): objects merge field by
@@ -618,23 +623,26 @@ func (e *Executor) rewrite(v *value, path []string, rw planner.Rewrite) {
 // objects whose concrete type an earlier fetch already resolved.
 func (r *run) mergeInto(dst, src *value) {
 	e := r.ex
-	for k, f := range src.fields {
+	sfs := src.fields()
+	for k, f := range sfs {
 		i := dst.index(f.key)
 		if i >= 0 {
-			if (f.key == "__typename" || f.key == typenameAlias) && e.keepTypename(dst.fields[i].val, f.val) {
+			dfs := dst.fields()
+			if (f.key == "__typename" || f.key == typenameAlias) && e.keepTypename(dfs[i].val, f.val) {
 				continue
 			}
-			dst.fields[i].val = r.mergeValue(dst.fields[i].val, f.val)
+			dfs[i].val = r.mergeValue(dfs[i].val, f.val)
 			continue
 		}
-		if len(dst.fields) == cap(dst.fields) {
+		dfs := dst.fields()
+		if len(dfs) == cap(dfs) {
 			// Grow once for every key still to come rather than by
 			// append doubling (parsed objects have no spare capacity).
-			grown := r.growFields(len(dst.fields) + len(src.fields) - k)[:len(dst.fields)]
-			copy(grown, dst.fields)
-			dst.fields = grown
+			grown := r.growFields(len(dfs) + len(sfs) - k)[:len(dfs)]
+			copy(grown, dfs)
+			dfs = grown
 		}
-		dst.fields = append(dst.fields, f)
+		dst.setFields(append(dfs, f))
 	}
 }
 
@@ -678,9 +686,10 @@ func (r *run) mergeValue(d, s *value) *value {
 	case d.kind == kindObject && s.kind == kindObject:
 		r.mergeInto(d, s)
 		return d
-	case d.kind == kindList && s.kind == kindList && len(d.items) == len(s.items):
-		for i := range d.items {
-			d.items[i] = r.mergeValue(d.items[i], s.items[i])
+	case d.kind == kindList && s.kind == kindList && d.n == s.n:
+		dis, sis := d.items(), s.items()
+		for i := range dis {
+			dis[i] = r.mergeValue(dis[i], sis[i])
 		}
 		return d
 	}

@@ -158,13 +158,14 @@ func (e *Executor) keepSelected(f *planner.Fetch, data *value) {
 		return false
 	}
 	n := 0
-	for _, fd := range data.fields {
+	fs := data.fields()
+	for _, fd := range fs {
 		if fd.key == "__typename" || selected(fd.key) {
-			data.fields[n] = fd
+			fs[n] = fd
 			n++
 		}
 	}
-	data.fields = data.fields[:n]
+	data.setFields(fs[:n])
 }
 
 // coverRoot marks the root fields a failed fetch would have filled.
@@ -317,6 +318,9 @@ func parseResponse(body []byte) (*value, []subgraphError, error) {
 // parseResponseIn is parseResponse with the nodes in a's pooled slabs
 // (a nil: plain allocations).
 func parseResponseIn(body []byte, a *arena) (*value, []subgraphError, error) {
+	if len(body) > maxNodeLen {
+		return nil, nil, fmt.Errorf("%w: body larger than %d bytes", errMalformed, maxNodeLen)
+	}
 	p := newParser(body, a)
 	defer func() {
 		if a != nil {

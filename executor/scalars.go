@@ -13,10 +13,10 @@ import (
 // than reaching the client as, say, a string in a Boolean field or a 1e999
 // that JSON parsers read as infinity.
 func validBuiltinScalar(name string, v *value) bool {
-	if v.kind != kindScalar || len(v.raw) == 0 {
+	if v.kind != kindScalar || v.n == 0 {
 		return false
 	}
-	raw := v.raw
+	raw := v.raw()
 	switch name {
 	case "String":
 		return raw[0] == '"'

@@ -204,11 +204,11 @@ func (s *shaper) object(obj *value, static *ast.Definition, sel ast.SelectionSet
 			s.buf = append(s.buf, "null"...)
 		default:
 			var v *value
-			if next < len(obj.fields) && obj.fields[next].key == g.key {
-				v = obj.fields[next].val
+			if fs := obj.fields(); next < len(fs) && fs[next].key == g.key {
+				v = fs[next].val
 				next++
 			} else if j := obj.index(g.key); j >= 0 {
-				v = obj.fields[j].val
+				v = fs[j].val
 				next = j + 1
 			}
 			ok = s.field(v, f.Definition.Type, g, f)
@@ -313,7 +313,7 @@ func (s *shaper) inner(v *value, t *ast.Type, g group, f *ast.Field) bool {
 			return false
 		}
 		s.buf = append(s.buf, '[')
-		for i, it := range v.items {
+		for i, it := range v.items() {
 			if i > 0 {
 				s.buf = append(s.buf, ',')
 			}
@@ -346,7 +346,7 @@ func (s *shaper) inner(v *value, t *ast.Type, g group, f *ast.Field) bool {
 			s.invalidValue(f)
 			return false
 		}
-		s.buf = append(s.buf, v.raw...)
+		s.buf = append(s.buf, v.raw()...)
 		return true
 	case ast.Object, ast.Interface, ast.Union:
 		if v.kind != kindObject || !s.runtimeTypeFits(v, def) {

@@ -23,11 +23,48 @@ const (
 // Scalars keep their raw JSON token (a slice of the subgraph body, so
 // strings stay escaped exactly as they arrived); objects keep their fields
 // in arrival order. Values are only mutated under the executor's tree lock.
+//
+// A node is 24 bytes: one pointer and a length and capacity shared by the
+// three kinds (a scalar's raw token, an object's fields, a list's items),
+// read and written through raw/fields/items and setRaw/setFields/setItems.
+// Small nodes keep the tree dense in memory (walking it is most of the
+// executor's work) and give the collector one pointer per node to scan.
 type value struct {
-	kind   kind
-	raw    []byte // kindScalar: the JSON token (string with quotes, number, true, false)
-	fields []field
-	items  []*value
+	ptr  unsafe.Pointer
+	n, c uint32
+	kind kind
+}
+
+// maxNodeLen bounds what one node can hold (its length is 32 bits); the
+// parser refuses a body larger than this.
+const maxNodeLen = 1<<32 - 1
+
+// raw is a scalar's JSON token (string with quotes, number, true, false).
+func (v *value) raw() []byte { return unsafe.Slice((*byte)(v.ptr), v.n) }
+
+// fields are an object's fields in arrival order.
+func (v *value) fields() []field { return unsafe.Slice((*field)(v.ptr), v.c)[:v.n] }
+
+// items are a list's items.
+func (v *value) items() []*value { return unsafe.Slice((**value)(v.ptr), v.c)[:v.n] }
+
+func (v *value) setRaw(b []byte) {
+	v.ptr, v.n, v.c = unsafe.Pointer(unsafe.SliceData(b)), uint32(len(b)), uint32(len(b))
+}
+
+func (v *value) setFields(f []field) {
+	v.ptr, v.n, v.c = unsafe.Pointer(unsafe.SliceData(f)), uint32(len(f)), uint32(cap(f))
+}
+
+func (v *value) setItems(it []*value) {
+	v.ptr, v.n, v.c = unsafe.Pointer(unsafe.SliceData(it)), uint32(len(it)), uint32(cap(it))
+}
+
+// scalarValue is a new scalar node for the JSON token raw.
+func scalarValue(raw []byte) *value {
+	v := &value{kind: kindScalar}
+	v.setRaw(raw)
+	return v
 }
 
 type field struct {
@@ -42,9 +79,10 @@ func (v *value) get(key string) *value {
 	if v == nil || v.kind != kindObject {
 		return nil
 	}
-	for i := range v.fields {
-		if v.fields[i].key == key {
-			return v.fields[i].val
+	fs := v.fields()
+	for i := range fs {
+		if fs[i].key == key {
+			return fs[i].val
 		}
 	}
 	return nil
@@ -52,8 +90,9 @@ func (v *value) get(key string) *value {
 
 // index returns the position of the field named key, or -1.
 func (v *value) index(key string) int {
-	for i := range v.fields {
-		if v.fields[i].key == key {
+	fs := v.fields()
+	for i := range fs {
+		if fs[i].key == key {
 			return i
 		}
 	}
@@ -62,13 +101,14 @@ func (v *value) index(key string) int {
 
 // set replaces or appends the field key.
 func (v *value) set(key string, val *value) {
-	for i := range v.fields {
-		if v.fields[i].key == key {
-			v.fields[i].val = val
+	fs := v.fields()
+	for i := range fs {
+		if fs[i].key == key {
+			fs[i].val = val
 			return
 		}
 	}
-	v.fields = append(v.fields, field{key: key, val: val})
+	v.setFields(append(fs, field{key: key, val: val}))
 }
 
 // typenameOf returns the __typename the planner fetched for obj: under
@@ -90,13 +130,17 @@ func (v *value) isNull() bool { return v == nil || v.kind == kindNull }
 
 // stringValue returns the unescaped string of a JSON string scalar.
 func (v *value) stringValue() (string, bool) {
-	if v == nil || v.kind != kindScalar || len(v.raw) < 2 || v.raw[0] != '"' {
+	if v == nil || v.kind != kindScalar || v.n < 2 {
 		return "", false
 	}
-	inner := v.raw[1 : len(v.raw)-1]
+	raw := v.raw()
+	if raw[0] != '"' {
+		return "", false
+	}
+	inner := raw[1 : len(raw)-1]
 	for _, c := range inner {
 		if c == '\\' {
-			s, err := unquote(v.raw)
+			s, err := unquote(raw)
 			return s, err == nil
 		}
 	}
@@ -248,7 +292,8 @@ func (p *jsonParser) parseValue() (*value, error) {
 			return nil, err
 		}
 		v := p.alloc()
-		v.kind, v.raw = kindScalar, p.data[start:p.pos]
+		v.kind = kindScalar
+		v.setRaw(p.data[start:p.pos])
 		return v, nil
 	case c == 'n':
 		if err := p.literal("null"); err != nil {
@@ -265,7 +310,8 @@ func (p *jsonParser) parseValue() (*value, error) {
 			return nil, err
 		}
 		v := p.alloc()
-		v.kind, v.raw = kindScalar, p.data[start:p.pos]
+		v.kind = kindScalar
+		v.setRaw(p.data[start:p.pos])
 		return v, nil
 	case c == '-' || (c >= '0' && c <= '9'):
 		start := p.pos
@@ -273,7 +319,8 @@ func (p *jsonParser) parseValue() (*value, error) {
 			return nil, err
 		}
 		v := p.alloc()
-		v.kind, v.raw = kindScalar, p.data[start:p.pos]
+		v.kind = kindScalar
+		v.setRaw(p.data[start:p.pos])
 		return v, nil
 	default:
 		return nil, p.fail("unexpected character")
@@ -485,7 +532,7 @@ func (p *jsonParser) parseObject() (*value, error) {
 			p.pos++
 		case '}':
 			p.pos++
-			v.fields = p.takeFields(base)
+			v.setFields(p.takeFields(base))
 			p.depth--
 			return v, nil
 		default:
@@ -505,7 +552,7 @@ func (p *jsonParser) parseList() (*value, error) {
 	p.skipSpace()
 	if p.pos < len(p.data) && p.data[p.pos] == ']' {
 		p.pos++
-		v.items = []*value{}
+		v.setItems([]*value{})
 		p.depth--
 		return v, nil
 	}
@@ -525,7 +572,7 @@ func (p *jsonParser) parseList() (*value, error) {
 			p.pos++
 		case ']':
 			p.pos++
-			v.items = p.takeItems(base)
+			v.setItems(p.takeItems(base))
 			p.depth--
 			return v, nil
 		default:
@@ -550,10 +597,10 @@ func appendValue(buf []byte, v *value) []byte {
 	case v == nil || v.kind == kindNull:
 		return append(buf, "null"...)
 	case v.kind == kindScalar:
-		return append(buf, v.raw...)
+		return append(buf, v.raw()...)
 	case v.kind == kindList:
 		buf = append(buf, '[')
-		for i, it := range v.items {
+		for i, it := range v.items() {
 			if i > 0 {
 				buf = append(buf, ',')
 			}
@@ -562,7 +609,7 @@ func appendValue(buf []byte, v *value) []byte {
 		return append(buf, ']')
 	default:
 		buf = append(buf, '{')
-		for i, f := range v.fields {
+		for i, f := range v.fields() {
 			if i > 0 {
 				buf = append(buf, ',')
 			}

@@ -32,6 +32,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.Var(&inbound, "inbound-dedupe", "share one execution between identical concurrent queries (default true)")
 	fs.Var(&subgraph, "subgraph-dedupe", "share one round trip between identical concurrent subgraph requests (default true)")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the whole run to FILE (for benchmarks)")
+	memProfile := fs.String("memprofile", "", "write a heap profile to FILE at shutdown (live objects as of the last collection, and allocations of the whole run)")
 	heapFloor := fs.Int("gc-heap-floor-mb", 32, "collect garbage only once the heap reaches this many MB (0: plain GOGC; ignored when GOGC is set)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -54,6 +55,16 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		}
 		defer func() {
 			pprof.StopCPUProfile()
+			f.Close()
+		}()
+	}
+	if *memProfile != "" {
+		f, err := os.Create(*memProfile)
+		if err != nil {
+			return usageErr("--memprofile: %v", err)
+		}
+		defer func() {
+			_ = pprof.Lookup("heap").WriteTo(f, 0)
 			f.Close()
 		}()
 	}

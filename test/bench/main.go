@@ -68,6 +68,7 @@ func main() {
 	expectedPath := flag.String("expected", "test/e2e/testdata/benchmark.json", "expected response JSON")
 	skipSubgraphs := flag.Bool("skip-subgraphs-alone", false, "do not measure the subgraphs alone")
 	cpuProfile := flag.String("cpuprofile", "", "write the gateway's CPU profile (whole run, warm-up included) to FILE")
+	gatewayLog = flag.String("gateway-log", "", "append the gateway's output (logs, and GODEBUG=gctrace=1 traces when set in the environment) to FILE")
 	fed1 := flag.Bool("fed1", false, "serve the supergraph composed from Fed1-style subgraph SDL (testdata/fed1: extend type, @external keys) instead of the Fed2 one")
 	flag.Parse()
 	if *fed1 {
@@ -292,8 +293,19 @@ func startGateway(dir string, urls map[string]string, extra []string) (*exec.Cmd
 	return cmd, addr, nil
 }
 
+// gatewayLog is the -gateway-log file name.
+var gatewayLog *string
+
 // startAndWait starts cmd and waits for a line of its stderr or stdout containing marker.
 func startAndWait(cmd *exec.Cmd, marker string) error {
+	var logTo io.Writer = io.Discard
+	if strings.HasSuffix(cmd.Path, "junction") && gatewayLog != nil && *gatewayLog != "" {
+		f, err := os.OpenFile(*gatewayLog, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o644)
+		if err != nil {
+			return err
+		}
+		logTo = f
+	}
 	pr, pw := io.Pipe()
 	cmd.Stdout, cmd.Stderr = pw, pw
 	if err := cmd.Start(); err != nil {
@@ -304,6 +316,7 @@ func startAndWait(cmd *exec.Cmd, marker string) error {
 		sc := bufio.NewScanner(pr)
 		seen := false
 		for sc.Scan() {
+			fmt.Fprintln(logTo, sc.Text())
 			if !seen && strings.Contains(sc.Text(), marker) {
 				seen = true
 				close(ready)
