@@ -159,49 +159,56 @@ func (r *run) flatten(ctx context.Context, fl *planner.Flatten, sink *errSink) {
 // Load (no goroutine per key, unlike LoadMany) and the batch capacity is the
 // number of keys, so the loader dispatches the moment the last one is queued
 // (its wait timer never fires): exactly one _entities call, no added latency.
+// The batch function only sends the request; every key's result is that one
+// answer, which is decoded here, once, on the Flatten's own goroutine (the
+// loader's batch goroutine is new for every batch, and decoding on it grew
+// its stack each time). Entity i is item i of the answer's _entities.
 func (r *run) loadEntities(ctx context.Context, f *planner.Fetch, ks []string, b *entityBatch) []*value {
 	loader := dataloader.NewBatchedLoader(
-		func(ctx context.Context, batch []string) []*dataloader.Result[*value] {
-			ents := r.entityCall(ctx, f, batch, b)
-			out := make([]*dataloader.Result[*value], len(ents))
-			results := make([]dataloader.Result[*value], len(ents))
-			for i, e := range ents {
-				results[i].Data = e
-				out[i] = &results[i]
+		func(ctx context.Context, batch []string) []*dataloader.Result[*answer] {
+			ans := &answer{}
+			if body, err := r.body(f, batch); err != nil {
+				ans.err = err
+			} else {
+				*ans = r.send(ctx, f, body)
+			}
+			out := make([]*dataloader.Result[*answer], len(batch))
+			res := &dataloader.Result[*answer]{Data: ans}
+			for i := range out {
+				out[i] = res
 			}
 			return out
 		},
-		dataloader.WithBatchCapacity[string, *value](len(ks)),
-		dataloader.WithInputCapacity[string, *value](len(ks)),
-		dataloader.WithWait[string, *value](time.Minute),
-		dataloader.WithCache[string, *value](&dataloader.NoCache[string, *value]{}),
+		dataloader.WithBatchCapacity[string, *answer](len(ks)),
+		dataloader.WithInputCapacity[string, *answer](len(ks)),
+		dataloader.WithWait[string, *answer](time.Minute),
+		dataloader.WithCache[string, *answer](&dataloader.NoCache[string, *answer]{}),
+		dataloader.WithTracer[string, *answer](noTrace{}),
 	)
-	thunks := make([]dataloader.Thunk[*value], len(ks))
+	thunks := make([]dataloader.Thunk[*answer], len(ks))
 	for i, k := range ks {
 		thunks[i] = loader.Load(ctx, k)
 	}
-	out := make([]*value, len(ks))
-	for i, th := range thunks {
-		var err error
-		// Failures of the call are in b, set by the batch function; an
-		// error here is the loader's own (a panic it recovered).
-		if out[i], err = th(); err != nil && b.err == nil {
+	var ans *answer
+	for _, th := range thunks {
+		// Every key has the batch's one answer; an error here is the
+		// loader's own (a panic it recovered).
+		a, err := th()
+		switch {
+		case err != nil && b.err == nil:
 			b.err = err
+		case a != nil:
+			ans = a
 		}
 	}
-	return out
-}
-
-// entityCall sends one _entities request for ks and returns entity i for
-// representation i (nil when absent); failures are recorded in b.
-func (r *run) entityCall(ctx context.Context, f *planner.Fetch, ks []string, b *entityBatch) []*value {
 	out := make([]*value, len(ks))
-	body, err := r.body(f, ks)
-	if err != nil {
-		b.err = err
+	if ans == nil || b.err != nil {
+		if b.err == nil {
+			b.err = fmt.Errorf("%w: no answer to the _entities request", ErrSubgraphTransport)
+		}
 		return out
 	}
-	data, errs, err := r.call(ctx, f, body)
+	data, errs, err := r.decode(f, *ans)
 	if err != nil {
 		b.err = err
 		return out
@@ -219,6 +226,27 @@ func (r *run) entityCall(ctx context.Context, f *planner.Fetch, ks []string, b *
 	}
 	return out
 }
+
+// noTrace is the loader's tracer: spans are made per subgraph request
+// (send), so the loader's own would only repeat them; unlike the library's
+// default no-op tracer it allocates nothing per key.
+type noTrace struct{}
+
+func (noTrace) TraceLoad(ctx context.Context, _ string) (context.Context, dataloader.TraceLoadFinishFunc[*answer]) {
+	return ctx, noLoadFinish
+}
+
+func (noTrace) TraceLoadMany(ctx context.Context, _ []string) (context.Context, dataloader.TraceLoadManyFinishFunc[*answer]) {
+	return ctx, noLoadManyFinish
+}
+
+func (noTrace) TraceBatch(ctx context.Context, _ []string) (context.Context, dataloader.TraceBatchFinishFunc[*answer]) {
+	return ctx, noBatchFinish
+}
+
+func noLoadFinish(dataloader.Thunk[*answer])         {}
+func noLoadManyFinish(dataloader.ThunkMany[*answer]) {}
+func noBatchFinish([]*dataloader.Result[*answer])    {}
 
 func lenItems(v *value) int {
 	if v == nil || v.kind != kindList {

@@ -269,6 +269,17 @@ func (e *Executor) quotedQuery(f *planner.Fetch) []byte {
 // call sends one fetch and decodes the answer. err is set when there is no
 // usable GraphQL response (transport failure, non-2xx, malformed body).
 func (r *run) call(ctx context.Context, f *planner.Fetch, body []byte) (data *value, errs []subgraphError, err error) {
+	return r.decode(f, r.send(ctx, f, body))
+}
+
+// answer is a subgraph's raw answer to one request, or why there is none.
+type answer struct {
+	body []byte
+	err  error
+}
+
+// send makes one request to f's subgraph (its span covers the exchange).
+func (r *run) send(ctx context.Context, f *planner.Fetch, body []byte) (ans answer) {
 	sg := r.ex.sg.Subgraph(f.Service)
 	ctx, span := r.ex.tracer.Start(ctx, "subgraph "+f.Service,
 		trace.WithSpanKind(trace.SpanKindClient),
@@ -277,14 +288,14 @@ func (r *run) call(ctx context.Context, f *planner.Fetch, body []byte) (data *va
 			attribute.String("graphql.operation.name", f.OperationName),
 		))
 	defer func() {
-		if err != nil {
-			span.RecordError(err)
-			span.SetStatus(codes.Error, err.Error())
+		if ans.err != nil {
+			span.RecordError(ans.err)
+			span.SetStatus(codes.Error, ans.err.Error())
 		}
 		span.End()
 	}()
 	if sg == nil {
-		return nil, nil, fmt.Errorf("%w: unknown subgraph %q", ErrSubgraphTransport, f.Service)
+		return answer{err: fmt.Errorf("%w: unknown subgraph %q", ErrSubgraphTransport, f.Service)}
 	}
 	timeout := r.ex.subgraphTimeout
 	if d, ok := r.ex.serviceTimeouts[f.Service]; ok {
@@ -296,14 +307,21 @@ func (r *run) call(ctx context.Context, f *planner.Fetch, body []byte) (data *va
 		defer cancel()
 	}
 	resp, err := r.ex.client.Do(ctx, &SubgraphRequest{Service: f.Service, URL: sg.URL, Body: body, Header: r.req.Header})
-	if err != nil {
-		if data, errs, ok := statusBody(f.Service, err); ok {
+	return answer{body: resp, err: err}
+}
+
+// decode turns an answer into data and errors (an error status whose body
+// is a GraphQL response counts as an answer), its nodes in the run's
+// pooled slabs.
+func (r *run) decode(f *planner.Fetch, ans answer) (data *value, errs []subgraphError, err error) {
+	if ans.err != nil {
+		if data, errs, ok := statusBody(f.Service, ans.err); ok {
 			return data, errs, nil
 		}
-		return nil, nil, err
+		return nil, nil, ans.err
 	}
 	var a arena
-	data, errs, err = parseResponseIn(resp, &a)
+	data, errs, err = parseResponseIn(ans.body, &a)
 	r.mu.Lock()
 	r.arena.adopt(&a)
 	r.mu.Unlock()
