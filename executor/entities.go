@@ -3,6 +3,7 @@ package executor
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -40,15 +41,15 @@ func (r *run) flatten(ctx context.Context, fl *planner.Flatten, sink *errSink) {
 	r.mu.Lock()
 	c, targets := collectPooled(r.root, fl.Path)
 	defer c.release()
-	keys := make([]string, 0, len(targets))
+	keys := c.keys[:0]
 	// repOf[ti] is the index in keys of target ti's representation, or -1.
-	repOf := make([]int32, len(targets))
-	index := make(map[string]int32, len(targets))
+	repOf := slices.Grow(c.repOf[:0], len(targets))[:len(targets)]
+	index, seen := c.index, c.seen
 	var (
-		buf  []byte
-		rb   repBuilder
-		seen = make(map[*value]int32, len(targets))
+		buf = c.buf[:0]
+		rb  repBuilder
 	)
+	defer func() { c.keys, c.repOf, c.buf = keys, repOf, buf }()
 	for ti, t := range targets {
 		repOf[ti] = -1
 		// The same object can be reached twice (an entity merged into two
@@ -291,6 +292,15 @@ type collector struct {
 	cur   []int32
 	arena []int32
 	out   []target
+	// The rest is a Flatten's scratch, kept with the collector for reuse:
+	// its representations (keys), which one each target has (repOf), the
+	// index of each distinct representation and of each object met, and
+	// the buffer representations are written in.
+	keys  []string
+	repOf []int32
+	index map[string]int32
+	seen  map[*value]int32
+	buf   []byte
 }
 
 func collect(root *value, path []string) []target {
@@ -308,6 +318,9 @@ var collectors = sync.Pool{New: func() any { return new(collector) }}
 // c.release.
 func collectPooled(root *value, path []string) (*collector, []target) {
 	c := collectors.Get().(*collector)
+	if c.index == nil {
+		c.index, c.seen = map[string]int32{}, map[*value]int32{}
+	}
 	c.path = path
 	c.walk(root, 0)
 	return c, c.out
@@ -316,8 +329,14 @@ func collectPooled(root *value, path []string) (*collector, []target) {
 // release clears what the targets point at (no dead tree stays reachable
 // from the pool) and gives the collector back.
 func (c *collector) release() {
+	if len(c.index) > 4096 || cap(c.buf) > 64<<10 {
+		return // an outsized Flatten: let its scratch go
+	}
 	clear(c.out)
-	c.path, c.out, c.arena, c.cur = nil, c.out[:0], c.arena[:0], c.cur[:0]
+	clear(c.keys)
+	clear(c.index)
+	clear(c.seen)
+	c.path, c.out, c.arena, c.cur, c.keys = nil, c.out[:0], c.arena[:0], c.cur[:0], c.keys[:0]
 	collectors.Put(c)
 }
 
