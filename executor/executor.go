@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/junction-gateway/junction/planner"
@@ -32,28 +33,26 @@ type Executor struct {
 
 // fetchCache maps plan fetches to derived bytes. Plans are immutable, so
 // the pointer is a safe key; the map is dropped when it grows past
-// maxFetchCache so that evicted plans are not kept alive forever.
+// maxFetchCache so that evicted plans are not kept alive forever. Reads
+// take no lock (sync.Map): every subgraph request of every request reads
+// it, from every core.
 type fetchCache struct {
-	mu sync.RWMutex
-	m  map[*planner.Fetch][]byte
+	m sync.Map // *planner.Fetch -> []byte
+	n atomic.Int64
 }
 
 const maxFetchCache = 8192
 
 func (c *fetchCache) get(f *planner.Fetch, build func() []byte) []byte {
-	c.mu.RLock()
-	b, ok := c.m[f]
-	c.mu.RUnlock()
-	if ok {
-		return b
+	if b, ok := c.m.Load(f); ok {
+		return b.([]byte)
 	}
-	b = build()
-	c.mu.Lock()
-	if c.m == nil || len(c.m) >= maxFetchCache {
-		c.m = make(map[*planner.Fetch][]byte, 64)
+	b := build()
+	if c.n.Add(1) > maxFetchCache {
+		c.m.Clear()
+		c.n.Store(1)
 	}
-	c.m[f] = b
-	c.mu.Unlock()
+	c.m.Store(f, b)
 	return b
 }
 
