@@ -12,6 +12,11 @@ const headerRequestID = "X-Request-Id"
 // maxRequestIDLen bounds an incoming request id; a longer one is replaced.
 const maxRequestIDLen = 128
 
+// Generated ids come from a pool of random bytes refilled 16 ids at a
+// time (still crypto/rand) rather than one read per request; enabled once,
+// at start, as the uuid package requires.
+func init() { uuid.EnableRandPool() }
+
 type requestIDKey struct{}
 
 // RequestID returns the request id that ServeHTTP put in ctx, or "".

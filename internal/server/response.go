@@ -95,9 +95,11 @@ func (s *Server) writeResponse(w http.ResponseWriter, r *http.Request, mt string
 	}
 	if resp.Body != nil && len(resp.Errors) == 0 && len(resp.Extensions) == 0 {
 		// Nothing but data: the executor already wrote the whole document.
+		// The header values are set directly (canonical keys), the
+		// Content-Type one shared: net/http only reads them.
 		h := w.Header()
-		h.Set("Content-Type", mt+"; charset=utf-8")
-		h.Set("Content-Length", strconv.Itoa(len(resp.Body)))
+		h["Content-Type"] = contentType(mt)
+		h["Content-Length"] = []string{strconv.Itoa(len(resp.Body))}
 		w.WriteHeader(statusFor(mt, resp))
 		_, _ = w.Write(resp.Body)
 		return
@@ -127,6 +129,22 @@ func (s *Server) writeResponse(w http.ResponseWriter, r *http.Request, mt string
 	_, _ = w.Write(head)
 	_, _ = w.Write(data)
 	_, _ = w.Write(tail)
+}
+
+var (
+	contentTypeGraphQLResponse = []string{mediaGraphQLResponse + "; charset=utf-8"}
+	contentTypeJSON            = []string{mediaJSON + "; charset=utf-8"}
+)
+
+// contentType is the Content-Type header value for media type mt.
+func contentType(mt string) []string {
+	switch mt {
+	case mediaGraphQLResponse:
+		return contentTypeGraphQLResponse
+	case mediaJSON:
+		return contentTypeJSON
+	}
+	return []string{mt + "; charset=utf-8"}
 }
 
 // errorResponse is a response with no data and one error with code, whose
