@@ -29,6 +29,8 @@ type Executor struct {
 	keyFields       map[string]map[string]bool // type + "\x00" + service -> top-level key field names
 	quoted          fetchCache                 // *planner.Fetch -> JSON-quoted Operation
 	rootKeySet      fetchCache                 // *planner.Fetch -> its root response keys, NUL-separated
+	dags            sync.Map                   // *planner.Plan -> *dag (schedule.go)
+	dagCount        atomic.Int64
 }
 
 // fetchCache maps plan fetches to derived bytes. Plans are immutable, so
@@ -183,7 +185,11 @@ func (e *Executor) Execute(ctx context.Context, req *Request) (res *Result) {
 	r := &run{ex: e, req: req, root: &value{kind: kindObject}}
 	var sink errSink
 	if req.Plan != nil && req.Plan.Root != nil {
-		r.node(ctx, req.Plan.Root, &sink)
+		if d := e.planDAG(req.Plan); d != nil {
+			r.runDAG(ctx, d, &sink)
+		} else {
+			r.node(ctx, req.Plan.Root, &sink)
+		}
 	}
 	res = r.shape(&sink)
 	// Every goroutine of the plan has returned and the response is a copy:

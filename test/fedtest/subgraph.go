@@ -5,10 +5,14 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"strconv"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/parser"
@@ -96,9 +100,25 @@ func (s *Subgraph) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if s.Intercept != nil && s.Intercept(w, r, req) {
 		return
 	}
+	if jitter > 0 {
+		time.Sleep(time.Duration(rand.Int64N(int64(jitter))))
+	}
 	w.Header().Set("Content-Type", "application/json")
 	_, _ = w.Write(s.Execute(req.Query, req.OperationName, req.Variables))
 }
+
+// jitter, from FEDTEST_JITTER_MS, delays every answer by a random time
+// below it, so that a suite run with it set checks that answers do not
+// depend on which subgraph answers first (the executor starts each fetch as
+// soon as what it depends on is done; a missing dependency shows up as a
+// wrong answer under jitter).
+var jitter = func() time.Duration {
+	ms, err := strconv.Atoi(os.Getenv("FEDTEST_JITTER_MS"))
+	if err != nil || ms <= 0 {
+		return 0
+	}
+	return time.Duration(ms) * time.Millisecond
+}()
 
 // Execute runs one operation and returns the GraphQL response JSON.
 func (s *Subgraph) Execute(query, opName string, vars map[string]any) []byte {
