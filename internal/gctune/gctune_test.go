@@ -37,8 +37,8 @@ func TestLimit(t *testing.T) {
 		live, floor uint64
 		want        int64
 	}{
-		{0, 32 * mb, 44 * mb},      // before the first cycle: the floor applies
-		{8 * mb, 32 * mb, 44 * mb}, // small heap: floor × 11/8
+		{0, 32 * mb, 40 * mb},      // before the first cycle: the floor applies
+		{8 * mb, 32 * mb, 40 * mb}, // small heap: floor × 5/4
 		{16 * mb, 32 * mb, noLimit},
 		{200 * mb, 32 * mb, noLimit}, // large heap: never collected to meet a limit
 		{mb, math.MaxUint64, noLimit},
@@ -79,8 +79,8 @@ func TestStartStop(t *testing.T) {
 		time.Sleep(10 * time.Millisecond)
 	}
 	if _, env := os.LookupEnv("GOMEMLIMIT"); !env {
-		if got := debug.SetMemoryLimit(-1); got != int64(1<<40)*11/8 || tu.Limit() != got {
-			t.Errorf("while the floor applies: memory limit %d (tuner says %d), want %d", got, tu.Limit(), int64(1<<40)*11/8)
+		if got := debug.SetMemoryLimit(-1); got != int64(1<<40)*5/4 || tu.Limit() != got {
+			t.Errorf("while the floor applies: memory limit %d (tuner says %d), want %d", got, tu.Limit(), int64(1<<40)*5/4)
 		}
 	}
 	tu.Stop()
