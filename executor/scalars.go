@@ -1,6 +1,7 @@
 package executor
 
 import (
+	"bytes"
 	"math"
 	"strconv"
 )
@@ -12,31 +13,83 @@ import (
 // A value that does not fit becomes null with an error at its path, rather
 // than reaching the client as, say, a string in a Boolean field or a 1e999
 // that JSON parsers read as infinity.
-func validBuiltinScalar(name string, v *value) bool {
+func validBuiltinScalar(b builtin, v *value) bool {
 	if v.kind != kindScalar || v.n == 0 {
 		return false
 	}
 	raw := v.raw()
-	switch name {
-	case "String":
+	switch b {
+	case builtinString:
 		return raw[0] == '"'
-	case "Boolean":
+	case builtinBoolean:
 		return string(raw) == "true" || string(raw) == "false"
-	case "Int":
+	case builtinInt:
+		if shortInteger(raw) {
+			return true
+		}
 		n, ok := integralNumber(raw)
 		return ok && n >= math.MinInt32 && n <= math.MaxInt32
-	case "Float":
+	case builtinFloat:
 		if raw[0] == '"' || raw[0] == 't' || raw[0] == 'f' {
 			return false
 		}
+		if len(raw) <= 15 && bytes.IndexAny(raw, "eE") < 0 {
+			return true // a number token of 15 characters without exponent is finite
+		}
 		f, err := strconv.ParseFloat(string(raw), 64)
 		return err == nil && !math.IsInf(f, 0) && !math.IsNaN(f)
-	case "ID":
+	case builtinID:
 		if raw[0] == '"' {
 			return true
 		}
 		_, ok := integralNumber(raw)
 		return ok
+	}
+	return true
+}
+
+// builtin names a built-in scalar.
+type builtin uint8
+
+const (
+	notBuiltin builtin = iota
+	builtinString
+	builtinBoolean
+	builtinInt
+	builtinFloat
+	builtinID
+)
+
+func builtinScalar(name string) builtin {
+	switch name {
+	case "String":
+		return builtinString
+	case "Boolean":
+		return builtinBoolean
+	case "Int":
+		return builtinInt
+	case "Float":
+		return builtinFloat
+	case "ID":
+		return builtinID
+	}
+	return notBuiltin
+}
+
+// shortInteger reports whether a number token is an integer of at most
+// nine digits (so within 32 bits) with no fraction or exponent.
+func shortInteger(raw []byte) bool {
+	d := raw
+	if len(d) > 0 && d[0] == '-' {
+		d = d[1:]
+	}
+	if len(d) == 0 || len(d) > 9 {
+		return false
+	}
+	for _, c := range d {
+		if c < '0' || c > '9' {
+			return false
+		}
 	}
 	return true
 }

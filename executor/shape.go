@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"sync"
+	"unsafe"
 
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
@@ -26,8 +27,13 @@ type shaper struct {
 	buf  []byte
 	path []pathStep // the current response path, boxed into ast.Path only for errors
 	sink *errSink
-	// groups caches CollectFields per (selection set, concrete type).
+	// groups caches CollectFields per (selection set, concrete type);
+	// recent is a small direct-mapped cache in front of it (the same few
+	// selection sets come back for every item of a list).
 	groups map[shapeKey][]group
+	recent [64]recentGroups
+	// keys holds the quoted response keys ("key":) of the groups.
+	keys []byte
 	// extra holds errors found while shaping, appended after the fetch errors.
 	extra gqlerror.List
 	// deferred holds the @defer directive offsets of the fragments left out
@@ -50,6 +56,11 @@ type shapeKey struct {
 	concrete string // empty when static is an object type
 }
 
+type recentGroups struct {
+	k shapeKey
+	g []group
+}
+
 // astPath boxes the current path.
 func (s *shaper) astPath() ast.Path {
 	p := make(ast.Path, len(s.path))
@@ -69,6 +80,10 @@ type group struct {
 	fields []*ast.Field
 	// def is the named type of the field (nil for __typename / unknown).
 	def *ast.Definition
+	// quoted is the JSON member name ("key":), scalar the built-in scalar
+	// def is (0 for other types), both set by resolve.
+	quoted []byte
+	scalar builtin
 }
 
 func (r *run) shape(sink *errSink) *Result {
@@ -185,8 +200,7 @@ func (s *shaper) object(obj *value, static *ast.Definition, sel ast.SelectionSet
 		if i > 0 {
 			s.buf = append(s.buf, ',')
 		}
-		s.buf = appendString(s.buf, g.key)
-		s.buf = append(s.buf, ':')
+		s.buf = append(s.buf, g.quoted...)
 		f := g.fields[0]
 		s.path = append(s.path, pathStep{key: g.key})
 		ok := true
@@ -334,7 +348,7 @@ func (s *shaper) inner(v *value, t *ast.Type, g group, f *ast.Field) bool {
 	}
 	switch def.Kind {
 	case ast.Scalar:
-		if isBuiltinScalar(def.Name) && !validBuiltinScalar(def.Name, v) {
+		if g.scalar != notBuiltin && !validBuiltinScalar(g.scalar, v) {
 			s.invalidValue(f)
 			return false
 		}
@@ -386,14 +400,6 @@ func (s *shaper) runtimeTypeFits(v *value, def *ast.Definition) bool {
 	return t != nil && t.Kind == ast.Interface
 }
 
-func isBuiltinScalar(name string) bool {
-	switch name {
-	case "Int", "Float", "String", "Boolean", "ID":
-		return true
-	}
-	return false
-}
-
 // collected returns the grouped fields of sel for an object, cached for
 // selection sets of the document (merged ones are built afresh).
 func (s *shaper) collected(sel ast.SelectionSet, concrete string, static *ast.Definition, merged bool) []group {
@@ -404,23 +410,36 @@ func (s *shaper) collected(sel ast.SelectionSet, concrete string, static *ast.De
 	if static.Kind != ast.Object {
 		k.concrete = concrete
 	}
-	if g, ok := s.groups[k]; ok {
-		return g
+	slot := &s.recent[(uintptr(unsafe.Pointer(k.sel))>>4)%uintptr(len(s.recent))]
+	if slot.g != nil && slot.k == k {
+		return slot.g
 	}
-	g := s.resolve(s.collect(sel, concrete, static.Name, nil, nil))
-	if s.groups == nil {
-		s.groups = make(map[shapeKey][]group, 16)
+	g, ok := s.groups[k]
+	if !ok {
+		g = s.resolve(s.collect(sel, concrete, static.Name, nil, nil))
+		if s.groups == nil {
+			s.groups = make(map[shapeKey][]group, 16)
+		}
+		s.groups[k] = g
 	}
-	s.groups[k] = g
+	slot.k, slot.g = k, g
 	return g
 }
 
-// resolve sets each group's named type definition.
+// resolve sets each group's named type definition, built-in scalar and
+// quoted member name.
 func (s *shaper) resolve(groups []group) []group {
 	for i := range groups {
-		if d := groups[i].fields[0].Definition; d != nil && groups[i].fields[0].Name != "__typename" {
-			groups[i].def = s.ex.sg.API.Types[d.Type.Name()]
+		g := &groups[i]
+		if d := g.fields[0].Definition; d != nil && g.fields[0].Name != "__typename" {
+			g.def = s.ex.sg.API.Types[d.Type.Name()]
+			if g.def != nil && g.def.Kind == ast.Scalar {
+				g.scalar = builtinScalar(g.def.Name)
+			}
 		}
+		start := len(s.keys)
+		s.keys = append(appendString(s.keys, g.key), ':')
+		g.quoted = s.keys[start:len(s.keys):len(s.keys)]
 	}
 	return groups
 }
