@@ -24,6 +24,10 @@ type SubgraphRequest struct {
 	Service, URL string
 	Body         []byte
 	Header       http.Header
+	// SizeHint is the size the answer to this fetch had last time (0:
+	// unknown), so that a client reading an answer of unannounced length
+	// can size its buffer once.
+	SizeHint int
 }
 
 // Sentinels for subgraph failures; the executor maps them to error codes.
@@ -157,9 +161,23 @@ func (c *httpClient) Do(ctx context.Context, req *SubgraphRequest) ([]byte, erro
 		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
 		return nil, se
 	}
+	if resp.ContentLength > 0 && resp.ContentLength <= c.maxBytes {
+		// The length is known: read exactly that much into one buffer
+		// (bytes.Buffer.ReadFrom would double a buffer sized to fit).
+		out := make([]byte, resp.ContentLength)
+		if _, err := io.ReadFull(resp.Body, out); err != nil {
+			if ctxErr := ctx.Err(); ctxErr != nil {
+				return nil, fmt.Errorf("%w: %q: %w", ErrSubgraphTransport, req.Service, ctxErr)
+			}
+			return nil, fmt.Errorf("%w: %q: %w", ErrSubgraphTransport, req.Service, err)
+		}
+		return out, nil
+	}
 	size := 4096
-	if resp.ContentLength > 0 && resp.ContentLength < c.maxBytes {
-		size = int(resp.ContentLength) + 1
+	if h := int64(req.SizeHint); h > 0 && h <= c.maxBytes {
+		// ReadFrom wants 512 bytes free before each read: leave room so
+		// that an answer of the usual size never doubles the buffer.
+		size = max(size, req.SizeHint+req.SizeHint/8+1024)
 	}
 	buf := bytes.NewBuffer(make([]byte, 0, size))
 	n, err := buf.ReadFrom(io.LimitReader(resp.Body, c.maxBytes+1))

@@ -29,7 +29,11 @@ type Executor struct {
 	keyFields       map[string]map[string]bool // type + "\x00" + service -> top-level key field names
 	quoted          fetchCache                 // *planner.Fetch -> JSON-quoted Operation
 	rootKeySet      fetchCache                 // *planner.Fetch -> its root response keys, NUL-separated
-	dags            sync.Map                   // *planner.Plan -> *dag (schedule.go)
+	answerSizes     sync.Map                   // *planner.Fetch -> *atomic.Int64: size of its last answer
+	answerCount     atomic.Int64
+	dags            sync.Map // *planner.Plan -> *dag (schedule.go)
+	shapes          sync.Map // shapeKey -> []group: request-independent collected fields (shape.go)
+	shapeCount      atomic.Int64
 	dagCount        atomic.Int64
 }
 
@@ -56,6 +60,20 @@ func (c *fetchCache) get(f *planner.Fetch, build func() []byte) []byte {
 	}
 	c.m.Store(f, b)
 	return b
+}
+
+// answerSize is where the size of f's last answer is kept (a hint for
+// reading the next one).
+func (e *Executor) answerSize(f *planner.Fetch) *atomic.Int64 {
+	if v, ok := e.answerSizes.Load(f); ok {
+		return v.(*atomic.Int64)
+	}
+	if e.answerCount.Add(1) > maxFetchCache {
+		e.answerSizes.Clear()
+		e.answerCount.Store(1)
+	}
+	v, _ := e.answerSizes.LoadOrStore(f, new(atomic.Int64))
+	return v.(*atomic.Int64)
 }
 
 // Option configures New.

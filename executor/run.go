@@ -306,7 +306,11 @@ func (r *run) send(ctx context.Context, f *planner.Fetch, body []byte) (ans answ
 		ctx, cancel = context.WithTimeout(ctx, timeout)
 		defer cancel()
 	}
-	resp, err := r.ex.client.Do(ctx, &SubgraphRequest{Service: f.Service, URL: sg.URL, Body: body, Header: r.req.Header})
+	size := r.ex.answerSize(f)
+	resp, err := r.ex.client.Do(ctx, &SubgraphRequest{Service: f.Service, URL: sg.URL, Body: body, Header: r.req.Header, SizeHint: int(size.Load())})
+	if err == nil {
+		size.Store(int64(len(resp)))
+	}
 	return answer{body: resp, err: err}
 }
 

@@ -13,7 +13,7 @@ import (
 // maxPooledBuf is the largest response buffer kept for reuse.
 const maxPooledBuf = 1 << 20
 
-var bufPool = sync.Pool{New: func() any { b := make([]byte, 0, 16<<10); return &b }}
+var bufPool = sync.Pool{New: func() any { return new([]byte) }}
 
 // shaper writes the client's response from the merged tree: fields in the
 // client's selection order (CollectFields), @skip/@include applied,
@@ -34,6 +34,8 @@ type shaper struct {
 	recent [64]recentGroups
 	// keys holds the quoted response keys ("key":) of the groups.
 	keys []byte
+	// dynamic: the collection under way met a directive (see shared).
+	dynamic bool
 	// extra holds errors found while shaping, appended after the fetch errors.
 	extra gqlerror.List
 	// deferred holds the @defer directive offsets of the fragments left out
@@ -139,12 +141,15 @@ func (r *run) shapeInto(sink *errSink, keep bool) *Result {
 // expected size of what will be written.
 func (r *run) newShaper(sink *errSink, hint int) (*shaper, func()) {
 	bp := bufPool.Get().(*[]byte)
-	if hint > cap(*bp) && hint <= maxPooledBuf {
+	switch {
+	case hint > cap(*bp) && hint <= maxPooledBuf:
 		// Start at the size this plan's last response had (plus a
-		// margin) rather than doubling up to it.
-		bufPool.Put(bp)
-		b := make([]byte, 0, hint+hint/8)
-		bp = &b
+		// margin) rather than doubling up to it. The smaller buffer is
+		// dropped: put back, it would come out again for the next large
+		// response, and the pool would fill with buffers too small to use.
+		*bp = make([]byte, 0, hint+hint/8)
+	case cap(*bp) == 0:
+		*bp = make([]byte, 0, 16<<10)
 	}
 	s := &shaper{ex: r.ex, req: r.req, buf: (*bp)[:0], path: make([]pathStep, 0, 16), sink: sink, deferred: r.deferred}
 	return s, func() {
@@ -416,7 +421,7 @@ func (s *shaper) collected(sel ast.SelectionSet, concrete string, static *ast.De
 	}
 	g, ok := s.groups[k]
 	if !ok {
-		g = s.resolve(s.collect(sel, concrete, static.Name, nil, nil))
+		g = s.shared(k, sel, concrete, static)
 		if s.groups == nil {
 			s.groups = make(map[shapeKey][]group, 16)
 		}
@@ -426,9 +431,41 @@ func (s *shaper) collected(sel ast.SelectionSet, concrete string, static *ast.De
 	return g
 }
 
+// shared returns the groups of a selection set of the (cached) document
+// from the executor's cache when they do not depend on the request (no
+// @skip/@include met, no deferred fragment), collecting and caching them
+// otherwise. The key holds pointers into the document, which the cache
+// keeps alive: a pointer never comes to name another selection set. The
+// cache is bounded like the per-fetch caches.
+func (s *shaper) shared(k shapeKey, sel ast.SelectionSet, concrete string, static *ast.Definition) []group {
+	if len(s.deferred) == 0 {
+		if v, ok := s.ex.shapes.Load(k); ok {
+			return v.([]group)
+		}
+	}
+	s.dynamic = false
+	groups := s.collect(sel, concrete, static.Name, nil, nil)
+	if s.dynamic || len(s.deferred) > 0 {
+		return s.resolveInto(groups, &s.keys)
+	}
+	var own []byte // the cached groups' member names live apart from this request's
+	groups = s.resolveInto(groups, &own)
+	if s.ex.shapeCount.Add(1) > maxFetchCache {
+		s.ex.shapes.Clear()
+		s.ex.shapeCount.Store(1)
+	}
+	s.ex.shapes.Store(k, groups)
+	return groups
+}
+
 // resolve sets each group's named type definition, built-in scalar and
 // quoted member name.
 func (s *shaper) resolve(groups []group) []group {
+	return s.resolveInto(groups, &s.keys)
+}
+
+// resolveInto is resolve with the quoted names appended to *keys.
+func (s *shaper) resolveInto(groups []group, keys *[]byte) []group {
 	for i := range groups {
 		g := &groups[i]
 		if d := g.fields[0].Definition; d != nil && g.fields[0].Name != "__typename" {
@@ -437,9 +474,9 @@ func (s *shaper) resolve(groups []group) []group {
 				g.scalar = builtinScalar(g.def.Name)
 			}
 		}
-		start := len(s.keys)
-		s.keys = append(appendString(s.keys, g.key), ':')
-		g.quoted = s.keys[start:len(s.keys):len(s.keys)]
+		start := len(*keys)
+		*keys = append(appendString(*keys, g.key), ':')
+		g.quoted = (*keys)[start:len(*keys):len(*keys)]
 	}
 	return groups
 }
@@ -526,6 +563,7 @@ func (s *shaper) included(dirs ast.DirectiveList) bool {
 	if len(dirs) == 0 {
 		return true
 	}
+	s.dynamic = true // conservatively: any directive makes the collection the request's own
 	if d := dirs.ForName("skip"); d != nil && s.boolArg(d) {
 		return false
 	}

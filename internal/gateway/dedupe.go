@@ -141,7 +141,8 @@ func (c *dedupeClient) Do(ctx context.Context, req *executor.SubgraphRequest) ([
 	b.Grow(len(req.Body) + len(req.URL) + len(req.Service) + 16)
 	writeField(&b, req.Service)
 	writeField(&b, req.URL)
-	writeField(&b, string(req.Body))
+	writeLen(&b, len(req.Body)) // as writeField, without copying the body into a string first
+	b.Write(req.Body)
 	writeHeaders(&b, req.Header)
 	ch := c.group.DoChan(b.String(), func() (any, error) {
 		// The shared round trip outlives the first caller's cancellation

@@ -80,3 +80,25 @@ func postRaw(url, query string) ([]byte, error) {
 	}
 	return io.ReadAll(resp.Body)
 }
+
+// TestSameDocumentDifferentVariables: one document, sent again with other
+// @skip/@include values, is shaped by each request's own variables (the
+// executor caches collected fields across requests only where no directive
+// decides them).
+func TestSameDocumentDifferentVariables(t *testing.T) {
+	h := newHarness(t)
+	q := `query($no: Boolean!) { me { id name @skip(if: $no) username @include(if: $no) } }`
+	for _, c := range []struct {
+		no   bool
+		want string
+	}{
+		{true, `{"data":{"me":{"id":"1","username":"@ada"}}}`},
+		{false, `{"data":{"me":{"id":"1","name":"Ada Lovelace"}}}`},
+		{true, `{"data":{"me":{"id":"1","username":"@ada"}}}`},
+	} {
+		_, body := h.post(map[string]any{"query": q, "variables": map[string]any{"no": c.no}}, nil)
+		if string(body) != c.want {
+			t.Errorf("no=%v: %s, want %s", c.no, body, c.want)
+		}
+	}
+}
