@@ -139,9 +139,7 @@ func (r *run) rootData(ctx context.Context, f *planner.Fetch, sink *errSink) *va
 // another subgraph answered for those fields. __typename always stays (it
 // decides fragments and rewrites).
 func (e *Executor) keepSelected(f *planner.Fetch, data *value) {
-	set := e.rootKeySet.get(f, func() []byte {
-		return []byte("\x00" + strings.Join(e.rootKeys(f), "\x00") + "\x00")
-	})
+	set := e.rootKeyBytes(f)
 	selected := func(k string) bool {
 		// set is "\x00k1\x00k2\x00": compare segment by segment, no
 		// allocation.
@@ -166,6 +164,13 @@ func (e *Executor) keepSelected(f *planner.Fetch, data *value) {
 		}
 	}
 	data.setFields(fs[:n])
+}
+
+// rootKeyBytes is rootKeys(f) as "\x00k1\x00k2\x00", cached per fetch.
+func (e *Executor) rootKeyBytes(f *planner.Fetch) []byte {
+	return e.rootKeySet.get(f, func() []byte {
+		return []byte("\x00" + strings.Join(e.rootKeys(f), "\x00") + "\x00")
+	})
 }
 
 // coverRoot marks the root fields a failed fetch would have filled.

@@ -103,9 +103,7 @@ func (e *Executor) buildDAG(root planner.Node) *dag {
 				}
 				u := unit{node: m, path: m.Path, level: level, reads: requiredFields(f)}
 				if len(f.OutputRewrites) == 0 {
-					u.writes = e.rootKeySet.get(f, func() []byte {
-						return []byte("\x00" + strings.Join(e.rootKeys(f), "\x00") + "\x00")
-					})
+					u.writes = e.rootKeyBytes(f)
 				}
 				d.units = append(d.units, u)
 			default:
@@ -120,9 +118,7 @@ func (e *Executor) buildDAG(root planner.Node) *dag {
 					u.writes = nil
 					break
 				}
-				u.writes = append(u.writes, e.rootKeySet.get(f, func() []byte {
-					return []byte("\x00" + strings.Join(e.rootKeys(f), "\x00") + "\x00")
-				})[1:]...)
+				u.writes = append(u.writes, e.rootKeyBytes(f)[1:]...)
 			}
 			d.units = append(d.units, u)
 		}
