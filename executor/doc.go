@@ -7,9 +7,15 @@
 // # How one Execute goes
 //
 //  1. Walk the plan (run.go). Sequence runs in order, Parallel runs its
-//     children in goroutines and never cancels one because another failed,
-//     Condition reads a boolean variable, Defer (in Execute) runs the
-//     primary part then every deferred block into the same response.
+//     children concurrently (on reused workers, workers.go) and never
+//     cancels one because another failed, Condition reads a boolean
+//     variable, Defer (in Execute) runs the primary part then every
+//     deferred block into the same response. A query whose plan is a
+//     Sequence of levels runs as a dependency graph instead (schedule.go):
+//     each fetch starts as soon as the fetches whose objects or fields it
+//     needs are done, not when the whole level before it is; the
+//     dependencies are derived from paths and written/read keys,
+//     conservatively, and errors still merge in plan order.
 //  2. A root Fetch posts {"query","operationName"?,"variables"?} (variables:
 //     only the Fetch's, omitted when none), applies its OutputRewrites and
 //     deep-merges its data at the root; the root fetches of one Parallel
@@ -28,7 +34,9 @@
 //     _entities call, at once, through a graph-gophers/dataloader batch
 //     loader scoped to the request's Flatten (every key queued with Load,
 //     batch capacity = number of keys: it dispatches when the last key is
-//     queued, never waits on its timer). Entity i is
+//     queued, never waits on its timer; the batch function only sends the
+//     request, and the one answer is decoded once on the Flatten's own
+//     goroutine). Entity i is
 //     deep-merged (after OutputRewrites) into every object that produced
 //     representation i, once per object even when several paths reach it.
 //     A merge never replaces a concrete __typename by the name of an
@@ -36,7 +44,11 @@
 //     object an earlier fetch already resolved).
 //  4. Shape (shape.go): walk the client operation over the merged tree, write
 //     JSON into a pooled buffer, truncating back to the nearest nullable
-//     field when a non-null one is null.
+//     field when a non-null one is null. The buffer holds the whole
+//     document {"data":…} and goes to the caller with the Result
+//     (Result.Body); Result.Release gives it back once it is written.
+//     Fields collected for a selection set that no directive decides are
+//     cached across requests.
 //
 // # Incremental delivery (@defer)
 //
@@ -57,10 +69,13 @@
 // # The tree
 //
 // Subgraph bodies are decoded (value.go) into a small ordered tree of
-// *value nodes whose scalars and keys alias the body bytes; the tree is
-// keyed by the client's response keys (the planner aliases what it adds), so
-// shaping reads fields by response key. All tree reads and writes happen
-// under run.mu; HTTP and decoding happen outside it.
+// 24-byte *value nodes whose scalars and keys alias the body bytes; the tree
+// is keyed by the client's response keys (the planner aliases what it adds),
+// so shaping reads fields by response key. All tree reads and writes happen
+// under run.mu; HTTP and decoding happen outside it. Nodes, field and item
+// slices (also those merges grow), parser scratch stacks and a Flatten's
+// scratch come from pools and go back when Execute has shaped the response
+// (arena.go); never for @defer, whose tree outlives the call.
 //
 // # Errors
 //
