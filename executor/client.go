@@ -131,7 +131,9 @@ func (c *httpClient) Do(ctx context.Context, req *SubgraphRequest) ([]byte, erro
 	if d, ok := c.perService[req.Service]; ok {
 		timeout = d
 	}
-	if timeout > 0 {
+	if dl, ok := ctx.Deadline(); timeout > 0 && (!ok || time.Until(dl) > timeout) {
+		// (The executor usually set an earlier deadline already: no second
+		// timer then.)
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, timeout)
 		defer cancel()
