@@ -100,9 +100,9 @@ func NewHTTPClient(opts ...HTTPOption) Client {
 		MaxIdleConns:        1024,
 		MaxIdleConnsPerHost: 256,
 		IdleConnTimeout:     90 * time.Second,
-		// Subgraph answers are often tens of KB: read them in 32 KB
+		// Subgraph answers are often tens of KB: read them in 16 KB
 		// pieces rather than the default 4 KB (one read syscall each).
-		ReadBufferSize:        32 << 10,
+		ReadBufferSize:        16 << 10,
 		TLSHandshakeTimeout:   5 * time.Second,
 		ExpectContinueTimeout: time.Second,
 	}
