@@ -13,4 +13,10 @@
 // request carrying only extensions.persistedQuery gets its text from a
 // bounded store, or PERSISTED_QUERY_NOT_FOUND so that the client resends
 // it with the query; a query sent with a hash is checked against it.
+//
+// A Response from execution carries the executor's pooled buffer (Body is
+// the whole document {"data":…}); the transport calls Release once it has
+// written it. When inbound deduplication shares one execution between
+// identical requests, each gets a copy of the Response without the buffer,
+// so that no sharer can give it back while another still writes it.
 package gateway

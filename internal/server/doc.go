@@ -1,7 +1,8 @@
 // Package server serves GraphQL over HTTP (POST, GET), the GraphiQL
 // playground, liveness and readiness. It owns the transport only: it decodes
 // a request into a gateway.Request, hands it to a Handler, and encodes the
-// gateway.Response; it never parses GraphQL.
+// gateway.Response; it never parses GraphQL. A response with nothing but
+// data is written from Response.Body in one piece and released afterwards.
 //
 // Routes (Server.ServeHTTP is the whole mux):
 //
