@@ -29,6 +29,7 @@ type Executor struct {
 	keyFields       map[string]map[string]bool // type + "\x00" + service -> top-level key field names
 	quoted          fetchCache                 // *planner.Fetch -> JSON-quoted Operation
 	rootKeySet      fetchCache                 // *planner.Fetch -> its root response keys, NUL-separated
+	services        map[string]service         // by subgraph name
 	answerSizes     sync.Map                   // *planner.Fetch -> *atomic.Int64: size of its last answer
 	answerCount     atomic.Int64
 	dags            sync.Map // *planner.Plan -> *dag (schedule.go)
@@ -60,6 +61,13 @@ func (c *fetchCache) get(f *planner.Fetch, build func() []byte) []byte {
 	}
 	c.m.Store(f, b)
 	return b
+}
+
+// service is what a subgraph request needs of its subgraph, looked up once
+// per executor: the subgraph and its span name.
+type service struct {
+	sg   *schema.Subgraph
+	span string
 }
 
 // answerSize is where the size of f's last answer is kept (a hint for
@@ -115,6 +123,12 @@ func New(sg *schema.Supergraph, opts ...Option) *Executor {
 	}
 	if e.tracer == nil {
 		e.tracer = otel.Tracer("junction/executor")
+	}
+	e.services = map[string]service{}
+	if sg != nil {
+		for _, s := range sg.Subgraphs {
+			e.services[s.Name] = service{sg: s, span: "subgraph " + s.Name}
+		}
 	}
 	e.possible = map[string]map[string]bool{}
 	if sg != nil && sg.API != nil {

@@ -285,8 +285,12 @@ type answer struct {
 
 // send makes one request to f's subgraph (its span covers the exchange).
 func (r *run) send(ctx context.Context, f *planner.Fetch, body []byte) (ans answer) {
-	sg := r.ex.sg.Subgraph(f.Service)
-	ctx, span := r.ex.tracer.Start(ctx, "subgraph "+f.Service,
+	svc, known := r.ex.services[f.Service]
+	if !known {
+		svc.span = "subgraph " + f.Service
+	}
+	sg := svc.sg
+	ctx, span := r.ex.tracer.Start(ctx, svc.span,
 		trace.WithSpanKind(trace.SpanKindClient),
 		trace.WithAttributes(
 			attribute.String("graphql.federation.subgraph.name", f.Service),
