@@ -34,18 +34,25 @@ func TestPercent(t *testing.T) {
 func TestLimit(t *testing.T) {
 	const mb = 1 << 20
 	for _, c := range []struct {
-		live, floor uint64
-		want        int64
+		live, nonHeap, floor uint64
+		want                 int64
 	}{
-		{0, 32 * mb, 40 * mb},      // before the first cycle: the floor applies
-		{8 * mb, 32 * mb, 40 * mb}, // small heap: floor × 5/4
-		{16 * mb, 32 * mb, noLimit},
-		{200 * mb, 32 * mb, noLimit}, // large heap: never collected to meet a limit
-		{mb, math.MaxUint64, noLimit},
+		{0, 0, 32 * mb, 40 * mb},           // before the first cycle: the floor applies
+		{8 * mb, 9 * mb, 32 * mb, 40 * mb}, // small heap: floor × 5/4
+		{16 * mb, 0, 32 * mb, noLimit},
+		{200 * mb, 0, 32 * mb, noLimit},      // large heap: never collected to meet a limit
+		{12 * mb, 20 * mb, 32 * mb, noLimit}, // many stacks: no room left for the heap to double
+		{mb, 0, math.MaxUint64, noLimit},
 	} {
-		if got := limit(c.live, c.floor); got != c.want {
-			t.Errorf("limit(%d, %d) = %d, want %d", c.live, c.floor, got, c.want)
+		if got := limit(c.live, c.nonHeap, c.floor); got != c.want {
+			t.Errorf("limit(%d, %d, %d) = %d, want %d", c.live, c.nonHeap, c.floor, got, c.want)
 		}
+	}
+	if got := nonHeap(50, 30, 5, 5, 4); got != 6 {
+		t.Errorf("nonHeap = %d, want 6", got)
+	}
+	if got := nonHeap(10, 30, 5, 5, 4); got != 0 {
+		t.Errorf("nonHeap when the heap classes exceed the total = %d, want 0", got)
 	}
 }
 
