@@ -638,15 +638,18 @@ func TestGraphQLAtRootAndHealthAliases(t *testing.T) {
 // built around Data instead.
 func TestWholeBody(t *testing.T) {
 	data := `{"a":1}`
+	// The body differs from the envelope that would be built around Data
+	// (a space), so that each case shows which of the two was written.
+	body := []byte(`{"data": ` + data + `}`)
 	for _, tc := range []struct {
 		name string
 		resp gateway.Response
 		want string
 	}{
-		{"body", gateway.Response{Data: json.RawMessage(data), Body: []byte(`{"data":` + data + `}`)}, `{"data":{"a":1}}`},
-		{"errors", gateway.Response{Data: json.RawMessage(data), Body: []byte(`{"data":` + data + `}`),
+		{"body", gateway.Response{Data: json.RawMessage(data), Body: body}, `{"data": {"a":1}}`},
+		{"errors", gateway.Response{Data: json.RawMessage(data), Body: body,
 			Errors: gqlerror.List{{Message: "boom"}}}, `{"data":{"a":1},"errors":[{"message":"boom"}]}`},
-		{"extensions", gateway.Response{Data: json.RawMessage(data), Body: []byte(`{"data":` + data + `}`),
+		{"extensions", gateway.Response{Data: json.RawMessage(data), Body: body,
 			Extensions: map[string]any{"x": 1}}, `{"data":{"a":1},"extensions":{"x":1}}`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
