@@ -171,6 +171,11 @@ type Request struct {
 	Variables map[string]any
 	// Header is forwarded to subgraphs.
 	Header http.Header
+	// Denied holds the fields of Document that were left out of the plan
+	// (authorization, rate limits): each answers null with its error (the
+	// path set to each response path where it appears), and a non-null
+	// one propagates its null without another error. Nil: none.
+	Denied map[*ast.Field]*gqlerror.Error
 }
 
 // Result is the response of one operation: Data is the JSON of the data

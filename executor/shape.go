@@ -221,6 +221,8 @@ func (s *shaper) object(obj *value, static *ast.Definition, sel ast.SelectionSet
 			ok = s.introspect(f)
 		case f.Definition == nil:
 			s.buf = append(s.buf, "null"...)
+		case s.req.Denied != nil && s.deny(g, f):
+			ok = s.nullable(f.Definition.Type)
 		default:
 			var v *value
 			if fs := obj.fields(); next < len(fs) && fs[next].key == g.key {
@@ -261,6 +263,37 @@ func (s *shaper) nullable(t *ast.Type) bool {
 		return false
 	}
 	s.buf = append(s.buf, "null"...)
+	return true
+}
+
+// deny reports whether a field of group g was denied (Request.Denied), and
+// records its error at the current path.
+func (s *shaper) deny(g group, f *ast.Field) bool {
+	e, ok := s.req.Denied[f]
+	if !ok {
+		for _, o := range g.fields[1:] {
+			if e, ok = s.req.Denied[o]; ok {
+				break
+			}
+		}
+		if !ok {
+			return false
+		}
+	}
+	p := s.astPath()
+	if s.sink.covers(p) {
+		return true
+	}
+	cp := *e
+	cp.Path = p
+	if e.Extensions != nil {
+		cp.Extensions = make(map[string]any, len(e.Extensions))
+		for k, v := range e.Extensions {
+			cp.Extensions[k] = v
+		}
+	}
+	s.extra = append(s.extra, &cp)
+	s.sink.cover(p)
 	return true
 }
 

@@ -90,6 +90,9 @@ func (c *collector) collect(ss ast.SelectionSet, inherited ast.DirectiveList) {
 	for _, s := range ss {
 		switch s := s.(type) {
 		case *ast.Field:
+			if c.p.skip[s] {
+				continue
+			}
 			d, keep := evalDirs(s.Directives)
 			if !keep {
 				continue

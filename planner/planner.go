@@ -25,6 +25,22 @@ type Planner struct {
 	labelActive func(string) bool
 	cache       *lru
 	labels      []string // progressive-override labels of sg, ascending
+	// skip: client fields left out of this planning call (Options.Skip).
+	skip map[*ast.Field]bool
+}
+
+// Options are the per-request inputs of PlanWith.
+type Options struct {
+	// Labels are the active progressive-override labels (active[label]).
+	Labels map[string]bool
+	// Skip holds fields of the document that must not be planned (denied
+	// by authorization or a rate limit): no fetch selects them. A selection
+	// set left empty by them selects __typename instead.
+	Skip map[*ast.Field]bool
+	// SkipKey identifies Skip within the document (two requests with the
+	// same document and SkipKey must have the same Skip); it is part of the
+	// plan-cache key. Required when Skip is set.
+	SkipKey string
 }
 
 // Option configures a Planner.
@@ -115,6 +131,17 @@ func (p *Planner) Plan(doc *ast.QueryDocument, operationName string) (*Plan, err
 // caller for this request: a label is active when active[label] is true.
 // Two different decisions never share a cached plan.
 func (p *Planner) PlanWithLabels(doc *ast.QueryDocument, operationName string, active map[string]bool) (*Plan, error) {
+	return p.PlanWith(doc, operationName, Options{Labels: active})
+}
+
+// PlanWith is Plan with the per-request options o. Plans are cached by
+// supergraph version, active labels, skipped fields, document text and
+// operation name.
+func (p *Planner) PlanWith(doc *ast.QueryDocument, operationName string, o Options) (*Plan, error) {
+	active := o.Labels
+	if len(o.Skip) > 0 && o.SkipKey == "" {
+		return nil, fmt.Errorf("planner: Options.Skip without a SkipKey")
+	}
 	op, err := pickOperation(doc, operationName)
 	if err != nil {
 		return nil, err
@@ -127,13 +154,16 @@ func (p *Planner) PlanWithLabels(doc *ast.QueryDocument, operationName string, a
 	}
 	var key string
 	if p.cache != nil && op.Position != nil && op.Position.Src != nil {
-		key = p.sg.Version + "\x00" + strings.Join(on, "\x01") + "\x00" + operationName + "\x00" + op.Position.Src.Input
+		key = p.sg.Version + "\x00" + strings.Join(on, "\x01") + "\x00" + o.SkipKey + "\x00" + operationName + "\x00" + op.Position.Src.Input
 		if pl, ok := p.cache.get(key); ok {
 			return pl, nil
 		}
 	}
 	q := *p
 	q.labelActive = func(l string) bool { return active[l] }
+	if len(o.Skip) > 0 {
+		q.skip = o.Skip
+	}
 	var pl *Plan
 	if op.Operation == ast.Query {
 		pl, err = q.buildDeferVariants(op, deferVariables(op), map[string]bool{})

@@ -30,7 +30,7 @@ import (
 // inboundKey returns the deduplication key of a query request, or "" when
 // the request must not be shared. The key is built in one allocation of
 // its exact size (it holds the whole query text).
-func inboundKey(version string, req *Request, vars map[string]any, propagated []string) string {
+func inboundKey(version string, req *Request, vars map[string]any, propagated []string, extra string) string {
 	var rawVars []byte
 	if len(vars) > 0 {
 		raw, err := json.Marshal(vars) // map keys are sorted by encoding/json
@@ -50,6 +50,9 @@ func inboundKey(version string, req *Request, vars map[string]any, propagated []
 	if req.ExposePlan {
 		size += len("plan")
 	}
+	if extra != "" {
+		size += 1 + fieldSize(len(extra))
+	}
 	var b strings.Builder
 	b.Grow(size)
 	writeField(&b, version)
@@ -67,6 +70,13 @@ func inboundKey(version string, req *Request, vars map[string]any, propagated []
 	}
 	if req.ExposePlan {
 		b.WriteString("plan")
+	}
+	// What the pipeline's stages decided for this request (denied fields,
+	// headers they add for subgraphs), after a marker that "plan" does not
+	// start with.
+	if extra != "" {
+		b.WriteByte('x')
+		writeField(&b, extra)
 	}
 	return b.String()
 }

@@ -41,19 +41,19 @@ func TestInboundKeyIsUnambiguous(t *testing.T) {
 		},
 	}
 	for i, p := range pairs {
-		a := inboundKey("v1", p[0], nil, nil)
-		b := inboundKey("v1", p[1], nil, nil)
+		a := inboundKey("v1", p[0], nil, nil, "")
+		b := inboundKey("v1", p[1], nil, nil, "")
 		if a == b {
 			t.Errorf("pair %d: same key %q", i, a)
 		}
 	}
-	if inboundKey("v1", &Request{Query: q}, nil, nil) == inboundKey("v2", &Request{Query: q}, nil, nil) {
+	if inboundKey("v1", &Request{Query: q}, nil, nil, "") == inboundKey("v2", &Request{Query: q}, nil, nil, "") {
 		t.Error("supergraph versions share a key")
 	}
 	same := func() *Request {
 		return &Request{Query: q, Header: http.Header{"Authorization": {"t"}, "X-Other": {"1"}}}
 	}
-	if inboundKey("v1", same(), nil, nil) != inboundKey("v1", same(), nil, nil) {
+	if inboundKey("v1", same(), nil, nil, "") != inboundKey("v1", same(), nil, nil, "") {
 		t.Error("identical requests get different keys")
 	}
 }
@@ -119,14 +119,14 @@ func TestInboundKeyEncoding(t *testing.T) {
 		{req: &Request{Query: "query($n: Int) { a(n: $n) }"}, vars: map[string]any{"n": json.Number("1"), "s": long, "l": []any{true, nil}}},
 		{req: &Request{Query: "{ a }"}, vars: map[string]any{"bad": func() {}}},
 	} {
-		got := inboundKey(version, tc.req, tc.vars, tc.propagated)
+		got := inboundKey(version, tc.req, tc.vars, tc.propagated, "")
 		if want := inboundKeyReference(version, tc.req, tc.vars, tc.propagated); got != want {
 			t.Errorf("case %d: key %q, want %q", i, got, want)
 		}
 		if tc.vars != nil {
 			continue // json.Marshal allocates too
 		}
-		if n := testing.AllocsPerRun(10, func() { inboundKey(version, tc.req, nil, tc.propagated) }); n != 1 {
+		if n := testing.AllocsPerRun(10, func() { inboundKey(version, tc.req, nil, tc.propagated, "") }); n != 1 {
 			t.Errorf("case %d: %v allocations, want 1", i, n)
 		}
 	}
@@ -144,7 +144,7 @@ func BenchmarkInboundKey(b *testing.B) {
 			req := &Request{Query: bc.query, Header: http.Header{"Accept": {"*/*"}}}
 			b.ReportAllocs()
 			for b.Loop() {
-				if inboundKey(version, req, nil, nil) == "" {
+				if inboundKey(version, req, nil, nil, "") == "" {
 					b.Fatal("no key")
 				}
 			}

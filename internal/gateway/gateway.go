@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -32,7 +33,14 @@ type State struct {
 	Planner    *planner.Planner
 	Executor   *executor.Executor
 	docs       *documentCache
+	// prepared holds each Preparer's data for this supergraph, in the
+	// order of Gateway.plugins.preparers.
+	prepared map[Plugin]any
 }
+
+// Prepared returns what plugin p's Prepare returned for this state's
+// supergraph (nil when p is not a Preparer of this gateway).
+func (s *State) Prepared(p Plugin) any { return s.prepared[p] }
 
 // Gateway is the request pipeline over a hot-swappable State.
 type Gateway struct {
@@ -41,6 +49,11 @@ type Gateway struct {
 	tracer  trace.Tracer
 	inbound singleflight.Group
 	apq     *apqStore
+	plugins plugins
+	// handleRequest and handleOperation are the request and operation
+	// stages: the interceptors' chain, or parse and run directly.
+	handleRequest   RequestHandler
+	handleOperation OperationHandler
 }
 
 type options struct {
@@ -59,6 +72,7 @@ type options struct {
 	// maxResponseBytes caps a subgraph response body (0: the client's
 	// default, 64 MiB).
 	maxResponseBytes int64
+	plugins          []Plugin
 }
 
 // Option configures a Gateway.
@@ -150,9 +164,19 @@ func New(sg *schema.Supergraph, opts ...Option) (*Gateway, error) {
 		}
 		g.opts.client = executor.NewHTTPClient(hopts...)
 	}
+	ps, err := sortPlugins(g.opts.plugins)
+	if err != nil {
+		return nil, err
+	}
+	g.plugins = ps
+	for i := len(ps.clients) - 1; i >= 0; i-- {
+		g.opts.client = ps.clients[i].WrapClient(g.opts.client)
+	}
 	if g.opts.subgraphDedupe {
 		g.opts.client = &dedupeClient{next: g.opts.client}
 	}
+	g.handleRequest = chainRequest(ps.request, g.parse)
+	g.handleOperation = chainOperation(ps.operation, g.run)
 	if err := g.Swap(sg); err != nil {
 		return nil, err
 	}
@@ -176,7 +200,19 @@ func (g *Gateway) Swap(sg *schema.Supergraph) error {
 			exOpts = append(exOpts, executor.WithSubgraphTimeout(s.Name, d))
 		}
 	}
+	var prepared map[Plugin]any
+	for _, p := range g.plugins.preparers {
+		v, err := p.Prepare(sg)
+		if err != nil {
+			return fmt.Errorf("gateway: %s: %w", p.Name(), err)
+		}
+		if prepared == nil {
+			prepared = map[Plugin]any{}
+		}
+		prepared[p] = v
+	}
 	st := &State{
+		prepared:   prepared,
 		Supergraph: sg,
 		Planner:    planner.New(sg, planner.WithCacheSize(g.opts.planCacheSize)),
 		Executor:   executor.New(sg, exOpts...),
@@ -215,23 +251,32 @@ func (g *Gateway) Ready() error {
 	return nil
 }
 
-// Serve runs one request through the pipeline: parse and validate (cached),
-// select the operation, coerce variables, plan (cached), execute.
+// Serve runs one request through the pipeline (see pipeline.go): the
+// request interceptors, parse and validate (cached), select the operation,
+// coerce variables, the operation interceptors, plan (cached), execute.
 func (g *Gateway) Serve(ctx context.Context, req *Request) *Response {
-	st := g.state.Load()
 	ctx, span := g.tracer.Start(ctx, "graphql.request", trace.WithSpanKind(trace.SpanKindServer))
 	defer span.End()
 	if req.OperationName != "" {
 		span.SetAttributes(attribute.String("graphql.operation.name", req.OperationName))
 	}
-	resp := g.serve(ctx, st, req)
+	resp := g.handleRequest(ctx, req)
 	if len(resp.Errors) > 0 {
 		span.SetStatus(codes.Error, resp.Errors[0].Message)
 	}
 	return resp
 }
 
-func (g *Gateway) serve(ctx context.Context, st *State, req *Request) *Response {
+// parse is the end of the request stage: parse and validate the document,
+// select the operation and coerce its variables, then hand the Operation
+// to the operation stage.
+func (g *Gateway) parse(ctx context.Context, req *Request) *Response {
+	st := g.state.Load()
+	if st == nil {
+		r := requestError("no supergraph is being served yet", "SUPERGRAPH_NOT_READY")
+		r.Status = http.StatusServiceUnavailable
+		return r
+	}
 	if r := g.apq.resolve(req); r != nil {
 		return r
 	}
@@ -258,12 +303,20 @@ func (g *Gateway) serve(ctx context.Context, st *State, req *Request) *Response 
 	if verr != nil {
 		return &Response{Errors: gqlerror.List{verr}}
 	}
+	o := &Operation{Request: req, State: st, Document: doc, Definition: op, Variables: vars}
+	return g.handleOperation(ctx, o)
+}
+
+// run is the end of the operation stage: plan and execute, sharing one
+// execution between identical concurrent queries.
+func (g *Gateway) run(ctx context.Context, o *Operation) *Response {
+	req, op := o.Request, o.Definition
 	if g.opts.inboundDedupe && op.Operation == ast.Query && !req.AcceptIncremental {
-		if key := inboundKey(st.Supergraph.Version, req, vars, g.opts.propagate); key != "" {
+		if key := inboundKey(o.State.Supergraph.Version, req, o.Variables, g.opts.propagate, o.stagesKey()); key != "" {
 			v, _, shared := g.inbound.Do(key, func() (any, error) {
 				// Shared by every identical request in flight: the first
 				// caller going away must not cancel it for the others.
-				return g.execute(context.WithoutCancel(ctx), st, req, doc, op, vars), nil
+				return g.execute(context.WithoutCancel(ctx), o), nil
 			})
 			resp := v.(*Response)
 			if shared {
@@ -276,13 +329,31 @@ func (g *Gateway) serve(ctx context.Context, st *State, req *Request) *Response 
 			return resp
 		}
 	}
-	return g.execute(ctx, st, req, doc, op, vars)
+	return g.execute(ctx, o)
+}
+
+// stagesKey is what the operation stage decided that changes the answer:
+// the denied fields and the headers added for subgraphs.
+func (o *Operation) stagesKey() string {
+	if len(o.denied) == 0 && len(o.SubgraphHeader) == 0 {
+		return ""
+	}
+	var b strings.Builder
+	writeField(&b, o.deniedKey())
+	writeHeaders(&b, o.SubgraphHeader)
+	return b.String()
 }
 
 // execute plans (from the cache) and runs one operation. The returned
 // Response may be shared between deduplicated requests: never mutate it.
-func (g *Gateway) execute(ctx context.Context, st *State, req *Request, doc *ast.QueryDocument, op *ast.OperationDefinition, vars map[string]any) *Response {
-	plan, err := st.Planner.PlanWithLabels(doc, op.Name, g.decideLabels(st))
+func (g *Gateway) execute(ctx context.Context, o *Operation) *Response {
+	st, req, doc, op, vars := o.State, o.Request, o.Document, o.Definition, o.Variables
+	popts := planner.Options{Labels: g.decideLabels(st)}
+	if len(o.denied) > 0 {
+		popts.Skip = o.skipSet()
+		popts.SkipKey = o.deniedKey()
+	}
+	plan, err := st.Planner.PlanWith(doc, op.Name, popts)
 	if err != nil {
 		return &Response{
 			Data:   []byte("null"),
@@ -294,7 +365,8 @@ func (g *Gateway) execute(ctx context.Context, st *State, req *Request, doc *ast
 		Document:  doc,
 		Operation: op,
 		Variables: vars,
-		Header:    g.forwardedHeaders(req.Header),
+		Header:    g.subgraphHeader(req.Header, o.SubgraphHeader),
+		Denied:    o.denied,
 	}
 	var resp *Response
 	if op.Operation == ast.Query && plan.Incremental(vars) != nil {
@@ -313,6 +385,15 @@ func (g *Gateway) execute(ctx context.Context, st *State, req *Request, doc *ast
 		resp.Extensions = map[string]any{"apolloQueryPlan": planExtension(plan)}
 	}
 	return resp
+}
+
+// skipSet is the set of denied fields, for the planner.
+func (o *Operation) skipSet() map[*ast.Field]bool {
+	m := make(map[*ast.Field]bool, len(o.denied))
+	for f := range o.denied {
+		m[f] = true
+	}
+	return m
 }
 
 // deferBadHeader is Apollo Router's message for an operation that defers a
@@ -359,6 +440,22 @@ func withCode(e *gqlerror.Error, code string) *gqlerror.Error {
 		e.Extensions["code"] = code
 	}
 	return e
+}
+
+// subgraphHeader returns the client headers that reach subgraphs, with
+// the operation stage's headers added, or nil.
+func (g *Gateway) subgraphHeader(h, added http.Header) http.Header {
+	out := g.forwardedHeaders(h)
+	if len(added) == 0 {
+		return out
+	}
+	if out == nil {
+		out = make(http.Header, len(added))
+	}
+	for k, vs := range added {
+		out[k] = append(out[k], vs...)
+	}
+	return out
 }
 
 // forwardedHeaders returns the client headers that reach subgraphs, or nil.

@@ -19,6 +19,9 @@ type Request struct {
 	Extensions    map[string]any
 	// Header is the client's HTTP header (for header rules and auth).
 	Header http.Header
+	// RemoteAddr is the client's address as the transport saw it
+	// (host:port), for limits by client IP.
+	RemoteAddr string
 	// ExposePlan asks for the query plan in extensions.queryPlan(Text).
 	ExposePlan bool
 	// AllowedKinds limits the operation kinds (GET allows only queries);
@@ -46,6 +49,12 @@ type Response struct {
 	// Status, when non-zero, is the HTTP status the transport should use for
 	// application/graphql-response+json (e.g. 405 for a mutation over GET).
 	Status int
+	// Header is added to the HTTP response (Cache-Control, Retry-After,
+	// WWW-Authenticate…); nil when no stage set one. A Response shared
+	// between deduplicated requests is never changed: a stage that adds a
+	// header to a response it did not build copies the Response first
+	// (see WithHeader).
+	Header http.Header
 	// Incremental, when set, makes this an incremental (@defer) response:
 	// Data, Errors and Extensions are the initial payload (hasNext: true)
 	// and iterating Incremental runs the deferred fragments and yields the
@@ -70,4 +79,18 @@ func (r *Response) Release() {
 		r.result, r.Data, r.Body = nil, nil, nil
 		res.Release()
 	}
+}
+
+// WithHeader returns a shallow copy of r with header name set to value
+// (r itself may be shared between deduplicated requests and is not
+// changed). The copy owns r's buffer from now on: release only the copy.
+func (r *Response) WithHeader(name, value string) *Response {
+	cp := *r
+	cp.Header = make(http.Header, len(r.Header)+1)
+	for k, v := range r.Header {
+		cp.Header[k] = v
+	}
+	cp.Header.Set(name, value)
+	r.result = nil
+	return &cp
 }

@@ -56,6 +56,7 @@ func (s *Server) serveGraphQL(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	req.Header = r.Header
+	req.RemoteAddr = r.RemoteAddr
 	req.ExposePlan = exposePlan(r.Header)
 	req.AcceptIncremental = acceptsMultipartDefer(accept)
 	resp := s.serve(r, req)

@@ -89,6 +89,9 @@ func envelope(resp *gateway.Response) (head, tail []byte, err error) {
 // writeResponse writes resp as media type mt with its status: the envelope
 // and the data entry are written in place, without joining them first.
 func (s *Server) writeResponse(w http.ResponseWriter, r *http.Request, mt string, resp *gateway.Response) {
+	for k, vs := range resp.Header {
+		w.Header()[k] = vs
+	}
 	if resp.Incremental != nil {
 		s.writeMultipart(w, r, resp)
 		return
