@@ -24,18 +24,22 @@ type Executor struct {
 	timeout         time.Duration
 	subgraphTimeout time.Duration
 	serviceTimeouts map[string]time.Duration
-	tracer          trace.Tracer
-	possible        map[string]map[string]bool // abstract type -> concrete object types (API)
-	keyFields       map[string]map[string]bool // type + "\x00" + service -> top-level key field names
-	quoted          fetchCache                 // *planner.Fetch -> JSON-quoted Operation
-	rootKeySet      fetchCache                 // *planner.Fetch -> its root response keys, NUL-separated
-	services        map[string]service         // by subgraph name
-	answerSizes     sync.Map                   // *planner.Fetch -> *atomic.Int64: size of its last answer
-	answerCount     atomic.Int64
-	dags            sync.Map // *planner.Plan -> *dag (schedule.go)
-	shapes          sync.Map // shapeKey -> []group: request-independent collected fields (shape.go)
-	shapeCount      atomic.Int64
-	dagCount        atomic.Int64
+	// maxMerged caps the bytes of subgraph answers one request holds
+	// (0: no cap); onFailure hears of every failed fetch.
+	maxMerged   int64
+	onFailure   func(ctx context.Context, service string, err error)
+	tracer      trace.Tracer
+	possible    map[string]map[string]bool // abstract type -> concrete object types (API)
+	keyFields   map[string]map[string]bool // type + "\x00" + service -> top-level key field names
+	quoted      fetchCache                 // *planner.Fetch -> JSON-quoted Operation
+	rootKeySet  fetchCache                 // *planner.Fetch -> its root response keys, NUL-separated
+	services    map[string]service         // by subgraph name
+	answerSizes sync.Map                   // *planner.Fetch -> *atomic.Int64: size of its last answer
+	answerCount atomic.Int64
+	dags        sync.Map // *planner.Plan -> *dag (schedule.go)
+	shapes      sync.Map // shapeKey -> []group: request-independent collected fields (shape.go)
+	shapeCount  atomic.Int64
+	dagCount    atomic.Int64
 }
 
 // fetchCache maps plan fetches to derived bytes. Plans are immutable, so
@@ -90,12 +94,47 @@ type Option func(*Executor)
 // WithClient sets the subgraph client (default NewHTTPClient()).
 func WithClient(c Client) Option { return func(e *Executor) { e.client = c } }
 
-// WithTimeout bounds a whole Execute call (default 60s).
-func WithTimeout(d time.Duration) Option { return func(e *Executor) { e.timeout = d } }
+// The defaults of the bounds the executor enforces. They are written here
+// once: the gateway and the config hand these down and repeat no number.
+const (
+	// DefaultTimeout bounds a whole Execute call.
+	DefaultTimeout = 60 * time.Second
+	// DefaultSubgraphTimeout bounds each subgraph fetch.
+	DefaultSubgraphTimeout = 30 * time.Second
+	// DefaultMaxResponseBytes caps one subgraph answer's body.
+	DefaultMaxResponseBytes int64 = 64 << 20
+)
 
-// WithDefaultSubgraphTimeout bounds every subgraph fetch (default 30s).
+// WithTimeout bounds a whole Execute call (default DefaultTimeout); d <= 0
+// keeps the default: an execution is always bounded.
+func WithTimeout(d time.Duration) Option {
+	return func(e *Executor) {
+		if d > 0 {
+			e.timeout = d
+		}
+	}
+}
+
+// WithDefaultSubgraphTimeout bounds every subgraph fetch (default
+// DefaultSubgraphTimeout); d <= 0 keeps the default.
 func WithDefaultSubgraphTimeout(d time.Duration) Option {
-	return func(e *Executor) { e.subgraphTimeout = d }
+	return func(e *Executor) {
+		if d > 0 {
+			e.subgraphTimeout = d
+		}
+	}
+}
+
+// WithMaxMergedBytes caps the bytes of subgraph answers one request holds
+// (summed over its fetches; 0: no cap). The fetch that passes it fails with
+// ErrMergedTooLarge, whose client error names limits.max_merged_bytes.
+func WithMaxMergedBytes(n int64) Option { return func(e *Executor) { e.maxMerged = n } }
+
+// WithFetchFailureHook calls f once for every failed fetch (transport
+// failure, error status, malformed or too large answer), with the
+// request's context, for logging. f must be safe for concurrent use.
+func WithFetchFailureHook(f func(ctx context.Context, service string, err error)) Option {
+	return func(e *Executor) { e.onFailure = f }
 }
 
 // WithSubgraphTimeout bounds the fetches to one subgraph.
@@ -111,8 +150,8 @@ func WithTracer(t trace.Tracer) Option { return func(e *Executor) { e.tracer = t
 func New(sg *schema.Supergraph, opts ...Option) *Executor {
 	e := &Executor{
 		sg:              sg,
-		timeout:         60 * time.Second,
-		subgraphTimeout: 30 * time.Second,
+		timeout:         DefaultTimeout,
+		subgraphTimeout: DefaultSubgraphTimeout,
 		serviceTimeouts: map[string]time.Duration{},
 	}
 	for _, o := range opts {
@@ -214,11 +253,9 @@ func (e *Executor) Execute(ctx context.Context, req *Request) (res *Result) {
 	if req == nil || req.Operation == nil {
 		return &Result{Data: json.RawMessage("null"), Errors: gqlerror.List{gqlerror.Errorf("executor: no operation")}}
 	}
-	if e.timeout > 0 {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, e.timeout)
-		defer cancel()
-	}
+	var cancel context.CancelFunc
+	ctx, cancel = context.WithTimeoutCause(ctx, e.timeout, errRequestDeadline)
+	defer cancel()
 	r := &run{ex: e, req: req, root: &value{kind: kindObject}}
 	var sink errSink
 	if req.Plan != nil && req.Plan.Root != nil {
@@ -257,6 +294,9 @@ type run struct {
 	// left of the current one. Guarded by mu.
 	marena  arena
 	mfields []field
+	// held is the bytes of subgraph answers received so far (see
+	// WithMaxMergedBytes).
+	held atomic.Int64
 }
 
 func (r *run) variable(name string) any {

@@ -15,7 +15,6 @@ import (
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/codes"
 	"go.opentelemetry.io/otel/trace"
-	"golang.org/x/sync/singleflight"
 
 	"github.com/junction-gateway/junction/executor"
 	"github.com/junction-gateway/junction/planner"
@@ -47,7 +46,7 @@ type Gateway struct {
 	state   atomic.Pointer[State]
 	opts    options
 	tracer  trace.Tracer
-	inbound singleflight.Group
+	inbound flightGroup[*Response]
 	apq     *apqStore
 	plugins plugins
 	// handleRequest and handleOperation are the request and operation
@@ -73,6 +72,7 @@ type options struct {
 	// default, 64 MiB).
 	maxResponseBytes int64
 	plugins          []Plugin
+	bounds           bounds // bounds.go
 }
 
 // Option configures a Gateway.
@@ -86,7 +86,8 @@ func WithSubgraphURLs(urls map[string]string) Option {
 	return func(o *options) { o.urls = urls }
 }
 
-// WithSubgraphTimeout bounds every subgraph request (default 30s).
+// WithSubgraphTimeout bounds every subgraph request (default
+// executor.DefaultSubgraphTimeout; 0 keeps it).
 func WithSubgraphTimeout(d time.Duration) Option {
 	return func(o *options) { o.subgraphTimeout = d }
 }
@@ -96,7 +97,8 @@ func WithSubgraphTimeouts(m map[string]time.Duration) Option {
 	return func(o *options) { o.perSubgraph = m }
 }
 
-// WithRequestTimeout bounds the execution of a whole request (default 60s).
+// WithRequestTimeout bounds the execution of a whole request (default
+// executor.DefaultTimeout; 0 keeps it: a request is always bounded).
 func WithRequestTimeout(d time.Duration) Option {
 	return func(o *options) { o.requestTimeout = d }
 }
@@ -149,8 +151,7 @@ func WithDocumentCacheSize(n int) Option { return func(o *options) { o.docCacheS
 // New builds a Gateway serving sg.
 func New(sg *schema.Supergraph, opts ...Option) (*Gateway, error) {
 	g := &Gateway{
-		opts: options{subgraphTimeout: 30 * time.Second, docCacheSize: 1024, planCacheSize: 1024,
-			inboundDedupe: true, subgraphDedupe: true},
+		opts:   options{docCacheSize: 1024, planCacheSize: 1024, inboundDedupe: true, subgraphDedupe: true},
 		tracer: otel.Tracer("junction/gateway"),
 		apq:    newAPQStore(),
 	}
@@ -195,6 +196,7 @@ func (g *Gateway) Swap(sg *schema.Supergraph) error {
 		executor.WithTimeout(g.opts.requestTimeout),
 		executor.WithDefaultSubgraphTimeout(g.opts.subgraphTimeout),
 	}
+	exOpts = append(exOpts, g.opts.bounds.executorOptions()...)
 	for _, s := range sg.Subgraphs { // ascending names: deterministic
 		if d, ok := g.opts.perSubgraph[s.Name]; ok && d > 0 {
 			exOpts = append(exOpts, executor.WithSubgraphTimeout(s.Name, d))
@@ -313,12 +315,15 @@ func (g *Gateway) run(ctx context.Context, o *Operation) *Response {
 	req, op := o.Request, o.Definition
 	if g.opts.inboundDedupe && op.Operation == ast.Query && !req.AcceptIncremental {
 		if key := inboundKey(o.State.Supergraph.Version, req, o.Variables, g.opts.propagate, o.stagesKey()); key != "" {
-			v, _, shared := g.inbound.Do(key, func() (any, error) {
-				// Shared by every identical request in flight: the first
-				// caller going away must not cancel it for the others.
-				return g.execute(context.WithoutCancel(ctx), o), nil
+			// Shared by every identical request in flight: cancelled only
+			// once all of them have gone (flight.go).
+			resp, shared, err := g.inbound.do(ctx, key, func(sctx context.Context) *Response {
+				return g.execute(sctx, o)
 			})
-			resp := v.(*Response)
+			if err != nil {
+				// This caller went away first: nobody reads this.
+				return requestError("the request was canceled: "+err.Error(), "REQUEST_CANCELED")
+			}
 			if shared {
 				// Several callers write these bytes: none may give the
 				// buffer back (shared is final once Do returns).
@@ -380,6 +385,9 @@ func (g *Gateway) execute(ctx context.Context, o *Operation) *Response {
 	} else {
 		res := st.Executor.Execute(ctx, ereq)
 		resp = &Response{Data: res.Data, Errors: res.Errors, Body: res.Body, result: res}
+		if r := g.opts.bounds.checkResponse(resp); r != nil {
+			return r
+		}
 	}
 	if req.ExposePlan {
 		resp.Extensions = map[string]any{"apolloQueryPlan": planExtension(plan)}
