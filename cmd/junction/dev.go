@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 
 	"github.com/junction-gateway/junction/internal/config"
 	"github.com/junction-gateway/junction/internal/gateway"
@@ -16,7 +17,7 @@ import (
 // the gateway and playground over their supergraph.
 func runDev(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("dev", flag.ContinueOnError)
-	listen := fs.String("listen", "127.0.0.1:4000", "HOST:PORT to listen on")
+	listen := fs.String("listen", "", "HOST:PORT to listen on (default 127.0.0.1:4000, or $JUNCTION_LISTEN)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -29,11 +30,16 @@ func runDev(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if err != nil {
 		return fmt.Errorf("load demo supergraph: %w", err)
 	}
-	gw, err := gateway.New(sg)
+	cfg, err := config.Parse(nil) // the defaults, with the JUNCTION_* env overrides
+	if err != nil {
+		return usageErr("%v", err)
+	}
+	if *listen != "" {
+		cfg.Listen = *listen
+	}
+	gw, err := gateway.New(sg, gatewayOptions(cfg, slog.New(slog.NewTextHandler(stderr, nil)))...)
 	if err != nil {
 		return err
 	}
-	cfg := config.Default()
-	cfg.Listen = *listen
 	return listenAndServe(ctx, cfg, gw, stderr)
 }

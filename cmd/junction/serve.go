@@ -12,7 +12,6 @@ import (
 	"os"
 	"runtime/pprof"
 	"strconv"
-	"time"
 
 	"github.com/junction-gateway/junction/graph"
 	"github.com/junction-gateway/junction/internal/config"
@@ -68,7 +67,10 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			f.Close()
 		}()
 	}
-	cfg := config.Default()
+	cfg, err := config.Parse(nil) // the defaults, with the JUNCTION_* env overrides
+	if err != nil {
+		return usageErr("%v", err)
+	}
 	if *cfgPath != "" {
 		c, err := config.Load(*cfgPath)
 		if err != nil {
@@ -99,33 +101,16 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return fmt.Errorf("load supergraph %s: %w", cfg.Supergraph, err)
 	}
-	gw, err := gateway.New(sg,
-		gateway.WithSubgraphURLs(cfg.SubgraphURLs()),
-		gateway.WithSubgraphTimeout(cfg.Traffic.SubgraphTimeout),
-		gateway.WithSubgraphTimeouts(cfg.SubgraphTimeouts()),
-		gateway.WithRequestTimeout(cfg.Traffic.RequestTimeout),
-		gateway.WithInboundDedupe(*cfg.Traffic.InboundDedupe),
-		gateway.WithSubgraphDedupe(*cfg.Traffic.SubgraphDedupe),
-		gateway.WithPropagatedHeaders(cfg.Headers.Propagate...),
-		gateway.WithOverrideLabels(cfg.OverrideLabels),
-		gateway.WithMaxSubgraphResponseBytes(cfg.Traffic.MaxSubgraphResponseBytes),
-		gateway.WithLimits(gateway.Limits{
-			MaxTokens:              cfg.Limits.MaxTokens,
-			MaxDepth:               cfg.Limits.MaxDepth,
-			MaxAliases:             cfg.Limits.MaxAliases,
-			MaxRootFields:          cfg.Limits.MaxRootFields,
-			MaxRecursiveSelections: cfg.Limits.MaxRecursiveSelections,
-		}))
+	log := slog.New(slog.NewTextHandler(stderr, nil))
+	if err := checkSubgraphNames(cfg, sg); err != nil {
+		return usageErr("%v", err)
+	}
+	gw, err := gateway.New(sg, gatewayOptions(cfg, log)...)
 	if err != nil {
 		return err
 	}
-	log := slog.New(slog.NewTextHandler(stderr, nil))
-	rl := &reloader{path: cfg.Supergraph, gw: gw, log: log, last: sdl}
-	poll := time.Duration(0)
-	if *hotReload {
-		poll = time.Second
-	}
-	go rl.run(ctx, poll)
+	rl := &reloader{path: cfg.Supergraph, gw: gw, log: log, last: sdl, cfg: cfg}
+	go rl.run(ctx, *hotReload)
 	return listenAndServe(ctx, cfg, gw, stderr)
 }
 
@@ -136,35 +121,20 @@ func listenAndServe(ctx context.Context, cfg *config.Config, gw *gateway.Gateway
 		return usageErr("--listen %q: want HOST:PORT", cfg.Listen)
 	}
 	log := slog.New(slog.NewTextHandler(logw, nil))
+	rt := newRuntime(cfg, gw, log)
 	ln, err := net.Listen("tcp", cfg.Listen)
 	if err != nil {
 		return err
 	}
 	mux := http.NewServeMux()
 	mux.Handle("/registry/graphql", graph.Handler(func() *schema.Supergraph { return gw.State().Supergraph }))
-	mux.Handle("/", server.New(gw,
+	mux.Handle("/", server.New(gw, append(rt.serverOptions(),
 		server.WithPath(cfg.GraphQLPath),
 		server.WithPlayground(*cfg.Playground),
 		server.WithMaxBodyBytes(cfg.Limits.MaxBodyBytes),
 		server.WithReadTimeout(cfg.Limits.BodyTimeout),
-		server.WithReadiness(gw.Ready),
-		server.WithLogger(log)))
-	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
-	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
-	log.Info("junction ready", "url", fmt.Sprintf("http://%s%s", ln.Addr(), cfg.GraphQLPath))
-	select {
-	case err := <-errc:
-		return err
-	case <-ctx.Done():
-	}
-	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	if err := srv.Shutdown(shutdownCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
-		return err
-	}
-	log.Info("junction stopped")
-	return nil
+		server.WithLogger(log))...))
+	return rt.serve(ctx, ln, mux)
 }
 
 // optionalBool is a boolean flag that remembers whether it was given, so a
@@ -176,7 +146,7 @@ func (b *optionalBool) IsBoolFlag() bool { return true }
 func (b *optionalBool) Set(s string) error {
 	v, err := strconv.ParseBool(s)
 	if err != nil {
-		return err
+		return errors.New("want true or false")
 	}
 	b.v, b.set = v, true
 	return nil

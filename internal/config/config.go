@@ -12,6 +12,9 @@ import (
 	"time"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/junction-gateway/junction/executor"
+	"github.com/junction-gateway/junction/internal/server"
 )
 
 // ErrInvalid wraps every validation failure.
@@ -39,6 +42,11 @@ type Config struct {
 	// on or off, by label. Labels not listed are decided per request:
 	// "percent(N)" is active for about N% of requests, custom labels are off.
 	OverrideLabels map[string]bool `yaml:"override_labels"`
+	// Server, Shutdown, Health: connection bounds, draining on SIGTERM,
+	// subgraph probes behind /ready (runtime.go).
+	Server   Server   `yaml:"server"`
+	Shutdown Shutdown `yaml:"shutdown"`
+	Health   Health   `yaml:"health"`
 }
 
 // Headers holds header rules.
@@ -89,6 +97,17 @@ type Limits struct {
 	// MaxRecursiveSelections caps the selections of an operation with its
 	// fragments expanded (default 100000).
 	MaxRecursiveSelections int `yaml:"max_recursive_selections"`
+	// MaxResponseBytes caps one response document (default 8 MiB); a
+	// larger one is answered with a RESPONSE_TOO_LARGE error naming it.
+	MaxResponseBytes int64 `yaml:"max_response_bytes"`
+	// MaxMergedBytes caps the subgraph answers one request holds, summed
+	// (default 32 MiB).
+	MaxMergedBytes int64 `yaml:"max_merged_bytes"`
+	// MaxConcurrentRequests caps the GraphQL requests executing at once
+	// (default 256); past it a request waits up to QueueTimeout (default
+	// 1s), then is answered 503 with Retry-After.
+	MaxConcurrentRequests int           `yaml:"max_concurrent_requests"`
+	QueueTimeout          time.Duration `yaml:"queue_timeout"`
 }
 
 // Default returns the configuration used when no file is given.
@@ -144,10 +163,13 @@ func (c *Config) applyDefaults() {
 		c.Playground = boolPtr(true)
 	}
 	if c.Traffic.SubgraphTimeout == 0 {
-		c.Traffic.SubgraphTimeout = 30 * time.Second
+		c.Traffic.SubgraphTimeout = executor.DefaultSubgraphTimeout
 	}
 	if c.Traffic.RequestTimeout == 0 {
-		c.Traffic.RequestTimeout = 60 * time.Second
+		c.Traffic.RequestTimeout = executor.DefaultTimeout
+	}
+	if c.Traffic.MaxSubgraphResponseBytes == 0 {
+		c.Traffic.MaxSubgraphResponseBytes = executor.DefaultMaxResponseBytes
 	}
 	if c.Traffic.InboundDedupe == nil {
 		c.Traffic.InboundDedupe = boolPtr(true)
@@ -156,8 +178,12 @@ func (c *Config) applyDefaults() {
 		c.Traffic.SubgraphDedupe = boolPtr(true)
 	}
 	if c.Limits.MaxBodyBytes == 0 {
-		c.Limits.MaxBodyBytes = 2 << 20
+		c.Limits.MaxBodyBytes = server.DefaultMaxBodyBytes
 	}
+	if c.Limits.BodyTimeout == 0 {
+		c.Limits.BodyTimeout = server.DefaultReadTimeout
+	}
+	c.applyRuntimeDefaults()
 }
 
 // Validate reports every problem at once, each naming its key.
@@ -209,6 +235,7 @@ func (c *Config) Validate() error {
 			probs = append(probs, fmt.Sprintf("subgraphs.%s.timeout: must be positive", n))
 		}
 	}
+	probs = c.validateRuntime(probs)
 	if len(probs) > 0 {
 		return fmt.Errorf("%w: %s", ErrInvalid, strings.Join(probs, "; "))
 	}

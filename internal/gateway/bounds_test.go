@@ -2,6 +2,7 @@ package gateway
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -12,6 +13,8 @@ import (
 	"time"
 
 	"github.com/junction-gateway/junction/executor"
+	"github.com/junction-gateway/junction/schema"
+	"github.com/junction-gateway/junction/subgraphs"
 )
 
 // blockingSubgraph holds every request until its client gives up, and
@@ -150,7 +153,6 @@ func TestGatewayDefaultRequestTimeout(t *testing.T) {
 	}
 }
 
-
 // TestMaxResponseBytes: a response over limits.max_response_bytes is
 // replaced by one error that names the limit.
 func TestMaxResponseBytes(t *testing.T) {
@@ -170,5 +172,44 @@ func TestMaxResponseBytes(t *testing.T) {
 	e := r.Errors[0]
 	if e.Extensions["code"] != "RESPONSE_TOO_LARGE" || !strings.Contains(e.Message, "limits.max_response_bytes") {
 		t.Errorf("error %v %v", e.Message, e.Extensions)
+	}
+}
+
+// TestSubgraphURLsMustBeHTTP: a supergraph whose subgraph URL is not
+// http(s) is refused at start and on reload, naming the subgraph; the
+// state served before a refused reload keeps serving.
+func TestSubgraphURLsMustBeHTTP(t *testing.T) {
+	good := map[string]string{"accounts": "http://127.0.0.1:1/", "products": "http://127.0.0.1:1/",
+		"reviews": "https://example.com/graphql", "inventory": "http://127.0.0.1:1/"}
+	for _, bad := range []string{"not a url", "file:///etc/passwd", "ftp://x/", "http://"} {
+		urls := map[string]string{}
+		for k, v := range good {
+			urls[k] = v
+		}
+		urls["products"] = bad
+		sg, err := schema.ParseSupergraph(subgraphs.Supergraph(urls))
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = New(sg)
+		if !errors.Is(err, ErrSubgraphURL) || !strings.Contains(err.Error(), `subgraph "products"`) {
+			t.Errorf("New with %q: %v", bad, err)
+		}
+		okSG, _ := schema.ParseSupergraph(subgraphs.Supergraph(good))
+		gw, err := New(okSG)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := gw.Swap(sg); !errors.Is(err, ErrSubgraphURL) {
+			t.Errorf("Swap with %q: %v", bad, err)
+		}
+		if gw.State().Supergraph.Version != okSG.Version {
+			t.Error("a refused supergraph replaced the served one")
+		}
+	}
+	// A config override is checked the same way.
+	sg, _ := schema.ParseSupergraph(subgraphs.Supergraph(good))
+	if _, err := New(sg, WithSubgraphURLs(map[string]string{"inventory": "unix:///tmp/x"})); !errors.Is(err, ErrSubgraphURL) {
+		t.Errorf("override: %v", err)
 	}
 }

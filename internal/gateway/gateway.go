@@ -191,6 +191,11 @@ func (g *Gateway) Swap(sg *schema.Supergraph) error {
 		return ErrNoSupergraph
 	}
 	sg = g.withURLs(sg)
+	for _, s := range sg.Subgraphs {
+		if err := checkURL(s.Name, s.URL); err != nil {
+			return err
+		}
+	}
 	exOpts := []executor.Option{
 		executor.WithClient(g.opts.client),
 		executor.WithTimeout(g.opts.requestTimeout),

@@ -89,6 +89,7 @@ func envelope(resp *gateway.Response) (head, tail []byte, err error) {
 // writeResponse writes resp as media type mt with its status: the envelope
 // and the data entry are written in place, without joining them first.
 func (s *Server) writeResponse(w http.ResponseWriter, r *http.Request, mt string, resp *gateway.Response) {
+	s.bounds.startWrite(w)
 	for k, vs := range resp.Header {
 		w.Header()[k] = vs
 	}
@@ -162,6 +163,7 @@ func errorResponse(status int, code, msg string) *gateway.Response {
 // writeError answers a transport-level error with its status under both
 // media types.
 func (s *Server) writeError(w http.ResponseWriter, r *http.Request, mt string, e *requestError) {
+	s.bounds.startWrite(w)
 	resp := errorResponse(e.status, e.code, e.message)
 	body, _ := encodeResponse(resp)
 	h := w.Header()

@@ -39,6 +39,7 @@ type Server struct {
 	ready       func() error
 	log         *slog.Logger
 	corsOrigins []string // nil: any origin
+	bounds      bounds   // bounds.go
 }
 
 // Option configures a Server.
