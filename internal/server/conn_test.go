@@ -205,7 +205,6 @@ func TestSlowReaderDropped(t *testing.T) {
 	}
 }
 
-
 // TestConcurrencyCap: past limits.max_concurrent_requests a request waits
 // for the queue timeout, then is answered 503 with Retry-After and an
 // error naming the limit.
