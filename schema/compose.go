@@ -79,7 +79,7 @@ type composer struct {
 	errs  CompositionErrors
 	// features the supergraph needs
 	labels, inaccessible, tag, authenticated, scopes, policy, cost bool
-	composed                                                     map[string]*composedDirective
+	composed                                                       map[string]*composedDirective
 }
 
 type composedDirective struct {
