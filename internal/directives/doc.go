@@ -11,9 +11,6 @@
 // that reads policies from the schema: authorization (@authenticated,
 // @requiresScopes, @policy), rate limits, cache hints.
 //
-// Policies of the authorization directives (Requirement, Policies) are
-// decided from those applications in this package too: see policy.go.
-//
 // Invariants: a Reader is immutable once built and safe for concurrent
 // use; everything it returns is in a deterministic order (types and
 // coordinates ascending, applications in declaration order); it never
