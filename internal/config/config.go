@@ -39,6 +39,8 @@ type Config struct {
 	// on or off, by label. Labels not listed are decided per request:
 	// "percent(N)" is active for about N% of requests, custom labels are off.
 	OverrideLabels map[string]bool `yaml:"override_labels"`
+	// Redis is shared by rate limits, caches and APQ; nil keeps them in memory (redis.go).
+	Redis *Redis `yaml:"redis"`
 }
 
 // Headers holds header rules.
@@ -131,6 +133,7 @@ func (c *Config) applyEnv(lookup func(string) (string, bool)) {
 	if v, ok := lookup("JUNCTION_SUPERGRAPH"); ok && v != "" {
 		c.Supergraph = v
 	}
+	c.applyRedisEnv(lookup)
 }
 
 func (c *Config) applyDefaults() {
@@ -158,6 +161,7 @@ func (c *Config) applyDefaults() {
 	if c.Limits.MaxBodyBytes == 0 {
 		c.Limits.MaxBodyBytes = 2 << 20
 	}
+	c.Redis.applyDefaults()
 }
 
 // Validate reports every problem at once, each naming its key.
@@ -195,6 +199,7 @@ func (c *Config) Validate() error {
 			probs = append(probs, "limits."+l.key+": must be positive")
 		}
 	}
+	probs = c.Redis.validate(probs)
 	names := make([]string, 0, len(c.Subgraphs))
 	for n := range c.Subgraphs {
 		names = append(names, n)
