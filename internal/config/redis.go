@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"net"
 	"net/url"
-	"regexp"
-	"strings"
 	"time"
 )
 
@@ -20,7 +18,7 @@ import (
 //	addrs: [h1:6379, h2:6379]               two or more: a cluster
 //	addrs: [h1:6379], cluster: true         a cluster behind one endpoint
 //
-// URL, Username and Password may hold ${ENV} references, expanded at load.
+// Secrets may come from the environment: password: ${REDIS_PASSWORD}.
 type Redis struct {
 	// URL is redis://, rediss:// (TLS) or unix:// with user, password and
 	// database in the URL as go-redis reads them.
@@ -56,8 +54,6 @@ type Redis struct {
 	// KeyPrefix starts every key Junction writes (default "junction:"), so
 	// that several gateways or environments can share one Redis.
 	KeyPrefix string `yaml:"key_prefix"`
-
-	unsetEnv []string // ${NAME} references to unset variables, reported by validate
 }
 
 // Redis defaults.
@@ -68,25 +64,7 @@ const (
 	DefaultRedisKeyPrefix    = "junction:"
 )
 
-var envRef = regexp.MustCompile(`\$\{([A-Za-z_][A-Za-z0-9_]*)\}`)
-
-// expandEnv replaces ${NAME} with the variable's value; an unset variable
-// is reported in missing.
-func expandEnv(s string, lookup func(string) (string, bool), missing *[]string) string {
-	if !strings.Contains(s, "${") {
-		return s
-	}
-	return envRef.ReplaceAllStringFunc(s, func(m string) string {
-		name := m[2 : len(m)-1]
-		v, ok := lookup(name)
-		if !ok {
-			*missing = append(*missing, name)
-		}
-		return v
-	})
-}
-
-// applyRedisEnv expands ${ENV} in the secrets and applies JUNCTION_REDIS_URL.
+// applyRedisEnv applies JUNCTION_REDIS_URL (it replaces url and addrs).
 func (c *Config) applyRedisEnv(lookup func(string) (string, bool)) {
 	if v, ok := lookup("JUNCTION_REDIS_URL"); ok && v != "" {
 		if c.Redis == nil {
@@ -94,19 +72,6 @@ func (c *Config) applyRedisEnv(lookup func(string) (string, bool)) {
 		}
 		c.Redis.URL, c.Redis.Addrs = v, nil
 	}
-	r := c.Redis
-	if r == nil {
-		return
-	}
-	var missing []string
-	r.URL = expandEnv(r.URL, lookup, &missing)
-	r.Username = expandEnv(r.Username, lookup, &missing)
-	r.Password = expandEnv(r.Password, lookup, &missing)
-	r.SentinelPassword = expandEnv(r.SentinelPassword, lookup, &missing)
-	for i := range r.Addrs {
-		r.Addrs[i] = expandEnv(r.Addrs[i], lookup, &missing)
-	}
-	r.unsetEnv = missing
 }
 
 func (r *Redis) applyDefaults() {
@@ -131,9 +96,6 @@ func (r *Redis) applyDefaults() {
 func (r *Redis) validate(probs []string) []string {
 	if r == nil {
 		return probs
-	}
-	for _, name := range r.unsetEnv {
-		probs = append(probs, fmt.Sprintf("redis: environment variable %s is not set", name))
 	}
 	switch {
 	case r.URL == "" && len(r.Addrs) == 0:

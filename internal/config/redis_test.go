@@ -83,7 +83,7 @@ func TestRedisErrors(t *testing.T) {
 		{"redis: {addrs: ['a:1'], master_name: m, cluster: true}", "exclude each other"},
 		{"redis: {url: 'redis://a:1', read_timeout: -1s}", "redis.read_timeout"},
 		{"redis: {url: 'redis://a:1', pool_size: -1}", "redis.pool_size"},
-		{"redis: {url: 'redis://a:1', bogus: 1}", "field bogus not found"},
+		{"redis: {url: 'redis://a:1', bogus: 1}", "redis.bogus: unknown key"},
 	} {
 		_, err := Parse([]byte(tc.in))
 		if err == nil || !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), tc.want) {
