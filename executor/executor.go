@@ -174,6 +174,8 @@ type Request struct {
 	// path set to each response path where it appears), and a non-null
 	// one propagates its null without another error. Nil: none.
 	Denied map[*ast.Field]*gqlerror.Error
+	// Trace, when set, records every subgraph fetch (see FetchTrace).
+	Trace *FetchTrace
 }
 
 // Result is the response of one operation: Data is the JSON of the data

@@ -37,6 +37,11 @@ type Config struct {
 	// on or off, by label. Labels not listed are decided per request:
 	// "percent(N)" is active for about N% of requests, custom labels are off.
 	OverrideLabels map[string]bool `yaml:"override_labels"`
+	// LegacyStatusCodes answers with the GraphQL-over-HTTP status codes of
+	// the drafts before 2026 (400 / 200 under application/json for a request
+	// that fails before execution, 200 for partial success, no 406) for
+	// clients that depend on them. Default false: 422, 294 and 406.
+	LegacyStatusCodes bool `yaml:"legacy_status_codes"`
 	// Telemetry: traces, metrics and request logs (all off by default).
 	Telemetry Telemetry `yaml:"telemetry"`
 	// Redis is shared by rate limits, caches and APQ across replicas; absent,

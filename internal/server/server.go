@@ -39,6 +39,9 @@ type Server struct {
 	ready       func() error
 	log         *slog.Logger
 	corsOrigins []string // nil: any origin
+	// legacyStatus keeps the status codes of the GraphQL-over-HTTP draft
+	// before 2026 (see WithLegacyStatusCodes).
+	legacyStatus bool
 }
 
 // Option configures a Server.
@@ -115,6 +118,16 @@ func WithCORSOrigins(origins ...string) Option {
 		}
 		s.corsOrigins = append([]string(nil), origins...)
 	}
+}
+
+// WithLegacyStatusCodes answers with the status codes of the
+// GraphQL-over-HTTP draft before 2026, for clients that depend on them:
+// 400 for a request that fails before execution (200 under
+// application/json), 200 for partial success, and the default media type
+// rather than 406 for an Accept header naming nothing supported. By default
+// (off) Junction follows the 2026 draft: 422, 294 and 406 (see statusFor).
+func WithLegacyStatusCodes(on bool) Option {
+	return func(s *Server) { s.legacyStatus = on }
 }
 
 // New returns a Server that sends GraphQL requests to h.
