@@ -44,6 +44,9 @@ type Config struct {
 	LegacyStatusCodes bool `yaml:"legacy_status_codes"`
 	// Telemetry: traces, metrics and request logs (all off by default).
 	Telemetry Telemetry `yaml:"telemetry"`
+	// Redis is shared by rate limits, caches and APQ across replicas; absent,
+	// they keep their state in memory in one process.
+	Redis *Redis `yaml:"redis"`
 }
 
 // Headers holds header rules.
@@ -110,6 +113,7 @@ func (c *Config) applyEnv(lookup func(string) (string, bool)) {
 	if v, ok := lookup("JUNCTION_SUPERGRAPH"); ok && v != "" {
 		c.Supergraph = v
 	}
+	c.applyRedisEnv(lookup)
 }
 
 func (c *Config) applyDefaults() {
@@ -138,6 +142,7 @@ func (c *Config) applyDefaults() {
 		c.Limits.MaxBodyBytes = 2 << 20
 	}
 	c.Telemetry.applyDefaults()
+	c.Redis.applyDefaults()
 }
 
 // Validate reports every problem at once, each naming its key.
@@ -175,6 +180,7 @@ func (c *Config) Validate() error {
 			probs = append(probs, "limits."+l.key+": must be positive")
 		}
 	}
+	probs = c.Redis.validate(probs)
 	names := make([]string, 0, len(c.Subgraphs))
 	for n := range c.Subgraphs {
 		names = append(names, n)
