@@ -102,11 +102,7 @@ const bodyPrefix = `{"data":`
 // whose tree outlives the call) Data is a copy and the buffer is returned
 // at once.
 func (r *run) shapeInto(sink *errSink, keep bool) *Result {
-	var hint int
-	if r.req.Plan != nil {
-		hint = int(r.req.Plan.SizeHint.Load())
-	}
-	s, release := r.newShaper(sink, hint)
+	s, release := r.newShaper(sink)
 	s.buf = append(s.buf, bodyPrefix...)
 	rootType := r.ex.sg.API.Types[r.rootTypeName()]
 	if rootType == nil {
@@ -115,9 +111,6 @@ func (r *run) shapeInto(sink *errSink, keep bool) *Result {
 	res := &Result{}
 	if s.object(r.root, rootType, r.req.Operation.SelectionSet, true, false) {
 		s.buf = append(s.buf, '}')
-		if r.req.Plan != nil {
-			r.req.Plan.SizeHint.Store(int64(len(s.buf)))
-		}
 		if keep {
 			res.Data = append(json.RawMessage(nil), s.buf[len(bodyPrefix):len(s.buf)-1]...)
 			release()
@@ -137,18 +130,12 @@ func (r *run) shapeInto(sink *errSink, keep bool) *Result {
 }
 
 // newShaper returns a shaper writing into a pooled buffer; release returns
-// the buffer (copy what you keep first); call it once. hint is the
-// expected size of what will be written.
-func (r *run) newShaper(sink *errSink, hint int) (*shaper, func()) {
+// the buffer (copy what you keep first); call it once. A buffer goes back
+// at the size it grew to (up to maxPooledBuf), so that under a steady load
+// the pool holds buffers that fit the responses without a size per plan.
+func (r *run) newShaper(sink *errSink) (*shaper, func()) {
 	bp := bufPool.Get().(*[]byte)
-	switch {
-	case hint > cap(*bp) && hint <= maxPooledBuf:
-		// Start at the size this plan's last response had (plus a
-		// margin) rather than doubling up to it. The smaller buffer is
-		// dropped: put back, it would come out again for the next large
-		// response, and the pool would fill with buffers too small to use.
-		*bp = make([]byte, 0, hint+hint/8)
-	case cap(*bp) == 0:
+	if cap(*bp) == 0 {
 		*bp = make([]byte, 0, 16<<10)
 	}
 	s := &shaper{ex: r.ex, req: r.req, buf: (*bp)[:0], path: make([]pathStep, 0, 16), sink: sink, deferred: r.deferred}
@@ -483,7 +470,7 @@ func (s *shaper) shared(k shapeKey, sel ast.SelectionSet, concrete string, stati
 	}
 	var own []byte // the cached groups' member names live apart from this request's
 	groups = s.resolveInto(groups, &own)
-	if s.ex.shapeCount.Add(1) > maxFetchCache {
+	if s.ex.shapeCount.Add(1) > maxShapeCache {
 		s.ex.shapes.Clear()
 		s.ex.shapeCount.Store(1)
 	}
