@@ -28,8 +28,14 @@ type Executor struct {
 	possible        map[string]map[string]bool // abstract type -> concrete object types (API)
 	keyFields       map[string]map[string]bool // type + "\x00" + service -> top-level key field names
 	services        map[string]service         // by subgraph name
-	shapes          sync.Map                   // shapeKey -> []group: request-independent collected fields (shape.go)
-	shapeCount      atomic.Int64
+	// respPerAnswer is the size of the last response shaped, per 1024
+	// bytes of the subgraph answers it was shaped from (0: none yet): a
+	// response buffer is started at that share of the answers' size
+	// rather than doubled up to it. A statistic of the executor, not of
+	// any plan.
+	respPerAnswer atomic.Int64
+	shapes        sync.Map // shapeKey -> []group: request-independent collected fields (shape.go)
+	shapeCount    atomic.Int64
 }
 
 // maxShapeCache bounds the shaper's cache of collected fields (shape.go).
@@ -213,6 +219,10 @@ type run struct {
 	// left of the current one. Guarded by mu.
 	marena  arena
 	mfields []field
+	// answerBytes is the size of the subgraph answers decoded so far
+	// (guarded by mu): the response is expected to be about
+	// Executor.respPerAnswer of it.
+	answerBytes int
 }
 
 func (r *run) variable(name string) any {

@@ -157,7 +157,7 @@ func (r *run) stream(ctx context.Context, blocks []*planner.DeferredBlock, yield
 func (r *run) shapeBlock(blk *planner.DeferredBlock, sink *errSink) []Incremental {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	s, release := r.newShaper(sink)
+	s, release := r.newShaper(sink, 0)
 	defer release()
 	static := r.ex.sg.API.Types[blk.ParentType]
 	var frag *ast.InlineFragment

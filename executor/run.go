@@ -265,6 +265,7 @@ func (r *run) decode(f *planner.Fetch, ans answer) (data *value, errs []subgraph
 	var a arena
 	data, errs, err = parseResponseIn(ans.body, &a)
 	r.mu.Lock()
+	r.answerBytes += len(ans.body)
 	r.arena.adopt(&a)
 	r.mu.Unlock()
 	return data, errs, err
