@@ -97,7 +97,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	sg, err := schema.ParseSupergraph(string(sdl))
 	if err != nil {
-		return fmt.Errorf("load supergraph %s: %w", cfg.Supergraph, err)
+		return fmt.Errorf("load supergraph %s: %w", cfg.Supergraph, composeHint(err))
 	}
 	gw, err := gateway.New(sg,
 		gateway.WithSubgraphURLs(cfg.SubgraphURLs()),
