@@ -99,7 +99,12 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return fmt.Errorf("load supergraph %s: %w", cfg.Supergraph, composeHint(err))
 	}
+	authp, err := authPlugins(ctx, cfg, stderr)
+	if err != nil {
+		return err
+	}
 	gw, err := gateway.New(sg,
+		gateway.WithPlugins(authp...),
 		gateway.WithSubgraphURLs(cfg.SubgraphURLs()),
 		gateway.WithSubgraphTimeout(cfg.Traffic.SubgraphTimeout),
 		gateway.WithSubgraphTimeouts(cfg.SubgraphTimeouts()),
@@ -149,6 +154,8 @@ func listenAndServe(ctx context.Context, cfg *config.Config, gw *gateway.Gateway
 		server.WithReadTimeout(cfg.Limits.BodyTimeout),
 		server.WithReadiness(gw.Ready),
 		server.WithLegacyStatusCodes(cfg.LegacyStatusCodes),
+		server.WithCORS(corsPolicy(cfg)),
+		server.WithCSRFPrevention(cfg.CSRFOn(cookieAuth(cfg)), cfg.CSRF.RequiredHeaders...),
 		server.WithLogger(log)))
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	errc := make(chan error, 1)
