@@ -39,6 +39,9 @@ type Server struct {
 	ready       func() error
 	log         *slog.Logger
 	corsOrigins []string // nil: any origin
+	// owners and registryPath feed the playground (workbench.go).
+	owners       func() []byte
+	registryPath string
 }
 
 // Option configures a Server.
@@ -162,6 +165,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		s.servePlaygroundPage(w, r)
+	case p == ownersPath && s.playground && s.owners != nil:
+		s.serveOwners(w, r)
 	case strings.HasPrefix(p, assetPrefix) && s.playground:
 		s.serveAsset(w, r)
 	default:
