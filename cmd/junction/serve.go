@@ -97,7 +97,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	sg, err := schema.ParseSupergraph(string(sdl))
 	if err != nil {
-		return fmt.Errorf("load supergraph %s: %w", cfg.Supergraph, err)
+		return fmt.Errorf("load supergraph %s: %w", cfg.Supergraph, composeHint(err))
 	}
 	gw, err := gateway.New(sg,
 		gateway.WithSubgraphURLs(cfg.SubgraphURLs()),
@@ -148,6 +148,9 @@ func listenAndServe(ctx context.Context, cfg *config.Config, gw *gateway.Gateway
 		server.WithMaxBodyBytes(cfg.Limits.MaxBodyBytes),
 		server.WithReadTimeout(cfg.Limits.BodyTimeout),
 		server.WithReadiness(gw.Ready),
+		server.WithLegacyStatusCodes(cfg.LegacyStatusCodes),
+		server.WithCORS(corsPolicy(cfg)),
+		server.WithCSRFPrevention(cfg.CSRFOn(cookieAuth(cfg)), cfg.CSRF.RequiredHeaders...),
 		server.WithFieldOwners(gw.FieldOwners),
 		server.WithPlaygroundRegistry("/registry/graphql"),
 		server.WithLogger(log)))

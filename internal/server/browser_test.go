@@ -79,6 +79,13 @@ func TestPlaygroundInBrowser(t *testing.T) {
 				jsString(query)+`), true)`)(ctx, tg)
 			return err
 		}),
+		// GraphiQL reads the operation (and its name) after a debounce:
+		// running before that would send the example query's name.
+		chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+			_, err := chromedp.Poll[bool](`(() => { const ops = document.querySelector('.graphiql-query-editor .CodeMirror').CodeMirror.operations;
+				return ops && ops.length === 1 && !ops[0].name ? true : null; })()`, chromedp.WithPollingTimeout(10*time.Second))(ctx, tg)
+			return err
+		}),
 		chromedp.Click(chromedp.CSS(`.graphiql-execute-button`)),
 		chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
 			var err error

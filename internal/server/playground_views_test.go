@@ -182,6 +182,8 @@ func TestPlaygroundViews(t *testing.T) {
 		poll("headers of the last run", `(() => { const t = document.querySelector('.jn-headers');
 			return t && t.textContent.includes('x-demo') && t.textContent.includes('authorization') ? true : null; })()`, &ok),
 		shot("auth"),
+		// GraphiQL saves the headers after a debounce: reload once saved.
+		poll("headers saved", `['graphiql:headers', 'graphiql:tabState'].every(k => (localStorage.getItem(k) || '').includes('from-headers-editor')) ? true : null`, &ok),
 		chromedp.Reload(),
 		chromedp.WaitVisible(chromedp.CSS(`.graphiql-query-editor .CodeMirror`)),
 		poll("headers persisted", `(() => { const e = document.querySelectorAll('.graphiql-editor-tool .CodeMirror')[1];
