@@ -47,6 +47,10 @@ type Config struct {
 	// Redis is shared by rate limits, caches and APQ across replicas; absent,
 	// they keep their state in memory in one process.
 	Redis *Redis `yaml:"redis"`
+	// RateLimits: request-level limits and the supergraph's @rateLimit.
+	RateLimits *RateLimits `yaml:"rate_limits"`
+	// Cache caches subgraph answers by their @cacheControl hints.
+	Cache *Cache `yaml:"cache"`
 }
 
 // Headers holds header rules.
@@ -143,6 +147,8 @@ func (c *Config) applyDefaults() {
 	}
 	c.Telemetry.applyDefaults()
 	c.Redis.applyDefaults()
+	c.RateLimits.applyDefaults(c.Redis)
+	c.Cache.applyDefaults(c.Redis)
 }
 
 // Validate reports every problem at once, each naming its key.
@@ -181,6 +187,8 @@ func (c *Config) Validate() error {
 		}
 	}
 	probs = c.Redis.validate(probs)
+	probs = c.RateLimits.validate(probs, c.Redis)
+	probs = c.Cache.validate(probs, c.Redis)
 	names := make([]string, 0, len(c.Subgraphs))
 	for n := range c.Subgraphs {
 		names = append(names, n)
