@@ -42,6 +42,10 @@ type Config struct {
 	// that fails before execution, 200 for partial success, no 406) for
 	// clients that depend on them. Default false: 422, 294 and 406.
 	LegacyStatusCodes bool `yaml:"legacy_status_codes"`
+	// CORS: which foreign origins may call the GraphQL endpoint (none by default).
+	CORS CORS `yaml:"cors"`
+	// CSRF: refuse requests a browser could send without a preflight.
+	CSRF CSRF `yaml:"csrf"`
 	// Telemetry: traces, metrics and request logs (all off by default).
 	Telemetry Telemetry `yaml:"telemetry"`
 	// Redis is shared by rate limits, caches and APQ across replicas; absent,
@@ -189,6 +193,7 @@ func (c *Config) Validate() error {
 	probs = c.Redis.validate(probs)
 	probs = c.RateLimits.validate(probs, c.Redis)
 	probs = c.Cache.validate(probs, c.Redis)
+	probs = c.validateCORS(probs)
 	names := make([]string, 0, len(c.Subgraphs))
 	for n := range c.Subgraphs {
 		names = append(names, n)

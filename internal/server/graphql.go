@@ -43,8 +43,16 @@ func (s *Server) serveGraphQL(w http.ResponseWriter, r *http.Request) {
 			s.servePlaygroundPage(w, r)
 			return
 		}
+		if s.csrfBlocked(r) {
+			e = s.csrfError()
+			break
+		}
 		req, e = decodeGET(q)
 	case http.MethodPost:
+		if s.csrfBlocked(r) {
+			e = s.csrfError()
+			break
+		}
 		req, e = s.decodePOST(w, r)
 	default:
 		w.Header().Set("Allow", "GET, POST, OPTIONS")

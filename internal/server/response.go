@@ -190,7 +190,7 @@ func errorResponse(status int, code, msg string) *gateway.Response {
 // media types.
 func (s *Server) writeError(w http.ResponseWriter, r *http.Request, mt string, e *requestError) {
 	status := e.status
-	if status == http.StatusBadRequest && !s.legacyStatus {
+	if status == http.StatusBadRequest && e.code == codeBadRequest && !s.legacyStatus {
 		// A malformed request: 422 in the 2026 draft.
 		status = http.StatusUnprocessableEntity
 	}

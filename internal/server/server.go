@@ -38,7 +38,11 @@ type Server struct {
 	playground  bool
 	ready       func() error
 	log         *slog.Logger
-	corsOrigins []string // nil: any origin
+	corsPolicy  CORS
+	// csrf: refuse GraphQL requests a browser could send without a
+	// preflight unless they carry one of csrfHeaders (see cors.go).
+	csrf        bool
+	csrfHeaders []string
 	// legacyStatus keeps the status codes of the GraphQL-over-HTTP draft
 	// before 2026 (see WithLegacyStatusCodes).
 	legacyStatus bool
@@ -102,21 +106,6 @@ func WithLogger(l *slog.Logger) Option {
 		if l != nil {
 			s.log = l
 		}
-	}
-}
-
-// WithCORSOrigins restricts CORS to the given origins (exact match, e.g.
-// "https://app.example.com"). Without it, or with "*" among them, any origin
-// is allowed (without credentials).
-func WithCORSOrigins(origins ...string) Option {
-	return func(s *Server) {
-		for _, o := range origins {
-			if o == "*" {
-				s.corsOrigins = nil
-				return
-			}
-		}
-		s.corsOrigins = append([]string(nil), origins...)
 	}
 }
 

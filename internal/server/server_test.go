@@ -9,11 +9,13 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
@@ -453,39 +455,51 @@ func TestHealthAndReady(t *testing.T) {
 }
 
 func TestCORS(t *testing.T) {
+	exact := CORS{AllowOrigins: []string{"https://a.example"}}
 	tests := []struct {
 		name        string
-		origins     []string
+		policy      *CORS // nil: the default
 		method      string
 		header      map[string]string
 		wantStatus  int
 		wantOrigin  string
 		wantMethods string
 		wantHeaders string
+		wantCreds   string
+		wantVary    string
 	}{
-		{name: "preflight any origin", method: "OPTIONS",
+		{name: "default allows no foreign origin (preflight)", method: "OPTIONS",
+			header:     map[string]string{"Origin": "https://a.example", "Access-Control-Request-Method": "POST"},
+			wantStatus: 204, wantVary: "Origin"},
+		{name: "default allows no foreign origin (simple request)", method: "POST",
+			header: map[string]string{"Origin": "https://a.example"}, wantStatus: 200, wantVary: "Origin"},
+		{name: "star allows any", policy: &CORS{AllowOrigins: []string{"*"}}, method: "OPTIONS",
 			header:     map[string]string{"Origin": "https://a.example", "Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "content-type, authorization"},
-			wantStatus: 204, wantOrigin: "*", wantMethods: "GET, POST, OPTIONS", wantHeaders: "content-type, authorization"},
-		{name: "preflight default headers", method: "OPTIONS",
+			wantStatus: 204, wantOrigin: "*", wantMethods: "GET, POST, OPTIONS", wantHeaders: "content-type, authorization", wantVary: "Access-Control-Request-Headers"},
+		{name: "listed origin, default headers", policy: &exact, method: "OPTIONS",
 			header:     map[string]string{"Origin": "https://a.example", "Access-Control-Request-Method": "POST"},
-			wantStatus: 204, wantOrigin: "*", wantMethods: "GET, POST, OPTIONS", wantHeaders: defaultCORSHeaders},
-		{name: "simple request", method: "POST", header: map[string]string{"Origin": "https://a.example"},
-			wantStatus: 200, wantOrigin: "*"},
-		{name: "listed origin", origins: []string{"https://a.example"}, method: "OPTIONS",
-			header:     map[string]string{"Origin": "https://a.example", "Access-Control-Request-Method": "POST"},
-			wantStatus: 204, wantOrigin: "https://a.example", wantMethods: "GET, POST, OPTIONS", wantHeaders: defaultCORSHeaders},
-		{name: "unlisted origin", origins: []string{"https://a.example"}, method: "OPTIONS",
+			wantStatus: 204, wantOrigin: "https://a.example", wantMethods: "GET, POST, OPTIONS", wantHeaders: defaultCORSHeaders, wantVary: "Origin"},
+		{name: "unlisted origin", policy: &exact, method: "OPTIONS",
 			header:     map[string]string{"Origin": "https://evil.example", "Access-Control-Request-Method": "POST"},
-			wantStatus: 204},
-		{name: "star in list allows any", origins: []string{"https://a.example", "*"}, method: "POST",
-			header: map[string]string{"Origin": "https://b.example"}, wantStatus: 200, wantOrigin: "*"},
-		{name: "no origin no cors headers", method: "POST", wantStatus: 200},
+			wantStatus: 204, wantVary: "Origin"},
+		{name: "wildcard host", policy: &CORS{AllowOrigins: []string{"https://*.example.com"}}, method: "POST",
+			header: map[string]string{"Origin": "https://app.example.com"}, wantStatus: 200, wantOrigin: "https://app.example.com", wantVary: "Origin"},
+		{name: "wildcard does not cross the scheme", policy: &CORS{AllowOrigins: []string{"https://*.example.com"}}, method: "POST",
+			header: map[string]string{"Origin": "http://app.example.com"}, wantStatus: 200, wantVary: "Origin"},
+		{name: "wildcard does not match the bare domain's lookalike", policy: &CORS{AllowOrigins: []string{"https://*.example.com"}}, method: "POST",
+			header: map[string]string{"Origin": "https://evil-example.com"}, wantStatus: 200, wantVary: "Origin"},
+		{name: "pattern", policy: &CORS{MatchOrigins: []*regexp.Regexp{regexp.MustCompile(`^https://pr-[0-9]+\.preview\.example$`)}}, method: "POST",
+			header: map[string]string{"Origin": "https://pr-42.preview.example"}, wantStatus: 200, wantOrigin: "https://pr-42.preview.example", wantVary: "Origin"},
+		{name: "credentials and fixed headers", policy: &CORS{AllowOrigins: []string{"https://a.example"}, AllowCredentials: true, AllowHeaders: []string{"Content-Type", "Authorization"}, MaxAge: time.Hour},
+			method: "OPTIONS", header: map[string]string{"Origin": "https://a.example", "Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "x-other"},
+			wantStatus: 204, wantOrigin: "https://a.example", wantMethods: "GET, POST, OPTIONS", wantHeaders: "Content-Type, Authorization", wantCreds: "true", wantVary: "Origin"},
+		{name: "no origin no cors headers", policy: &exact, method: "POST", wantStatus: 200},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			srv := New(&fakeHandler{}, WithCORSOrigins(tc.origins...))
-			if tc.origins == nil {
-				srv = New(&fakeHandler{})
+			srv := New(&fakeHandler{})
+			if tc.policy != nil {
+				srv = New(&fakeHandler{}, WithCORS(*tc.policy))
 			}
 			r := httptest.NewRequest(tc.method, "/graphql", strings.NewReader(`{"query":"{ ok }"}`))
 			r.Header.Set("Content-Type", "application/json")
@@ -507,8 +521,87 @@ func TestCORS(t *testing.T) {
 			if got := h.Get("Access-Control-Allow-Headers"); got != tc.wantHeaders {
 				t.Errorf("Allow-Headers = %q, want %q", got, tc.wantHeaders)
 			}
+			if got := h.Get("Access-Control-Allow-Credentials"); got != tc.wantCreds {
+				t.Errorf("Allow-Credentials = %q, want %q", got, tc.wantCreds)
+			}
+			if got := strings.Join(h.Values("Vary"), ", "); got != tc.wantVary {
+				t.Errorf("Vary = %q, want %q", got, tc.wantVary)
+			}
 			if tc.wantOrigin != "" && h.Get("Access-Control-Expose-Headers") != "X-Request-Id" {
 				t.Errorf("Expose-Headers = %q", h.Get("Access-Control-Expose-Headers"))
+			}
+		})
+	}
+}
+
+func TestCORSValidate(t *testing.T) {
+	for _, tc := range []struct {
+		c    CORS
+		want string
+	}{
+		{CORS{AllowOrigins: []string{"*"}, AllowCredentials: true}, "cannot be combined with allow_credentials"},
+		{CORS{AllowOrigins: []string{"example.com"}}, "want scheme://host"},
+		{CORS{AllowOrigins: []string{"https://[.example.com"}}, "syntax error in pattern"},
+		{CORS{AllowOrigins: []string{"https://*.example.com", "*"}}, ""},
+	} {
+		err := tc.c.Validate()
+		if (err == nil) != (tc.want == "") || err != nil && !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%+v: %v, want %q", tc.c, err, tc.want)
+		}
+	}
+}
+
+// TestCSRF sends the requests a browser would: simple ones (no preflight)
+// are refused while prevention is on, unless they carry a preflight-forcing
+// header; JSON POSTs (preflighted) always pass; with prevention off (the
+// default) a plain GET without a content type works, as urql and
+// graphql-request send it.
+func TestCSRF(t *testing.T) {
+	on := New(&fakeHandler{}, WithCSRFPrevention(true), WithLogger(discardLogger()))
+	custom := New(&fakeHandler{}, WithCSRFPrevention(true, "x-my-client"), WithLogger(discardLogger()))
+	off := New(&fakeHandler{}, WithLogger(discardLogger()))
+	get := "/graphql?query=%7B%20ok%20%7D"
+	for _, tc := range []struct {
+		name   string
+		srv    *Server
+		method string
+		target string
+		ctype  string
+		header map[string]string
+		want   int
+	}{
+		{"simple GET refused", on, "GET", get, "", nil, 400},
+		{"simple POST text/plain refused", on, "POST", "/graphql", "text/plain", nil, 400},
+		{"simple POST form refused", on, "POST", "/graphql", "application/x-www-form-urlencoded; charset=utf-8", nil, 400},
+		{"simple POST multipart refused", on, "POST", "/graphql", "Multipart/Form-Data; boundary=x", nil, 400},
+		{"JSON POST passes", on, "POST", "/graphql", "application/json", nil, 200},
+		{"GET with apollo-require-preflight passes", on, "GET", get, "", map[string]string{"Apollo-Require-Preflight": "true"}, 200},
+		{"GET with x-apollo-operation-name passes", on, "GET", get, "", map[string]string{"X-Apollo-Operation-Name": "Q"}, 200},
+		{"GET with a JSON content type passes", on, "GET", get, "application/json", nil, 200},
+		{"custom header list", custom, "GET", get, "", map[string]string{"X-My-Client": "1"}, 200},
+		{"custom header list replaces the defaults", custom, "GET", get, "", map[string]string{"Apollo-Require-Preflight": "true"}, 400},
+		{"preflight itself is not blocked", on, "OPTIONS", "/graphql", "", map[string]string{"Origin": "https://a.example", "Access-Control-Request-Method": "POST"}, 204},
+		{"off: plain GET works", off, "GET", get, "", nil, 200},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			body := io.Reader(nil)
+			if tc.method == "POST" {
+				body = strings.NewReader(`{"query":"{ ok }"}`)
+			}
+			r := httptest.NewRequest(tc.method, tc.target, body)
+			if tc.ctype != "" {
+				r.Header.Set("Content-Type", tc.ctype)
+			}
+			for k, v := range tc.header {
+				r.Header.Set(k, v)
+			}
+			w := httptest.NewRecorder()
+			tc.srv.ServeHTTP(w, r)
+			if w.Code != tc.want {
+				t.Fatalf("status %d, want %d: %s", w.Code, tc.want, w.Body)
+			}
+			if tc.want == 400 && !strings.Contains(w.Body.String(), `"code":"CSRF_PREVENTED"`) {
+				t.Errorf("body %s", w.Body)
 			}
 		})
 	}
