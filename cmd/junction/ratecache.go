@@ -94,8 +94,9 @@ func startRateCache(_ context.Context, cfg *config.Config, sg *schema.Supergraph
 	return rc, nil
 }
 
-// identity tells limits `by: user` who the caller is.
-func identity() ratelimit.Identity { return ratelimit.AuthorizationHash{} }
+// identity tells limits `by: user` who the caller is: the principal of
+// the authentication plugin.
+func identity() ratelimit.Identity { return ratelimit.Principal{} }
 
 func redisReady(c redis.UniversalClient, timeout time.Duration) func() error {
 	return func() error {

@@ -99,12 +99,17 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return fmt.Errorf("load supergraph %s: %w", cfg.Supergraph, composeHint(err))
 	}
+	authp, err := authPlugins(ctx, cfg, stderr)
+	if err != nil {
+		return err
+	}
 	rc, err := startRateCache(ctx, cfg, sg, stderr)
 	if err != nil {
 		return err
 	}
 	defer rc.close()
 	gw, err := gateway.New(sg,
+		gateway.WithPlugins(authp...),
 		gateway.WithSubgraphURLs(cfg.SubgraphURLs()),
 		gateway.WithSubgraphTimeout(cfg.Traffic.SubgraphTimeout),
 		gateway.WithSubgraphTimeouts(cfg.SubgraphTimeouts()),

@@ -16,9 +16,9 @@
 // of N allows exactly N however many gateways count; in memory, under
 // per-shard locks, for this process only.
 //
-// Keys. `by: user` is the caller's subject (Identity; until the
-// authentication plugin puts a principal in the context, a hash of the
-// Authorization header), or the client IP when anonymous; `ip` is the
+// Keys. `by: user` is the caller's subject (the principal the
+// authentication plugin put in the context), or the client IP when
+// anonymous; `ip` is the
 // host of Request.RemoteAddr; `client` the apollographql-client-name
 // header; `header:NAME` and `claim:NAME` that value (the client IP when
 // absent); `global` one key for everyone. Caller values longer than 64

@@ -17,6 +17,7 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
+	"github.com/junction-gateway/junction/internal/auth"
 	"github.com/junction-gateway/junction/internal/config"
 	"github.com/junction-gateway/junction/internal/gateway"
 	"github.com/junction-gateway/junction/internal/redisclient"
@@ -39,22 +40,24 @@ type Identity interface {
 	Claim(ctx context.Context, req *gateway.Request, name string) (string, bool)
 }
 
-// AuthorizationHash is the Identity used until the request carries an
-// authenticated principal: the subject is a hash of the Authorization
-// header (one key per token), and there are no claims.
-type AuthorizationHash struct{}
+// Principal is the Identity of the authentication plugin: the
+// principal it put in the context (internal/auth), anonymous without one.
+type Principal struct{}
 
 // Subject implements Identity.
-func (AuthorizationHash) Subject(_ context.Context, req *gateway.Request) string {
-	if h := req.Header.Get("Authorization"); h != "" {
-		return "authz-" + hashHex(h)
+func (Principal) Subject(ctx context.Context, _ *gateway.Request) string {
+	if p := auth.FromContext(ctx); p != nil {
+		if p.Subject != "" {
+			return p.Subject
+		}
+		return p.Provider + ":anonymous-subject"
 	}
 	return ""
 }
 
 // Claim implements Identity.
-func (AuthorizationHash) Claim(context.Context, *gateway.Request, string) (string, bool) {
-	return "", false
+func (Principal) Claim(ctx context.Context, _ *gateway.Request, name string) (string, bool) {
+	return auth.FromContext(ctx).ClaimString(name)
 }
 
 // Options configure a Limiter.
@@ -68,7 +71,7 @@ type Options struct {
 	MaxLimit int
 	// Requests are the request-level limits.
 	Requests []config.RequestLimit
-	// Identity finds the caller (AuthorizationHash when nil).
+	// Identity finds the caller (Principal when nil).
 	Identity Identity
 	// Timeout bounds one store call (default 500ms); past it the store has
 	// failed for this request.
@@ -95,7 +98,7 @@ func New(o Options) (*Limiter, error) {
 		o.MaxLimit = config.DefaultRateLimitMaxLimit
 	}
 	if o.Identity == nil {
-		o.Identity = AuthorizationHash{}
+		o.Identity = Principal{}
 	}
 	if o.Timeout <= 0 {
 		o.Timeout = 500 * time.Millisecond

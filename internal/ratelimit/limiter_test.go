@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/junction-gateway/junction/internal/auth"
 	"github.com/junction-gateway/junction/internal/config"
 	"github.com/junction-gateway/junction/internal/gateway"
 	"github.com/junction-gateway/junction/internal/redisclient"
@@ -120,7 +121,11 @@ func serve(t *testing.T, gw *gateway.Gateway, query, user, ip string) answer {
 	if ip == "" {
 		ip = "192.0.2.1"
 	}
-	resp := gw.Serve(context.Background(), &gateway.Request{Query: query, Header: h, RemoteAddr: ip + ":5555"})
+	ctx := context.Background()
+	if user != "" {
+		ctx = auth.NewContext(ctx, &auth.Principal{Provider: "test", Subject: "user-" + user})
+	}
+	resp := gw.Serve(ctx, &gateway.Request{Query: query, Header: h, RemoteAddr: ip + ":5555"})
 	defer resp.Release()
 	var a answer
 	raw := map[string]any{"errors": resp.Errors}
