@@ -7,7 +7,6 @@ import (
 	"io"
 	"log/slog"
 
-	"github.com/junction-gateway/junction/internal/config"
 	"github.com/junction-gateway/junction/internal/gateway"
 	"github.com/junction-gateway/junction/schema"
 	"github.com/junction-gateway/junction/subgraphs"
@@ -16,10 +15,18 @@ import (
 // runDev starts the four demo subgraphs in-process on loopback ports, then
 // the gateway and playground over their supergraph.
 func runDev(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) > 0 && args[0] == "token" {
+		return runDevToken(args[1:], stdout)
+	}
 	fs := flag.NewFlagSet("dev", flag.ContinueOnError)
 	listen := fs.String("listen", "", "HOST:PORT to listen on (default 127.0.0.1:4000, or $JUNCTION_LISTEN)")
+	cfgPath := fs.String("config", "", "YAML config file (default: the built-in dev config, with the demo's HMAC token secret)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
+	}
+	cfg, err := loadDevConfig(*cfgPath)
+	if err != nil {
+		return usageErr("%v", err)
 	}
 	demo, err := subgraphs.Start(ctx)
 	if err != nil {
@@ -30,16 +37,23 @@ func runDev(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if err != nil {
 		return fmt.Errorf("load demo supergraph: %w", err)
 	}
-	cfg, err := config.Parse(nil) // the defaults, with the JUNCTION_* env overrides
-	if err != nil {
-		return usageErr("%v", err)
-	}
-	if *listen != "" {
-		cfg.Listen = *listen
-	}
-	gw, err := gateway.New(sg, gatewayOptions(cfg, slog.New(slog.NewTextHandler(stderr, nil)))...)
+	authp, err := authPlugins(ctx, cfg, stderr)
 	if err != nil {
 		return err
 	}
-	return listenAndServe(ctx, cfg, gw, stderr)
+	rc, err := startRateCache(ctx, cfg, sg, stderr)
+	if err != nil {
+		return err
+	}
+	defer rc.close()
+	if *listen != "" {
+		cfg.Listen = *listen
+	}
+	opts := append(gatewayOptions(cfg, slog.New(slog.NewTextHandler(stderr, nil))),
+		gateway.WithPlugins(authp...), gateway.WithPlugins(rc.plugins...))
+	gw, err := gateway.New(sg, opts...)
+	if err != nil {
+		return err
+	}
+	return listenAndServe(ctx, cfg, gw, stderr, rc)
 }

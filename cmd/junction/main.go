@@ -3,6 +3,9 @@
 //	junction serve --supergraph FILE [--config FILE] [--listen HOST:PORT]
 //	junction dev   [--listen HOST:PORT]
 //	junction plan  --supergraph FILE --query FILE [--operation NAME]
+//	junction compose --config supergraph.yaml [--output FILE]
+//	junction check   --config supergraph.yaml [--against SUPERGRAPH]
+//	junction config schema | validate FILE
 //	junction version
 //	junction help [COMMAND]
 //
@@ -36,6 +39,9 @@ func commands() []command {
 		{"serve", "serve a supergraph over HTTP", runServe},
 		{"dev", "run the demo subgraphs, the gateway and the playground in one process", runDev},
 		{"plan", "print the query plan of an operation", runPlan},
+		{"compose", "compose subgraphs (rover's supergraph.yaml) into a supergraph", runCompose},
+		{"check", "check that subgraphs compose and, with --against, what breaks clients", runCheck},
+		{"config", "print the config file's JSON Schema (schema), or check a file (validate FILE)", runConfig},
 		{"version", "print the version", runVersion},
 		{"help", "print the help of a command (junction help serve)", runHelp},
 	}

@@ -65,12 +65,15 @@ type runtime struct {
 	cfg      *config.Config
 	gw       *gateway.Gateway
 	log      *slog.Logger
+	gwReady  func() error
 	draining atomic.Bool
 	probes   *prober // nil unless health.probe_subgraphs
 }
 
-func newRuntime(cfg *config.Config, gw *gateway.Gateway, log *slog.Logger) *runtime {
-	rt := &runtime{cfg: cfg, gw: gw, log: log}
+// newRuntime: ready is the gateway's own readiness (with what plugins add
+// to it).
+func newRuntime(cfg *config.Config, gw *gateway.Gateway, log *slog.Logger, ready func() error) *runtime {
+	rt := &runtime{cfg: cfg, gw: gw, log: log, gwReady: ready}
 	if cfg.Health.ProbeSubgraphs {
 		rt.probes = &prober{gw: gw, log: log, interval: cfg.Health.ProbeInterval,
 			client: &http.Client{Timeout: cfg.Health.ProbeTimeout}}
@@ -95,7 +98,7 @@ func (rt *runtime) ready() error {
 	if rt.draining.Load() {
 		return errDraining
 	}
-	if err := rt.gw.Ready(); err != nil {
+	if err := rt.gwReady(); err != nil {
 		return err
 	}
 	if rt.probes != nil {

@@ -99,40 +99,56 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	sg, err := schema.ParseSupergraph(string(sdl))
 	if err != nil {
-		return fmt.Errorf("load supergraph %s: %w", cfg.Supergraph, err)
+		return fmt.Errorf("load supergraph %s: %w", cfg.Supergraph, composeHint(err))
 	}
 	log := slog.New(slog.NewTextHandler(stderr, nil))
 	if err := checkSubgraphNames(cfg, sg); err != nil {
 		return usageErr("%v", err)
 	}
-	gw, err := gateway.New(sg, gatewayOptions(cfg, log)...)
+	authp, err := authPlugins(ctx, cfg, stderr)
+	if err != nil {
+		return err
+	}
+	rc, err := startRateCache(ctx, cfg, sg, stderr)
+	if err != nil {
+		return err
+	}
+	defer rc.close()
+	opts := append(gatewayOptions(cfg, log), gateway.WithPlugins(authp...), gateway.WithPlugins(rc.plugins...))
+	gw, err := gateway.New(sg, opts...)
 	if err != nil {
 		return err
 	}
 	rl := &reloader{path: cfg.Supergraph, gw: gw, log: log, last: sdl, cfg: cfg}
 	go rl.run(ctx, *hotReload)
-	return listenAndServe(ctx, cfg, gw, stderr)
+	return listenAndServe(ctx, cfg, gw, stderr, rc)
 }
 
 // listenAndServe serves gw until ctx ends, then shuts down gracefully. It
 // logs exactly one line when ready.
-func listenAndServe(ctx context.Context, cfg *config.Config, gw *gateway.Gateway, logw io.Writer) error {
+func listenAndServe(ctx context.Context, cfg *config.Config, gw *gateway.Gateway, logw io.Writer, rc *rateCache) error {
 	if _, _, err := net.SplitHostPort(cfg.Listen); err != nil {
 		return usageErr("--listen %q: want HOST:PORT", cfg.Listen)
 	}
 	log := slog.New(slog.NewTextHandler(logw, nil))
-	rt := newRuntime(cfg, gw, log)
+	rt := newRuntime(cfg, gw, log, rc.readiness(gw))
 	ln, err := net.Listen("tcp", cfg.Listen)
 	if err != nil {
 		return err
 	}
 	mux := http.NewServeMux()
+	rc.mount(mux)
 	mux.Handle("/registry/graphql", graph.Handler(func() *schema.Supergraph { return gw.State().Supergraph }))
 	mux.Handle("/", server.New(gw, append(rt.serverOptions(),
 		server.WithPath(cfg.GraphQLPath),
 		server.WithPlayground(*cfg.Playground),
 		server.WithMaxBodyBytes(cfg.Limits.MaxBodyBytes),
 		server.WithReadTimeout(cfg.Limits.BodyTimeout),
+		server.WithLegacyStatusCodes(cfg.LegacyStatusCodes),
+		server.WithCORS(corsPolicy(cfg)),
+		server.WithCSRFPrevention(cfg.CSRFOn(cookieAuth(cfg)), cfg.CSRF.RequiredHeaders...),
+		server.WithFieldOwners(gw.FieldOwners),
+		server.WithPlaygroundRegistry("/registry/graphql"),
 		server.WithLogger(log))...))
 	return rt.serve(ctx, ln, mux)
 }

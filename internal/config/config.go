@@ -1,17 +1,12 @@
 package config
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
-	"io"
 	"net"
-	"os"
 	"sort"
 	"strings"
 	"time"
-
-	"gopkg.in/yaml.v3"
 
 	"github.com/junction-gateway/junction/executor"
 	"github.com/junction-gateway/junction/internal/server"
@@ -21,6 +16,9 @@ import (
 var ErrInvalid = errors.New("invalid config")
 
 // Config is Junction's YAML configuration. Zero values mean defaults.
+// Every string value may hold ${ENV} and ${ENV:-default} references (see
+// ExpandEnv). junction.schema.json is generated from these types (junction
+// config schema): a field's doc comment is its description there.
 type Config struct {
 	// Listen is HOST:PORT to serve on (default 127.0.0.1:4000).
 	Listen string `yaml:"listen"`
@@ -42,6 +40,27 @@ type Config struct {
 	// on or off, by label. Labels not listed are decided per request:
 	// "percent(N)" is active for about N% of requests, custom labels are off.
 	OverrideLabels map[string]bool `yaml:"override_labels"`
+	// LegacyStatusCodes answers with the GraphQL-over-HTTP status codes of
+	// the drafts before 2026 (400 / 200 under application/json for a request
+	// that fails before execution, 200 for partial success, no 406) for
+	// clients that depend on them. Default false: 422, 294 and 406.
+	LegacyStatusCodes bool `yaml:"legacy_status_codes"`
+	// CORS: which foreign origins may call the GraphQL endpoint (none by default).
+	CORS CORS `yaml:"cors"`
+	// CSRF: refuse requests a browser could send without a preflight.
+	CSRF CSRF `yaml:"csrf"`
+	// Telemetry: traces, metrics and request logs (all off by default).
+	Telemetry Telemetry `yaml:"telemetry"`
+	// Redis is shared by rate limits, caches and APQ across replicas; absent,
+	// they keep their state in memory in one process.
+	Redis *Redis `yaml:"redis"`
+	// Authentication and Authorization: tokens and the schema's auth directives (auth.go).
+	Authentication Authentication `yaml:"authentication"`
+	Authorization  Authorization  `yaml:"authorization"`
+	// RateLimits: request-level limits and the supergraph's @rateLimit.
+	RateLimits *RateLimits `yaml:"rate_limits"`
+	// Cache caches subgraph answers by their @cacheControl hints.
+	Cache *Cache `yaml:"cache"`
 	// Server, Shutdown, Health: connection bounds, draining on SIGTERM,
 	// subgraph probes behind /ready (runtime.go).
 	Server   Server   `yaml:"server"`
@@ -54,6 +73,9 @@ type Headers struct {
 	// Propagate names the client headers forwarded to every subgraph
 	// (default none).
 	Propagate []string `yaml:"propagate"`
+	// Claims puts token claims into subgraph request headers: header name
+	// -> claim name (a dotted path for nested claims), e.g. x-user-id: sub.
+	Claims map[string]string `yaml:"claims"`
 }
 
 // Subgraph overrides the supergraph's settings for one subgraph.
@@ -117,32 +139,6 @@ func Default() *Config {
 	return c
 }
 
-// Load reads path (YAML, unknown keys rejected), applies JUNCTION_* env
-// overrides and defaults, and validates.
-func Load(path string) (*Config, error) {
-	raw, err := os.ReadFile(path)
-	if err != nil {
-		return nil, fmt.Errorf("read config: %w", err)
-	}
-	return Parse(raw)
-}
-
-// Parse is Load on bytes.
-func Parse(raw []byte) (*Config, error) {
-	c := &Config{}
-	dec := yaml.NewDecoder(bytes.NewReader(raw))
-	dec.KnownFields(true)
-	if err := dec.Decode(c); err != nil && !errors.Is(err, io.EOF) {
-		return nil, fmt.Errorf("%w: %v", ErrInvalid, err)
-	}
-	c.applyEnv(os.LookupEnv)
-	c.applyDefaults()
-	if err := c.Validate(); err != nil {
-		return nil, err
-	}
-	return c, nil
-}
-
 func (c *Config) applyEnv(lookup func(string) (string, bool)) {
 	if v, ok := lookup("JUNCTION_LISTEN"); ok && v != "" {
 		c.Listen = v
@@ -150,6 +146,7 @@ func (c *Config) applyEnv(lookup func(string) (string, bool)) {
 	if v, ok := lookup("JUNCTION_SUPERGRAPH"); ok && v != "" {
 		c.Supergraph = v
 	}
+	c.applyRedisEnv(lookup)
 }
 
 func (c *Config) applyDefaults() {
@@ -180,6 +177,12 @@ func (c *Config) applyDefaults() {
 	if c.Limits.MaxBodyBytes == 0 {
 		c.Limits.MaxBodyBytes = server.DefaultMaxBodyBytes
 	}
+	c.Telemetry.applyDefaults()
+	c.Redis.applyDefaults()
+	c.Authentication.applyDefaults()
+	c.Authorization.applyDefaults()
+	c.RateLimits.applyDefaults(c.Redis)
+	c.Cache.applyDefaults(c.Redis)
 	if c.Limits.BodyTimeout == 0 {
 		c.Limits.BodyTimeout = server.DefaultReadTimeout
 	}
@@ -221,6 +224,10 @@ func (c *Config) Validate() error {
 			probs = append(probs, "limits."+l.key+": must be positive")
 		}
 	}
+	probs = c.Redis.validate(probs)
+	probs = c.RateLimits.validate(probs, c.Redis)
+	probs = c.Cache.validate(probs, c.Redis)
+	probs = c.validateCORS(probs)
 	names := make([]string, 0, len(c.Subgraphs))
 	for n := range c.Subgraphs {
 		names = append(names, n)
@@ -235,9 +242,11 @@ func (c *Config) Validate() error {
 			probs = append(probs, fmt.Sprintf("subgraphs.%s.timeout: must be positive", n))
 		}
 	}
+	probs = append(probs, c.Telemetry.validate()...)
+	probs = append(probs, append(c.Authentication.validate(c), c.Authorization.validate(c)...)...)
 	probs = c.validateRuntime(probs)
 	if len(probs) > 0 {
-		return fmt.Errorf("%w: %s", ErrInvalid, strings.Join(probs, "; "))
+		return invalid(probs)
 	}
 	return nil
 }

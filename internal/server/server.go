@@ -38,8 +38,18 @@ type Server struct {
 	playground  bool
 	ready       func() error
 	log         *slog.Logger
-	corsOrigins []string // nil: any origin
-	bounds      bounds   // bounds.go
+	corsPolicy  CORS
+	// csrf: refuse GraphQL requests a browser could send without a
+	// preflight unless they carry one of csrfHeaders (see cors.go).
+	csrf        bool
+	csrfHeaders []string
+	// legacyStatus keeps the status codes of the GraphQL-over-HTTP draft
+	// before 2026 (see WithLegacyStatusCodes).
+	legacyStatus bool
+	// owners and registryPath feed the playground (workbench.go).
+	owners       func() []byte
+	registryPath string
+	bounds       bounds // bounds.go
 }
 
 // Option configures a Server.
@@ -103,19 +113,14 @@ func WithLogger(l *slog.Logger) Option {
 	}
 }
 
-// WithCORSOrigins restricts CORS to the given origins (exact match, e.g.
-// "https://app.example.com"). Without it, or with "*" among them, any origin
-// is allowed (without credentials).
-func WithCORSOrigins(origins ...string) Option {
-	return func(s *Server) {
-		for _, o := range origins {
-			if o == "*" {
-				s.corsOrigins = nil
-				return
-			}
-		}
-		s.corsOrigins = append([]string(nil), origins...)
-	}
+// WithLegacyStatusCodes answers with the status codes of the
+// GraphQL-over-HTTP draft before 2026, for clients that depend on them:
+// 400 for a request that fails before execution (200 under
+// application/json), 200 for partial success, and the default media type
+// rather than 406 for an Accept header naming nothing supported. By default
+// (off) Junction follows the 2026 draft: 422, 294 and 406 (see statusFor).
+func WithLegacyStatusCodes(on bool) Option {
+	return func(s *Server) { s.legacyStatus = on }
 }
 
 // New returns a Server that sends GraphQL requests to h.
@@ -163,6 +168,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		s.servePlaygroundPage(w, r)
+	case p == ownersPath && s.playground && s.owners != nil:
+		s.serveOwners(w, r)
 	case strings.HasPrefix(p, assetPrefix) && s.playground:
 		s.serveAsset(w, r)
 	default:
