@@ -35,5 +35,5 @@ func runDev(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	}
 	cfg := config.Default()
 	cfg.Listen = *listen
-	return listenAndServe(ctx, cfg, gw, stderr)
+	return listenAndServe(ctx, cfg, gw, stderr, nil)
 }

@@ -6,7 +6,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"log/slog"
 	"net"
 	"net/http"
 	"os"
@@ -19,6 +18,7 @@ import (
 	"github.com/junction-gateway/junction/internal/gateway"
 	"github.com/junction-gateway/junction/internal/gctune"
 	"github.com/junction-gateway/junction/internal/server"
+	"github.com/junction-gateway/junction/internal/telemetry"
 	"github.com/junction-gateway/junction/schema"
 )
 
@@ -99,7 +99,12 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return fmt.Errorf("load supergraph %s: %w", cfg.Supergraph, err)
 	}
-	gw, err := gateway.New(sg,
+	tel, stopTelemetry, err := startTelemetry(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer stopTelemetry()
+	gw, err := gateway.New(sg, append(tel.GatewayOptions(),
 		gateway.WithSubgraphURLs(cfg.SubgraphURLs()),
 		gateway.WithSubgraphTimeout(cfg.Traffic.SubgraphTimeout),
 		gateway.WithSubgraphTimeouts(cfg.SubgraphTimeouts()),
@@ -115,32 +120,36 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			MaxAliases:             cfg.Limits.MaxAliases,
 			MaxRootFields:          cfg.Limits.MaxRootFields,
 			MaxRecursiveSelections: cfg.Limits.MaxRecursiveSelections,
-		}))
+		}))...)
 	if err != nil {
 		return err
 	}
-	log := slog.New(slog.NewTextHandler(stderr, nil))
+	log := telemetry.Logger(stderr, cfg.Telemetry.Logs.Format)
 	rl := &reloader{path: cfg.Supergraph, gw: gw, log: log, last: sdl}
 	poll := time.Duration(0)
 	if *hotReload {
 		poll = time.Second
 	}
 	go rl.run(ctx, poll)
-	return listenAndServe(ctx, cfg, gw, stderr)
+	return listenAndServe(ctx, cfg, gw, stderr, tel)
 }
 
 // listenAndServe serves gw until ctx ends, then shuts down gracefully. It
 // logs exactly one line when ready.
-func listenAndServe(ctx context.Context, cfg *config.Config, gw *gateway.Gateway, logw io.Writer) error {
+func listenAndServe(ctx context.Context, cfg *config.Config, gw *gateway.Gateway, logw io.Writer, tel *telemetry.Telemetry) error {
 	if _, _, err := net.SplitHostPort(cfg.Listen); err != nil {
 		return usageErr("--listen %q: want HOST:PORT", cfg.Listen)
 	}
-	log := slog.New(slog.NewTextHandler(logw, nil))
+	log := telemetry.Logger(logw, cfg.Telemetry.Logs.Format)
 	ln, err := net.Listen("tcp", cfg.Listen)
 	if err != nil {
 		return err
 	}
 	mux := http.NewServeMux()
+	if err := serveMetrics(ctx, cfg, tel, mux, log); err != nil {
+		ln.Close()
+		return err
+	}
 	mux.Handle("/registry/graphql", graph.Handler(func() *schema.Supergraph { return gw.State().Supergraph }))
 	mux.Handle("/", server.New(gw,
 		server.WithPath(cfg.GraphQLPath),
