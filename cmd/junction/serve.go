@@ -97,7 +97,11 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	sg, err := schema.ParseSupergraph(string(sdl))
 	if err != nil {
-		return fmt.Errorf("load supergraph %s: %w", cfg.Supergraph, err)
+		return fmt.Errorf("load supergraph %s: %w", cfg.Supergraph, composeHint(err))
+	}
+	authp, err := authPlugins(ctx, cfg, stderr)
+	if err != nil {
+		return err
 	}
 	tel, stopTelemetry, err := startTelemetry(ctx, cfg)
 	if err != nil {
@@ -105,6 +109,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	defer stopTelemetry()
 	gw, err := gateway.New(sg, append(tel.GatewayOptions(),
+		gateway.WithPlugins(authp...),
 		gateway.WithSubgraphURLs(cfg.SubgraphURLs()),
 		gateway.WithSubgraphTimeout(cfg.Traffic.SubgraphTimeout),
 		gateway.WithSubgraphTimeouts(cfg.SubgraphTimeouts()),
@@ -157,6 +162,9 @@ func listenAndServe(ctx context.Context, cfg *config.Config, gw *gateway.Gateway
 		server.WithMaxBodyBytes(cfg.Limits.MaxBodyBytes),
 		server.WithReadTimeout(cfg.Limits.BodyTimeout),
 		server.WithReadiness(gw.Ready),
+		server.WithLegacyStatusCodes(cfg.LegacyStatusCodes),
+		server.WithCORS(corsPolicy(cfg)),
+		server.WithCSRFPrevention(cfg.CSRFOn(cookieAuth(cfg)), cfg.CSRF.RequiredHeaders...),
 		server.WithLogger(log)))
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	errc := make(chan error, 1)

@@ -37,8 +37,23 @@ type Config struct {
 	// on or off, by label. Labels not listed are decided per request:
 	// "percent(N)" is active for about N% of requests, custom labels are off.
 	OverrideLabels map[string]bool `yaml:"override_labels"`
+	// LegacyStatusCodes answers with the GraphQL-over-HTTP status codes of
+	// the drafts before 2026 (400 / 200 under application/json for a request
+	// that fails before execution, 200 for partial success, no 406) for
+	// clients that depend on them. Default false: 422, 294 and 406.
+	LegacyStatusCodes bool `yaml:"legacy_status_codes"`
+	// CORS: which foreign origins may call the GraphQL endpoint (none by default).
+	CORS CORS `yaml:"cors"`
+	// CSRF: refuse requests a browser could send without a preflight.
+	CSRF CSRF `yaml:"csrf"`
 	// Telemetry: traces, metrics and request logs (all off by default).
 	Telemetry Telemetry `yaml:"telemetry"`
+	// Redis is shared by rate limits, caches and APQ across replicas; absent,
+	// they keep their state in memory in one process.
+	Redis *Redis `yaml:"redis"`
+	// Authentication and Authorization: tokens and the schema's auth directives (auth.go).
+	Authentication Authentication `yaml:"authentication"`
+	Authorization  Authorization  `yaml:"authorization"`
 }
 
 // Headers holds header rules.
@@ -46,6 +61,9 @@ type Headers struct {
 	// Propagate names the client headers forwarded to every subgraph
 	// (default none).
 	Propagate []string `yaml:"propagate"`
+	// Claims puts token claims into subgraph request headers: header name
+	// -> claim name (a dotted path for nested claims), e.g. x-user-id: sub.
+	Claims map[string]string `yaml:"claims"`
 }
 
 // Subgraph overrides the supergraph's settings for one subgraph.
@@ -105,6 +123,7 @@ func (c *Config) applyEnv(lookup func(string) (string, bool)) {
 	if v, ok := lookup("JUNCTION_SUPERGRAPH"); ok && v != "" {
 		c.Supergraph = v
 	}
+	c.applyRedisEnv(lookup)
 }
 
 func (c *Config) applyDefaults() {
@@ -133,6 +152,9 @@ func (c *Config) applyDefaults() {
 		c.Limits.MaxBodyBytes = 2 << 20
 	}
 	c.Telemetry.applyDefaults()
+	c.Redis.applyDefaults()
+	c.Authentication.applyDefaults()
+	c.Authorization.applyDefaults()
 }
 
 // Validate reports every problem at once, each naming its key.
@@ -170,6 +192,8 @@ func (c *Config) Validate() error {
 			probs = append(probs, "limits."+l.key+": must be positive")
 		}
 	}
+	probs = c.Redis.validate(probs)
+	probs = c.validateCORS(probs)
 	names := make([]string, 0, len(c.Subgraphs))
 	for n := range c.Subgraphs {
 		names = append(names, n)
@@ -185,6 +209,7 @@ func (c *Config) Validate() error {
 		}
 	}
 	probs = append(probs, c.Telemetry.validate()...)
+	probs = append(probs, append(c.Authentication.validate(c), c.Authorization.validate(c)...)...)
 	if len(probs) > 0 {
 		return invalid(probs)
 	}

@@ -275,18 +275,28 @@ func (g *Gateway) parse(ctx context.Context, req *Request) *Response {
 	if req.Query == "" {
 		return requestError("GraphQL operation must contain a non-empty `query`", "GRAPHQL_PARSE_FAILED")
 	}
-	doc, errs := g.load(ctx, st, req.Query)
-	if len(errs) > 0 {
-		return &Response{Errors: errs}
+	cd := g.load(ctx, st, req.Query)
+	if len(cd.errs) > 0 {
+		// A mutation over GET is 405 whatever else is wrong with it (even
+		// in a schema without mutations).
+		k, ok := cd.kinds[req.OperationName]
+		if !ok && req.OperationName == "" && len(cd.kinds) == 1 {
+			for _, v := range cd.kinds {
+				k, ok = v, true
+			}
+		}
+		if ok && !kindAllowed(k, req.AllowedKinds) {
+			return methodNotAllowed(k)
+		}
+		return &Response{Errors: cd.errs}
 	}
+	doc := cd.doc
 	op, err := selectOperation(doc, req.OperationName)
 	if err != nil {
 		return &Response{Errors: gqlerror.List{err}}
 	}
 	if !kindAllowed(op.Operation, req.AllowedKinds) {
-		r := requestError(fmt.Sprintf("%s operations are not allowed over this method", op.Operation), "METHOD_NOT_ALLOWED")
-		r.Status = http.StatusMethodNotAllowed
-		return r
+		return methodNotAllowed(op.Operation)
 	}
 	if op.Operation == ast.Subscription {
 		return requestError("subscriptions are not supported over this transport", "SUBSCRIPTION_NOT_SUPPORTED")
@@ -303,7 +313,8 @@ func (g *Gateway) parse(ctx context.Context, req *Request) *Response {
 // execution between identical concurrent queries.
 func (g *Gateway) run(ctx context.Context, o *Operation) *Response {
 	req, op := o.Request, o.Definition
-	if g.opts.inboundDedupe && op.Operation == ast.Query && !req.AcceptIncremental {
+	if g.opts.inboundDedupe && op.Operation == ast.Query && !req.AcceptIncremental &&
+		!req.PlanOnly && !req.IncludeTrace {
 		if key := inboundKey(o.State.Supergraph.Version, req, o.Variables, g.opts.propagate, o.stagesKey()); key != "" {
 			led := false
 			v, _, shared := g.inbound.Do(key, func() (any, error) {
@@ -357,6 +368,9 @@ func (g *Gateway) execute(ctx context.Context, o *Operation) *Response {
 			Errors: gqlerror.List{withCode(gqlerror.Errorf("query planning failed: %v", err), "QUERY_PLANNING_FAILED")},
 		}
 	}
+	if req.PlanOnly {
+		return planOnlyResponse(plan)
+	}
 	ereq := &executor.Request{
 		Plan:      plan,
 		Document:  doc,
@@ -364,6 +378,9 @@ func (g *Gateway) execute(ctx context.Context, o *Operation) *Response {
 		Variables: vars,
 		Header:    g.subgraphHeader(req.Header, o.SubgraphHeader),
 		Denied:    o.denied,
+	}
+	if req.IncludeTrace {
+		ereq.Trace = executor.NewFetchTrace()
 	}
 	var resp *Response
 	if op.Operation == ast.Query && plan.Incremental(vars) != nil {
@@ -381,6 +398,9 @@ func (g *Gateway) execute(ctx context.Context, o *Operation) *Response {
 	if req.ExposePlan {
 		resp.Extensions = map[string]any{"apolloQueryPlan": planExtension(plan)}
 	}
+	if ereq.Trace != nil {
+		resp.Extensions = withTrace(resp.Extensions, ereq.Trace, plan)
+	}
 	return resp
 }
 
@@ -396,6 +416,12 @@ func (o *Operation) skipSet() map[*ast.Field]bool {
 // deferBadHeader is Apollo Router's message for an operation that defers a
 // fragment from a client that does not accept multipart responses.
 const deferBadHeader = "the router received a query with the @defer directive but the client does not accept multipart/mixed HTTP responses. To enable @defer support, add the HTTP header 'Accept: multipart/mixed;deferSpec=20220824'"
+
+func methodNotAllowed(k ast.Operation) *Response {
+	r := requestError(fmt.Sprintf("%s operations are not allowed over this method", k), "METHOD_NOT_ALLOWED")
+	r.Status = http.StatusMethodNotAllowed
+	return r
+}
 
 func kindAllowed(k ast.Operation, allowed []ast.Operation) bool {
 	if allowed == nil {

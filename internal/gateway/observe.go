@@ -4,7 +4,6 @@ import (
 	"context"
 
 	"github.com/vektah/gqlparser/v2/ast"
-	"github.com/vektah/gqlparser/v2/gqlerror"
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/codes"
 	"go.opentelemetry.io/otel/trace"
@@ -37,17 +36,17 @@ func (g *Gateway) observe() {
 }
 
 // load parses and validates query (cached), in a span when tracing.
-func (g *Gateway) load(ctx context.Context, st *State, query string) (*ast.QueryDocument, gqlerror.List) {
+func (g *Gateway) load(ctx context.Context, st *State, query string) *cachedDocument {
 	if g.tracer == nil {
 		return st.docs.load(st.Supergraph.API, query)
 	}
 	_, span := g.tracer.Start(ctx, "graphql.validate")
-	doc, errs := st.docs.load(st.Supergraph.API, query)
-	if len(errs) > 0 {
-		span.SetStatus(codes.Error, errs[0].Message)
+	cd := st.docs.load(st.Supergraph.API, query)
+	if len(cd.errs) > 0 {
+		span.SetStatus(codes.Error, cd.errs[0].Message)
 	}
 	span.End()
-	return doc, errs
+	return cd
 }
 
 // plan plans from the cache or builds the plan, in a span when tracing,
