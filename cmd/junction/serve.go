@@ -103,6 +103,11 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
+	rc, err := startRateCache(ctx, cfg, sg, stderr)
+	if err != nil {
+		return err
+	}
+	defer rc.close()
 	tel, stopTelemetry, err := startTelemetry(ctx, cfg)
 	if err != nil {
 		return err
@@ -117,6 +122,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		gateway.WithInboundDedupe(*cfg.Traffic.InboundDedupe),
 		gateway.WithSubgraphDedupe(*cfg.Traffic.SubgraphDedupe),
 		gateway.WithPropagatedHeaders(cfg.Headers.Propagate...),
+		gateway.WithPlugins(rc.plugins...),
 		gateway.WithOverrideLabels(cfg.OverrideLabels),
 		gateway.WithMaxSubgraphResponseBytes(cfg.Traffic.MaxSubgraphResponseBytes),
 		gateway.WithLimits(gateway.Limits{
@@ -136,12 +142,12 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		poll = time.Second
 	}
 	go rl.run(ctx, poll)
-	return listenAndServe(ctx, cfg, gw, stderr, tel)
+	return listenAndServe(ctx, cfg, gw, stderr, rc, tel)
 }
 
 // listenAndServe serves gw until ctx ends, then shuts down gracefully. It
 // logs exactly one line when ready.
-func listenAndServe(ctx context.Context, cfg *config.Config, gw *gateway.Gateway, logw io.Writer, tel *telemetry.Telemetry) error {
+func listenAndServe(ctx context.Context, cfg *config.Config, gw *gateway.Gateway, logw io.Writer, rc *rateCache, tel *telemetry.Telemetry) error {
 	if _, _, err := net.SplitHostPort(cfg.Listen); err != nil {
 		return usageErr("--listen %q: want HOST:PORT", cfg.Listen)
 	}
@@ -151,6 +157,7 @@ func listenAndServe(ctx context.Context, cfg *config.Config, gw *gateway.Gateway
 		return err
 	}
 	mux := http.NewServeMux()
+	rc.mount(mux)
 	if err := serveMetrics(ctx, cfg, tel, mux, log); err != nil {
 		ln.Close()
 		return err
@@ -161,10 +168,12 @@ func listenAndServe(ctx context.Context, cfg *config.Config, gw *gateway.Gateway
 		server.WithPlayground(*cfg.Playground),
 		server.WithMaxBodyBytes(cfg.Limits.MaxBodyBytes),
 		server.WithReadTimeout(cfg.Limits.BodyTimeout),
-		server.WithReadiness(gw.Ready),
+		server.WithReadiness(rc.readiness(gw)),
 		server.WithLegacyStatusCodes(cfg.LegacyStatusCodes),
 		server.WithCORS(corsPolicy(cfg)),
 		server.WithCSRFPrevention(cfg.CSRFOn(cookieAuth(cfg)), cfg.CSRF.RequiredHeaders...),
+		server.WithFieldOwners(gw.FieldOwners),
+		server.WithPlaygroundRegistry("/registry/graphql"),
 		server.WithLogger(log)))
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	errc := make(chan error, 1)
