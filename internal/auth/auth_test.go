@@ -369,3 +369,26 @@ func TestToken(t *testing.T) {
 		}
 	}
 }
+
+func TestVerifiedTokenCache(t *testing.T) {
+	a := newAuth(t, config.JWTProvider{Name: "h", Secret: testSecret, Leeway: time.Nanosecond})
+	ctx := context.Background()
+	tok := sign(t, jwt.SigningMethodHS256, []byte(testSecret), "", claims("aud", nil, "exp", time.Now().Add(1500*time.Millisecond).Unix()))
+	p1, err := a.Authenticate(ctx, tok)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p2, err := a.Authenticate(ctx, tok)
+	if err != nil || p2 != p1 {
+		t.Fatalf("second use not served from the cache: %p %p %v", p1, p2, err)
+	}
+	// A refused token is not remembered as good, and a cached one stops
+	// at its exp.
+	if _, err := a.Authenticate(ctx, tok+"x"); err == nil {
+		t.Fatal("bad signature accepted")
+	}
+	time.Sleep(time.Until(p1.Expires) + 100*time.Millisecond)
+	if _, err := a.Authenticate(ctx, tok); err == nil || err.Reason != "token is expired" {
+		t.Fatalf("expired token after caching: %v", err)
+	}
+}
