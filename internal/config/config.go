@@ -51,6 +51,13 @@ type Config struct {
 	// Redis is shared by rate limits, caches and APQ across replicas; absent,
 	// they keep their state in memory in one process.
 	Redis *Redis `yaml:"redis"`
+	// Authentication and Authorization: tokens and the schema's auth directives (auth.go).
+	Authentication Authentication `yaml:"authentication"`
+	Authorization  Authorization  `yaml:"authorization"`
+	// RateLimits: request-level limits and the supergraph's @rateLimit.
+	RateLimits *RateLimits `yaml:"rate_limits"`
+	// Cache caches subgraph answers by their @cacheControl hints.
+	Cache *Cache `yaml:"cache"`
 }
 
 // Headers holds header rules.
@@ -58,6 +65,9 @@ type Headers struct {
 	// Propagate names the client headers forwarded to every subgraph
 	// (default none).
 	Propagate []string `yaml:"propagate"`
+	// Claims puts token claims into subgraph request headers: header name
+	// -> claim name (a dotted path for nested claims), e.g. x-user-id: sub.
+	Claims map[string]string `yaml:"claims"`
 }
 
 // Subgraph overrides the supergraph's settings for one subgraph.
@@ -147,6 +157,10 @@ func (c *Config) applyDefaults() {
 	}
 	c.Telemetry.applyDefaults()
 	c.Redis.applyDefaults()
+	c.Authentication.applyDefaults()
+	c.Authorization.applyDefaults()
+	c.RateLimits.applyDefaults(c.Redis)
+	c.Cache.applyDefaults(c.Redis)
 }
 
 // Validate reports every problem at once, each naming its key.
@@ -185,6 +199,8 @@ func (c *Config) Validate() error {
 		}
 	}
 	probs = c.Redis.validate(probs)
+	probs = c.RateLimits.validate(probs, c.Redis)
+	probs = c.Cache.validate(probs, c.Redis)
 	probs = c.validateCORS(probs)
 	names := make([]string, 0, len(c.Subgraphs))
 	for n := range c.Subgraphs {
@@ -201,6 +217,7 @@ func (c *Config) Validate() error {
 		}
 	}
 	probs = append(probs, c.Telemetry.validate()...)
+	probs = append(probs, append(c.Authentication.validate(c), c.Authorization.validate(c)...)...)
 	if len(probs) > 0 {
 		return invalid(probs)
 	}
