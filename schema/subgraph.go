@@ -48,6 +48,17 @@ var FederationDirectives = []string{
 	"requires", "requiresScopes", "shareable", "tag",
 }
 
+// directiveSince is the federation v2 minor version that introduced each
+// directive.
+var directiveSince = map[string]int{
+	"key": 0, "requires": 0, "provides": 0, "external": 0, "shareable": 0, "extends": 0,
+	"override": 0, "inaccessible": 0, "tag": 0, "composeDirective": 1, "interfaceObject": 3,
+	"authenticated": 5, "requiresScopes": 5, "policy": 6, "context": 8, "fromContext": 8,
+	"cost": 9, "listSize": 9,
+}
+
+func url(f *feature) string { return f.url }
+
 // federationSubgraphDefs declares the federation directives loosely, with
 // their canonical names, so that a subgraph validates with gqlparser.
 const federationSubgraphDefs = `
@@ -103,6 +114,9 @@ type SubgraphSchema struct {
 	links             map[string]*subLink
 	// composed holds the definitions of the composed directives.
 	composed map[string]*ast.DirectiveDefinition
+	// used: type -> fields that a @key, @requires or @provides of this
+	// subgraph selects (set by ParseSubgraph).
+	used map[string]map[string]bool
 }
 
 // SubgraphKey is one @key of a type in a subgraph.
@@ -110,6 +124,7 @@ type SubgraphKey struct {
 	Fields     string
 	Selection  ast.SelectionSet
 	Resolvable bool
+	explicit   bool // resolvable: given in the SDL (Apollo then prints it)
 }
 
 // subLink is a non-federation @link of a subgraph (for @composeDirective).
@@ -150,6 +165,7 @@ func ParseSubgraph(name, url, sdl string) (*SubgraphSchema, error) {
 		errs.Sort()
 		return nil, errs
 	}
+	s.used = usedFields(s)
 	return s, nil
 }
 
@@ -244,8 +260,21 @@ func (p *subParser) links() error {
 	}
 	p.s.Fed2 = true
 	p.s.FedVersion = fed.version
+	for spec := range fed.imports {
+		d := strings.TrimPrefix(spec, "@")
+		if min, known := directiveSince[d]; strings.HasPrefix(spec, "@") && (!known || fed.minor < min) {
+			why := "is not a federation directive"
+			if known {
+				why = fmt.Sprintf("needs federation v2.%d or later", min)
+			}
+			return CompositionErrors{{Code: "INVALID_LINK_DIRECTIVE_USAGE", Subgraphs: []string{p.s.Name},
+				Message: fmt.Sprintf("[%s] the @link to %s imports %s, which %s: raise the version in the URL or remove the import", p.s.Name, url(fed), spec, why)}}
+		}
+	}
 	for _, d := range FederationDirectives {
-		p.rename[fed.directive(d)] = d
+		if fed.minor >= directiveSince[d] {
+			p.rename[fed.directive(d)] = d
+		}
 	}
 	for _, t := range []string{"FieldSet", "Scope", "Policy", "ContextFieldValue"} {
 		p.fedTypes[fed.typeName(t)] = true
@@ -532,7 +561,8 @@ func (p *subParser) fieldSets() CompositionErrors {
 				}
 				continue
 			}
-			s.Keys[name] = append(s.Keys[name], &SubgraphKey{Fields: text, Selection: sel, Resolvable: boolArg(d, "resolvable", true)})
+			s.Keys[name] = append(s.Keys[name], &SubgraphKey{Fields: text, Selection: sel, Resolvable: boolArg(d, "resolvable", true),
+				explicit: d.Arguments.ForName("resolvable") != nil})
 		}
 		for _, f := range def.Fields {
 			coord := name + "." + f.Name
@@ -588,4 +618,36 @@ func badKeyField(sch *ast.Schema, set ast.SelectionSet) *ast.Field {
 		}
 	}
 	return nil
+}
+
+// usedFields collects the fields every @key, @requires and @provides of s
+// selects, by parent type.
+func usedFields(s *SubgraphSchema) map[string]map[string]bool {
+	used := map[string]map[string]bool{}
+	for _, n := range s.Order {
+		for _, k := range s.Keys[n] {
+			markSelected(k.Selection, used)
+		}
+		def := s.Schema.Types[n]
+		if def == nil {
+			continue
+		}
+		for _, fd := range def.Fields {
+			if d := fd.Directives.ForName("requires"); d != nil {
+				text, _ := stringArg(d, "fields")
+				if sel, err := parseFieldSet(s.Schema, def, text); err == nil {
+					markSelected(sel, used)
+				}
+			}
+			if d := fd.Directives.ForName("provides"); d != nil {
+				text, _ := stringArg(d, "fields")
+				if rt := s.Schema.Types[fd.Type.Name()]; isComposite(rt) {
+					if sel, err := parseFieldSet(s.Schema, rt, text); err == nil {
+						markSelected(sel, used)
+					}
+				}
+			}
+		}
+	}
+	return used
 }

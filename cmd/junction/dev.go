@@ -40,12 +40,18 @@ func runDev(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if err != nil {
 		return err
 	}
-	gw, err := gateway.New(sg, gateway.WithPlugins(authp...), gateway.WithPropagatedHeaders(cfg.Headers.Propagate...))
+	rc, err := startRateCache(ctx, cfg, sg, stderr)
+	if err != nil {
+		return err
+	}
+	defer rc.close()
+	gw, err := gateway.New(sg, gateway.WithPlugins(authp...), gateway.WithPropagatedHeaders(cfg.Headers.Propagate...),
+		gateway.WithPlugins(rc.plugins...))
 	if err != nil {
 		return err
 	}
 	if *cfgPath == "" || isFlagSet(fs, "listen") {
 		cfg.Listen = *listen
 	}
-	return listenAndServe(ctx, cfg, gw, stderr)
+	return listenAndServe(ctx, cfg, gw, stderr, rc)
 }

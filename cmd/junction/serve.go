@@ -103,6 +103,11 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
+	rc, err := startRateCache(ctx, cfg, sg, stderr)
+	if err != nil {
+		return err
+	}
+	defer rc.close()
 	gw, err := gateway.New(sg,
 		gateway.WithPlugins(authp...),
 		gateway.WithSubgraphURLs(cfg.SubgraphURLs()),
@@ -112,6 +117,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		gateway.WithInboundDedupe(*cfg.Traffic.InboundDedupe),
 		gateway.WithSubgraphDedupe(*cfg.Traffic.SubgraphDedupe),
 		gateway.WithPropagatedHeaders(cfg.Headers.Propagate...),
+		gateway.WithPlugins(rc.plugins...),
 		gateway.WithOverrideLabels(cfg.OverrideLabels),
 		gateway.WithMaxSubgraphResponseBytes(cfg.Traffic.MaxSubgraphResponseBytes),
 		gateway.WithLimits(gateway.Limits{
@@ -131,12 +137,12 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		poll = time.Second
 	}
 	go rl.run(ctx, poll)
-	return listenAndServe(ctx, cfg, gw, stderr)
+	return listenAndServe(ctx, cfg, gw, stderr, rc)
 }
 
 // listenAndServe serves gw until ctx ends, then shuts down gracefully. It
 // logs exactly one line when ready.
-func listenAndServe(ctx context.Context, cfg *config.Config, gw *gateway.Gateway, logw io.Writer) error {
+func listenAndServe(ctx context.Context, cfg *config.Config, gw *gateway.Gateway, logw io.Writer, rc *rateCache) error {
 	if _, _, err := net.SplitHostPort(cfg.Listen); err != nil {
 		return usageErr("--listen %q: want HOST:PORT", cfg.Listen)
 	}
@@ -146,16 +152,19 @@ func listenAndServe(ctx context.Context, cfg *config.Config, gw *gateway.Gateway
 		return err
 	}
 	mux := http.NewServeMux()
+	rc.mount(mux)
 	mux.Handle("/registry/graphql", graph.Handler(func() *schema.Supergraph { return gw.State().Supergraph }))
 	mux.Handle("/", server.New(gw,
 		server.WithPath(cfg.GraphQLPath),
 		server.WithPlayground(*cfg.Playground),
 		server.WithMaxBodyBytes(cfg.Limits.MaxBodyBytes),
 		server.WithReadTimeout(cfg.Limits.BodyTimeout),
-		server.WithReadiness(gw.Ready),
+		server.WithReadiness(rc.readiness(gw)),
 		server.WithLegacyStatusCodes(cfg.LegacyStatusCodes),
 		server.WithCORS(corsPolicy(cfg)),
 		server.WithCSRFPrevention(cfg.CSRFOn(cookieAuth(cfg)), cfg.CSRF.RequiredHeaders...),
+		server.WithFieldOwners(gw.FieldOwners),
+		server.WithPlaygroundRegistry("/registry/graphql"),
 		server.WithLogger(log)))
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	errc := make(chan error, 1)
