@@ -259,6 +259,9 @@ type run struct {
 	// held is the bytes of subgraph answers received so far (see
 	// WithMaxMergedBytes).
 	held atomic.Int64
+	// rounds: the state of the plan's rounds (entity calls shared by
+	// Flattens) met so far, guarded by mu.
+	rounds map[*planner.Round]*roundState
 	// answerBytes is the size of the subgraph answers decoded so far
 	// (guarded by mu): the response is expected to be about
 	// Executor.respPerAnswer of it.

@@ -55,5 +55,5 @@ func runDev(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if err != nil {
 		return err
 	}
-	return listenAndServe(ctx, cfg, gw, stderr, rc)
+	return listenAndServe(ctx, cfg, gw, stderr, rc, nil)
 }

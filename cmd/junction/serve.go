@@ -6,7 +6,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"log/slog"
 	"net"
 	"net/http"
 	"os"
@@ -18,6 +17,7 @@ import (
 	"github.com/junction-gateway/junction/internal/gateway"
 	"github.com/junction-gateway/junction/internal/gctune"
 	"github.com/junction-gateway/junction/internal/server"
+	"github.com/junction-gateway/junction/internal/telemetry"
 	"github.com/junction-gateway/junction/schema"
 )
 
@@ -101,7 +101,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return fmt.Errorf("load supergraph %s: %w", cfg.Supergraph, composeHint(err))
 	}
-	log := slog.New(slog.NewTextHandler(stderr, nil))
+	log := telemetry.Logger(stderr, cfg.Telemetry.Logs.Format)
 	if err := checkSubgraphNames(cfg, sg); err != nil {
 		return usageErr("%v", err)
 	}
@@ -114,23 +114,29 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	defer rc.close()
-	opts := append(gatewayOptions(cfg, log), gateway.WithPlugins(authp...), gateway.WithPlugins(rc.plugins...))
+	tel, stopTelemetry, err := startTelemetry(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer stopTelemetry()
+	opts := append(tel.GatewayOptions(), gatewayOptions(cfg, log)...)
+	opts = append(opts, gateway.WithPlugins(authp...), gateway.WithPlugins(rc.plugins...))
 	gw, err := gateway.New(sg, opts...)
 	if err != nil {
 		return err
 	}
 	rl := &reloader{path: cfg.Supergraph, gw: gw, log: log, last: sdl, cfg: cfg}
 	go rl.run(ctx, *hotReload)
-	return listenAndServe(ctx, cfg, gw, stderr, rc)
+	return listenAndServe(ctx, cfg, gw, stderr, rc, tel)
 }
 
 // listenAndServe serves gw until ctx ends, then shuts down gracefully. It
 // logs exactly one line when ready.
-func listenAndServe(ctx context.Context, cfg *config.Config, gw *gateway.Gateway, logw io.Writer, rc *rateCache) error {
+func listenAndServe(ctx context.Context, cfg *config.Config, gw *gateway.Gateway, logw io.Writer, rc *rateCache, tel *telemetry.Telemetry) error {
 	if _, _, err := net.SplitHostPort(cfg.Listen); err != nil {
 		return usageErr("--listen %q: want HOST:PORT", cfg.Listen)
 	}
-	log := slog.New(slog.NewTextHandler(logw, nil))
+	log := telemetry.Logger(logw, cfg.Telemetry.Logs.Format)
 	rt := newRuntime(cfg, gw, log, rc.readiness(gw))
 	ln, err := net.Listen("tcp", cfg.Listen)
 	if err != nil {
@@ -138,6 +144,10 @@ func listenAndServe(ctx context.Context, cfg *config.Config, gw *gateway.Gateway
 	}
 	mux := http.NewServeMux()
 	rc.mount(mux)
+	if err := serveMetrics(ctx, cfg, tel, mux, log); err != nil {
+		ln.Close()
+		return err
+	}
 	mux.Handle("/registry/graphql", graph.Handler(func() *schema.Supergraph { return gw.State().Supergraph }))
 	mux.Handle("/", server.New(gw, append(rt.serverOptions(),
 		server.WithPath(cfg.GraphQLPath),

@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/junction-gateway/junction/executor"
-	"github.com/junction-gateway/junction/internal/server"
 )
 
 // ErrInvalid wraps every validation failure.
@@ -175,7 +174,7 @@ func (c *Config) applyDefaults() {
 		c.Traffic.SubgraphDedupe = boolPtr(true)
 	}
 	if c.Limits.MaxBodyBytes == 0 {
-		c.Limits.MaxBodyBytes = server.DefaultMaxBodyBytes
+		c.Limits.MaxBodyBytes = defaultMaxBodyBytes
 	}
 	c.Telemetry.applyDefaults()
 	c.Redis.applyDefaults()
@@ -184,7 +183,7 @@ func (c *Config) applyDefaults() {
 	c.RateLimits.applyDefaults(c.Redis)
 	c.Cache.applyDefaults(c.Redis)
 	if c.Limits.BodyTimeout == 0 {
-		c.Limits.BodyTimeout = server.DefaultReadTimeout
+		c.Limits.BodyTimeout = defaultBodyTimeout
 	}
 	c.applyRuntimeDefaults()
 }

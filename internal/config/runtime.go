@@ -63,6 +63,12 @@ const (
 	defaultMaxMergedBytes        = 32 << 20
 	defaultMaxConcurrentRequests = 256
 	defaultQueueTimeout          = time.Second
+	// The body bounds equal internal/server's library defaults
+	// (server.DefaultMaxBodyBytes, server.DefaultReadTimeout; checked by
+	// TestDefaultsHandedDown: server's tests import config, so config
+	// cannot import server).
+	defaultMaxBodyBytes = 2 << 20
+	defaultBodyTimeout  = 30 * time.Second
 )
 
 func (c *Config) applyRuntimeDefaults() {

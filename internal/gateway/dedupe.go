@@ -139,8 +139,9 @@ func writeHeaders(b *strings.Builder, h http.Header) {
 // round trip is cancelled once every request waiting for it has gone
 // (flight.go).
 type dedupeClient struct {
-	next  executor.Client
-	group flightGroup[roundTrip]
+	next      executor.Client
+	group     flightGroup[roundTrip]
+	observers []Observer
 }
 
 type roundTrip struct {
@@ -159,7 +160,9 @@ func (c *dedupeClient) Do(ctx context.Context, req *executor.SubgraphRequest) ([
 	writeLen(&b, len(req.Body)) // as writeField, without copying the body into a string first
 	b.Write(req.Body)
 	writeHeaders(&b, req.Header)
-	rt, _, err := c.group.do(ctx, b.String(), func(sctx context.Context) roundTrip {
+	led := false
+	rt, shared, err := c.group.do(ctx, b.String(), func(sctx context.Context) roundTrip {
+		led = true
 		body, err := c.next.Do(sctx, req)
 		return roundTrip{body, err}
 	})
@@ -167,6 +170,11 @@ func (c *dedupeClient) Do(ctx context.Context, req *executor.SubgraphRequest) ([
 		// This caller left (its deadline or cancellation), whoever
 		// started the call.
 		return nil, fmt.Errorf("%w: %q: %w", executor.ErrSubgraphTransport, req.Service, err)
+	}
+	if shared && !led {
+		for _, o := range c.observers {
+			o.Deduplicated(ctx, "subgraph", req.Service)
+		}
 	}
 	return rt.body, rt.err
 }

@@ -11,9 +11,6 @@ import (
 
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
-	"go.opentelemetry.io/otel"
-	"go.opentelemetry.io/otel/attribute"
-	"go.opentelemetry.io/otel/codes"
 	"go.opentelemetry.io/otel/trace"
 
 	"github.com/junction-gateway/junction/executor"
@@ -74,6 +71,7 @@ type options struct {
 	maxResponseBytes int64
 	plugins          []Plugin
 	bounds           bounds // bounds.go
+	tracerProvider   trace.TracerProvider
 }
 
 // Option configures a Gateway.
@@ -152,9 +150,8 @@ func WithDocumentCacheSize(n int) Option { return func(o *options) { o.docCacheS
 // New builds a Gateway serving sg.
 func New(sg *schema.Supergraph, opts ...Option) (*Gateway, error) {
 	g := &Gateway{
-		opts:   options{docCacheSize: 1024, planCacheSize: 1024, inboundDedupe: true, subgraphDedupe: true},
-		tracer: otel.Tracer("junction/gateway"),
-		apq:    newAPQStore(),
+		opts: options{docCacheSize: 1024, planCacheSize: 1024, inboundDedupe: true, subgraphDedupe: true},
+		apq:  newAPQStore(),
 	}
 	for _, o := range opts {
 		o(&g.opts)
@@ -175,8 +172,9 @@ func New(sg *schema.Supergraph, opts ...Option) (*Gateway, error) {
 		g.opts.client = ps.clients[i].WrapClient(g.opts.client)
 	}
 	if g.opts.subgraphDedupe {
-		g.opts.client = &dedupeClient{next: g.opts.client}
+		g.opts.client = &dedupeClient{next: g.opts.client, observers: ps.observers}
 	}
+	g.observe()
 	g.handleRequest = chainRequest(ps.request, g.parse)
 	g.handleOperation = chainOperation(ps.operation, g.run)
 	if err := g.Swap(sg); err != nil {
@@ -203,6 +201,9 @@ func (g *Gateway) Swap(sg *schema.Supergraph) error {
 		executor.WithDefaultSubgraphTimeout(g.opts.subgraphTimeout),
 	}
 	exOpts = append(exOpts, g.opts.bounds.executorOptions()...)
+	if g.opts.tracerProvider != nil {
+		exOpts = append(exOpts, executor.WithTracer(g.opts.tracerProvider.Tracer(tracerName)))
+	}
 	for _, s := range sg.Subgraphs { // ascending names: deterministic
 		if d, ok := g.opts.perSubgraph[s.Name]; ok && d > 0 {
 			exOpts = append(exOpts, executor.WithSubgraphTimeout(s.Name, d))
@@ -263,16 +264,7 @@ func (g *Gateway) Ready() error {
 // request interceptors, parse and validate (cached), select the operation,
 // coerce variables, the operation interceptors, plan (cached), execute.
 func (g *Gateway) Serve(ctx context.Context, req *Request) *Response {
-	ctx, span := g.tracer.Start(ctx, "graphql.request", trace.WithSpanKind(trace.SpanKindServer))
-	defer span.End()
-	if req.OperationName != "" {
-		span.SetAttributes(attribute.String("graphql.operation.name", req.OperationName))
-	}
-	resp := g.handleRequest(ctx, req)
-	if len(resp.Errors) > 0 {
-		span.SetStatus(codes.Error, resp.Errors[0].Message)
-	}
-	return resp
+	return g.handleRequest(ctx, req)
 }
 
 // parse is the end of the request stage: parse and validate the document,
@@ -291,7 +283,7 @@ func (g *Gateway) parse(ctx context.Context, req *Request) *Response {
 	if req.Query == "" {
 		return requestError("GraphQL operation must contain a non-empty `query`", "GRAPHQL_PARSE_FAILED")
 	}
-	cd := st.docs.load(st.Supergraph.API, req.Query)
+	cd := g.load(ctx, st, req.Query)
 	if len(cd.errs) > 0 {
 		// A mutation over GET is 405 whatever else is wrong with it (even
 		// in a schema without mutations).
@@ -334,12 +326,17 @@ func (g *Gateway) run(ctx context.Context, o *Operation) *Response {
 		if key := inboundKey(o.State.Supergraph.Version, req, o.Variables, g.opts.propagate, o.stagesKey()); key != "" {
 			// Shared by every identical request in flight: cancelled only
 			// once all of them have gone (flight.go).
+			led := false
 			resp, shared, err := g.inbound.do(ctx, key, func(sctx context.Context) *Response {
+				led = true
 				return g.execute(sctx, o)
 			})
 			if err != nil {
 				// This caller went away first: nobody reads this.
 				return requestError("the request was canceled: "+err.Error(), "REQUEST_CANCELED")
+			}
+			if shared && !led {
+				g.deduplicated(ctx, "inbound", "")
 			}
 			if shared {
 				// Several callers write these bytes: none may give the
@@ -375,7 +372,7 @@ func (g *Gateway) execute(ctx context.Context, o *Operation) *Response {
 		popts.Skip = o.skipSet()
 		popts.SkipKey = o.deniedKey()
 	}
-	plan, err := st.Planner.PlanWith(doc, op.Name, popts)
+	plan, err := g.plan(ctx, st, doc, op.Name, popts)
 	if err != nil {
 		return &Response{
 			Data:   []byte("null"),
