@@ -80,7 +80,7 @@ func (r *run) flatten(ctx context.Context, fl *planner.Flatten, sink *errSink) {
 	}
 
 	var batch entityBatch
-	entities := r.loadEntities(ctx, f, keys, &batch)
+	entities := r.loadEntitiesCached(ctx, f, keys, &batch)
 
 	prefix := flattenPrefix(fl.Path)
 	if batch.err != nil {

@@ -73,6 +73,8 @@ type options struct {
 	// default, 64 MiB).
 	maxResponseBytes int64
 	plugins          []Plugin
+	entityCache      func(*schema.Supergraph) executor.EntityCache // cachehooks.go
+	apqStore         APQStore
 }
 
 // Option configures a Gateway.
@@ -164,6 +166,7 @@ func New(sg *schema.Supergraph, opts ...Option) (*Gateway, error) {
 		}
 		g.opts.client = executor.NewHTTPClient(hopts...)
 	}
+	g.apq.shared = g.opts.apqStore
 	ps, err := sortPlugins(g.opts.plugins)
 	if err != nil {
 		return nil, err
@@ -195,6 +198,7 @@ func (g *Gateway) Swap(sg *schema.Supergraph) error {
 		executor.WithTimeout(g.opts.requestTimeout),
 		executor.WithDefaultSubgraphTimeout(g.opts.subgraphTimeout),
 	}
+	exOpts = append(exOpts, g.entityCacheOptions(sg)...)
 	for _, s := range sg.Subgraphs { // ascending names: deterministic
 		if d, ok := g.opts.perSubgraph[s.Name]; ok && d > 0 {
 			exOpts = append(exOpts, executor.WithSubgraphTimeout(s.Name, d))
@@ -277,7 +281,7 @@ func (g *Gateway) parse(ctx context.Context, req *Request) *Response {
 		r.Status = http.StatusServiceUnavailable
 		return r
 	}
-	if r := g.apq.resolve(req); r != nil {
+	if r := g.apq.resolve(ctx, req); r != nil {
 		return r
 	}
 	if req.Query == "" {
