@@ -22,6 +22,7 @@
 //     arguments), keyed by subgraph and request body, for its maxAge;
 //   - PRIVATE data keyed by the principal the authentication plugin put in
 //     the context as well; an anonymous caller's private data is not kept.
+//
 // Answers with errors, and entities an error points at, are not kept.
 // Keys carry a fingerprint of their subgraph's types in the supergraph: a
 // new supergraph that changes what a subgraph serves misses that

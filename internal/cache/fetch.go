@@ -151,7 +151,7 @@ func generations(sg *schema.Supergraph) map[string]string {
 
 type sha256Writer struct{ b strings.Builder }
 
-func newSHA() *sha256Writer               { return &sha256Writer{} }
+func newSHA() *sha256Writer                  { return &sha256Writer{} }
 func (w *sha256Writer) WriteString(s string) { w.b.WriteString(s); w.b.WriteByte(0) }
 func (w *sha256Writer) sum() string {
 	h := sha256.Sum256([]byte(w.b.String()))
