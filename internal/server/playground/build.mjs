@@ -1,7 +1,23 @@
 // Builds the playground bundle: one minified JS file and one CSS file under
 // dist/, committed so that `go build` needs neither node nor the network.
 // Run: npm ci && npm run build
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { build } from 'esbuild';
+
+// GraphiQL's fetcher loads graphql-ws only for subscriptions over a
+// WebSocket URL, which this playground never configures: resolve it to a
+// stub so that the bundle holds no import of an outside module.
+const noGraphQLWS = {
+  name: 'no-graphql-ws',
+  setup(b) {
+    b.onResolve({ filter: /^graphql-ws$/ }, () => ({ path: 'graphql-ws', namespace: 'stub' }));
+    b.onLoad({ filter: /.*/, namespace: 'stub' }, () => ({
+      contents: 'export function createClient() { throw new Error("subscriptions over WebSocket are not built into this playground"); }',
+      loader: 'js',
+    }));
+  },
+};
 
 await build({
   entryPoints: { playground: 'src/index.jsx' },
@@ -14,5 +30,19 @@ await build({
   legalComments: 'eof',
   define: { 'process.env.NODE_ENV': '"production"' },
   loader: { '.woff': 'dataurl', '.woff2': 'dataurl', '.ttf': 'dataurl', '.svg': 'dataurl' },
+  plugins: [noGraphQLWS],
   logLevel: 'info',
 });
+
+// dist/sources.sha256 is the hash of what the bundle was built from (this
+// file, package.json, package-lock.json and src/), so that a Go test
+// (TestPlaygroundBundleMatchesSources) notices sources changed without a
+// rebuild. Each file counts as "path\nlength\ncontent", in path order.
+const files = ['build.mjs', 'package-lock.json', 'package.json', ...readdirSync('src').map((f) => `src/${f}`)].sort();
+const h = createHash('sha256');
+for (const f of files) {
+  const b = readFileSync(f);
+  h.update(`${f}\n${b.length}\n`);
+  h.update(b);
+}
+writeFileSync('dist/sources.sha256', `${h.digest('hex')}\n`);
