@@ -53,5 +53,5 @@ func runDev(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if *cfgPath == "" || isFlagSet(fs, "listen") {
 		cfg.Listen = *listen
 	}
-	return listenAndServe(ctx, cfg, gw, stderr, rc)
+	return listenAndServe(ctx, cfg, gw, stderr, rc, nil)
 }

@@ -6,7 +6,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"log/slog"
 	"net"
 	"net/http"
 	"os"
@@ -19,6 +18,7 @@ import (
 	"github.com/junction-gateway/junction/internal/gateway"
 	"github.com/junction-gateway/junction/internal/gctune"
 	"github.com/junction-gateway/junction/internal/server"
+	"github.com/junction-gateway/junction/internal/telemetry"
 	"github.com/junction-gateway/junction/schema"
 )
 
@@ -108,7 +108,12 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	defer rc.close()
-	gw, err := gateway.New(sg,
+	tel, stopTelemetry, err := startTelemetry(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer stopTelemetry()
+	gw, err := gateway.New(sg, append(tel.GatewayOptions(),
 		gateway.WithPlugins(authp...),
 		gateway.WithSubgraphURLs(cfg.SubgraphURLs()),
 		gateway.WithSubgraphTimeout(cfg.Traffic.SubgraphTimeout),
@@ -126,33 +131,37 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			MaxAliases:             cfg.Limits.MaxAliases,
 			MaxRootFields:          cfg.Limits.MaxRootFields,
 			MaxRecursiveSelections: cfg.Limits.MaxRecursiveSelections,
-		}))
+		}))...)
 	if err != nil {
 		return err
 	}
-	log := slog.New(slog.NewTextHandler(stderr, nil))
+	log := telemetry.Logger(stderr, cfg.Telemetry.Logs.Format)
 	rl := &reloader{path: cfg.Supergraph, gw: gw, log: log, last: sdl}
 	poll := time.Duration(0)
 	if *hotReload {
 		poll = time.Second
 	}
 	go rl.run(ctx, poll)
-	return listenAndServe(ctx, cfg, gw, stderr, rc)
+	return listenAndServe(ctx, cfg, gw, stderr, rc, tel)
 }
 
 // listenAndServe serves gw until ctx ends, then shuts down gracefully. It
 // logs exactly one line when ready.
-func listenAndServe(ctx context.Context, cfg *config.Config, gw *gateway.Gateway, logw io.Writer, rc *rateCache) error {
+func listenAndServe(ctx context.Context, cfg *config.Config, gw *gateway.Gateway, logw io.Writer, rc *rateCache, tel *telemetry.Telemetry) error {
 	if _, _, err := net.SplitHostPort(cfg.Listen); err != nil {
 		return usageErr("--listen %q: want HOST:PORT", cfg.Listen)
 	}
-	log := slog.New(slog.NewTextHandler(logw, nil))
+	log := telemetry.Logger(logw, cfg.Telemetry.Logs.Format)
 	ln, err := net.Listen("tcp", cfg.Listen)
 	if err != nil {
 		return err
 	}
 	mux := http.NewServeMux()
 	rc.mount(mux)
+	if err := serveMetrics(ctx, cfg, tel, mux, log); err != nil {
+		ln.Close()
+		return err
+	}
 	mux.Handle("/registry/graphql", graph.Handler(func() *schema.Supergraph { return gw.State().Supergraph }))
 	mux.Handle("/", server.New(gw,
 		server.WithPath(cfg.GraphQLPath),
