@@ -112,7 +112,7 @@ func (r *run) rootData(ctx context.Context, f *planner.Fetch, sink *errSink) *va
 		sink.add(internalError(err.Error()))
 		return nil
 	}
-	data, serrs, err := r.call(ctx, f, body)
+	data, serrs, err := r.callCached(ctx, f, body)
 	if err != nil {
 		sink.add(fetchFailure(f.Service, err, nil))
 		r.coverRoot(f, sink)
@@ -269,9 +269,20 @@ func (r *run) send(ctx context.Context, f *planner.Fetch, body []byte) (ans answ
 // is a GraphQL response counts as an answer), its nodes in the run's
 // pooled slabs.
 func (r *run) decode(ctx context.Context, f *planner.Fetch, ans answer) (data *value, errs []subgraphError, err error) {
-	if ans.err != nil && r.ex.onFailure != nil {
-		r.ex.onFailure(ctx, f.Service, ans.err)
+	data, errs, err = r.decodeAnswer(f, ans)
+	if r.ex.onFailure != nil {
+		if ans.err != nil {
+			r.ex.onFailure(ctx, f.Service, ans.err)
+		} else if err != nil {
+			r.ex.onFailure(ctx, f.Service, err)
+		}
 	}
+	return data, errs, err
+}
+
+// decodeAnswer is decode without reporting failures (a cached answer's
+// problems are no subgraph's).
+func (r *run) decodeAnswer(f *planner.Fetch, ans answer) (data *value, errs []subgraphError, err error) {
 	if ans.err != nil {
 		if data, errs, ok := statusBody(f.Service, ans.err); ok {
 			return data, errs, nil
@@ -284,9 +295,6 @@ func (r *run) decode(ctx context.Context, f *planner.Fetch, ans answer) (data *v
 	r.answerBytes += len(ans.body)
 	r.arena.adopt(&a)
 	r.mu.Unlock()
-	if err != nil && r.ex.onFailure != nil {
-		r.ex.onFailure(ctx, f.Service, err)
-	}
 	return data, errs, err
 }
 

@@ -50,7 +50,7 @@ func runDev(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		cfg.Listen = *listen
 	}
 	opts := append(gatewayOptions(cfg, slog.New(slog.NewTextHandler(stderr, nil))),
-		gateway.WithPlugins(authp...), gateway.WithPlugins(rc.plugins...))
+		gateway.WithPlugins(authp...), rc.option())
 	gw, err := gateway.New(sg, opts...)
 	if err != nil {
 		return err

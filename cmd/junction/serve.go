@@ -120,7 +120,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	defer stopTelemetry()
 	opts := append(tel.GatewayOptions(), gatewayOptions(cfg, log)...)
-	opts = append(opts, gateway.WithPlugins(authp...), gateway.WithPlugins(rc.plugins...))
+	opts = append(opts, gateway.WithPlugins(authp...), rc.option())
 	gw, err := gateway.New(sg, opts...)
 	if err != nil {
 		return err
