@@ -321,15 +321,17 @@ func (g *Gateway) run(ctx context.Context, o *Operation) *Response {
 	if g.opts.inboundDedupe && op.Operation == ast.Query && !req.AcceptIncremental &&
 		!req.PlanOnly && !req.IncludeTrace {
 		if key := inboundKey(o.State.Supergraph.Version, req, o.Variables, g.opts.propagate, o.stagesKey()); key != "" {
-			led := false
+			led := g.leader()
 			v, _, shared := g.inbound.Do(key, func() (any, error) {
-				led = true
+				if led != nil {
+					*led = true
+				}
 				// Shared by every identical request in flight: the first
 				// caller going away must not cancel it for the others.
 				return g.execute(context.WithoutCancel(ctx), o), nil
 			})
 			resp := v.(*Response)
-			if shared && !led {
+			if shared && led != nil && !*led {
 				g.deduplicated(ctx, "inbound", "")
 			}
 			if shared {
@@ -395,6 +397,9 @@ func (g *Gateway) execute(ctx context.Context, o *Operation) *Response {
 			return r
 		}
 		res, next := st.Executor.ExecuteIncremental(ctx, ereq)
+		if ereq.Trace != nil {
+			next = traceOnLast(next, ereq.Trace, plan)
+		}
 		resp = &Response{Data: res.Data, Errors: res.Errors, Incremental: next}
 	} else {
 		res := st.Executor.Execute(ctx, ereq)
