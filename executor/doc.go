@@ -6,16 +6,15 @@
 //
 // # How one Execute goes
 //
-//  1. Walk the plan (run.go). Sequence runs in order, Parallel runs its
-//     children concurrently (on reused workers, workers.go) and never
-//     cancels one because another failed, Condition reads a boolean
+//  1. Walk the plan (run.go): the plan alone decides the schedule (the
+//     planner nests its exact fetch dependencies into Sequence and Parallel
+//     nodes, so that independent chains are Parallel branches and a fetch
+//     starts once what it needs is done). Sequence runs in order, Parallel
+//     runs its children concurrently (on reused workers, workers.go) and
+//     never cancels one because another failed, Condition reads a boolean
 //     variable, Defer (in Execute) runs the primary part then every
-//     deferred block into the same response. A query whose plan is a
-//     Sequence of levels runs as a dependency graph instead (schedule.go):
-//     each fetch starts as soon as the fetches whose objects or fields it
-//     needs are done, not when the whole level before it is; the
-//     dependencies are derived from paths and written/read keys,
-//     conservatively, and errors still merge in plan order.
+//     deferred block into the same response. Errors are collected per
+//     branch and merged in plan order.
 //  2. A root Fetch posts {"query","operationName"?,"variables"?} (variables:
 //     only the Fetch's, omitted when none), applies its OutputRewrites and
 //     deep-merges its data at the root; the root fetches of one Parallel
@@ -116,4 +115,6 @@
 //     follow the plan order.
 //   - Introspection (__schema, __type) is answered from the API schema by
 //     Introspect in introspection.go; root __typename locally.
+//   - Request.Trace (trace.go), when set, records each subgraph round trip
+//     (start, end, size, failure); when nil it costs one nil check per fetch.
 package executor

@@ -32,10 +32,8 @@ type Executor struct {
 	services        map[string]service         // by subgraph name
 	answerSizes     sync.Map                   // *planner.Fetch -> *atomic.Int64: size of its last answer
 	answerCount     atomic.Int64
-	dags            sync.Map // *planner.Plan -> *dag (schedule.go)
 	shapes          sync.Map // shapeKey -> []group: request-independent collected fields (shape.go)
 	shapeCount      atomic.Int64
-	dagCount        atomic.Int64
 }
 
 // fetchCache maps plan fetches to derived bytes. Plans are immutable, so
@@ -176,6 +174,8 @@ type Request struct {
 	// path set to each response path where it appears), and a non-null
 	// one propagates its null without another error. Nil: none.
 	Denied map[*ast.Field]*gqlerror.Error
+	// Trace, when set, records every subgraph fetch (see FetchTrace).
+	Trace *FetchTrace
 }
 
 // Result is the response of one operation: Data is the JSON of the data
@@ -222,11 +222,7 @@ func (e *Executor) Execute(ctx context.Context, req *Request) (res *Result) {
 	r := &run{ex: e, req: req, root: &value{kind: kindObject}}
 	var sink errSink
 	if req.Plan != nil && req.Plan.Root != nil {
-		if d := e.planDAG(req.Plan); d != nil {
-			r.runDAG(ctx, d, &sink)
-		} else {
-			r.node(ctx, req.Plan.Root, &sink)
-		}
+		r.node(ctx, req.Plan.Root, &sink)
 	}
 	res = r.shape(&sink)
 	// Every goroutine of the plan has returned and the response is a copy:

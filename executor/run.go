@@ -290,6 +290,9 @@ func (r *run) send(ctx context.Context, f *planner.Fetch, body []byte) (ans answ
 		svc.span = "subgraph " + f.Service
 	}
 	sg := svc.sg
+	if t := r.req.Trace; t != nil {
+		defer t.record(f, t.now(), &ans)
+	}
 	ctx, span := r.ex.tracer.Start(ctx, svc.span,
 		trace.WithSpanKind(trace.SpanKindClient),
 		trace.WithAttributes(

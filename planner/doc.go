@@ -161,11 +161,25 @@
 // fetch less; never split); each run is planned separately and the runs,
 // each with its entity fetches, run strictly in sequence.
 //
-// Scheduling. A group's level is 0 for a root fetch, else one more than the
-// highest level of its dependencies. Levels run in Sequence, the groups of
-// one level in Parallel (in creation order, which follows the client's
-// order). This is simpler than Apollo's tree shape (independent branches
-// wait for each other's level), never wrong about dependencies.
+// Scheduling. The plan says what waits for what (emit.go). A group
+// depends on the group its objects' keys are selected in and on the groups
+// its gathered keys and @requires fields come from; these dependencies are
+// exact, then transitively reduced (a group pruned empty stands for its own
+// dependencies). They are nested as Apollo's plans are: groups with no
+// dependency path between them (and no shared root response key) run in
+// Parallel, one branch per connected part; within a connected part the
+// groups without dependencies run first (in Parallel when several), the
+// rest in Sequence after them, nested the same way. A forest (each group
+// needs at most one other, the usual case, the benchmark query included)
+// is expressed exactly: each fetch starts as soon as the one it needs is
+// done, and independent chains never wait for each other. A group needing
+// several others (a diamond through @requires, an N-shaped graph) may wait
+// for more than it needs, never for less. Root groups writing a common root
+// key share one Parallel, whose root fetches the executor merges in plan
+// order once all have answered. Subgraph operations are numbered by
+// dependency level, then creation order. The executor runs the tree as it
+// is: the plan alone decides the schedule. Mutation runs are emitted one
+// after the other in one Sequence.
 //
 // Deferred fragments. In a query, a fragment (inline or spread) with an
 // active @defer (no `if`, `if: true`, or `if: $v` with $v true) is not
@@ -177,7 +191,7 @@
 // key stays in the enclosing fetch (the block is still delivered apart).
 // Groups carry their block and are keyed by it, so nothing is shared across
 // blocks. A deferred fragment at the root gets root fetches of its own.
-// Each block is emitted like a plan (levels counted within the block) into
+// Each block is emitted like a plan (nested within the block) into
 // a DeferredBlock of a Defer node whose Primary is the rest; a block with
 // deferred fragments inside has a Defer as its Node. Depends names the
 // fetches of the enclosing part the block starts from (they print with

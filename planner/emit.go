@@ -131,31 +131,14 @@ type emitter struct {
 	ids    map[*group]string // Fetch.ID of the fetches deferred blocks depend on
 }
 
-// emit schedules the groups of b that belong to block blk (nil: the
-// primary part) by dependency level: level 0 holds the groups with no
-// dependency in blk, a group's level is one more than the highest of its
-// dependencies in blk. Each level runs in parallel, levels in sequence.
+// emit nests the groups of b that belong to block blk (nil: the primary
+// part) into Sequence and Parallel nodes that say what waits for what (see
+// nest). Subgraph operations are numbered (OperationName's index) by
+// dependency level, then group order, so that the names do not depend on
+// the nesting.
 func (e *emitter) emit(b *buildState, blk *deferBlock) Node {
-	var levels [][]*group
-	memo := map[*group]int{}
-	var level func(g *group) int
-	level = func(g *group) int {
-		if l, ok := memo[g]; ok {
-			return l
-		}
-		memo[g] = 0 // cycle guard
-		l := 0
-		for _, d := range g.deps {
-			if d.blk != g.blk {
-				continue // an enclosing part, complete before this one starts
-			}
-			if dl := level(d) + 1; dl > l {
-				l = dl
-			}
-		}
-		memo[g] = l
-		return l
-	}
+	var gs []*group
+	in := map[*group]bool{}
 	for _, g := range b.groups {
 		g.sel.children = prune(g.sel.children)
 		if len(g.sel.children) == 0 || g.blk != blk {
@@ -164,28 +147,255 @@ func (e *emitter) emit(b *buildState, blk *deferBlock) Node {
 		if !g.entity {
 			g.conds = commonConds(g.sel.children)
 		}
-		l := level(g)
-		for len(levels) <= l {
-			levels = append(levels, nil)
-		}
-		levels[l] = append(levels[l], g)
+		gs = append(gs, g)
+		in[g] = true
 	}
-	var seq []Node
-	for _, gs := range levels {
-		sort.SliceStable(gs, func(i, j int) bool { return gs[i].id < gs[j].id })
-		var par []Node
-		for _, g := range gs {
-			par = append(par, e.node(g))
+	if len(gs) == 0 {
+		return nil
+	}
+	deps := e.partDeps(gs, in, blk)
+	// Operation numbers: by level (the longest chain of dependencies
+	// before the group), then group order.
+	level := map[*group]int{}
+	var lv func(g *group) int
+	lv = func(g *group) int {
+		if l, ok := level[g]; ok {
+			return l
 		}
-		switch len(par) {
-		case 0:
-		case 1:
-			seq = append(seq, par[0])
-		default:
-			seq = append(seq, &Parallel{Nodes: par})
+		level[g] = 0 // cycle guard
+		l := 0
+		for _, d := range deps[g] {
+			l = max(l, lv(d)+1)
+		}
+		level[g] = l
+		return l
+	}
+	order := append([]*group(nil), gs...)
+	sort.SliceStable(order, func(i, j int) bool { return lv(order[i]) < lv(order[j]) })
+	nodes := map[*group]Node{}
+	for _, g := range order {
+		nodes[g] = e.node(g)
+	}
+	return nest(gs, deps, rootOverlaps(gs), nodes)
+}
+
+// partDeps returns, for each group of one part (gs, set in), the groups of
+// the same part it must wait for, transitively reduced: a dependency
+// reachable through another one is left out. A dependency on a group of
+// the part that fetches nothing (pruned) stands for that group's own
+// dependencies; a dependency on an enclosing part is complete before the
+// part starts and is left out.
+func (e *emitter) partDeps(gs []*group, in map[*group]bool, blk *deferBlock) map[*group][]*group {
+	direct := map[*group][]*group{}
+	var through func(d *group, into []*group, seen map[*group]bool) []*group
+	through = func(d *group, into []*group, seen map[*group]bool) []*group {
+		if d.blk != blk || seen[d] {
+			return into
+		}
+		seen[d] = true
+		if in[d] {
+			return appendGroup(into, d)
+		}
+		for _, x := range d.deps {
+			into = through(x, into, seen)
+		}
+		return into
+	}
+	for _, g := range gs {
+		seen := map[*group]bool{g: true}
+		var ds []*group
+		for _, d := range g.deps {
+			ds = through(d, ds, seen)
+		}
+		direct[g] = ds
+	}
+	// Ancestors (transitive dependencies) of each group.
+	anc := map[*group]map[*group]bool{}
+	var ancestors func(g *group) map[*group]bool
+	ancestors = func(g *group) map[*group]bool {
+		if a, ok := anc[g]; ok {
+			return a
+		}
+		a := map[*group]bool{}
+		anc[g] = a // cycle guard
+		for _, d := range direct[g] {
+			a[d] = true
+			for x := range ancestors(d) {
+				a[x] = true
+			}
+		}
+		return a
+	}
+	out := map[*group][]*group{}
+	for _, g := range gs {
+		var keep []*group
+		for _, d := range direct[g] {
+			redundant := false
+			for _, o := range direct[g] {
+				if o != d && ancestors(o)[d] {
+					redundant = true
+					break
+				}
+			}
+			if !redundant {
+				keep = append(keep, d)
+			}
+		}
+		sort.Slice(keep, func(i, j int) bool { return keep[i].id < keep[j].id })
+		out[g] = keep
+	}
+	return out
+}
+
+func appendGroup(gs []*group, g *group) []*group {
+	for _, x := range gs {
+		if x == g {
+			return gs
 		}
 	}
-	return sequence(seq)
+	return append(gs, g)
+}
+
+// rootOverlaps pairs the root groups that write a common root response
+// key (a shareable root field split among subgraphs): they are kept
+// together in one Parallel, whose root fetches the executor merges once all
+// have answered, in plan order, so that what both write never depends on
+// which answered first.
+func rootOverlaps(gs []*group) map[*group][]*group {
+	out := map[*group][]*group{}
+	owner := map[string]*group{}
+	for _, g := range gs {
+		if g.entity {
+			continue
+		}
+		for _, k := range topKeys(g.sel.children, nil) {
+			if o, ok := owner[k]; ok && o != g {
+				out[g] = appendGroup(out[g], o)
+				out[o] = appendGroup(out[o], g)
+				continue
+			}
+			owner[k] = g
+		}
+	}
+	return out
+}
+
+// topKeys appends the response keys of the fields at the top of ns (inline
+// fragments looked through).
+func topKeys(ns []*node, into []string) []string {
+	for _, n := range ns {
+		if n.name == "" {
+			into = topKeys(n.children, into)
+			continue
+		}
+		into = append(into, n.respKey)
+	}
+	return into
+}
+
+// nest turns the groups gs (in group order) and their dependencies into
+// plan nodes, as Apollo's plans read:
+//
+//   - groups that are not connected (no dependency path between them in
+//     either direction, no shared root key) run in Parallel, one branch
+//     per connected part, ordered by their first group;
+//   - a connected part runs its groups without dependencies first (in
+//     Parallel when several), then, in Sequence after them, the rest,
+//     nested the same way.
+//
+// Every dependency is respected. A dependency graph that is a forest (each
+// group needs at most one other, the usual case) is expressed exactly: a
+// group starts as soon as the one it needs is done. When a group needs
+// several, the groups in Sequence after a Parallel of starting groups wait
+// for all of them, which may be more than some of them need.
+func nest(gs []*group, deps, overlaps map[*group][]*group, nodes map[*group]Node) Node {
+	if len(gs) == 0 {
+		return nil
+	}
+	in := make(map[*group]bool, len(gs))
+	for _, g := range gs {
+		in[g] = true
+	}
+	// Connected parts (union-find over dependencies and root overlaps).
+	parent := map[*group]*group{}
+	var find func(g *group) *group
+	find = func(g *group) *group {
+		for parent[g] != nil && parent[g] != g {
+			g = parent[g]
+		}
+		return g
+	}
+	union := func(a, b *group) {
+		ra, rb := find(a), find(b)
+		if ra == rb {
+			return
+		}
+		if ra.id < rb.id {
+			parent[rb] = ra
+		} else {
+			parent[ra] = rb
+		}
+	}
+	for _, g := range gs {
+		for _, d := range deps[g] {
+			if in[d] {
+				union(g, d)
+			}
+		}
+		for _, o := range overlaps[g] {
+			if in[o] {
+				union(g, o)
+			}
+		}
+	}
+	var parts [][]*group
+	at := map[*group]int{}
+	for _, g := range gs {
+		r := find(g)
+		i, ok := at[r]
+		if !ok {
+			i = len(parts)
+			at[r] = i
+			parts = append(parts, nil)
+		}
+		parts[i] = append(parts[i], g)
+	}
+	if len(parts) > 1 {
+		par := &Parallel{}
+		for _, p := range parts {
+			par.Nodes = append(par.Nodes, nest(p, deps, overlaps, nodes))
+		}
+		return par
+	}
+	var first, rest []*group
+	for _, g := range gs {
+		ready := true
+		for _, d := range deps[g] {
+			if in[d] {
+				ready = false
+				break
+			}
+		}
+		if ready {
+			first = append(first, g)
+		} else {
+			rest = append(rest, g)
+		}
+	}
+	if len(first) == 0 { // a cycle: cannot happen; keep every group
+		first, rest = gs, nil
+	}
+	var head Node
+	if len(first) == 1 {
+		head = nodes[first[0]]
+	} else {
+		par := &Parallel{}
+		for _, g := range first {
+			par.Nodes = append(par.Nodes, nodes[g])
+		}
+		head = par
+	}
+	return sequence([]Node{head, nest(rest, deps, overlaps, nodes)})
 }
 
 func (e *emitter) node(g *group) Node {

@@ -97,7 +97,6 @@ type group struct {
 	sel     *node // root: operation selection; entity: fragments under _entities
 	reqs    *node // entity: representation fragments (respKey = data key, name = representation key)
 	rewrite []Rewrite
-	level   int
 	blk     *deferBlock // the deferred block the group belongs to; nil: the primary part
 }
 

@@ -17,7 +17,20 @@
 // output depends on map iteration. This package knows nothing of HTTP,
 // planning or execution.
 //
+// Composition: ParseSubgraph reads a subgraph SDL as `_service { sdl }`
+// returns it (Federation 1 and 2) into a SubgraphSchema; Compose merges
+// subgraphs into a Supergraph by the federation merging rules, validating
+// with Apollo's error codes (CompositionErrors, sorted); Print writes the
+// supergraph SDL, and ParseSupergraph(Print(sg)) is the same model because
+// Compose loads its own printed SDL. The input order of subgraphs never
+// changes the output. Diff lists the client-visible changes between two
+// supergraphs' API schemas, breaking ones marked. Satisfiability (can every
+// API field be planned?) needs the planner and is checked in package
+// compose, above both.
+//
 // Files: link.go resolves @link/@core features, supergraph.go loads
 // subgraphs and type headers, join.go reads the join directives, fieldset.go
-// parses and binds field sets, api.go derives and prints the API schema.
+// parses and binds field sets, api.go derives and prints the API schema; subgraph.go
+// (ParseSubgraph), compose.go (merging and validation), compose_errors.go,
+// print.go (supergraph SDL) and diff.go (Diff) compose.
 package schema

@@ -22,6 +22,9 @@ type Supergraph struct {
 	// supergraph (objects, interfaces, unions, enums, inputs, scalars),
 	// join__/link__ machinery excluded.
 	Types map[string]*Type
+	// Links are the specs linked on the schema definition (@link / @core),
+	// in declaration order.
+	Links []Link
 }
 
 // Subgraph is one service of the supergraph (one value of the join__Graph enum).

@@ -50,6 +50,7 @@ func ParseSupergraph(sdl string) (*Supergraph, error) {
 		Schema:    full,
 		Subgraphs: l.subgraphs,
 		Types:     l.types,
+		Links:     fs.links(),
 	}
 	api, err := l.buildAPI()
 	if err != nil {

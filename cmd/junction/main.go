@@ -3,6 +3,7 @@
 //	junction serve --supergraph FILE [--config FILE] [--listen HOST:PORT]
 //	junction dev   [--listen HOST:PORT]
 //	junction plan  --supergraph FILE --query FILE [--operation NAME]
+//	junction config schema | validate FILE
 //
 // Unknown flags and unreadable files exit with status 2 and a one-line error.
 package main
@@ -32,6 +33,7 @@ func commands() []command {
 		{"serve", "serve a supergraph over HTTP", runServe},
 		{"dev", "run the demo subgraphs, the gateway and the playground in one process", runDev},
 		{"plan", "print the query plan of an operation", runPlan},
+		{"config", "print the config file's JSON Schema (schema), or check a file (validate FILE)", runConfig},
 	}
 }
 

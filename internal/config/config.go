@@ -1,23 +1,21 @@
 package config
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
-	"io"
 	"net"
-	"os"
 	"sort"
 	"strings"
 	"time"
-
-	"gopkg.in/yaml.v3"
 )
 
 // ErrInvalid wraps every validation failure.
 var ErrInvalid = errors.New("invalid config")
 
 // Config is Junction's YAML configuration. Zero values mean defaults.
+// Every string value may hold ${ENV} and ${ENV:-default} references (see
+// ExpandEnv). junction.schema.json is generated from these types (junction
+// config schema): a field's doc comment is its description there.
 type Config struct {
 	// Listen is HOST:PORT to serve on (default 127.0.0.1:4000).
 	Listen string `yaml:"listen"`
@@ -39,6 +37,8 @@ type Config struct {
 	// on or off, by label. Labels not listed are decided per request:
 	// "percent(N)" is active for about N% of requests, custom labels are off.
 	OverrideLabels map[string]bool `yaml:"override_labels"`
+	// Telemetry: traces, metrics and request logs (all off by default).
+	Telemetry Telemetry `yaml:"telemetry"`
 }
 
 // Headers holds header rules.
@@ -98,32 +98,6 @@ func Default() *Config {
 	return c
 }
 
-// Load reads path (YAML, unknown keys rejected), applies JUNCTION_* env
-// overrides and defaults, and validates.
-func Load(path string) (*Config, error) {
-	raw, err := os.ReadFile(path)
-	if err != nil {
-		return nil, fmt.Errorf("read config: %w", err)
-	}
-	return Parse(raw)
-}
-
-// Parse is Load on bytes.
-func Parse(raw []byte) (*Config, error) {
-	c := &Config{}
-	dec := yaml.NewDecoder(bytes.NewReader(raw))
-	dec.KnownFields(true)
-	if err := dec.Decode(c); err != nil && !errors.Is(err, io.EOF) {
-		return nil, fmt.Errorf("%w: %v", ErrInvalid, err)
-	}
-	c.applyEnv(os.LookupEnv)
-	c.applyDefaults()
-	if err := c.Validate(); err != nil {
-		return nil, err
-	}
-	return c, nil
-}
-
 func (c *Config) applyEnv(lookup func(string) (string, bool)) {
 	if v, ok := lookup("JUNCTION_LISTEN"); ok && v != "" {
 		c.Listen = v
@@ -158,6 +132,7 @@ func (c *Config) applyDefaults() {
 	if c.Limits.MaxBodyBytes == 0 {
 		c.Limits.MaxBodyBytes = 2 << 20
 	}
+	c.Telemetry.applyDefaults()
 }
 
 // Validate reports every problem at once, each naming its key.
@@ -209,8 +184,9 @@ func (c *Config) Validate() error {
 			probs = append(probs, fmt.Sprintf("subgraphs.%s.timeout: must be positive", n))
 		}
 	}
+	probs = append(probs, c.Telemetry.validate()...)
 	if len(probs) > 0 {
-		return fmt.Errorf("%w: %s", ErrInvalid, strings.Join(probs, "; "))
+		return invalid(probs)
 	}
 	return nil
 }

@@ -48,7 +48,7 @@ func TestParseEmptyIsDefault(t *testing.T) {
 func TestParseErrors(t *testing.T) {
 	for _, tc := range []struct{ in, want string }{
 		{"listen: nope", "listen"},
-		{"lisen: 127.0.0.1:1", "field lisen not found"},
+		{"lisen: 127.0.0.1:1", "lisen: unknown key"},
 		{"graphql_path: graphql", "graphql_path"},
 		{"subgraphs: {a: {url: ftp://x}}", "subgraphs.a.url"},
 		{"traffic: {subgraph_timeout: banana}", "banana"},

@@ -19,4 +19,10 @@
 // written it. When inbound deduplication shares one execution between
 // identical requests, each gets a copy of the Response without the buffer,
 // so that no sharer can give it back while another still writes it.
+//
+// Workbench flags (trace.go), set by the transport from request headers:
+// PlanOnly answers the plan without executing anything; IncludeTrace adds
+// the subgraph fetch trace to extensions.junctionTrace. Requests carrying
+// either are never shared by inbound deduplication; requests carrying
+// neither pay nothing for them.
 package gateway

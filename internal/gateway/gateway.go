@@ -332,7 +332,8 @@ func (g *Gateway) parse(ctx context.Context, req *Request) *Response {
 // execution between identical concurrent queries.
 func (g *Gateway) run(ctx context.Context, o *Operation) *Response {
 	req, op := o.Request, o.Definition
-	if g.opts.inboundDedupe && op.Operation == ast.Query && !req.AcceptIncremental {
+	if g.opts.inboundDedupe && op.Operation == ast.Query && !req.AcceptIncremental &&
+		!req.PlanOnly && !req.IncludeTrace {
 		if key := inboundKey(o.State.Supergraph.Version, req, o.Variables, g.opts.propagate, o.stagesKey()); key != "" {
 			v, _, shared := g.inbound.Do(key, func() (any, error) {
 				// Shared by every identical request in flight: the first
@@ -381,6 +382,9 @@ func (g *Gateway) execute(ctx context.Context, o *Operation) *Response {
 			Errors: gqlerror.List{withCode(gqlerror.Errorf("query planning failed: %v", err), "QUERY_PLANNING_FAILED")},
 		}
 	}
+	if req.PlanOnly {
+		return planOnlyResponse(plan)
+	}
 	ereq := &executor.Request{
 		Plan:      plan,
 		Document:  doc,
@@ -388,6 +392,9 @@ func (g *Gateway) execute(ctx context.Context, o *Operation) *Response {
 		Variables: vars,
 		Header:    g.subgraphHeader(req.Header, o.SubgraphHeader),
 		Denied:    o.denied,
+	}
+	if req.IncludeTrace {
+		ereq.Trace = executor.NewFetchTrace()
 	}
 	var resp *Response
 	if op.Operation == ast.Query && plan.Incremental(vars) != nil {
@@ -404,6 +411,9 @@ func (g *Gateway) execute(ctx context.Context, o *Operation) *Response {
 	}
 	if req.ExposePlan {
 		resp.Extensions = map[string]any{"apolloQueryPlan": planExtension(plan)}
+	}
+	if ereq.Trace != nil {
+		resp.Extensions = withTrace(resp.Extensions, ereq.Trace, plan)
 	}
 	return resp
 }

@@ -24,6 +24,11 @@ type Request struct {
 	RemoteAddr string
 	// ExposePlan asks for the query plan in extensions.queryPlan(Text).
 	ExposePlan bool
+	// PlanOnly asks for the plan alone: nothing is executed (trace.go).
+	PlanOnly bool
+	// IncludeTrace asks for the subgraph fetch trace in
+	// extensions.junctionTrace (trace.go).
+	IncludeTrace bool
 	// AllowedKinds limits the operation kinds (GET allows only queries);
 	// nil allows all.
 	AllowedKinds []ast.Operation

@@ -7,7 +7,7 @@ import (
 )
 
 // defaultCORSHeaders are allowed in a preflight that names none.
-const defaultCORSHeaders = "Content-Type, Accept, Authorization, X-Request-Id, Apollo-Expose-Query-Plan, Junction-Expose-Query-Plan"
+const defaultCORSHeaders = "Content-Type, Accept, Authorization, X-Request-Id, Apollo-Expose-Query-Plan, Junction-Expose-Query-Plan, Junction-Query-Plan-Only, Junction-Include-Trace"
 
 // cors sets the CORS response headers for a request that carries an Origin,
 // and the preflight headers for an OPTIONS preflight. It never rejects: a

@@ -59,6 +59,7 @@ func (s *Server) serveGraphQL(w http.ResponseWriter, r *http.Request) {
 	req.RemoteAddr = r.RemoteAddr
 	req.ExposePlan = exposePlan(r.Header)
 	req.AcceptIncremental = acceptsMultipartDefer(accept)
+	workbenchHeaders(req, r.Header)
 	resp := s.serve(r, req)
 	s.writeResponse(w, r, mt, resp)
 	// Written (or failed to be): its buffer can be reused.

@@ -1,0 +1,48 @@
+package server
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/junction-gateway/junction/internal/gateway"
+)
+
+// TestWorkbenchHeaders: the plan-only and trace headers set the request's
+// flags (only when "true"), and are among the headers a preflight that
+// names none is allowed.
+func TestWorkbenchHeaders(t *testing.T) {
+	var got *gateway.Request
+	s := New(HandlerFunc(func(_ context.Context, req *gateway.Request) *gateway.Response {
+		got = req
+		return &gateway.Response{Data: []byte(`{}`)}
+	}), WithLogger(discardLogger()))
+	for _, tc := range []struct {
+		header          http.Header
+		planOnly, trace bool
+	}{
+		{http.Header{}, false, false},
+		{http.Header{"Junction-Query-Plan-Only": {"true"}}, true, false},
+		{http.Header{"Junction-Include-Trace": {" TRUE "}}, false, true},
+		{http.Header{"Junction-Include-Trace": {"1"}, "Junction-Query-Plan-Only": {"no"}}, false, false},
+	} {
+		r := httptest.NewRequest(http.MethodPost, "/graphql", strings.NewReader(`{"query":"{ a }"}`))
+		r.Header = tc.header
+		r.Header.Set("Content-Type", "application/json")
+		s.ServeHTTP(httptest.NewRecorder(), r)
+		if got == nil || got.PlanOnly != tc.planOnly || got.IncludeTrace != tc.trace {
+			t.Errorf("%v: request %+v, want planOnly=%v trace=%v", tc.header, got, tc.planOnly, tc.trace)
+		}
+	}
+	r := httptest.NewRequest(http.MethodOptions, "/graphql", nil)
+	r.Header.Set("Origin", "http://example.test")
+	r.Header.Set("Access-Control-Request-Method", "POST")
+	w := httptest.NewRecorder()
+	s.ServeHTTP(w, r)
+	allowed := w.Header().Get("Access-Control-Allow-Headers")
+	if !strings.Contains(allowed, "Junction-Include-Trace") || !strings.Contains(allowed, "Junction-Query-Plan-Only") {
+		t.Errorf("CORS allowed headers %q", allowed)
+	}
+}
