@@ -7,9 +7,8 @@ import (
 	"io"
 
 	"github.com/junction-gateway/junction/internal/config"
-	"github.com/junction-gateway/junction/internal/gateway"
-	"github.com/junction-gateway/junction/schema"
 	"github.com/junction-gateway/junction/subgraphs"
+	"log/slog"
 )
 
 // runDev starts the four demo subgraphs in-process on loopback ports, then
@@ -25,15 +24,21 @@ func runDev(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		return fmt.Errorf("start demo subgraphs: %w", err)
 	}
 	defer demo.Close()
-	sg, err := schema.ParseSupergraph(subgraphs.Supergraph(demo.URLs))
-	if err != nil {
-		return fmt.Errorf("load demo supergraph: %w", err)
-	}
-	gw, err := gateway.New(sg)
+	cfg := config.Default()
+	cfg.Listen = *listen
+	reg, gw, err := devRegistry(ctx, cfg, demo, slog.New(slog.NewTextHandler(stderr, nil)))
 	if err != nil {
 		return err
 	}
-	cfg := config.Default()
-	cfg.Listen = *listen
-	return listenAndServe(ctx, cfg, gw, stderr)
+	defer reg.close() // after the last usage flush
+	rctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	admin, err := reg.start(rctx, gw)
+	if err != nil {
+		return err
+	}
+	if err := reg.seed(ctx, demo); err != nil {
+		return err
+	}
+	return listenAndServe(ctx, cfg, gw, stderr, admin)
 }

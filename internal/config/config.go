@@ -39,6 +39,8 @@ type Config struct {
 	OverrideLabels map[string]bool `yaml:"override_labels"`
 	// Telemetry: traces, metrics and request logs (all off by default).
 	Telemetry Telemetry `yaml:"telemetry"`
+	// Registry: subgraphs registered through an API, composed and served.
+	Registry Registry `yaml:"registry"`
 }
 
 // Headers holds header rules.
@@ -133,6 +135,7 @@ func (c *Config) applyDefaults() {
 		c.Limits.MaxBodyBytes = 2 << 20
 	}
 	c.Telemetry.applyDefaults()
+	c.Registry.applyDefaults()
 }
 
 // Validate reports every problem at once, each naming its key.
@@ -185,6 +188,7 @@ func (c *Config) Validate() error {
 		}
 	}
 	probs = append(probs, c.Telemetry.validate()...)
+	probs = append(probs, c.Registry.validate()...)
 	if len(probs) > 0 {
 		return invalid(probs)
 	}
