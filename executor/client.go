@@ -9,6 +9,7 @@ import (
 	"mime"
 	"net"
 	"net/http"
+	"sync"
 	"time"
 )
 
@@ -24,10 +25,6 @@ type SubgraphRequest struct {
 	Service, URL string
 	Body         []byte
 	Header       http.Header
-	// SizeHint is the size the answer to this fetch had last time (0:
-	// unknown), so that a client reading an answer of unannounced length
-	// can size its buffer once.
-	SizeHint int
 }
 
 // Sentinels for subgraph failures; the executor maps them to error codes.
@@ -178,13 +175,16 @@ func (c *httpClient) Do(ctx context.Context, req *SubgraphRequest) ([]byte, erro
 		}
 		return out, nil
 	}
-	size := 4096
-	if h := int64(req.SizeHint); h > 0 && h <= c.maxBytes {
-		// ReadFrom wants 512 bytes free before each read: leave room so
-		// that an answer of the usual size never doubles the buffer.
-		size = max(size, req.SizeHint+req.SizeHint/8+1024)
-	}
-	buf := bytes.NewBuffer(make([]byte, 0, size))
+	// Unannounced length (chunked): read into a pooled buffer that has
+	// grown to the usual answer size, then copy out exactly what came (the
+	// decoded tree keeps aliasing it, so the copy is the answer's own).
+	buf := readPool.Get().(*bytes.Buffer)
+	buf.Reset()
+	defer func() {
+		if buf.Cap() <= maxPooledRead {
+			readPool.Put(buf)
+		}
+	}()
 	n, err := buf.ReadFrom(io.LimitReader(resp.Body, c.maxBytes+1))
 	if err != nil {
 		if ctxErr := ctx.Err(); ctxErr != nil {
@@ -195,8 +195,14 @@ func (c *httpClient) Do(ctx context.Context, req *SubgraphRequest) ([]byte, erro
 	if n > c.maxBytes {
 		return nil, fmt.Errorf("%w: %q: more than %d bytes", ErrResponseTooLarge, req.Service, c.maxBytes)
 	}
-	return buf.Bytes(), nil
+	return bytes.Clone(buf.Bytes()), nil
 }
+
+// readPool holds the buffers answers of unannounced length are read into;
+// one larger than maxPooledRead is left to the collector.
+var readPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+const maxPooledRead = 1 << 20
 
 // jsonMediaType reports whether a Content-Type is application/json or
 // application/graphql-response+json (parameters ignored).

@@ -15,8 +15,9 @@
 //     variable, Defer (in Execute) runs the primary part then every
 //     deferred block into the same response. Errors are collected per
 //     branch and merged in plan order.
-//  2. A root Fetch posts {"query","operationName"?,"variables"?} (variables:
-//     only the Fetch's, omitted when none), applies its OutputRewrites and
+//  2. A root Fetch posts {"query","operationName"?,"variables"?} (the
+//     prepared BodyStart, then the variables: only the Fetch's, omitted
+//     when none), keeps only the fields it selected (RootKeys), applies its OutputRewrites and
 //     deep-merges its data at the root; the root fetches of one Parallel
 //     merge once all have answered, in plan order, so overlapping answers
 //     never depend on timing.
@@ -109,8 +110,13 @@
 //
 //   - Execute never panics (a recovered panic becomes an internal error) and
 //     never outlives WithTimeout; every subgraph call has a timeout.
-//   - Plans and client documents are read, never modified; the quoted-query
-//     cache is keyed by the immutable *planner.Fetch and bounded.
+//   - Plans and client documents are read, never modified. What a fetch
+//     needs beyond its operation (its request body's start, the keys it
+//     writes) was prepared with the plan (planner.Fetch.BodyStart,
+//     RootKeys): the executor keeps no memo keyed by plan or fetch. Its
+//     only cache is the shaper's collected fields per client selection set
+//     (bounded); response and subgraph-read buffers are pooled at the
+//     size they grew to, with no size remembered per plan.
 //   - Output is deterministic: keys follow the client's selection, errors
 //     follow the plan order.
 //   - Introspection (__schema, __type) is answered from the API schema by

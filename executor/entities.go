@@ -121,7 +121,7 @@ func (r *run) flatten(ctx context.Context, fl *planner.Flatten, sink *errSink) {
 		if ent == nil || ent.kind != kindObject {
 			continue
 		}
-		r.ex.keepSelected(f, ent)
+		keepSelected(f, ent)
 		for _, rw := range f.OutputRewrites {
 			r.ex.rewrite(ent, rw.Path, rw)
 		}

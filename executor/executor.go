@@ -27,59 +27,25 @@ type Executor struct {
 	tracer          trace.Tracer
 	possible        map[string]map[string]bool // abstract type -> concrete object types (API)
 	keyFields       map[string]map[string]bool // type + "\x00" + service -> top-level key field names
-	quoted          fetchCache                 // *planner.Fetch -> JSON-quoted Operation
-	rootKeySet      fetchCache                 // *planner.Fetch -> its root response keys, NUL-separated
 	services        map[string]service         // by subgraph name
-	answerSizes     sync.Map                   // *planner.Fetch -> *atomic.Int64: size of its last answer
-	answerCount     atomic.Int64
-	shapes          sync.Map // shapeKey -> []group: request-independent collected fields (shape.go)
-	shapeCount      atomic.Int64
+	// respPerAnswer is the size of the last response shaped, per 1024
+	// bytes of the subgraph answers it was shaped from (0: none yet): a
+	// response buffer is started at that share of the answers' size
+	// rather than doubled up to it. A statistic of the executor, not of
+	// any plan.
+	respPerAnswer atomic.Int64
+	shapes        sync.Map // shapeKey -> []group: request-independent collected fields (shape.go)
+	shapeCount    atomic.Int64
 }
 
-// fetchCache maps plan fetches to derived bytes. Plans are immutable, so
-// the pointer is a safe key; the map is dropped when it grows past
-// maxFetchCache so that evicted plans are not kept alive forever. Reads
-// take no lock (sync.Map): every subgraph request of every request reads
-// it, from every core.
-type fetchCache struct {
-	m sync.Map // *planner.Fetch -> []byte
-	n atomic.Int64
-}
-
-const maxFetchCache = 8192
-
-func (c *fetchCache) get(f *planner.Fetch, build func() []byte) []byte {
-	if b, ok := c.m.Load(f); ok {
-		return b.([]byte)
-	}
-	b := build()
-	if c.n.Add(1) > maxFetchCache {
-		c.m.Clear()
-		c.n.Store(1)
-	}
-	c.m.Store(f, b)
-	return b
-}
+// maxShapeCache bounds the shaper's cache of collected fields (shape.go).
+const maxShapeCache = 8192
 
 // service is what a subgraph request needs of its subgraph, looked up once
 // per executor: the subgraph and its span name.
 type service struct {
 	sg   *schema.Subgraph
 	span string
-}
-
-// answerSize is where the size of f's last answer is kept (a hint for
-// reading the next one).
-func (e *Executor) answerSize(f *planner.Fetch) *atomic.Int64 {
-	if v, ok := e.answerSizes.Load(f); ok {
-		return v.(*atomic.Int64)
-	}
-	if e.answerCount.Add(1) > maxFetchCache {
-		e.answerSizes.Clear()
-		e.answerCount.Store(1)
-	}
-	v, _ := e.answerSizes.LoadOrStore(f, new(atomic.Int64))
-	return v.(*atomic.Int64)
 }
 
 // Option configures New.
@@ -253,6 +219,10 @@ type run struct {
 	// left of the current one. Guarded by mu.
 	marena  arena
 	mfields []field
+	// answerBytes is the size of the subgraph answers decoded so far
+	// (guarded by mu): the response is expected to be about
+	// Executor.respPerAnswer of it.
+	answerBytes int
 }
 
 func (r *run) variable(name string) any {

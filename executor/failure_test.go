@@ -1,10 +1,13 @@
 package executor
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
+	"sync"
 	"testing"
 	"time"
 
@@ -157,5 +160,55 @@ func TestHTTPClient(t *testing.T) {
 	var se *StatusError
 	if !errors.As(err, &se) || se.StatusCode != 404 || !errors.Is(err, ErrSubgraphStatus) {
 		t.Errorf("404: %v", err)
+	}
+}
+
+// TestHTTPClientChunkedAnswers: answers of unannounced length (chunked) are
+// read through a pooled buffer; each answer returned is its own and stays
+// intact while later answers, larger and smaller, are read concurrently.
+func TestHTTPClientChunkedAnswers(t *testing.T) {
+	body := func(n int) []byte {
+		b := []byte(`{"data":{"s":"`)
+		for i := range n {
+			b = append(b, 'a'+byte(i%26))
+		}
+		return append(b, `"}}`...)
+	}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n, _ := strconv.Atoi(r.URL.Query().Get("n"))
+		b := body(n)
+		// Two writes with a flush between: no Content-Length, chunked.
+		_, _ = w.Write(b[:len(b)/2])
+		w.(http.Flusher).Flush()
+		_, _ = w.Write(b[len(b)/2:])
+	}))
+	defer srv.Close()
+	c := NewHTTPClient()
+	sizes := []int{10, 100_000, 3, 40_000, 70_000, 1}
+	got := make([][]byte, 0, 64)
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	for round := 0; round < 8; round++ {
+		for _, n := range sizes {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				b, err := c.Do(context.Background(), &SubgraphRequest{Service: "s", URL: srv.URL + "/?n=" + strconv.Itoa(n)})
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				mu.Lock()
+				got = append(got, b)
+				mu.Unlock()
+			}()
+		}
+	}
+	wg.Wait()
+	for _, b := range got {
+		n := len(b) - len(`{"data":{"s":""}}`)
+		if !bytes.Equal(b, body(n)) {
+			t.Fatalf("answer of %d bytes changed: %.40q", len(b), b)
+		}
 	}
 }

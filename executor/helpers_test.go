@@ -128,7 +128,7 @@ func request(t testing.TB, sg *schema.Supergraph, query string, vars map[string]
 		t.Fatalf("query %q: %v", query, errs)
 	}
 	return &Request{
-		Plan:      &planner.Plan{Kind: doc.Operations[0].Operation, Root: root},
+		Plan:      planner.NewPlan(doc.Operations[0].Operation, root),
 		Document:  doc,
 		Operation: doc.Operations[0],
 		Variables: vars,

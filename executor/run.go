@@ -1,15 +1,13 @@
 package executor
 
 import (
-	"bytes"
 	"context"
 	"fmt"
-	"strings"
+	"slices"
 	"sync"
 
 	"github.com/junction-gateway/junction/planner"
 	"github.com/vektah/gqlparser/v2/ast"
-	"github.com/vektah/gqlparser/v2/parser"
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/codes"
 	"go.opentelemetry.io/otel/trace"
@@ -126,7 +124,7 @@ func (r *run) rootData(ctx context.Context, f *planner.Fetch, sink *errSink) *va
 		r.coverRoot(f, sink)
 		return nil
 	}
-	r.ex.keepSelected(f, data)
+	keepSelected(f, data)
 	for _, rw := range f.OutputRewrites {
 		r.ex.rewrite(data, rw.Path, rw)
 	}
@@ -138,27 +136,12 @@ func (r *run) rootData(ctx context.Context, f *planner.Fetch, sink *errSink) *va
 // subgraph answering more than it was asked must not overwrite what
 // another subgraph answered for those fields. __typename always stays (it
 // decides fragments and rewrites).
-func (e *Executor) keepSelected(f *planner.Fetch, data *value) {
-	set := e.rootKeyBytes(f)
-	selected := func(k string) bool {
-		// set is "\x00k1\x00k2\x00": compare segment by segment, no
-		// allocation.
-		for rest := set[1:]; len(rest) > 0; {
-			i := bytes.IndexByte(rest, 0)
-			if i < 0 {
-				return false
-			}
-			if string(rest[:i]) == k {
-				return true
-			}
-			rest = rest[i+1:]
-		}
-		return false
-	}
+func keepSelected(f *planner.Fetch, data *value) {
+	keys := f.RootKeys()
 	n := 0
 	fs := data.fields()
 	for _, fd := range fs {
-		if fd.key == "__typename" || selected(fd.key) {
+		if fd.key == "__typename" || slices.Contains(keys, fd.key) {
 			fs[n] = fd
 			n++
 		}
@@ -166,72 +149,23 @@ func (e *Executor) keepSelected(f *planner.Fetch, data *value) {
 	data.setFields(fs[:n])
 }
 
-// rootKeyBytes is rootKeys(f) as "\x00k1\x00k2\x00", cached per fetch.
-func (e *Executor) rootKeyBytes(f *planner.Fetch) []byte {
-	return e.rootKeySet.get(f, func() []byte {
-		return []byte("\x00" + strings.Join(e.rootKeys(f), "\x00") + "\x00")
-	})
-}
-
 // coverRoot marks the root fields a failed fetch would have filled.
 func (r *run) coverRoot(f *planner.Fetch, sink *errSink) {
-	for _, k := range r.ex.rootKeys(f) {
+	for _, k := range f.RootKeys() {
 		sink.cover(ast.Path{ast.PathName(k)})
 	}
-}
-
-// rootKeys returns the response keys a root fetch selects (for an entity
-// fetch, the keys selected on the entities). It parses the operation, once
-// per fetch for keepSelected (cached), else only on the failure path.
-func (e *Executor) rootKeys(f *planner.Fetch) []string {
-	var keys []string
-	doc, err := parser.ParseQuery(&ast.Source{Input: f.Operation})
-	if err == nil && len(doc.Operations) > 0 {
-		var walk func(ast.SelectionSet)
-		walk = func(ss ast.SelectionSet) {
-			for _, s := range ss {
-				switch s := s.(type) {
-				case *ast.Field:
-					k := s.Alias
-					if k == "" {
-						k = s.Name
-					}
-					keys = append(keys, k)
-				case *ast.InlineFragment:
-					walk(s.SelectionSet)
-				case *ast.FragmentSpread:
-					if fr := doc.Fragments.ForName(s.Name); fr != nil {
-						walk(fr.SelectionSet)
-					}
-				}
-			}
-		}
-		top := doc.Operations[0].SelectionSet
-		if f.Requires != nil && len(top) == 1 {
-			if ent, ok := top[0].(*ast.Field); ok && ent.Name == "_entities" {
-				top = ent.SelectionSet
-			}
-		}
-		walk(top)
-	}
-	return keys
 }
 
 // body builds the JSON request body; reps, when non-nil, are the encoded
 // representations of an entity fetch.
 func (r *run) body(f *planner.Fetch, reps []string) ([]byte, error) {
-	q := r.ex.quotedQuery(f)
-	size := len(q) + 64
+	start := f.BodyStart()
+	size := len(start) + 64
 	for _, rp := range reps {
 		size += len(rp) + 1
 	}
 	buf := make([]byte, 0, size)
-	buf = append(buf, `{"query":`...)
-	buf = append(buf, q...)
-	if f.OperationName != "" {
-		buf = append(buf, `,"operationName":`...)
-		buf = appendString(buf, f.OperationName)
-	}
+	buf = append(buf, start...)
 	if reps == nil && len(f.Variables) == 0 {
 		return append(buf, '}'), nil
 	}
@@ -265,10 +199,6 @@ func (r *run) body(f *planner.Fetch, reps []string) ([]byte, error) {
 		}
 	}
 	return append(buf, '}', '}'), nil
-}
-
-func (e *Executor) quotedQuery(f *planner.Fetch) []byte {
-	return e.quoted.get(f, func() []byte { return appendString(nil, f.Operation) })
 }
 
 // call sends one fetch and decodes the answer. err is set when there is no
@@ -318,11 +248,7 @@ func (r *run) send(ctx context.Context, f *planner.Fetch, body []byte) (ans answ
 		ctx, cancel = context.WithTimeout(ctx, timeout)
 		defer cancel()
 	}
-	size := r.ex.answerSize(f)
-	resp, err := r.ex.client.Do(ctx, &SubgraphRequest{Service: f.Service, URL: sg.URL, Body: body, Header: r.req.Header, SizeHint: int(size.Load())})
-	if err == nil {
-		size.Store(int64(len(resp)))
-	}
+	resp, err := r.ex.client.Do(ctx, &SubgraphRequest{Service: f.Service, URL: sg.URL, Body: body, Header: r.req.Header})
 	return answer{body: resp, err: err}
 }
 
@@ -339,6 +265,7 @@ func (r *run) decode(f *planner.Fetch, ans answer) (data *value, errs []subgraph
 	var a arena
 	data, errs, err = parseResponseIn(ans.body, &a)
 	r.mu.Lock()
+	r.answerBytes += len(ans.body)
 	r.arena.adopt(&a)
 	r.mu.Unlock()
 	return data, errs, err

@@ -102,9 +102,11 @@ const bodyPrefix = `{"data":`
 // whose tree outlives the call) Data is a copy and the buffer is returned
 // at once.
 func (r *run) shapeInto(sink *errSink, keep bool) *Result {
-	var hint int
-	if r.req.Plan != nil {
-		hint = int(r.req.Plan.SizeHint.Load())
+	// (The initial payload of @defer is a part of the answers: no hint,
+	// nothing learnt.)
+	hint := 0
+	if !keep {
+		hint = r.expectedSize()
 	}
 	s, release := r.newShaper(sink, hint)
 	s.buf = append(s.buf, bodyPrefix...)
@@ -115,8 +117,8 @@ func (r *run) shapeInto(sink *errSink, keep bool) *Result {
 	res := &Result{}
 	if s.object(r.root, rootType, r.req.Operation.SelectionSet, true, false) {
 		s.buf = append(s.buf, '}')
-		if r.req.Plan != nil {
-			r.req.Plan.SizeHint.Store(int64(len(s.buf)))
+		if !keep && r.answerBytes > 0 {
+			r.ex.respPerAnswer.Store(int64(len(s.buf)) * 1024 / int64(r.answerBytes))
 		}
 		if keep {
 			res.Data = append(json.RawMessage(nil), s.buf[len(bodyPrefix):len(s.buf)-1]...)
@@ -136,17 +138,27 @@ func (r *run) shapeInto(sink *errSink, keep bool) *Result {
 	return res
 }
 
+// expectedSize is the response size to expect from the answers decoded
+// so far (0: no idea).
+func (r *run) expectedSize() int {
+	per := r.ex.respPerAnswer.Load()
+	if per == 0 || r.answerBytes == 0 {
+		return 0
+	}
+	return int(min(int64(r.answerBytes)*per/1024, maxPooledBuf))
+}
+
 // newShaper returns a shaper writing into a pooled buffer; release returns
 // the buffer (copy what you keep first); call it once. hint is the
-// expected size of what will be written.
+// expected size of what will be written (0: unknown).
 func (r *run) newShaper(sink *errSink, hint int) (*shaper, func()) {
 	bp := bufPool.Get().(*[]byte)
 	switch {
-	case hint > cap(*bp) && hint <= maxPooledBuf:
-		// Start at the size this plan's last response had (plus a
-		// margin) rather than doubling up to it. The smaller buffer is
-		// dropped: put back, it would come out again for the next large
-		// response, and the pool would fill with buffers too small to use.
+	case hint > cap(*bp):
+		// Start at the expected size (plus a margin) rather than doubling
+		// up to it. The smaller buffer is dropped: put back, it would come
+		// out again for the next large response, and the pool would fill
+		// with buffers too small to use.
 		*bp = make([]byte, 0, hint+hint/8)
 	case cap(*bp) == 0:
 		*bp = make([]byte, 0, 16<<10)
@@ -483,7 +495,7 @@ func (s *shaper) shared(k shapeKey, sel ast.SelectionSet, concrete string, stati
 	}
 	var own []byte // the cached groups' member names live apart from this request's
 	groups = s.resolveInto(groups, &own)
-	if s.ex.shapeCount.Add(1) > maxFetchCache {
+	if s.ex.shapeCount.Add(1) > maxShapeCache {
 		s.ex.shapes.Clear()
 		s.ex.shapeCount.Store(1)
 	}

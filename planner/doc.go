@@ -13,8 +13,14 @@
 // Options: WithOverrideLabels (the label policy of Plan), WithCacheSize.
 // Errors wrap ErrNoOperation or ErrUnsatisfiable.
 //
+// Prepared plans: when a plan is built, before it is cached and shared,
+// every Fetch is prepared once (prepare.go): its parsed Selection, its
+// RootKeys (what it writes at the top) and its BodyStart (the request
+// body's JSON up to the variables). The executor reads these and keeps no
+// memo of its own; NewPlan prepares a plan built by hand.
+//
 // Invariants: the client document is never mutated; a Plan is never
-// mutated after Plan returns it; output never depends on map iteration
+// mutated after Plan returns it (its fetches are prepared before); output never depends on map iteration
 // order (every choice is made in client order or in the ascending subgraph
 // order of the schema model).
 //

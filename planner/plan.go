@@ -1,22 +1,18 @@
 package planner
 
 import (
-	"sync/atomic"
-
 	"github.com/vektah/gqlparser/v2/ast"
 )
 
-// Plan is an immutable query plan, shared between requests.
+// Plan is an immutable query plan, shared between requests. Its fetches
+// are prepared when it is built (NewPlan): what running them needs is
+// derived once, not per request.
 type Plan struct {
 	// Kind is the client operation's kind (query, mutation, subscription).
 	Kind ast.Operation
 	// Root is the plan tree; nil when nothing needs fetching (for example a
 	// query of only __typename / introspection fields).
 	Root Node
-	// SizeHint is the executor's memo: the byte size of the last response
-	// shaped from this (cached, shared) plan, so that the next one is
-	// written into a buffer of the right size at once. Not part of the plan.
-	SizeHint atomic.Int64
 }
 
 // Node is one of Sequence, Parallel, Flatten, Fetch, Condition, Defer:
@@ -61,6 +57,10 @@ type Fetch struct {
 	// OutputRewrites adjust each returned entity before it is merged.
 	InputRewrites  []Rewrite
 	OutputRewrites []Rewrite
+
+	// prep is derived from the fields above when the plan is built
+	// (prepare.go); nil in a Fetch written by hand outside NewPlan.
+	prep *prepared
 }
 
 // Rewrite sets the value at Path (response keys; a "... on T" element

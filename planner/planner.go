@@ -173,6 +173,7 @@ func (p *Planner) PlanWith(doc *ast.QueryDocument, operationName string, o Optio
 	if err != nil {
 		return nil, err
 	}
+	pl.prepare()
 	if key != "" {
 		p.cache.put(key, pl)
 	}

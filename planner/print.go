@@ -4,7 +4,6 @@ import (
 	"strings"
 
 	"github.com/vektah/gqlparser/v2/ast"
-	"github.com/vektah/gqlparser/v2/parser"
 )
 
 // Print renders p in Apollo's query-plan text format:
@@ -172,7 +171,7 @@ func (pr *printer) fetch(d int, f *Fetch) {
 		id = ", id: " + f.ID
 	}
 	pr.line(d, `Fetch(service: "`+f.Service+`"`+id+`) {`)
-	sel := operationSelection(f)
+	sel := f.Selection()
 	if f.Requires != nil {
 		pr.line(d+1, "{")
 		pr.sel(d+2, f.Requires)
@@ -182,22 +181,6 @@ func (pr *printer) fetch(d int, f *Fetch) {
 	pr.sel(d+2, sel)
 	pr.line(d+1, "}")
 	pr.line(d, "},")
-}
-
-// operationSelection parses f.Operation and returns what the fetch selects
-// (under _entities for an entity fetch).
-func operationSelection(f *Fetch) ast.SelectionSet {
-	doc, err := parser.ParseQuery(&ast.Source{Input: f.Operation})
-	if err != nil || len(doc.Operations) == 0 {
-		return ast.SelectionSet{&ast.Field{Name: "<unparsable operation>"}}
-	}
-	ss := doc.Operations[0].SelectionSet
-	if f.Requires != nil && len(ss) == 1 {
-		if e, ok := ss[0].(*ast.Field); ok && e.Name == "_entities" {
-			return e.SelectionSet
-		}
-	}
-	return ss
 }
 
 func (pr *printer) sel(d int, ss ast.SelectionSet) {

@@ -182,7 +182,7 @@ func merge(in []*SubgraphSchema) (*composer, CompositionErrors) {
 		c.enum[s.Name] = e
 	}
 	if len(c.errs) > 0 {
-		c.errs.sort()
+		c.errs.Sort()
 		return nil, c.errs
 	}
 	c.collect()
@@ -212,7 +212,7 @@ func merge(in []*SubgraphSchema) (*composer, CompositionErrors) {
 		c.fail("NO_QUERIES", []string{"Query"}, nil, "no subgraph defines a field on Query: the supergraph needs at least one query field")
 	}
 	if len(c.errs) > 0 {
-		c.errs.sort()
+		c.errs.Sort()
 		return nil, c.errs
 	}
 	return c, nil

@@ -31,7 +31,8 @@ func (es CompositionErrors) Error() string {
 	return strings.Join(lines, "\n")
 }
 
-func (es CompositionErrors) sort() {
+// Sort sorts the errors (and each one's subgraphs) deterministically.
+func (es CompositionErrors) Sort() {
 	for _, e := range es {
 		slices.Sort(e.Subgraphs)
 		e.Subgraphs = slices.Compact(e.Subgraphs)

@@ -86,6 +86,7 @@ func compareSupergraphs(t *testing.T, want, got *Supergraph) {
 	t.Helper()
 	diffSets(t, "API", canonicalAPI(want.API), canonicalAPI(got.API))
 	diffSets(t, "join fact", joinFacts(want), joinFacts(got))
+	diffSets(t, "directive", featureDirectives(want), featureDirectives(got))
 	// Round trip: the printed supergraph loads into the same model.
 	again, err := ParseSupergraph(Print(got))
 	if err != nil {
@@ -254,4 +255,41 @@ func TestComposeDemo(t *testing.T) {
 	if Print(again) != Print(got) {
 		t.Error("composing in another order printed a different supergraph")
 	}
+}
+
+// featureDirectives lists the non-join directive applications of the full
+// supergraph schema (@authenticated, @requiresScopes, @policy, @tag,
+// @inaccessible, @cost, composed directives, @deprecated) per element.
+func featureDirectives(s *Supergraph) []string {
+	var out []string
+	add := func(coord string, l ast.DirectiveList) {
+		for _, d := range l {
+			if strings.HasPrefix(d.Name, "join__") || d.Name == "link" {
+				continue
+			}
+			var args []string
+			for _, a := range d.Arguments {
+				args = append(args, a.Name+":"+a.Value.String())
+			}
+			slices.Sort(args)
+			out = append(out, fmt.Sprintf("%s @%s(%s)", coord, d.Name, strings.Join(args, ",")))
+		}
+	}
+	for name, def := range s.Schema.Types {
+		if def.BuiltIn || strings.HasPrefix(name, "join__") || strings.HasPrefix(name, "link__") {
+			continue
+		}
+		add(name, def.Directives)
+		for _, f := range def.Fields {
+			add(name+"."+f.Name, f.Directives)
+			for _, a := range f.Arguments {
+				add(name+"."+f.Name+"("+a.Name+":)", a.Directives)
+			}
+		}
+		for _, v := range def.EnumValues {
+			add(name+"."+v.Name, v.Directives)
+		}
+	}
+	slices.Sort(out)
+	return out
 }

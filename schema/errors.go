@@ -16,4 +16,7 @@ var (
 	// parse or does not match the schema. Wrapped together with
 	// ErrInvalidSupergraph.
 	ErrInvalidFieldSet = errors.New("invalid field set")
+	// ErrSubgraphSDL: the SDL is one subgraph's schema, not a supergraph;
+	// it needs composing (Compose). Wrapped together with ErrInvalidSupergraph.
+	ErrSubgraphSDL = errors.New("subgraph schema given as a supergraph")
 )

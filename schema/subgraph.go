@@ -147,7 +147,7 @@ func ParseSubgraph(name, url, sdl string) (*SubgraphSchema, error) {
 		return nil, err
 	}
 	if errs := p.fieldSets(); len(errs) > 0 {
-		errs.sort()
+		errs.Sort()
 		return nil, errs
 	}
 	return s, nil

@@ -33,6 +33,10 @@ func ParseSupergraph(sdl string) (*Supergraph, error) {
 	}
 	l := newLoader(doc, fs)
 	if !l.declaresGraphEnum() {
+		if looksLikeSubgraph(doc) {
+			return nil, fmt.Errorf("%w: %w: no %s enum; this is the schema of one subgraph (it uses federation directives such as @key), not a composed supergraph",
+				ErrInvalidSupergraph, ErrSubgraphSDL, l.tGraph)
+		}
 		return nil, fmt.Errorf("%w: missing %s enum", ErrInvalidSupergraph, l.tGraph)
 	}
 	full, err := validator.ValidateSchemaDocument(doc)
@@ -293,4 +297,24 @@ func (l *loader) typeHeader(def *ast.Definition) (*Type, error) {
 		l.owner[def.Name] = owner
 	}
 	return t, nil
+}
+
+// looksLikeSubgraph reports whether a document without join machinery is a
+// subgraph schema: it links the federation spec or applies @key / @extends.
+func looksLikeSubgraph(doc *ast.SchemaDocument) bool {
+	for _, sd := range append(slices.Clone(doc.Schema), doc.SchemaExtension...) {
+		for _, d := range sd.Directives {
+			if url, ok := stringArg(d, "url"); ok && strings.Contains(url, "specs.apollo.dev/federation/") {
+				return true
+			}
+		}
+	}
+	for _, def := range append(slices.Clone(doc.Definitions), doc.Extensions...) {
+		for _, d := range def.Directives {
+			if d.Name == "key" || d.Name == "extends" || strings.HasPrefix(d.Name, "federation__") {
+				return true
+			}
+		}
+	}
+	return false
 }

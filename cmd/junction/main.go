@@ -3,6 +3,8 @@
 //	junction serve --supergraph FILE [--config FILE] [--listen HOST:PORT]
 //	junction dev   [--listen HOST:PORT]
 //	junction plan  --supergraph FILE --query FILE [--operation NAME]
+//	junction compose --config supergraph.yaml [--output FILE]
+//	junction check   --config supergraph.yaml [--against SUPERGRAPH]
 //	junction config schema | validate FILE
 //
 // Unknown flags and unreadable files exit with status 2 and a one-line error.
@@ -33,6 +35,8 @@ func commands() []command {
 		{"serve", "serve a supergraph over HTTP", runServe},
 		{"dev", "run the demo subgraphs, the gateway and the playground in one process", runDev},
 		{"plan", "print the query plan of an operation", runPlan},
+		{"compose", "compose subgraphs (rover's supergraph.yaml) into a supergraph", runCompose},
+		{"check", "check that subgraphs compose and, with --against, what breaks clients", runCheck},
 		{"config", "print the config file's JSON Schema (schema), or check a file (validate FILE)", runConfig},
 	}
 }
@@ -76,7 +80,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 func usage(w io.Writer) {
 	fmt.Fprintln(w, "usage: junction <command> [flags]")
 	for _, c := range commands() {
-		fmt.Fprintf(w, "  %-6s %s\n", c.name, c.summary)
+		fmt.Fprintf(w, "  %-7s %s\n", c.name, c.summary)
 	}
 }
 

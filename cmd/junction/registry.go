@@ -119,6 +119,10 @@ func (rs *registrySetup) start(ctx context.Context, gw *gateway.Gateway) (http.H
 		server.WithPlayground(false),
 		server.WithMaxBodyBytes(rs.cfg.Limits.MaxBodyBytes),
 		server.WithReadTimeout(rs.cfg.Limits.BodyTimeout),
+		server.WithLegacyStatusCodes(rs.cfg.LegacyStatusCodes),
+		// No foreign origin (no WithCORS); a request a browser could send
+		// without a preflight is refused, token or not.
+		server.WithCSRFPrevention(true, rs.cfg.CSRF.RequiredHeaders...),
 		server.WithLogger(rs.log)), nil
 }
 

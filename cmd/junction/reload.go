@@ -58,7 +58,7 @@ func (r *reloader) reload(force bool) {
 	r.last = sdl
 	sg, err := schema.ParseSupergraph(string(sdl))
 	if err != nil {
-		r.log.Error("supergraph reload refused; serving the previous one", "path", r.path, "error", err)
+		r.log.Error("supergraph reload refused; serving the previous one", "path", r.path, "error", composeHint(err))
 		return
 	}
 	if err := r.gw.Swap(sg); err != nil {

@@ -112,7 +112,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		}
 		sg, err = schema.ParseSupergraph(string(sdl))
 		if err != nil {
-			return fmt.Errorf("load supergraph %s: %w", cfg.Supergraph, err)
+			return fmt.Errorf("load supergraph %s: %w", cfg.Supergraph, composeHint(err))
 		}
 	}
 	gw, err := gateway.New(sg,
@@ -184,6 +184,9 @@ func listenAndServe(ctx context.Context, cfg *config.Config, gw *gateway.Gateway
 		server.WithMaxBodyBytes(cfg.Limits.MaxBodyBytes),
 		server.WithReadTimeout(cfg.Limits.BodyTimeout),
 		server.WithReadiness(gw.Ready),
+		server.WithLegacyStatusCodes(cfg.LegacyStatusCodes),
+		server.WithCORS(corsPolicy(cfg)),
+		server.WithCSRFPrevention(cfg.CSRFOn(cookieAuth(cfg)), cfg.CSRF.RequiredHeaders...),
 		server.WithLogger(log)))
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	errc := make(chan error, 1)

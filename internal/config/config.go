@@ -37,8 +37,20 @@ type Config struct {
 	// on or off, by label. Labels not listed are decided per request:
 	// "percent(N)" is active for about N% of requests, custom labels are off.
 	OverrideLabels map[string]bool `yaml:"override_labels"`
+	// LegacyStatusCodes answers with the GraphQL-over-HTTP status codes of
+	// the drafts before 2026 (400 / 200 under application/json for a request
+	// that fails before execution, 200 for partial success, no 406) for
+	// clients that depend on them. Default false: 422, 294 and 406.
+	LegacyStatusCodes bool `yaml:"legacy_status_codes"`
+	// CORS: which foreign origins may call the GraphQL endpoint (none by default).
+	CORS CORS `yaml:"cors"`
+	// CSRF: refuse requests a browser could send without a preflight.
+	CSRF CSRF `yaml:"csrf"`
 	// Telemetry: traces, metrics and request logs (all off by default).
 	Telemetry Telemetry `yaml:"telemetry"`
+	// Redis is shared by rate limits, caches and APQ across replicas; absent,
+	// they keep their state in memory in one process.
+	Redis *Redis `yaml:"redis"`
 	// Registry: subgraphs registered through an API, composed and served.
 	Registry Registry `yaml:"registry"`
 }
@@ -107,6 +119,7 @@ func (c *Config) applyEnv(lookup func(string) (string, bool)) {
 	if v, ok := lookup("JUNCTION_SUPERGRAPH"); ok && v != "" {
 		c.Supergraph = v
 	}
+	c.applyRedisEnv(lookup)
 }
 
 func (c *Config) applyDefaults() {
@@ -135,6 +148,7 @@ func (c *Config) applyDefaults() {
 		c.Limits.MaxBodyBytes = 2 << 20
 	}
 	c.Telemetry.applyDefaults()
+	c.Redis.applyDefaults()
 	c.Registry.applyDefaults()
 }
 
@@ -173,6 +187,8 @@ func (c *Config) Validate() error {
 			probs = append(probs, "limits."+l.key+": must be positive")
 		}
 	}
+	probs = c.Redis.validate(probs)
+	probs = c.validateCORS(probs)
 	names := make([]string, 0, len(c.Subgraphs))
 	for n := range c.Subgraphs {
 		names = append(names, n)

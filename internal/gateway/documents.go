@@ -19,6 +19,10 @@ type documentCache struct {
 type cachedDocument struct {
 	doc  *ast.QueryDocument
 	errs gqlerror.List
+	// kinds maps the operation names of a document that parsed but failed
+	// validation to their kinds ("" for an anonymous one), so that a
+	// mutation over GET is answered 405 whatever the validation errors.
+	kinds map[string]ast.Operation
 }
 
 func newDocumentCache(size int, limits Limits) *documentCache {
@@ -30,13 +34,13 @@ func newDocumentCache(size int, limits Limits) *documentCache {
 }
 
 // load parses and validates query against api, from the cache when it can.
-func (c *documentCache) load(api *ast.Schema, query string) (*ast.QueryDocument, gqlerror.List) {
+func (c *documentCache) load(api *ast.Schema, query string) *cachedDocument {
 	if d, ok := c.lru.Get(query); ok {
-		return d.doc, d.errs
+		return d
 	}
 	d := parseAndValidate(api, query, c.limits)
 	c.lru.Add(query, d)
-	return d.doc, d.errs
+	return d
 }
 
 // parseAndValidate checks the token limit, parses, checks the operation
@@ -59,7 +63,11 @@ func parseAndValidate(api *ast.Schema, query string, limits Limits) *cachedDocum
 		for _, e := range errs {
 			withCode(e, "GRAPHQL_VALIDATION_FAILED")
 		}
-		return &cachedDocument{errs: errs}
+		kinds := make(map[string]ast.Operation, len(doc.Operations))
+		for _, op := range doc.Operations {
+			kinds[op.Name] = op.Operation
+		}
+		return &cachedDocument{errs: errs, kinds: kinds}
 	}
 	if errs := checkIntLiterals(doc); len(errs) > 0 {
 		return &cachedDocument{errs: errs}

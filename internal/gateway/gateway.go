@@ -304,18 +304,28 @@ func (g *Gateway) parse(ctx context.Context, req *Request) *Response {
 	if req.Query == "" {
 		return requestError("GraphQL operation must contain a non-empty `query`", "GRAPHQL_PARSE_FAILED")
 	}
-	doc, errs := st.docs.load(st.Supergraph.API, req.Query)
-	if len(errs) > 0 {
-		return &Response{Errors: errs}
+	cd := st.docs.load(st.Supergraph.API, req.Query)
+	if len(cd.errs) > 0 {
+		// A mutation over GET is 405 whatever else is wrong with it (even
+		// in a schema without mutations).
+		k, ok := cd.kinds[req.OperationName]
+		if !ok && req.OperationName == "" && len(cd.kinds) == 1 {
+			for _, v := range cd.kinds {
+				k, ok = v, true
+			}
+		}
+		if ok && !kindAllowed(k, req.AllowedKinds) {
+			return methodNotAllowed(k)
+		}
+		return &Response{Errors: cd.errs}
 	}
+	doc := cd.doc
 	op, err := selectOperation(doc, req.OperationName)
 	if err != nil {
 		return &Response{Errors: gqlerror.List{err}}
 	}
 	if !kindAllowed(op.Operation, req.AllowedKinds) {
-		r := requestError(fmt.Sprintf("%s operations are not allowed over this method", op.Operation), "METHOD_NOT_ALLOWED")
-		r.Status = http.StatusMethodNotAllowed
-		return r
+		return methodNotAllowed(op.Operation)
 	}
 	if op.Operation == ast.Subscription {
 		return requestError("subscriptions are not supported over this transport", "SUBSCRIPTION_NOT_SUPPORTED")
@@ -430,6 +440,12 @@ func (o *Operation) skipSet() map[*ast.Field]bool {
 // deferBadHeader is Apollo Router's message for an operation that defers a
 // fragment from a client that does not accept multipart responses.
 const deferBadHeader = "the router received a query with the @defer directive but the client does not accept multipart/mixed HTTP responses. To enable @defer support, add the HTTP header 'Accept: multipart/mixed;deferSpec=20220824'"
+
+func methodNotAllowed(k ast.Operation) *Response {
+	r := requestError(fmt.Sprintf("%s operations are not allowed over this method", k), "METHOD_NOT_ALLOWED")
+	r.Status = http.StatusMethodNotAllowed
+	return r
+}
 
 func kindAllowed(k ast.Operation, allowed []ast.Operation) bool {
 	if allowed == nil {

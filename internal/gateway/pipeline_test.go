@@ -229,3 +229,22 @@ type clientFunc func(ctx context.Context, req *executor.SubgraphRequest) ([]byte
 func (f clientFunc) Do(ctx context.Context, req *executor.SubgraphRequest) ([]byte, error) {
 	return f(ctx, req)
 }
+
+func TestMutationOverGETIs405WhateverTheSchema(t *testing.T) {
+	gw, _ := startDemo(t)
+	for _, q := range []string{`mutation { nope }`, `mutation M { nope }`, `query Q { me { id } } mutation M { nope }`} {
+		name := ""
+		if strings.Contains(q, "query Q") {
+			name = "M"
+		}
+		r := gw.Serve(context.Background(), &Request{Query: q, OperationName: name, AllowedKinds: []ast.Operation{ast.Query}})
+		if r.Status != http.StatusMethodNotAllowed {
+			t.Errorf("%s: status %d, errors %v", q, r.Status, r.Errors)
+		}
+	}
+	// A query that fails validation over GET is not a method problem.
+	r := gw.Serve(context.Background(), &Request{Query: `{ nope }`, AllowedKinds: []ast.Operation{ast.Query}})
+	if r.Status != 0 || len(r.Errors) == 0 {
+		t.Errorf("invalid query: status %d, errors %v", r.Status, r.Errors)
+	}
+}

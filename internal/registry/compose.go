@@ -4,11 +4,13 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/junction-gateway/junction/compose"
 	"github.com/junction-gateway/junction/schema"
 )
 
-// SchemaComposer is the Composer of package schema: ParseSubgraph each
-// subgraph, Compose, Print; Diff compares the API schemas.
+// SchemaComposer is Junction's composition: schema.ParseSubgraph each
+// subgraph, compose.Compose (merging, validation and satisfiability),
+// schema.Print; Diff is schema.Diff of the API schemas.
 type SchemaComposer struct{}
 
 // Compose implements Composer.
@@ -30,7 +32,7 @@ func (SchemaComposer) Compose(subs []Subgraph) (string, []CompositionError, erro
 	if len(errs) > 0 {
 		return "", errs, nil
 	}
-	sg, err := schema.Compose(parsed)
+	sg, err := compose.Compose(parsed)
 	if err != nil {
 		e, ok := compositionErrors(err)
 		if !ok {

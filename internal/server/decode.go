@@ -40,6 +40,7 @@ const (
 	codeMethodNotAllowed = "METHOD_NOT_ALLOWED"
 	codeInternal         = "INTERNAL_SERVER_ERROR"
 	codeRequestTimeout   = "REQUEST_TIMEOUT"
+	codeNotAcceptable    = "NOT_ACCEPTABLE"
 )
 
 // params are the four GraphQL-over-HTTP request parameters, still raw.

@@ -13,7 +13,8 @@
 //	/health                    liveness: 200 {"status":"UP"}
 //	/ready                     readiness: WithReadiness's check; 503 {"status":"DOWN"} on error
 //
-// GraphQL-over-HTTP semantics (the spec's draft, after its 2025 watershed):
+// GraphQL-over-HTTP semantics (the spec's 2026 draft; WithLegacyStatusCodes
+// restores the status codes before it, noted "legacy" below):
 //
 //   - POST needs Content-Type application/json (charset utf-8 or none), else
 //     415; its body is one JSON object {query, operationName, variables,
@@ -23,15 +24,20 @@
 //   - A POST body not received within the read timeout (default 30s) is
 //     408 with extensions.code REQUEST_TIMEOUT.
 //   - Malformed JSON, a missing or non-string query (unless extensions carry
-//     a persistedQuery), or parameters of the wrong type are 400 with one
-//     error whose extensions.code is BAD_REQUEST, under either media type.
+//     a persistedQuery), or parameters of the wrong type are 422 (legacy 400)
+//     with one error whose extensions.code is BAD_REQUEST, under either
+//     media type.
 //   - The response media type follows Accept: application/graphql-response+json
-//     when Accept is absent, */*, or names neither supported type;
-//     application/json when the client prefers it by q-value.
-//   - application/graphql-response+json: Response.Status if set, else 400
-//     without a data entry and 200 with one. application/json: 200, except
-//     405 (mutation over GET, sent with Allow: POST) and 5xx, which apply to
-//     both media types.
+//     when Accept is absent or */*; application/json when the client prefers
+//     it by q-value. An Accept that names neither (nor multipart/mixed for
+//     @defer) is 406 NOT_ACCEPTABLE (legacy: answered in the default type).
+//   - Status (statusFor): 405 (a mutation over GET, with Allow: POST, whatever
+//     the schema), 406 and 5xx under both media types; otherwise
+//     Response.Status if set; 422 without a data entry (parse, validation,
+//     variable coercion, no operation; legacy: 400, or 200 under
+//     application/json), except PERSISTED_QUERY_NOT_FOUND which keeps 400 /
+//     200; 294 for data with errors under application/graphql-response+json
+//     (legacy 200); 200 otherwise.
 //   - An operation with @defer (gateway.Response.Incremental set) is answered,
 //     when Accept admits multipart/mixed with deferSpec=20220824 (or no
 //     deferSpec), as Apollo Router does: 200, Content-Type

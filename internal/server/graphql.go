@@ -27,7 +27,7 @@ var exposePlanHeaders = []string{"Apollo-Expose-Query-Plan", "Junction-Expose-Qu
 // serveGraphQL is the GraphQL-over-HTTP endpoint.
 func (s *Server) serveGraphQL(w http.ResponseWriter, r *http.Request) {
 	accept := r.Header.Get("Accept")
-	mt := negotiate(accept)
+	mt, acceptable := negotiateOK(accept)
 	var (
 		req *gateway.Request
 		e   *requestError
@@ -43,13 +43,27 @@ func (s *Server) serveGraphQL(w http.ResponseWriter, r *http.Request) {
 			s.servePlaygroundPage(w, r)
 			return
 		}
+		if s.csrfBlocked(r) {
+			e = s.csrfError()
+			break
+		}
 		req, e = decodeGET(q)
 	case http.MethodPost:
+		if s.csrfBlocked(r) {
+			e = s.csrfError()
+			break
+		}
 		req, e = s.decodePOST(w, r)
 	default:
 		w.Header().Set("Allow", "GET, POST, OPTIONS")
 		e = &requestError{status: http.StatusMethodNotAllowed, code: codeMethodNotAllowed,
 			message: "method " + r.Method + " is not allowed: use GET or POST"}
+	}
+	if e == nil && !acceptable && !s.legacyStatus && !acceptsMultipartDefer(accept) {
+		// The 2026 draft: 406 when Accept names nothing we can answer
+		// (the body is still a GraphQL response, in our default type).
+		e = &requestError{status: http.StatusNotAcceptable, code: codeNotAcceptable,
+			message: "the Accept header names no media type this server can answer: accept " + mediaGraphQLResponse + " or " + mediaJSON}
 	}
 	if e != nil {
 		s.writeError(w, r, mt, e)

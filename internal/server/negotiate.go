@@ -22,17 +22,24 @@ const (
 // spec lets the server disregard Accept and use its default, which we do
 // rather than answer 406, so that a client always gets a GraphQL response.
 func negotiate(accept string) string {
+	mt, _ := negotiateOK(accept)
+	return mt
+}
+
+// negotiateOK is negotiate that also reports whether Accept names a type
+// Junction can answer (a missing Accept does).
+func negotiateOK(accept string) (string, bool) {
 	if strings.TrimSpace(accept) == "" {
-		return mediaGraphQLResponse
+		return mediaGraphQLResponse, true
 	}
 	qGR, qJSON := acceptQ(accept, mediaGraphQLResponse), acceptQ(accept, mediaJSON)
 	switch {
 	case qGR <= 0 && qJSON <= 0:
-		return mediaGraphQLResponse
+		return mediaGraphQLResponse, false
 	case qJSON > qGR:
-		return mediaJSON
+		return mediaJSON, true
 	default:
-		return mediaGraphQLResponse
+		return mediaGraphQLResponse, true
 	}
 }
 

@@ -11,28 +11,55 @@ import (
 	"github.com/junction-gateway/junction/internal/gateway"
 )
 
-// statusFor is the HTTP status of a handler response under media type mt.
+// statusFor is the HTTP status of a handler response under media type mt,
+// as the GraphQL-over-HTTP draft of 2026 has it (legacy: the rules before):
 //
-// application/json: always 200 (the request was well formed), except 405,
-// which the spec requires for a mutation over GET whatever the media type,
-// and a 5xx status, which reports a server fault rather than a GraphQL error.
-// application/graphql-response+json: Response.Status when set; otherwise
-// 400 when there is no data entry (the request failed before execution) and
-// 200 when there is one, even with errors (partial data).
-func statusFor(mt string, resp *gateway.Response) int {
+//   - 405 (a mutation over GET), 406 and 5xx statuses whatever the media
+//     type; any other Response.Status under application/graphql-response+json,
+//     and under application/json too unless legacy.
+//   - No data entry (the request failed before execution: parse,
+//     validation, variable coercion, no operation): 422 (legacy: 400 under
+//     application/graphql-response+json, 200 under application/json). A
+//     persisted query that is not found keeps 400 / 200: APQ clients read
+//     it as the signal to send the query.
+//   - Data and errors (partial success) under application/graphql-response+json:
+//     294 (legacy: 200).
+//   - Otherwise 200.
+func statusFor(mt string, resp *gateway.Response, legacy bool) int {
 	if resp.Status == http.StatusMethodNotAllowed || resp.Status == http.StatusNotAcceptable || resp.Status >= 500 {
 		return resp.Status
 	}
-	if mt == mediaJSON {
+	if mt == mediaJSON && legacy {
 		return http.StatusOK
 	}
 	if resp.Status != 0 {
 		return resp.Status
 	}
 	if resp.Data == nil {
-		return http.StatusBadRequest
+		if legacy || persistedQueryMiss(resp) {
+			if mt == mediaJSON {
+				return http.StatusOK
+			}
+			return http.StatusBadRequest
+		}
+		return http.StatusUnprocessableEntity
+	}
+	if !legacy && mt == mediaGraphQLResponse && len(resp.Errors) > 0 && string(resp.Data) != "null" {
+		return statusPartialSuccess
 	}
 	return http.StatusOK
+}
+
+// statusPartialSuccess is the 2026 draft's status for a response with both
+// data and errors under application/graphql-response+json.
+const statusPartialSuccess = 294
+
+func persistedQueryMiss(resp *gateway.Response) bool {
+	if len(resp.Errors) != 1 {
+		return false
+	}
+	c, _ := resp.Errors[0].Extensions["code"].(string)
+	return c == "PERSISTED_QUERY_NOT_FOUND" || c == "PERSISTED_QUERY_NOT_SUPPORTED"
 }
 
 // encodeResponse renders {"data":…,"errors":[…],"extensions":{…}}: data is
@@ -103,7 +130,7 @@ func (s *Server) writeResponse(w http.ResponseWriter, r *http.Request, mt string
 		h := w.Header()
 		h["Content-Type"] = contentType(mt)
 		h["Content-Length"] = []string{strconv.Itoa(len(resp.Body))}
-		w.WriteHeader(statusFor(mt, resp))
+		w.WriteHeader(statusFor(mt, resp, s.legacyStatus))
 		_, _ = w.Write(resp.Body)
 		return
 	}
@@ -115,7 +142,7 @@ func (s *Server) writeResponse(w http.ResponseWriter, r *http.Request, mt string
 		head, tail, _ = envelope(resp)
 		data = resp.Data
 	}
-	status := statusFor(mt, resp)
+	status := statusFor(mt, resp, s.legacyStatus)
 	h := w.Header()
 	h.Set("Content-Type", mt+"; charset=utf-8")
 	h.Set("Content-Length", strconv.Itoa(len(head)+len(data)+len(tail)))
@@ -162,11 +189,16 @@ func errorResponse(status int, code, msg string) *gateway.Response {
 // writeError answers a transport-level error with its status under both
 // media types.
 func (s *Server) writeError(w http.ResponseWriter, r *http.Request, mt string, e *requestError) {
-	resp := errorResponse(e.status, e.code, e.message)
+	status := e.status
+	if status == http.StatusBadRequest && e.code == codeBadRequest && !s.legacyStatus {
+		// A malformed request: 422 in the 2026 draft.
+		status = http.StatusUnprocessableEntity
+	}
+	resp := errorResponse(status, e.code, e.message)
 	body, _ := encodeResponse(resp)
 	h := w.Header()
 	h.Set("Content-Type", mt+"; charset=utf-8")
 	h.Set("Content-Length", strconv.Itoa(len(body)))
-	w.WriteHeader(e.status)
+	w.WriteHeader(status)
 	_, _ = w.Write(body)
 }

@@ -38,7 +38,14 @@ type Server struct {
 	playground  bool
 	ready       func() error
 	log         *slog.Logger
-	corsOrigins []string // nil: any origin
+	corsPolicy  CORS
+	// csrf: refuse GraphQL requests a browser could send without a
+	// preflight unless they carry one of csrfHeaders (see cors.go).
+	csrf        bool
+	csrfHeaders []string
+	// legacyStatus keeps the status codes of the GraphQL-over-HTTP draft
+	// before 2026 (see WithLegacyStatusCodes).
+	legacyStatus bool
 }
 
 // Option configures a Server.
@@ -102,19 +109,14 @@ func WithLogger(l *slog.Logger) Option {
 	}
 }
 
-// WithCORSOrigins restricts CORS to the given origins (exact match, e.g.
-// "https://app.example.com"). Without it, or with "*" among them, any origin
-// is allowed (without credentials).
-func WithCORSOrigins(origins ...string) Option {
-	return func(s *Server) {
-		for _, o := range origins {
-			if o == "*" {
-				s.corsOrigins = nil
-				return
-			}
-		}
-		s.corsOrigins = append([]string(nil), origins...)
-	}
+// WithLegacyStatusCodes answers with the status codes of the
+// GraphQL-over-HTTP draft before 2026, for clients that depend on them:
+// 400 for a request that fails before execution (200 under
+// application/json), 200 for partial success, and the default media type
+// rather than 406 for an Accept header naming nothing supported. By default
+// (off) Junction follows the 2026 draft: 422, 294 and 406 (see statusFor).
+func WithLegacyStatusCodes(on bool) Option {
+	return func(s *Server) { s.legacyStatus = on }
 }
 
 // New returns a Server that sends GraphQL requests to h.

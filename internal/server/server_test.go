@@ -9,11 +9,13 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
@@ -109,6 +111,9 @@ func TestGraphQLOverHTTP(t *testing.T) {
 		wantCT     string
 		wantBody   string
 		wantAllow  string
+		// legacyStatus is the status with WithLegacyStatusCodes (0: the same).
+		legacyStatus int
+		legacyBody   string
 	}{
 		{name: "post ok default media type", method: "POST", body: `{"query":"{ ok }"}`,
 			wantStatus: 200, wantCT: ctGR, wantBody: `{"data":{"ok":true}}`},
@@ -122,19 +127,21 @@ func TestGraphQLOverHTTP(t *testing.T) {
 			body: `{"query":"{ ok }"}`, wantStatus: 200, wantCT: ctGR, wantBody: `{"data":{"ok":true}}`},
 		{name: "accept application/* picks graphql-response", method: "POST", accept: "application/*",
 			body: `{"query":"{ ok }"}`, wantStatus: 200, wantCT: ctGR, wantBody: `{"data":{"ok":true}}`},
-		{name: "accept unsupported falls back to default", method: "POST", accept: "text/plain",
-			body: `{"query":"{ ok }"}`, wantStatus: 200, wantCT: ctGR, wantBody: `{"data":{"ok":true}}`},
+		{name: "accept unsupported is 406 (legacy: falls back to default)", method: "POST", accept: "text/plain",
+			body: `{"query":"{ ok }"}`, wantStatus: 406, legacyStatus: 200, wantCT: ctGR,
+			wantBody:   errBody("the Accept header names no media type this server can answer: accept application/graphql-response+json or application/json", "NOT_ACCEPTABLE"),
+			legacyBody: `{"data":{"ok":true}}`},
 		{name: "content type with utf-8 charset", method: "POST", ctype: "application/json; charset=UTF-8",
 			body: `{"query":"{ ok }"}`, wantStatus: 200, wantCT: ctGR, wantBody: `{"data":{"ok":true}}`},
 
-		{name: "no data is 400 under graphql-response+json", method: "POST", body: `{"query":"{ invalid"}`,
-			wantStatus: 400, wantCT: ctGR,
+		{name: "no data is 422 (legacy 400) under graphql-response+json", method: "POST", body: `{"query":"{ invalid"}`,
+			wantStatus: 422, legacyStatus: 400, wantCT: ctGR,
 			wantBody: `{"errors":[{"message":"Expected Name, found \u003cEOF\u003e","locations":[{"line":1,"column":10}],"extensions":{"code":"GRAPHQL_PARSE_FAILED"}}]}`},
-		{name: "no data is 200 under json", method: "POST", accept: "application/json", body: `{"query":"{ invalid"}`,
-			wantStatus: 200, wantCT: ctJSON,
+		{name: "no data is 422 (legacy 200) under json", method: "POST", accept: "application/json", body: `{"query":"{ invalid"}`,
+			wantStatus: 422, legacyStatus: 200, wantCT: ctJSON,
 			wantBody: `{"errors":[{"message":"Expected Name, found \u003cEOF\u003e","locations":[{"line":1,"column":10}],"extensions":{"code":"GRAPHQL_PARSE_FAILED"}}]}`},
-		{name: "partial data is 200", method: "POST", body: `{"query":"{ partial }"}`,
-			wantStatus: 200, wantCT: ctGR,
+		{name: "partial data is 294 (legacy 200)", method: "POST", body: `{"query":"{ partial }"}`,
+			wantStatus: 294, legacyStatus: 200, wantCT: ctGR,
 			wantBody: `{"data":{"partial":null},"errors":[{"message":"boom","path":["partial"],"extensions":{"code":"SUBGRAPH_ERROR","serviceName":"a"}}]}`},
 		{name: "extensions sorted", method: "POST", body: `{"query":"{ plan }"}`,
 			wantStatus: 200, wantCT: ctGR, wantBody: `{"data":{"plan":true},"extensions":{"a":2,"z":1}}`},
@@ -162,33 +169,33 @@ func TestGraphQLOverHTTP(t *testing.T) {
 			wantStatus: 200, wantCT: ctGR, wantBody: `{"data":{"m":1}}`},
 
 		{name: "malformed json", method: "POST", body: `{"query":`,
-			wantStatus: 400, wantCT: ctGR, wantBody: badBody("the request body is not valid JSON: unexpected EOF")},
+			wantStatus: 422, legacyStatus: 400, wantCT: ctGR, wantBody: badBody("the request body is not valid JSON: unexpected EOF")},
 		{name: "malformed json under json media type is 400 too", method: "POST", accept: "application/json", body: `{"query" "x"}`,
-			wantStatus: 400, wantCT: ctJSON, wantBody: badBody("the request body is not valid JSON: invalid character '\\\"' after object key")},
+			wantStatus: 422, legacyStatus: 400, wantCT: ctJSON, wantBody: badBody("the request body is not valid JSON: invalid character '\\\"' after object key")},
 		{name: "trailing data", method: "POST", body: `{"query":"{ ok }"} {}`,
-			wantStatus: 400, wantCT: ctGR, wantBody: badBody("the request body is not valid JSON: unexpected data after the JSON value")},
+			wantStatus: 422, legacyStatus: 400, wantCT: ctGR, wantBody: badBody("the request body is not valid JSON: unexpected data after the JSON value")},
 		{name: "empty body", method: "POST", body: ``,
-			wantStatus: 400, wantCT: ctGR, wantBody: badBody("the request body is empty")},
+			wantStatus: 422, legacyStatus: 400, wantCT: ctGR, wantBody: badBody("the request body is empty")},
 		{name: "body not an object", method: "POST", body: `"{ ok }"`,
-			wantStatus: 400, wantCT: ctGR, wantBody: badBody("the request body must be a JSON object")},
+			wantStatus: 422, legacyStatus: 400, wantCT: ctGR, wantBody: badBody("the request body must be a JSON object")},
 		{name: "batch refused", method: "POST", body: `[{"query":"{ ok }"}]`,
-			wantStatus: 400, wantCT: ctGR, wantBody: badBody("batched requests are not supported")},
+			wantStatus: 422, legacyStatus: 400, wantCT: ctGR, wantBody: badBody("batched requests are not supported")},
 		{name: "missing query", method: "POST", body: `{"variables":{}}`,
-			wantStatus: 400, wantCT: ctGR, wantBody: badBody("the query parameter is missing")},
+			wantStatus: 422, legacyStatus: 400, wantCT: ctGR, wantBody: badBody("the query parameter is missing")},
 		{name: "null query", method: "POST", body: `{"query":null}`,
-			wantStatus: 400, wantCT: ctGR, wantBody: badBody("the query parameter is missing")},
+			wantStatus: 422, legacyStatus: 400, wantCT: ctGR, wantBody: badBody("the query parameter is missing")},
 		{name: "blank query", method: "POST", body: `{"query":"  "}`,
-			wantStatus: 400, wantCT: ctGR, wantBody: badBody("the query parameter is empty")},
+			wantStatus: 422, legacyStatus: 400, wantCT: ctGR, wantBody: badBody("the query parameter is empty")},
 		{name: "query not a string", method: "POST", body: `{"query":{"a":1}}`,
-			wantStatus: 400, wantCT: ctGR, wantBody: badBody("the query parameter must be a string")},
+			wantStatus: 422, legacyStatus: 400, wantCT: ctGR, wantBody: badBody("the query parameter must be a string")},
 		{name: "operationName not a string", method: "POST", body: `{"query":"{ ok }","operationName":3}`,
-			wantStatus: 400, wantCT: ctGR, wantBody: badBody("the operationName parameter must be a string")},
+			wantStatus: 422, legacyStatus: 400, wantCT: ctGR, wantBody: badBody("the operationName parameter must be a string")},
 		{name: "variables not an object", method: "POST", body: `{"query":"{ ok }","variables":"{}"}`,
-			wantStatus: 400, wantCT: ctGR, wantBody: badBody("the variables parameter must be a JSON object")},
+			wantStatus: 422, legacyStatus: 400, wantCT: ctGR, wantBody: badBody("the variables parameter must be a JSON object")},
 		{name: "variables an array", method: "POST", body: `{"query":"{ ok }","variables":[1]}`,
-			wantStatus: 400, wantCT: ctGR, wantBody: badBody("the variables parameter must be a JSON object")},
+			wantStatus: 422, legacyStatus: 400, wantCT: ctGR, wantBody: badBody("the variables parameter must be a JSON object")},
 		{name: "extensions not an object", method: "POST", body: `{"query":"{ ok }","extensions":true}`,
-			wantStatus: 400, wantCT: ctGR, wantBody: badBody("the extensions parameter must be a JSON object")},
+			wantStatus: 422, legacyStatus: 400, wantCT: ctGR, wantBody: badBody("the extensions parameter must be a JSON object")},
 		{name: "missing content type", method: "POST", ctype: "-", body: `{"query":"{ ok }"}`,
 			wantStatus: 415, wantCT: ctGR,
 			wantBody: errBody("missing Content-Type: send application/json", "UNSUPPORTED_MEDIA_TYPE")},
@@ -210,9 +217,9 @@ func TestGraphQLOverHTTP(t *testing.T) {
 			target:     getURL(map[string]string{"query": "{ echo }", "operationName": "Op", "variables": `{"n":1.5}`, "extensions": `{"x":"y"}`}),
 			wantStatus: 200, wantCT: ctGR, wantBody: `{"data":{"echo":{"ext":{"x":"y"},"op":"Op","vars":{"n":1.5}}}}`},
 		{name: "get variables not json", method: "GET", target: getURL(map[string]string{"query": "{ ok }", "variables": `{n:1}`}),
-			wantStatus: 400, wantCT: ctGR, wantBody: badBody("the variables parameter must be a JSON object")},
+			wantStatus: 422, legacyStatus: 400, wantCT: ctGR, wantBody: badBody("the variables parameter must be a JSON object")},
 		{name: "get without query", method: "GET", target: "/graphql",
-			wantStatus: 400, wantCT: ctGR, wantBody: badBody("the query parameter is missing")},
+			wantStatus: 422, legacyStatus: 400, wantCT: ctGR, wantBody: badBody("the query parameter is missing")},
 		{name: "get mutation is 405 with Allow POST", method: "GET", target: getURL(map[string]string{"query": "mutation { m }"}),
 			wantStatus: 405, wantCT: ctGR, wantAllow: "POST",
 			wantBody: errBody("mutations are not allowed over GET", "METHOD_NOT_ALLOWED")},
@@ -232,51 +239,63 @@ func TestGraphQLOverHTTP(t *testing.T) {
 		{name: "nil response is 500", method: "POST", body: `{"query":"{ nil }"}`,
 			wantStatus: 500, wantCT: ctGR, wantBody: errBody("internal server error", "INTERNAL_SERVER_ERROR")},
 	}
-	srv := New(&fakeHandler{}, WithMaxBodyBytes(1024), WithLogger(discardLogger()))
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			target := tc.target
-			if target == "" {
-				target = "/graphql"
-			}
-			var body io.Reader
-			if tc.body != "" {
-				body = strings.NewReader(tc.body)
-			}
-			r := httptest.NewRequest(tc.method, target, body)
-			switch tc.ctype {
-			case "":
-				if tc.method == "POST" {
-					r.Header.Set("Content-Type", "application/json")
+	for _, legacy := range []bool{false, true} {
+		srv := New(&fakeHandler{}, WithMaxBodyBytes(1024), WithLogger(discardLogger()), WithLegacyStatusCodes(legacy))
+		for _, tc := range tests {
+			name := tc.name
+			if legacy {
+				name = "legacy/" + name
+				if tc.legacyStatus != 0 {
+					tc.wantStatus = tc.legacyStatus
 				}
-			case "-":
-			default:
-				r.Header.Set("Content-Type", tc.ctype)
+				if tc.legacyBody != "" {
+					tc.wantBody = tc.legacyBody
+				}
 			}
-			if tc.accept != "" {
-				r.Header.Set("Accept", tc.accept)
-			}
-			for k, v := range tc.header {
-				r.Header.Set(k, v)
-			}
-			w := httptest.NewRecorder()
-			srv.ServeHTTP(w, r)
-			if w.Code != tc.wantStatus {
-				t.Errorf("status = %d, want %d", w.Code, tc.wantStatus)
-			}
-			if got := w.Header().Get("Content-Type"); got != tc.wantCT {
-				t.Errorf("Content-Type = %q, want %q", got, tc.wantCT)
-			}
-			if got := w.Body.String(); got != tc.wantBody {
-				t.Errorf("body =\n%s\nwant\n%s", got, tc.wantBody)
-			}
-			if got := w.Header().Get("Allow"); got != tc.wantAllow {
-				t.Errorf("Allow = %q, want %q", got, tc.wantAllow)
-			}
-			if !json.Valid(w.Body.Bytes()) {
-				t.Errorf("body is not valid JSON")
-			}
-		})
+			t.Run(name, func(t *testing.T) {
+				target := tc.target
+				if target == "" {
+					target = "/graphql"
+				}
+				var body io.Reader
+				if tc.body != "" {
+					body = strings.NewReader(tc.body)
+				}
+				r := httptest.NewRequest(tc.method, target, body)
+				switch tc.ctype {
+				case "":
+					if tc.method == "POST" {
+						r.Header.Set("Content-Type", "application/json")
+					}
+				case "-":
+				default:
+					r.Header.Set("Content-Type", tc.ctype)
+				}
+				if tc.accept != "" {
+					r.Header.Set("Accept", tc.accept)
+				}
+				for k, v := range tc.header {
+					r.Header.Set(k, v)
+				}
+				w := httptest.NewRecorder()
+				srv.ServeHTTP(w, r)
+				if w.Code != tc.wantStatus {
+					t.Errorf("status = %d, want %d", w.Code, tc.wantStatus)
+				}
+				if got := w.Header().Get("Content-Type"); got != tc.wantCT {
+					t.Errorf("Content-Type = %q, want %q", got, tc.wantCT)
+				}
+				if got := w.Body.String(); got != tc.wantBody {
+					t.Errorf("body =\n%s\nwant\n%s", got, tc.wantBody)
+				}
+				if got := w.Header().Get("Allow"); got != tc.wantAllow {
+					t.Errorf("Allow = %q, want %q", got, tc.wantAllow)
+				}
+				if !json.Valid(w.Body.Bytes()) {
+					t.Errorf("body is not valid JSON")
+				}
+			})
+		}
 	}
 }
 
@@ -436,39 +455,51 @@ func TestHealthAndReady(t *testing.T) {
 }
 
 func TestCORS(t *testing.T) {
+	exact := CORS{AllowOrigins: []string{"https://a.example"}}
 	tests := []struct {
 		name        string
-		origins     []string
+		policy      *CORS // nil: the default
 		method      string
 		header      map[string]string
 		wantStatus  int
 		wantOrigin  string
 		wantMethods string
 		wantHeaders string
+		wantCreds   string
+		wantVary    string
 	}{
-		{name: "preflight any origin", method: "OPTIONS",
+		{name: "default allows no foreign origin (preflight)", method: "OPTIONS",
+			header:     map[string]string{"Origin": "https://a.example", "Access-Control-Request-Method": "POST"},
+			wantStatus: 204, wantVary: "Origin"},
+		{name: "default allows no foreign origin (simple request)", method: "POST",
+			header: map[string]string{"Origin": "https://a.example"}, wantStatus: 200, wantVary: "Origin"},
+		{name: "star allows any", policy: &CORS{AllowOrigins: []string{"*"}}, method: "OPTIONS",
 			header:     map[string]string{"Origin": "https://a.example", "Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "content-type, authorization"},
-			wantStatus: 204, wantOrigin: "*", wantMethods: "GET, POST, OPTIONS", wantHeaders: "content-type, authorization"},
-		{name: "preflight default headers", method: "OPTIONS",
+			wantStatus: 204, wantOrigin: "*", wantMethods: "GET, POST, OPTIONS", wantHeaders: "content-type, authorization", wantVary: "Access-Control-Request-Headers"},
+		{name: "listed origin, default headers", policy: &exact, method: "OPTIONS",
 			header:     map[string]string{"Origin": "https://a.example", "Access-Control-Request-Method": "POST"},
-			wantStatus: 204, wantOrigin: "*", wantMethods: "GET, POST, OPTIONS", wantHeaders: defaultCORSHeaders},
-		{name: "simple request", method: "POST", header: map[string]string{"Origin": "https://a.example"},
-			wantStatus: 200, wantOrigin: "*"},
-		{name: "listed origin", origins: []string{"https://a.example"}, method: "OPTIONS",
-			header:     map[string]string{"Origin": "https://a.example", "Access-Control-Request-Method": "POST"},
-			wantStatus: 204, wantOrigin: "https://a.example", wantMethods: "GET, POST, OPTIONS", wantHeaders: defaultCORSHeaders},
-		{name: "unlisted origin", origins: []string{"https://a.example"}, method: "OPTIONS",
+			wantStatus: 204, wantOrigin: "https://a.example", wantMethods: "GET, POST, OPTIONS", wantHeaders: defaultCORSHeaders, wantVary: "Origin"},
+		{name: "unlisted origin", policy: &exact, method: "OPTIONS",
 			header:     map[string]string{"Origin": "https://evil.example", "Access-Control-Request-Method": "POST"},
-			wantStatus: 204},
-		{name: "star in list allows any", origins: []string{"https://a.example", "*"}, method: "POST",
-			header: map[string]string{"Origin": "https://b.example"}, wantStatus: 200, wantOrigin: "*"},
-		{name: "no origin no cors headers", method: "POST", wantStatus: 200},
+			wantStatus: 204, wantVary: "Origin"},
+		{name: "wildcard host", policy: &CORS{AllowOrigins: []string{"https://*.example.com"}}, method: "POST",
+			header: map[string]string{"Origin": "https://app.example.com"}, wantStatus: 200, wantOrigin: "https://app.example.com", wantVary: "Origin"},
+		{name: "wildcard does not cross the scheme", policy: &CORS{AllowOrigins: []string{"https://*.example.com"}}, method: "POST",
+			header: map[string]string{"Origin": "http://app.example.com"}, wantStatus: 200, wantVary: "Origin"},
+		{name: "wildcard does not match the bare domain's lookalike", policy: &CORS{AllowOrigins: []string{"https://*.example.com"}}, method: "POST",
+			header: map[string]string{"Origin": "https://evil-example.com"}, wantStatus: 200, wantVary: "Origin"},
+		{name: "pattern", policy: &CORS{MatchOrigins: []*regexp.Regexp{regexp.MustCompile(`^https://pr-[0-9]+\.preview\.example$`)}}, method: "POST",
+			header: map[string]string{"Origin": "https://pr-42.preview.example"}, wantStatus: 200, wantOrigin: "https://pr-42.preview.example", wantVary: "Origin"},
+		{name: "credentials and fixed headers", policy: &CORS{AllowOrigins: []string{"https://a.example"}, AllowCredentials: true, AllowHeaders: []string{"Content-Type", "Authorization"}, MaxAge: time.Hour},
+			method: "OPTIONS", header: map[string]string{"Origin": "https://a.example", "Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "x-other"},
+			wantStatus: 204, wantOrigin: "https://a.example", wantMethods: "GET, POST, OPTIONS", wantHeaders: "Content-Type, Authorization", wantCreds: "true", wantVary: "Origin"},
+		{name: "no origin no cors headers", policy: &exact, method: "POST", wantStatus: 200},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			srv := New(&fakeHandler{}, WithCORSOrigins(tc.origins...))
-			if tc.origins == nil {
-				srv = New(&fakeHandler{})
+			srv := New(&fakeHandler{})
+			if tc.policy != nil {
+				srv = New(&fakeHandler{}, WithCORS(*tc.policy))
 			}
 			r := httptest.NewRequest(tc.method, "/graphql", strings.NewReader(`{"query":"{ ok }"}`))
 			r.Header.Set("Content-Type", "application/json")
@@ -490,8 +521,87 @@ func TestCORS(t *testing.T) {
 			if got := h.Get("Access-Control-Allow-Headers"); got != tc.wantHeaders {
 				t.Errorf("Allow-Headers = %q, want %q", got, tc.wantHeaders)
 			}
+			if got := h.Get("Access-Control-Allow-Credentials"); got != tc.wantCreds {
+				t.Errorf("Allow-Credentials = %q, want %q", got, tc.wantCreds)
+			}
+			if got := strings.Join(h.Values("Vary"), ", "); got != tc.wantVary {
+				t.Errorf("Vary = %q, want %q", got, tc.wantVary)
+			}
 			if tc.wantOrigin != "" && h.Get("Access-Control-Expose-Headers") != "X-Request-Id" {
 				t.Errorf("Expose-Headers = %q", h.Get("Access-Control-Expose-Headers"))
+			}
+		})
+	}
+}
+
+func TestCORSValidate(t *testing.T) {
+	for _, tc := range []struct {
+		c    CORS
+		want string
+	}{
+		{CORS{AllowOrigins: []string{"*"}, AllowCredentials: true}, "cannot be combined with allow_credentials"},
+		{CORS{AllowOrigins: []string{"example.com"}}, "want scheme://host"},
+		{CORS{AllowOrigins: []string{"https://[.example.com"}}, "syntax error in pattern"},
+		{CORS{AllowOrigins: []string{"https://*.example.com", "*"}}, ""},
+	} {
+		err := tc.c.Validate()
+		if (err == nil) != (tc.want == "") || err != nil && !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%+v: %v, want %q", tc.c, err, tc.want)
+		}
+	}
+}
+
+// TestCSRF sends the requests a browser would: simple ones (no preflight)
+// are refused while prevention is on, unless they carry a preflight-forcing
+// header; JSON POSTs (preflighted) always pass; with prevention off (the
+// default) a plain GET without a content type works, as urql and
+// graphql-request send it.
+func TestCSRF(t *testing.T) {
+	on := New(&fakeHandler{}, WithCSRFPrevention(true), WithLogger(discardLogger()))
+	custom := New(&fakeHandler{}, WithCSRFPrevention(true, "x-my-client"), WithLogger(discardLogger()))
+	off := New(&fakeHandler{}, WithLogger(discardLogger()))
+	get := "/graphql?query=%7B%20ok%20%7D"
+	for _, tc := range []struct {
+		name   string
+		srv    *Server
+		method string
+		target string
+		ctype  string
+		header map[string]string
+		want   int
+	}{
+		{"simple GET refused", on, "GET", get, "", nil, 400},
+		{"simple POST text/plain refused", on, "POST", "/graphql", "text/plain", nil, 400},
+		{"simple POST form refused", on, "POST", "/graphql", "application/x-www-form-urlencoded; charset=utf-8", nil, 400},
+		{"simple POST multipart refused", on, "POST", "/graphql", "Multipart/Form-Data; boundary=x", nil, 400},
+		{"JSON POST passes", on, "POST", "/graphql", "application/json", nil, 200},
+		{"GET with apollo-require-preflight passes", on, "GET", get, "", map[string]string{"Apollo-Require-Preflight": "true"}, 200},
+		{"GET with x-apollo-operation-name passes", on, "GET", get, "", map[string]string{"X-Apollo-Operation-Name": "Q"}, 200},
+		{"GET with a JSON content type passes", on, "GET", get, "application/json", nil, 200},
+		{"custom header list", custom, "GET", get, "", map[string]string{"X-My-Client": "1"}, 200},
+		{"custom header list replaces the defaults", custom, "GET", get, "", map[string]string{"Apollo-Require-Preflight": "true"}, 400},
+		{"preflight itself is not blocked", on, "OPTIONS", "/graphql", "", map[string]string{"Origin": "https://a.example", "Access-Control-Request-Method": "POST"}, 204},
+		{"off: plain GET works", off, "GET", get, "", nil, 200},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			body := io.Reader(nil)
+			if tc.method == "POST" {
+				body = strings.NewReader(`{"query":"{ ok }"}`)
+			}
+			r := httptest.NewRequest(tc.method, tc.target, body)
+			if tc.ctype != "" {
+				r.Header.Set("Content-Type", tc.ctype)
+			}
+			for k, v := range tc.header {
+				r.Header.Set(k, v)
+			}
+			w := httptest.NewRecorder()
+			tc.srv.ServeHTTP(w, r)
+			if w.Code != tc.want {
+				t.Fatalf("status %d, want %d: %s", w.Code, tc.want, w.Body)
+			}
+			if tc.want == 400 && !strings.Contains(w.Body.String(), `"code":"CSRF_PREVENTED"`) {
+				t.Errorf("body %s", w.Body)
 			}
 		})
 	}
@@ -545,7 +655,7 @@ func TestPlaygroundRoutes(t *testing.T) {
 		{name: "unknown asset", method: "GET", target: "/playground/x.js", wantStatus: 404},
 		{name: "disabled root", opts: []Option{WithPlayground(false)}, method: "GET", target: "/", accept: browser, wantStatus: 404},
 		{name: "disabled at graphql path", opts: []Option{WithPlayground(false)}, method: "GET", target: "/graphql",
-			accept: browser, wantStatus: 400, wantCT: ctGR, wantInBody: "the query parameter is missing"},
+			accept: browser, wantStatus: 422, wantCT: ctGR, wantInBody: "the query parameter is missing"},
 		{name: "disabled asset", opts: []Option{WithPlayground(false)}, method: "GET", target: "/playground/playground.js", wantStatus: 404},
 		{name: "root post is GraphQL (no content type: 415)", method: "POST", target: "/", wantStatus: 415},
 		{name: "root put is 405", method: "PUT", target: "/", wantStatus: 405},

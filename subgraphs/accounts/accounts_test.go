@@ -1,6 +1,7 @@
 package accounts
 
 import (
+	"net/http"
 	"strings"
 	"testing"
 
@@ -30,11 +31,26 @@ func TestRootQueries(t *testing.T) {
 	}
 }
 
+func TestMeIsTheCaller(t *testing.T) {
+	t.Parallel()
+	h := http.Header{"X-User-Id": {"4"}}
+	got := gqltest.PostHeader(t, Handler(), `{ me { id username email } }`, nil, h)
+	if len(got.Errors) > 0 || string(got.Data) != `{"me":{"id":"4","username":"@goto","email":"goto@example.com"}}` {
+		t.Fatalf("got %s %v", got.Data, got.Errors)
+	}
+	h.Set("X-User-Id", "99")
+	got = gqltest.PostHeader(t, Handler(), `{ me { id } }`, nil, h)
+	if string(got.Data) != `{"me":null}` {
+		t.Fatalf("unknown caller: %s", got.Data)
+	}
+}
+
 func TestServiceSDL(t *testing.T) {
 	t.Parallel()
 	sdl := gqltest.SDL(t, Handler())
 	for _, want := range []string{`type User @key(fields: "id")`, `me: User`, `user(id: ID!): User`,
-		`users: [User]`, `birthday: Int`, `https://specs.apollo.dev/federation/v2.3`} {
+		`users: [User]`, `birthday: Int`, `https://specs.apollo.dev/federation/v2.5`,
+		`me: User @authenticated`, `email: String @requiresScopes(scopes: [["read:email"], ["admin"]])`} {
 		if !strings.Contains(sdl, want) {
 			t.Errorf("sdl lacks %q:\n%s", want, sdl)
 		}

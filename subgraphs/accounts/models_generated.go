@@ -10,6 +10,7 @@ type User struct {
 	Name     *string `json:"name,omitempty"`
 	Username *string `json:"username,omitempty"`
 	Birthday *int    `json:"birthday,omitempty"`
+	Email    *string `json:"email,omitempty"`
 }
 
 func (User) IsEntity() {}

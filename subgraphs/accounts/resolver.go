@@ -2,6 +2,7 @@ package accounts
 
 import (
 	"net/http"
+	"strings"
 
 	"github.com/junction-gateway/junction/subgraphs/internal/data"
 	"github.com/junction-gateway/junction/subgraphs/internal/serve"
@@ -34,7 +35,8 @@ func New() *Server {
 func Handler() http.Handler { return New() }
 
 func toUser(u data.User) *User {
-	return &User{ID: u.ID, Name: &u.Name, Username: &u.Username, Birthday: &u.Birthday}
+	email := strings.TrimPrefix(u.Username, "@") + "@example.com"
+	return &User{ID: u.ID, Name: &u.Name, Username: &u.Username, Birthday: &u.Birthday, Email: &email}
 }
 
 // userByID returns the user or nil when there is none with that id.

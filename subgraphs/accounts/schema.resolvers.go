@@ -9,11 +9,18 @@ import (
 	"context"
 
 	"github.com/junction-gateway/junction/subgraphs/internal/data"
+	"github.com/junction-gateway/junction/subgraphs/internal/serve"
 )
 
 // Me is the resolver for the me field.
 func (r *queryResolver) Me(ctx context.Context) (*User, error) {
-	return userByID("1"), nil
+	id := serve.UserID(ctx)
+	if id == "" {
+		// No caller id: a gateway without authentication configured (the
+		// demo's default). The demo answers its first user, as before.
+		id = "1"
+	}
+	return userByID(id), nil
 }
 
 // User is the resolver for the user field.

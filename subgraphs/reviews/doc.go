@@ -3,4 +3,10 @@
 // its username), and User.reviews and Product.reviews on entity stubs. Any
 // User or Product representation resolves (to its reviews, possibly none);
 // unknown review ids resolve to null.
+//
+// Mutation.addReview (@authenticated) adds a review by the caller, the user
+// whose id the gateway sends in X-User-Id. Added reviews live in the Server
+// (never in the shared read-only data), come after the generated ones in
+// User.reviews and Product.reviews, and are bounded: MaxAdded reviews per
+// server, MaxBodyLength characters each.
 package reviews

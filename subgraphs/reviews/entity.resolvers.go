@@ -7,8 +7,6 @@ package reviews
 
 import (
 	"context"
-
-	"github.com/junction-gateway/junction/subgraphs/internal/data"
 )
 
 // FindManyProductByUpcs is the resolver for the findManyProductByUpcs field.
@@ -26,7 +24,7 @@ func (r *entityResolver) FindManyReviewByIDs(ctx context.Context, reps []*Review
 	r.counters.Entity(len(reps))
 	out := make([]*Review, len(reps))
 	for i, rep := range reps {
-		if rv, ok := data.ReviewByID(rep.ID); ok {
+		if rv, ok := r.reviewByID(rep.ID); ok {
 			out[i] = toReview(rv)
 		}
 	}

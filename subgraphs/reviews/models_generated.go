@@ -2,6 +2,9 @@
 
 package reviews
 
+type Mutation struct {
+}
+
 type Product struct {
 	Upc     string    `json:"upc"`
 	Reviews []*Review `json:"reviews,omitempty"`

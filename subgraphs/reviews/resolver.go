@@ -10,11 +10,12 @@ import (
 // Name is this subgraph's name in the demo supergraph.
 const Name = "reviews"
 
-// Resolver is the root resolver. It holds only the request counters: the
-// data it serves is read-only (internal/data), so requests never share
-// mutable state.
+// Resolver is the root resolver. It holds the request counters and the
+// reviews added by mutations (guarded by their own lock); the generated
+// data it serves is read-only (internal/data).
 type Resolver struct {
 	counters *serve.Counters
+	added    *added
 }
 
 // Server is one reviews subgraph: an http.Handler with its own counters.
@@ -26,7 +27,7 @@ type Server struct {
 // New returns a reviews subgraph server with fresh counters.
 func New() *Server {
 	c := &serve.Counters{}
-	es := NewExecutableSchema(Config{Resolvers: &Resolver{counters: c}})
+	es := NewExecutableSchema(Config{Resolvers: &Resolver{counters: c, added: &added{}}})
 	return &Server{Handler: serve.Handler(es, c), Counters: c}
 }
 

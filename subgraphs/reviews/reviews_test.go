@@ -1,6 +1,8 @@
 package reviews
 
 import (
+	"fmt"
+	"net/http"
 	"strconv"
 	"strings"
 	"testing"
@@ -113,6 +115,51 @@ func TestServiceSDL(t *testing.T) {
 		`username: String @external`, `type Product @key(fields: "upc")`} {
 		if !strings.Contains(sdl, want) {
 			t.Errorf("sdl lacks %q:\n%s", want, sdl)
+		}
+	}
+}
+
+func TestAddReview(t *testing.T) {
+	t.Parallel()
+	srv := New()
+	add := `mutation($upc: String!, $body: String!) { addReview(upc: $upc, body: $body) { id body author { id username } product { upc } } }`
+	h := http.Header{"X-User-Id": {"2"}}
+	got := gqltest.PostHeader(t, srv, add, map[string]any{"upc": "3", "body": "Sturdy."}, h)
+	want := `{"addReview":{"id":"13","body":"Sturdy.","author":{"id":"2","username":"@complete"},"product":{"upc":"3"}}}`
+	if len(got.Errors) > 0 || string(got.Data) != want {
+		t.Fatalf("got %s %v\nwant %s", got.Data, got.Errors, want)
+	}
+	// The added review is found by product, by author and as an entity.
+	byProduct := gqltest.Entities(t, srv, []map[string]any{{"__typename": "Product", "upc": "3"}}, "... on Product { reviews { id } }")
+	if !strings.HasSuffix(byProduct, `{"id":"13"}]}]`) {
+		t.Errorf("Product.reviews: %s", byProduct)
+	}
+	byAuthor := gqltest.Entities(t, srv, []map[string]any{{"__typename": "User", "id": "2"}}, "... on User { reviews { id } }")
+	if !strings.HasSuffix(byAuthor, `{"id":"13"}]}]`) {
+		t.Errorf("User.reviews: %s", byAuthor)
+	}
+	asEntity := gqltest.Entities(t, srv, []map[string]any{{"__typename": "Review", "id": "13"}}, "... on Review { body }")
+	if asEntity != `[{"body":"Sturdy."}]` {
+		t.Errorf("Review entity: %s", asEntity)
+	}
+	// Another server does not see it.
+	if other := gqltest.Entities(t, New(), []map[string]any{{"__typename": "Review", "id": "13"}}, "... on Review { body }"); other != `[null]` {
+		t.Errorf("other server: %s", other)
+	}
+	for _, tc := range []struct {
+		name   string
+		vars   map[string]any
+		header http.Header
+		want   string
+	}{
+		{"no caller", map[string]any{"upc": "1", "body": "x"}, nil, "X-User-Id"},
+		{"unknown product", map[string]any{"upc": "99", "body": "x"}, h, `no product with upc "99"`},
+		{"empty body", map[string]any{"upc": "1", "body": ""}, h, "1 to 2000 characters"},
+		{"long body", map[string]any{"upc": "1", "body": strings.Repeat("a", MaxBodyLength+1)}, h, "got 2001"},
+	} {
+		got := gqltest.PostHeader(t, srv, add, tc.vars, tc.header)
+		if len(got.Errors) != 1 || !strings.Contains(fmt.Sprint(got.Errors[0]["message"]), tc.want) {
+			t.Errorf("%s: %s %v", tc.name, got.Data, got.Errors)
 		}
 	}
 }

@@ -8,18 +8,30 @@ package reviews
 import (
 	"context"
 
-	"github.com/junction-gateway/junction/subgraphs/internal/data"
+	"github.com/junction-gateway/junction/subgraphs/internal/serve"
 )
+
+// AddReview is the resolver for the addReview field.
+func (r *mutationResolver) AddReview(ctx context.Context, upc string, body string) (*Review, error) {
+	rv, err := r.added.add(upc, body, serve.UserID(ctx))
+	if err != nil {
+		return nil, err
+	}
+	return toReview(rv), nil
+}
 
 // Reviews is the resolver for the reviews field.
 func (r *productResolver) Reviews(ctx context.Context, obj *Product) ([]*Review, error) {
-	return toReviews(data.ReviewsByProduct(obj.Upc)), nil
+	return toReviews(r.reviewsByProduct(obj.Upc)), nil
 }
 
 // Reviews is the resolver for the reviews field.
 func (r *userResolver) Reviews(ctx context.Context, obj *User) ([]*Review, error) {
-	return toReviews(data.ReviewsByAuthor(obj.ID)), nil
+	return toReviews(r.reviewsByAuthor(obj.ID)), nil
 }
+
+// Mutation returns MutationResolver implementation.
+func (r *Resolver) Mutation() MutationResolver { return &mutationResolver{r} }
 
 // Product returns ProductResolver implementation.
 func (r *Resolver) Product() ProductResolver { return &productResolver{r} }
@@ -28,6 +40,7 @@ func (r *Resolver) Product() ProductResolver { return &productResolver{r} }
 func (r *Resolver) User() UserResolver { return &userResolver{r} }
 
 type (
-	productResolver struct{ *Resolver }
-	userResolver    struct{ *Resolver }
+	mutationResolver struct{ *Resolver }
+	productResolver  struct{ *Resolver }
+	userResolver     struct{ *Resolver }
 )

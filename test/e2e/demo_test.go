@@ -74,8 +74,8 @@ fragment P on Product { upc title: name inStock }`, nil, "inventory=1 products=1
 func TestValidationErrorHasNoData(t *testing.T) {
 	h := newHarness(t)
 	status, body := h.post(map[string]any{"query": `{ me { nope } }`}, nil)
-	if status != 400 {
-		t.Errorf("status %d, want 400", status)
+	if status != 422 {
+		t.Errorf("status %d, want 422 (GraphQL over HTTP, 2026 draft)", status)
 	}
 	var got map[string]json.RawMessage
 	if err := json.Unmarshal(body, &got); err != nil {

@@ -79,7 +79,7 @@ func exactSubgraphs() (users, posts *fedtest.Subgraph) {
 
 // A document that fails parsing or validation gets errors and no data
 // entry under both media types (GraphQL over HTTP: a request error), with
-// 400 under application/graphql-response+json; no subgraph is called.
+// 422 (GraphQL over HTTP, 2026 draft); no subgraph is called.
 func TestExactInvalidDocuments(t *testing.T) {
 	users, posts := exactSubgraphs()
 	gw := startCase(t, "exact-basic", users, posts)
@@ -90,8 +90,8 @@ func TestExactInvalidDocuments(t *testing.T) {
 	}
 	for _, c := range cases {
 		status, body := gw.Query(c.query, nil)
-		if status != http.StatusBadRequest || body != c.body {
-			t.Errorf("%s:\n got %d %s\nwant 400 %s", c.query, status, body, c.body)
+		if status != http.StatusUnprocessableEntity || body != c.body {
+			t.Errorf("%s:\n got %d %s\nwant 422 %s", c.query, status, body, c.body)
 		}
 		_, body = gw.Query(c.query, nil, "Accept", "application/json")
 		if body != c.body {

@@ -81,7 +81,7 @@ func TestMergingEnumInputValues(t *testing.T) {
 		`{ list(order: DESC) }`,
 	} {
 		status, body := gw.Query(q, nil)
-		if status != 400 || !strings.HasPrefix(body, `{"errors":[`) || !strings.Contains(body, `"GRAPHQL_VALIDATION_FAILED"`) {
+		if status != 422 || !strings.HasPrefix(body, `{"errors":[`) || !strings.Contains(body, `"GRAPHQL_VALIDATION_FAILED"`) {
 			t.Errorf("%s: %d %s", q, status, body)
 		}
 	}
@@ -93,7 +93,7 @@ func TestMergingEnumInputValues(t *testing.T) {
 		{`query($o: Order) { search(order: $o) }`, map[string]any{"o": "DESC"}},
 	} {
 		status, body := gw.Query(tc.q, tc.vars)
-		if status != 400 || !strings.HasPrefix(body, `{"errors":[`) {
+		if status != 422 || !strings.HasPrefix(body, `{"errors":[`) {
 			t.Errorf("%s: %d %s", tc.q, status, body)
 		}
 	}
@@ -133,13 +133,13 @@ func TestMergingInputObjects(t *testing.T) {
 		`{ pagesA(window: {first: 1, skip: 2}) }`,
 	} {
 		status, body := gw.Query(q, nil)
-		if status != 400 || !strings.HasPrefix(body, `{"errors":[`) || !strings.Contains(body, `"GRAPHQL_VALIDATION_FAILED"`) {
+		if status != 422 || !strings.HasPrefix(body, `{"errors":[`) || !strings.Contains(body, `"GRAPHQL_VALIDATION_FAILED"`) {
 			t.Errorf("%s: %d %s", q, status, body)
 		}
 	}
 	for _, w := range []map[string]any{{"first": 1, "limit": 2}, {"first": 1, "last": 2}, {"skip": 1}} {
 		status, body := gw.Query(`query($w: Window) { pagesA(window: $w) pagesB(window: $w) }`, map[string]any{"w": w})
-		if status != 400 || !strings.HasPrefix(body, `{"errors":[`) {
+		if status != 422 || !strings.HasPrefix(body, `{"errors":[`) {
 			t.Errorf("%v: %d %s", w, status, body)
 		}
 	}
@@ -198,7 +198,7 @@ func TestMergingInaccessible(t *testing.T) {
 		`query($s: Secret) { state }`,
 	} {
 		status, body := gw.Query(q, nil)
-		if status != 400 || !strings.HasPrefix(body, `{"errors":[`) || !strings.Contains(body, `"GRAPHQL_VALIDATION_FAILED"`) {
+		if status != 422 || !strings.HasPrefix(body, `{"errors":[`) || !strings.Contains(body, `"GRAPHQL_VALIDATION_FAILED"`) {
 			t.Errorf("%s: %d %s", q, status, body)
 		}
 	}

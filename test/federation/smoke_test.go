@@ -11,6 +11,9 @@ import (
 // supergraph reads testdata/<name>/supergraph.graphql.
 func supergraph(t *testing.T, name string) string {
 	t.Helper()
+	if serveComposed || *composedFlag {
+		return composedSupergraph(t, name)
+	}
 	raw, err := os.ReadFile(filepath.Join("testdata", name, "supergraph.graphql"))
 	if err != nil {
 		t.Fatal(err)

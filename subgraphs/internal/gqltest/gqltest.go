@@ -28,12 +28,21 @@ func Post(t testing.TB, h http.Handler, query string, variables map[string]any) 
 // PostRaw is Post without the check for GraphQL errors.
 func PostRaw(t testing.TB, h http.Handler, query string, variables map[string]any) Response {
 	t.Helper()
+	return PostHeader(t, h, query, variables, nil)
+}
+
+// PostHeader is PostRaw with extra request headers (a gateway's claim headers).
+func PostHeader(t testing.TB, h http.Handler, query string, variables map[string]any, header http.Header) Response {
+	t.Helper()
 	body, err := json.Marshal(map[string]any{"query": query, "variables": variables})
 	if err != nil {
 		t.Fatal(err)
 	}
 	req := httptest.NewRequest(http.MethodPost, "/query", bytes.NewReader(body))
 	req.Header.Set("Content-Type", "application/json")
+	for k, vs := range header {
+		req.Header[k] = vs
+	}
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, req)
 	if rec.Code != http.StatusOK {

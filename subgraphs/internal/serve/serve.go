@@ -1,6 +1,7 @@
 package serve
 
 import (
+	"context"
 	"net/http"
 	"sync/atomic"
 
@@ -47,6 +48,22 @@ func Handler(es graphql.ExecutableSchema, c *Counters) http.Handler {
 	srv.Use(extension.Introspection{})
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		c.requests.Add(1)
-		srv.ServeHTTP(w, r)
+		srv.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), headerKey{}, r.Header)))
 	})
 }
+
+// UserIDHeader carries the caller's user id from the gateway (Junction puts
+// the token's sub claim there: headers.claims: {x-user-id: sub}).
+const UserIDHeader = "X-User-Id"
+
+type headerKey struct{}
+
+// Header returns the HTTP request headers of the subgraph request that ctx
+// belongs to (nil outside one).
+func Header(ctx context.Context) http.Header {
+	h, _ := ctx.Value(headerKey{}).(http.Header)
+	return h
+}
+
+// UserID is the caller's user id sent by the gateway in UserIDHeader, or "".
+func UserID(ctx context.Context) string { return Header(ctx).Get(UserIDHeader) }

@@ -1,0 +1,146 @@
+package planner
+
+import (
+	"bytes"
+	"encoding/json"
+
+	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/parser"
+)
+
+// prepared is what running a fetch needs that its Operation determines:
+// derived once, when the plan is built (before it is cached and shared),
+// and never modified after.
+type prepared struct {
+	// selection is what the fetch selects: the operation's selection set,
+	// or for an entity fetch the selection under _entities.
+	selection ast.SelectionSet
+	// rootKeys are the response keys selected at the top of selection
+	// (inline fragments looked through), in order.
+	rootKeys []string
+	// bodyStart is the start of the request body:
+	// {"query":"<Operation>","operationName":"<OperationName>" (the name
+	// only when set), without the variables and the closing brace.
+	bodyStart []byte
+}
+
+// NewPlan returns a plan of kind running root, every fetch prepared (see
+// Fetch.Selection). The planner builds its plans with it; a plan written
+// by hand (tests) should be too.
+func NewPlan(kind ast.Operation, root Node) *Plan {
+	p := &Plan{Kind: kind, Root: root}
+	p.prepare()
+	return p
+}
+
+// prepare prepares every fetch of p (conditions, deferred blocks and
+// nested Defers included).
+func (p *Plan) prepare() {
+	var walk func(n Node)
+	walk = func(n Node) {
+		switch n := n.(type) {
+		case *Sequence:
+			for _, c := range n.Nodes {
+				walk(c)
+			}
+		case *Parallel:
+			for _, c := range n.Nodes {
+				walk(c)
+			}
+		case *Flatten:
+			walk(n.Node)
+		case *Condition:
+			walk(n.If)
+			walk(n.Else)
+		case *Defer:
+			walk(n.Primary)
+			for _, b := range n.Deferred {
+				if b != nil {
+					walk(b.Node)
+				}
+			}
+		case *Fetch:
+			if n.prep == nil {
+				n.prep = n.derive()
+			}
+		}
+	}
+	walk(p.Root)
+}
+
+// derive computes f's prepared data from its fields.
+func (f *Fetch) derive() *prepared {
+	pr := &prepared{}
+	doc, err := parser.ParseQuery(&ast.Source{Input: f.Operation})
+	if err != nil || len(doc.Operations) == 0 {
+		pr.selection = ast.SelectionSet{&ast.Field{Name: "<unparsable operation>"}}
+	} else {
+		pr.selection = doc.Operations[0].SelectionSet
+		if f.Requires != nil && len(pr.selection) == 1 {
+			if e, ok := pr.selection[0].(*ast.Field); ok && e.Name == "_entities" {
+				pr.selection = e.SelectionSet
+			}
+		}
+		var walk func(ast.SelectionSet)
+		walk = func(ss ast.SelectionSet) {
+			for _, s := range ss {
+				switch s := s.(type) {
+				case *ast.Field:
+					k := s.Alias
+					if k == "" {
+						k = s.Name
+					}
+					pr.rootKeys = append(pr.rootKeys, k)
+				case *ast.InlineFragment:
+					walk(s.SelectionSet)
+				case *ast.FragmentSpread:
+					if fr := doc.Fragments.ForName(s.Name); fr != nil {
+						walk(fr.SelectionSet)
+					}
+				}
+			}
+		}
+		walk(pr.selection)
+	}
+	b := append([]byte(nil), `{"query":`...)
+	b = appendJSONString(b, f.Operation)
+	if f.OperationName != "" {
+		b = append(b, `,"operationName":`...)
+		b = appendJSONString(b, f.OperationName)
+	}
+	pr.bodyStart = b
+	return pr
+}
+
+func appendJSONString(b []byte, s string) []byte {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(s) // a string always encodes
+	return append(b, bytes.TrimSuffix(buf.Bytes(), []byte("\n"))...)
+}
+
+// prep returns f's prepared data: computed when the plan was built, or
+// (a Fetch outside any prepared plan) computed now and not kept.
+func (f *Fetch) prepared() *prepared {
+	if f.prep != nil {
+		return f.prep
+	}
+	return f.derive()
+}
+
+// Selection is what f selects: its operation's selection set, or for an
+// entity fetch the selection under _entities. Shared: never modify it.
+func (f *Fetch) Selection() ast.SelectionSet { return f.prepared().selection }
+
+// RootKeys are the response keys f selects at the top of Selection (inline
+// fragments looked through), in order: what a root fetch writes at the
+// root, what an entity fetch writes on each entity. Shared: never modify
+// it.
+func (f *Fetch) RootKeys() []string { return f.prepared().rootKeys }
+
+// BodyStart is the start of f's GraphQL-over-HTTP request body:
+// {"query":"…","operationName":"…" (the name only when set), to be followed
+// by the variables, if any, and the closing brace. Shared: never modify
+// it.
+func (f *Fetch) BodyStart() []byte { return f.prepared().bodyStart }
