@@ -252,3 +252,28 @@ func TestServeSubgraphSDL(t *testing.T) {
 		t.Errorf("exit %d: %s", code, stderr)
 	}
 }
+
+// TestDemoRoverConfig: the README's subgraphs/supergraph.yaml composes to
+// the demo supergraph (same API, same subgraph URLs).
+func TestDemoRoverConfig(t *testing.T) {
+	code, out, stderr := runCLI("compose", "--config", "../../subgraphs/supergraph.yaml")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	got, err := schema.ParseSupergraph(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := schema.ParseSupergraph(subgraphs.Supergraph(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if changes := schema.Diff(want, got); len(changes) != 0 {
+		t.Errorf("changes: %v", changes)
+	}
+	for _, s := range want.Subgraphs {
+		if g := got.Subgraph(s.Name); g == nil || g.URL != s.URL {
+			t.Errorf("subgraph %s: got %+v, want url %s", s.Name, g, s.URL)
+		}
+	}
+}

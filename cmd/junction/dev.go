@@ -5,32 +5,52 @@ import (
 	"flag"
 	"fmt"
 	"io"
-
-	"github.com/junction-gateway/junction/internal/config"
-	"github.com/junction-gateway/junction/subgraphs"
 	"log/slog"
+
+	"github.com/junction-gateway/junction/internal/gateway"
+	"github.com/junction-gateway/junction/subgraphs"
 )
 
 // runDev starts the four demo subgraphs in-process on loopback ports, then
 // the gateway and playground over their supergraph.
 func runDev(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) > 0 && args[0] == "token" {
+		return runDevToken(args[1:], stdout)
+	}
 	fs := flag.NewFlagSet("dev", flag.ContinueOnError)
 	listen := fs.String("listen", "127.0.0.1:4000", "HOST:PORT to listen on")
+	cfgPath := fs.String("config", "", "YAML config file (default: the built-in dev config, with the demo's HMAC token secret)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
+	}
+	cfg, err := loadDevConfig(*cfgPath)
+	if err != nil {
+		return usageErr("%v", err)
 	}
 	demo, err := subgraphs.Start(ctx)
 	if err != nil {
 		return fmt.Errorf("start demo subgraphs: %w", err)
 	}
 	defer demo.Close()
-	cfg := config.Default()
-	cfg.Listen = *listen
-	reg, gw, err := devRegistry(ctx, cfg, demo, slog.New(slog.NewTextHandler(stderr, nil)))
+	authp, err := authPlugins(ctx, cfg, stderr)
+	if err != nil {
+		return err
+	}
+	if *cfgPath == "" || isFlagSet(fs, "listen") {
+		cfg.Listen = *listen
+	}
+	// The demo is served through a registry (a temporary file store) that
+	// composes the demo subgraphs' SDL, so that the registry API can be
+	// tried: mutations are allowed from loopback without a token.
+	reg, err := devRegistry(cfg, slog.New(slog.NewTextHandler(stderr, nil)))
 	if err != nil {
 		return err
 	}
 	defer reg.close() // after the last usage flush
+	gw, err := gateway.New(nil, gateway.WithPlugins(append(authp, reg.plugins()...)...), gateway.WithPropagatedHeaders(cfg.Headers.Propagate...))
+	if err != nil {
+		return err
+	}
 	rctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	admin, err := reg.start(rctx, gw)

@@ -161,26 +161,21 @@ func serveAdmin(ctx context.Context, addr string, h http.Handler, log *slog.Logg
 
 // devRegistry is junction dev's registry: a file store in a temporary
 // directory (removed by close), mutations allowed from loopback without a
-// token, and an empty gateway that seed fills with the demo subgraphs.
-func devRegistry(ctx context.Context, cfg *config.Config, demo *subgraphs.Demo, log *slog.Logger) (*registrySetup, *gateway.Gateway, error) {
+// token (unless the config sets one); seed fills it with the demo.
+func devRegistry(cfg *config.Config, log *slog.Logger) (*registrySetup, error) {
 	dir, err := os.MkdirTemp("", "junction-dev-registry-")
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	cfg.Registry.Enabled, cfg.Registry.Store, cfg.Registry.Dir = true, "file", dir
 	rs, err := openRegistry(cfg, log)
 	if err != nil {
 		os.RemoveAll(dir)
-		return nil, nil, err
+		return nil, err
 	}
 	rs.loopbackWrites = true
 	rs.cleanup = func() { os.RemoveAll(dir) }
-	gw, err := gateway.New(nil, gateway.WithPlugins(rs.plugins()...))
-	if err != nil {
-		rs.close()
-		return nil, nil, err
-	}
-	return rs, gw, nil
+	return rs, nil
 }
 
 func (rs *registrySetup) close() {

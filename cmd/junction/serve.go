@@ -115,7 +115,12 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			return fmt.Errorf("load supergraph %s: %w", cfg.Supergraph, composeHint(err))
 		}
 	}
+	authp, err := authPlugins(ctx, cfg, stderr)
+	if err != nil {
+		return err
+	}
 	gw, err := gateway.New(sg,
+		gateway.WithPlugins(authp...),
 		gateway.WithPlugins(reg.plugins()...),
 		gateway.WithSubgraphURLs(cfg.SubgraphURLs()),
 		gateway.WithSubgraphTimeout(cfg.Traffic.SubgraphTimeout),

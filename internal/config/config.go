@@ -51,6 +51,9 @@ type Config struct {
 	// Redis is shared by rate limits, caches and APQ across replicas; absent,
 	// they keep their state in memory in one process.
 	Redis *Redis `yaml:"redis"`
+	// Authentication and Authorization: tokens and the schema's auth directives (auth.go).
+	Authentication Authentication `yaml:"authentication"`
+	Authorization  Authorization  `yaml:"authorization"`
 	// Registry: subgraphs registered through an API, composed and served.
 	Registry Registry `yaml:"registry"`
 }
@@ -60,6 +63,9 @@ type Headers struct {
 	// Propagate names the client headers forwarded to every subgraph
 	// (default none).
 	Propagate []string `yaml:"propagate"`
+	// Claims puts token claims into subgraph request headers: header name
+	// -> claim name (a dotted path for nested claims), e.g. x-user-id: sub.
+	Claims map[string]string `yaml:"claims"`
 }
 
 // Subgraph overrides the supergraph's settings for one subgraph.
@@ -149,6 +155,8 @@ func (c *Config) applyDefaults() {
 	}
 	c.Telemetry.applyDefaults()
 	c.Redis.applyDefaults()
+	c.Authentication.applyDefaults()
+	c.Authorization.applyDefaults()
 	c.Registry.applyDefaults()
 }
 
@@ -204,6 +212,7 @@ func (c *Config) Validate() error {
 		}
 	}
 	probs = append(probs, c.Telemetry.validate()...)
+	probs = append(probs, append(c.Authentication.validate(c), c.Authorization.validate(c)...)...)
 	probs = append(probs, c.Registry.validate()...)
 	if len(probs) > 0 {
 		return invalid(probs)

@@ -89,3 +89,61 @@ func LargeQuery(roots, depth int) string {
 	b.WriteString("}\n")
 	return b.String()
 }
+
+// LargeSubgraphs generates the subgraph SDLs (Federation 2.3) whose
+// composition has the shape of LargeSupergraph(subgraphs, types): type i
+// is an entity with key "id" in subgraphs i%n (name, size, hidden
+// @inaccessible, kind, ref) and (i+1)%n (label @requires "size name" over
+// @external fields, ref @shareable), and a stub with an unresolvable key in
+// (i-1)%n, which returns it from T(i-1).ref. Query.t<i> is in i%n. It is
+// keyed by subgraph name ("g0".."g<n-1>"); iterate it in sorted order.
+func LargeSubgraphs(subgraphs, types int) map[string]string {
+	bs := make([]*strings.Builder, subgraphs)
+	for g := range bs {
+		bs[g] = &strings.Builder{}
+		bs[g].WriteString(`extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key", "@external", "@requires", "@shareable", "@inaccessible"])
+interface Node { id: ID! }
+type Query {
+  root: String @shareable
+`)
+	}
+	for i := range types {
+		fmt.Fprintf(bs[i%subgraphs], "  t%d(id: ID!): T%d\n", i, i)
+	}
+	for g := range bs {
+		bs[g].WriteString("}\n")
+	}
+	for i := range types {
+		a, c, p := i%subgraphs, (i+1)%subgraphs, (i+subgraphs-1)%subgraphs
+		next := (i + 1) % types
+		fmt.Fprintf(bs[a], `"""Type %d."""
+type T%d implements Node @key(fields: "id") {
+  id: ID!
+  name: String
+  size: Int
+  ref: T%d @shareable
+  hidden: String @inaccessible
+  kind: Kind%d
+}
+enum Kind%d { A B C @inaccessible }
+`, i, i, next, i, i)
+		if c != a {
+			fmt.Fprintf(bs[c], `type T%d @key(fields: "id") {
+  id: ID!
+  name: String @external
+  size: Int @external
+  label(lang: String = "en"): String @requires(fields: "size name")
+  ref: T%d @shareable
+}
+`, i, next)
+		}
+		if p != a && p != c {
+			fmt.Fprintf(bs[p], "type T%d @key(fields: \"id\", resolvable: false) { id: ID! }\n", i)
+		}
+	}
+	out := make(map[string]string, subgraphs)
+	for g, b := range bs {
+		out[fmt.Sprintf("g%d", g)] = b.String()
+	}
+	return out
+}
