@@ -48,6 +48,17 @@ var FederationDirectives = []string{
 	"requires", "requiresScopes", "shareable", "tag",
 }
 
+// directiveSince is the federation v2 minor version that introduced each
+// directive.
+var directiveSince = map[string]int{
+	"key": 0, "requires": 0, "provides": 0, "external": 0, "shareable": 0, "extends": 0,
+	"override": 0, "inaccessible": 0, "tag": 0, "composeDirective": 1, "interfaceObject": 3,
+	"authenticated": 5, "requiresScopes": 5, "policy": 6, "context": 8, "fromContext": 8,
+	"cost": 9, "listSize": 9,
+}
+
+func url(f *feature) string { return f.url }
+
 // federationSubgraphDefs declares the federation directives loosely, with
 // their canonical names, so that a subgraph validates with gqlparser.
 const federationSubgraphDefs = `
@@ -244,8 +255,21 @@ func (p *subParser) links() error {
 	}
 	p.s.Fed2 = true
 	p.s.FedVersion = fed.version
+	for spec := range fed.imports {
+		d := strings.TrimPrefix(spec, "@")
+		if min, known := directiveSince[d]; strings.HasPrefix(spec, "@") && (!known || fed.minor < min) {
+			why := "is not a federation directive"
+			if known {
+				why = fmt.Sprintf("needs federation v2.%d or later", min)
+			}
+			return CompositionErrors{{Code: "INVALID_LINK_DIRECTIVE_USAGE", Subgraphs: []string{p.s.Name},
+				Message: fmt.Sprintf("[%s] the @link to %s imports %s, which %s: raise the version in the URL or remove the import", p.s.Name, url(fed), spec, why)}}
+		}
+	}
 	for _, d := range FederationDirectives {
-		p.rename[fed.directive(d)] = d
+		if fed.minor >= directiveSince[d] {
+			p.rename[fed.directive(d)] = d
+		}
 	}
 	for _, t := range []string{"FieldSet", "Scope", "Policy", "ContextFieldValue"} {
 		p.fedTypes[fed.typeName(t)] = true

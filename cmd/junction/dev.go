@@ -36,6 +36,13 @@ func runDev(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if err != nil {
 		return err
 	}
+	// nil: the registry starts empty (the demo has no @rateLimit; rate
+	// limits apply when rate_limits: is configured).
+	rc, err := startRateCache(ctx, cfg, nil, stderr)
+	if err != nil {
+		return err
+	}
+	defer rc.close()
 	if *cfgPath == "" || isFlagSet(fs, "listen") {
 		cfg.Listen = *listen
 	}
@@ -47,7 +54,8 @@ func runDev(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		return err
 	}
 	defer reg.close() // after the last usage flush
-	gw, err := gateway.New(nil, gateway.WithPlugins(append(authp, reg.plugins()...)...), gateway.WithPropagatedHeaders(cfg.Headers.Propagate...))
+	gw, err := gateway.New(nil, gateway.WithPlugins(authp...), gateway.WithPropagatedHeaders(cfg.Headers.Propagate...),
+		gateway.WithPlugins(rc.plugins...), gateway.WithPlugins(reg.plugins()...))
 	if err != nil {
 		return err
 	}
@@ -60,5 +68,5 @@ func runDev(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if err := reg.seed(ctx, demo); err != nil {
 		return err
 	}
-	return listenAndServe(ctx, cfg, gw, stderr, admin)
+	return listenAndServe(ctx, cfg, gw, stderr, rc, admin)
 }

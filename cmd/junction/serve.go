@@ -119,6 +119,11 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
+	rc, err := startRateCache(ctx, cfg, sg, stderr)
+	if err != nil {
+		return err
+	}
+	defer rc.close()
 	gw, err := gateway.New(sg,
 		gateway.WithPlugins(authp...),
 		gateway.WithPlugins(reg.plugins()...),
@@ -129,6 +134,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		gateway.WithInboundDedupe(*cfg.Traffic.InboundDedupe),
 		gateway.WithSubgraphDedupe(*cfg.Traffic.SubgraphDedupe),
 		gateway.WithPropagatedHeaders(cfg.Headers.Propagate...),
+		gateway.WithPlugins(rc.plugins...),
 		gateway.WithOverrideLabels(cfg.OverrideLabels),
 		gateway.WithMaxSubgraphResponseBytes(cfg.Traffic.MaxSubgraphResponseBytes),
 		gateway.WithLimits(gateway.Limits{
@@ -149,7 +155,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		if err != nil {
 			return err
 		}
-		return listenAndServe(ctx, cfg, gw, stderr, admin)
+		return listenAndServe(ctx, cfg, gw, stderr, rc, admin)
 	}
 	rl := &reloader{path: cfg.Supergraph, gw: gw, log: log, last: sdl}
 	poll := time.Duration(0)
@@ -157,13 +163,13 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		poll = time.Second
 	}
 	go rl.run(ctx, poll)
-	return listenAndServe(ctx, cfg, gw, stderr, nil)
+	return listenAndServe(ctx, cfg, gw, stderr, rc, nil)
 }
 
 // listenAndServe serves gw until ctx ends, then shuts down gracefully. It
 // logs exactly one line when ready. A non-nil registryAPI is served at
 // /registry/graphql, or on registry.listen when configured.
-func listenAndServe(ctx context.Context, cfg *config.Config, gw *gateway.Gateway, logw io.Writer, registryAPI http.Handler) error {
+func listenAndServe(ctx context.Context, cfg *config.Config, gw *gateway.Gateway, logw io.Writer, rc *rateCache, registryAPI http.Handler) error {
 	if _, _, err := net.SplitHostPort(cfg.Listen); err != nil {
 		return usageErr("--listen %q: want HOST:PORT", cfg.Listen)
 	}
@@ -173,6 +179,7 @@ func listenAndServe(ctx context.Context, cfg *config.Config, gw *gateway.Gateway
 		return err
 	}
 	mux := http.NewServeMux()
+	rc.mount(mux)
 	if registryAPI != nil && cfg.Registry.Listen != "" {
 		stop, err := serveAdmin(ctx, cfg.Registry.Listen, registryAPI, log)
 		if err != nil {
@@ -188,7 +195,7 @@ func listenAndServe(ctx context.Context, cfg *config.Config, gw *gateway.Gateway
 		server.WithPlayground(*cfg.Playground),
 		server.WithMaxBodyBytes(cfg.Limits.MaxBodyBytes),
 		server.WithReadTimeout(cfg.Limits.BodyTimeout),
-		server.WithReadiness(gw.Ready),
+		server.WithReadiness(rc.readiness(gw)),
 		server.WithLegacyStatusCodes(cfg.LegacyStatusCodes),
 		server.WithCORS(corsPolicy(cfg)),
 		server.WithCSRFPrevention(cfg.CSRFOn(cookieAuth(cfg)), cfg.CSRF.RequiredHeaders...),

@@ -55,6 +55,14 @@ func plugins(t testing.TB, reject bool, policies map[string]string) []gateway.Pl
 	return append(a.Plugins(), z)
 }
 
+func newAuthorizer(t testing.TB) (*authz.Authorizer, error) {
+	z, err := authz.New(authz.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return z, nil
+}
+
 const supergraph = `schema
   @link(url: "https://specs.apollo.dev/link/v1.0")
   @link(url: "https://specs.apollo.dev/join/v0.3", for: EXECUTION)

@@ -54,6 +54,10 @@ type Config struct {
 	// Authentication and Authorization: tokens and the schema's auth directives (auth.go).
 	Authentication Authentication `yaml:"authentication"`
 	Authorization  Authorization  `yaml:"authorization"`
+	// RateLimits: request-level limits and the supergraph's @rateLimit.
+	RateLimits *RateLimits `yaml:"rate_limits"`
+	// Cache caches subgraph answers by their @cacheControl hints.
+	Cache *Cache `yaml:"cache"`
 	// Registry: subgraphs registered through an API, composed and served.
 	Registry Registry `yaml:"registry"`
 }
@@ -157,6 +161,8 @@ func (c *Config) applyDefaults() {
 	c.Redis.applyDefaults()
 	c.Authentication.applyDefaults()
 	c.Authorization.applyDefaults()
+	c.RateLimits.applyDefaults(c.Redis)
+	c.Cache.applyDefaults(c.Redis)
 	c.Registry.applyDefaults()
 }
 
@@ -196,6 +202,8 @@ func (c *Config) Validate() error {
 		}
 	}
 	probs = c.Redis.validate(probs)
+	probs = c.RateLimits.validate(probs, c.Redis)
+	probs = c.Cache.validate(probs, c.Redis)
 	probs = c.validateCORS(probs)
 	names := make([]string, 0, len(c.Subgraphs))
 	for n := range c.Subgraphs {

@@ -1,0 +1,137 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/junction-gateway/junction/internal/config"
+	"github.com/junction-gateway/junction/internal/gateway"
+	"github.com/junction-gateway/junction/internal/ratelimit"
+	"github.com/junction-gateway/junction/internal/redisclient"
+	"github.com/junction-gateway/junction/schema"
+)
+
+// rateCache is what the redis:, rate_limits: and cache: sections add to
+// the gateway: pipeline plugins, a readiness check (Redis, only where it
+// is required: rate limits failing closed), HTTP routes. Nothing at all
+// when none of them is configured.
+type rateCache struct {
+	plugins []gateway.Plugin
+	ready   func() error
+	routes  []route
+	closers []func()
+}
+
+type route struct {
+	path    string
+	handler http.Handler
+}
+
+// startRateCache builds the rate limiter and cache from cfg. Rate limits
+// are on when rate_limits: is configured or when sg applies @rateLimit
+// (with the defaults: memory, or Redis when redis: is configured).
+func startRateCache(_ context.Context, cfg *config.Config, sg *schema.Supergraph, logw io.Writer) (*rateCache, error) {
+	rc := &rateCache{}
+	log := slog.New(slog.NewTextHandler(logw, nil))
+	rl := cfg.RateLimits
+	if rl == nil && sg != nil { // nil: an empty registry; configure rate_limits to have them
+		rules, err := ratelimit.ReadRules(sg, config.DefaultRateLimitMaxLimit)
+		if err != nil {
+			return nil, err
+		}
+		if rules.Len() > 0 {
+			rl = config.DefaultRateLimits(cfg.Redis)
+		}
+	}
+	var client redis.UniversalClient
+	redisFor := func() (redis.UniversalClient, error) {
+		if client != nil {
+			return client, nil
+		}
+		c, err := redisclient.New(cfg.Redis)
+		if err != nil {
+			return nil, err
+		}
+		client = c
+		rc.closers = append(rc.closers, func() { _ = c.Close() })
+		return c, nil
+	}
+	if rl != nil {
+		o := ratelimit.Options{
+			FailClosed: rl.Fail == "closed",
+			MaxLimit:   rl.MaxLimit,
+			Requests:   rl.Requests,
+			Identity:   identity(),
+			Log:        log,
+		}
+		if rl.Store == "redis" {
+			c, err := redisFor()
+			if err != nil {
+				return nil, err
+			}
+			o.Store = ratelimit.NewRedis(c, cfg.Redis.KeyPrefix)
+			o.Health = redisclient.NewHealth("rate_limits", log, 0)
+			o.Timeout = cfg.Redis.DialTimeout + cfg.Redis.ReadTimeout + cfg.Redis.WriteTimeout
+			if o.FailClosed {
+				rc.ready = redisReady(c, o.Timeout)
+			}
+		} else {
+			o.Store = ratelimit.NewMemory(rl.MemoryKeys)
+		}
+		lim, err := ratelimit.New(o)
+		if err != nil {
+			return nil, err
+		}
+		rc.plugins = append(rc.plugins, lim.Plugins()...)
+	}
+	return rc, nil
+}
+
+// identity tells limits `by: user` who the caller is: the principal of
+// the authentication plugin.
+func identity() ratelimit.Identity { return ratelimit.Principal{} }
+
+func redisReady(c redis.UniversalClient, timeout time.Duration) func() error {
+	return func() error {
+		ctx, cancel := context.WithTimeout(context.Background(), timeout)
+		defer cancel()
+		if err := c.Ping(ctx).Err(); err != nil {
+			return fmt.Errorf("redis (required: rate_limits.fail is closed): %w", err)
+		}
+		return nil
+	}
+}
+
+// readiness combines the gateway's readiness with rc's.
+func (rc *rateCache) readiness(gw *gateway.Gateway) func() error {
+	if rc == nil || rc.ready == nil {
+		return gw.Ready
+	}
+	return func() error { return errors.Join(gw.Ready(), rc.ready()) }
+}
+
+// mount adds rc's routes to mux.
+func (rc *rateCache) mount(mux *http.ServeMux) {
+	if rc == nil {
+		return
+	}
+	for _, r := range rc.routes {
+		mux.Handle(r.path, r.handler)
+	}
+}
+
+func (rc *rateCache) close() {
+	if rc == nil {
+		return
+	}
+	for _, c := range rc.closers {
+		c()
+	}
+}
