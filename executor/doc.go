@@ -32,11 +32,18 @@
 //     InputRewrites,
 //     dedupes, and sends the distinct representations in exactly one
 //     _entities call, at once, through a graph-gophers/dataloader batch
-//     loader scoped to the request's Flatten (every key queued with Load,
-//     batch capacity = number of keys: it dispatches when the last key is
+//     loader scoped to that call (every key queued with Load, batch
+//     capacity = number of keys: it dispatches when the last key is
 //     queued, never waits on its timer; the batch function only sends the
-//     request, and the one answer is decoded once on the Flatten's own
-//     goroutine). Entity i is
+//     request, and the one answer is decoded once on a member's own
+//     goroutine). Flattens of one round (planner.Round: the same subgraph
+//     and selection, ready at the same moment as the plan shows) share
+//     that call (joinRound): the last member to gather its
+//     representations sends them all, deduplicated across members in
+//     member order, so the call's body never depends on timing; a failure
+//     or an error naming no entity is reported once, by member 0, at its
+//     path; every member arrives even when it fails, so none waits for
+//     longer than its siblings take (no timer, no added latency). Entity i is
 //     deep-merged (after OutputRewrites) into every object that produced
 //     representation i, once per object even when several paths reach it.
 //     A merge never replaces a concrete __typename by the name of an

@@ -31,7 +31,11 @@ type entityBatch struct {
 
 // flatten runs an entity fetch on every object at fl.Path: collect,
 // build and dedupe representations, one _entities call through the
-// request's batch loader (loadEntities), merge back by index.
+// request's batch loader (loadEntities), merge back by index. A Flatten in
+// a round (planner.Round) shares that call with the round's other members
+// (joinRound): its representations are deduplicated with theirs, and what
+// concerns the call as a whole (a failure, an error naming no entity) is
+// reported once, by member 0.
 func (r *run) flatten(ctx context.Context, fl *planner.Flatten, sink *errSink) {
 	f, ok := fl.Node.(*planner.Fetch)
 	if !ok {
@@ -75,16 +79,58 @@ func (r *run) flatten(ctx context.Context, fl *planner.Flatten, sink *errSink) {
 		seen[t.obj] = i
 	}
 	r.mu.Unlock()
-	if len(keys) == 0 {
+
+	var (
+		batch    *entityBatch
+		entities []*value
+		// union[i] is the index in the call's representations (and
+		// entities) of keys[i]; nil: the call sent keys as they are.
+		union []int32
+		// first: this Flatten reports what concerns the call as a whole
+		// (a failure, errors without an entity index): the only one, or
+		// the round's member 0.
+		first = true
+	)
+	if rd, member := fl.Round(); rd != nil {
+		// The other members wait for this one: arrive whatever happens.
+		joined := false
+		defer func() {
+			if !joined {
+				r.joinRound(ctx, rd, member, f, nil, false)
+			}
+		}()
+		var rs *roundState
+		rs, union = r.joinRound(ctx, rd, member, f, keys, true)
+		joined = true
+		if rs == nil {
+			return // the request ended (timeout) before the round's call
+		}
+		batch, entities, first = &rs.batch, rs.entities, member == 0
+	} else {
+		if len(keys) == 0 {
+			return
+		}
+		batch = &entityBatch{}
+		entities = r.loadEntities(ctx, f, keys, batch)
+		r.mu.Lock()
+		prepareEntities(r.ex, f, entities)
+		r.mu.Unlock()
+	}
+	if len(keys) == 0 && !first {
 		return
 	}
-
-	var batch entityBatch
-	entities := r.loadEntities(ctx, f, keys, &batch)
+	at := func(i int32) int32 { // index in entities of keys[i]
+		if union != nil {
+			return union[i]
+		}
+		return i
+	}
 
 	prefix := flattenPrefix(fl.Path)
 	if batch.err != nil {
-		sink.add(fetchFailure(f.Service, batch.err, prefix))
+		if first {
+			sink.add(fetchFailure(f.Service, batch.err, prefix))
+		}
 		for _, t := range targets {
 			sink.cover(t.path(fl.Path))
 		}
@@ -94,9 +140,9 @@ func (r *run) flatten(ctx context.Context, fl *planner.Flatten, sink *errSink) {
 		se := &batch.errs[i]
 		p := unalias(decodePath(se.Path), f)
 		if len(p) >= 2 && p[0] == ast.PathName("_entities") {
-			if idx, isIdx := p[1].(ast.PathIndex); isIdx && int(idx) >= 0 && int(idx) < len(keys) {
+			if idx, isIdx := p[1].(ast.PathIndex); isIdx && int(idx) >= 0 && int(idx) < len(entities) {
 				for ti, t := range targets {
-					if repOf[ti] != int32(idx) {
+					if repOf[ti] < 0 || at(repOf[ti]) != int32(idx) {
 						continue
 					}
 					tp := t.path(fl.Path)
@@ -107,7 +153,9 @@ func (r *run) flatten(ctx context.Context, fl *planner.Flatten, sink *errSink) {
 				continue
 			}
 		}
-		sink.add(toClientError(f.Service, se, prefix))
+		if first {
+			sink.add(toClientError(f.Service, se, prefix))
+		}
 	}
 	if !batch.ok {
 		for _, t := range targets {
@@ -117,26 +165,6 @@ func (r *run) flatten(ctx context.Context, fl *planner.Flatten, sink *errSink) {
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	for _, ent := range entities {
-		if ent == nil || ent.kind != kindObject {
-			continue
-		}
-		keepSelected(f, ent)
-		for _, rw := range f.OutputRewrites {
-			r.ex.rewrite(ent, rw.Path, rw)
-		}
-		// An @interfaceObject subgraph names the interface as __typename;
-		// the object already has its own (its representation needed it),
-		// possibly the concrete type another subgraph gave: keep that.
-		if tn, ok := ent.get("__typename").stringValue(); ok {
-			if d := r.ex.sg.API.Types[tn]; d != nil && d.Kind == ast.Interface {
-				if i := ent.index("__typename"); i >= 0 {
-					fs := ent.fields()
-					ent.setFields(append(fs[:i:i], fs[i+1:]...))
-				}
-			}
-		}
-	}
 	// Each object is merged once, even when reached by several paths
 	// (seen marks the merged ones with -2).
 	for ti, t := range targets {
@@ -145,14 +173,119 @@ func (r *run) flatten(ctx context.Context, fl *planner.Flatten, sink *errSink) {
 			continue
 		}
 		seen[t.obj] = -2
-		switch ent := entities[i]; {
+		switch ent := entities[at(i)]; {
 		case ent != nil && ent.kind == kindObject:
 			r.mergeInto(t.obj, ent)
 		case ent != nil && ent.kind != kindNull:
 			// A string or a list where an entity (or null) belongs.
-			sink.add(fetchFailure(f.Service, fmt.Errorf("%w: _entities item %d is not an object", errMalformed, i), t.path(fl.Path)))
+			sink.add(fetchFailure(f.Service, fmt.Errorf("%w: _entities item %d is not an object", errMalformed, at(i)), t.path(fl.Path)))
 		}
 	}
+}
+
+// prepareEntities readies the entities of one _entities answer for
+// merging, once per answer (under run.mu): only the fields the fetch
+// selected, its output rewrites applied, and an interface's name as
+// __typename dropped.
+func prepareEntities(ex *Executor, f *planner.Fetch, entities []*value) {
+	for _, ent := range entities {
+		if ent == nil || ent.kind != kindObject {
+			continue
+		}
+		keepSelected(f, ent)
+		for _, rw := range f.OutputRewrites {
+			ex.rewrite(ent, rw.Path, rw)
+		}
+		// An @interfaceObject subgraph names the interface as __typename;
+		// the object already has its own (its representation needed it),
+		// possibly the concrete type another subgraph gave: keep that.
+		if tn, ok := ent.get("__typename").stringValue(); ok {
+			if d := ex.sg.API.Types[tn]; d != nil && d.Kind == ast.Interface {
+				if i := ent.index("__typename"); i >= 0 {
+					fs := ent.fields()
+					ent.setFields(append(fs[:i:i], fs[i+1:]...))
+				}
+			}
+		}
+	}
+}
+
+// roundState is one round's progress in one request (planner.Round): the
+// representations its members gathered and the one call's result.
+type roundState struct {
+	arrived int
+	members [][]string // each member's distinct representations
+	first   *planner.Fetch // member 0's fetch: the one sent (its name, its trace)
+	done    chan struct{}
+	// Set before done is closed: every member's representations,
+	// deduplicated across members, in member order (the call's order
+	// never depends on which member arrived first), and the result.
+	keys     []string
+	index    map[string]int32
+	batch    entityBatch
+	entities []*value
+}
+
+// joinRound adds keys (member's distinct representations) to its round
+// and waits for the round's call: the last member to arrive sends one
+// _entities call for every distinct representation of all members (through
+// loadEntities) and prepares the entities once. It returns the round's
+// state and, for each of keys, its index in the call's entities; a nil
+// state when ctx ended first. With wait false (a member that failed before
+// gathering anything) it returns at once unless it is the last.
+func (r *run) joinRound(ctx context.Context, rd *planner.Round, member int, f *planner.Fetch, keys []string, wait bool) (*roundState, []int32) {
+	r.mu.Lock()
+	rs := r.rounds[rd]
+	if rs == nil {
+		if r.rounds == nil {
+			r.rounds = map[*planner.Round]*roundState{}
+		}
+		rs = &roundState{members: make([][]string, rd.Members), done: make(chan struct{})}
+		r.rounds[rd] = rs
+	}
+	// (A copy: keys is the member's pooled scratch, given back when it
+	// returns, which may be before the call when ctx ends.)
+	rs.members[member] = slices.Clone(keys)
+	if member == 0 {
+		rs.first = f
+	}
+	rs.arrived++
+	last := rs.arrived == rd.Members
+	r.mu.Unlock()
+	if last {
+		rs.index = map[string]int32{}
+		for _, ks := range rs.members {
+			for _, k := range ks {
+				if _, ok := rs.index[k]; !ok {
+					rs.index[k] = int32(len(rs.keys))
+					rs.keys = append(rs.keys, k)
+				}
+			}
+		}
+		if len(rs.keys) > 0 {
+			// Members differ only in their operation's name: send member
+			// 0's, whichever arrived last.
+			rs.entities = r.loadEntities(ctx, rs.first, rs.keys, &rs.batch)
+			r.mu.Lock()
+			prepareEntities(r.ex, rs.first, rs.entities)
+			r.mu.Unlock()
+		}
+		close(rs.done)
+	} else {
+		if !wait {
+			return nil, nil
+		}
+		select {
+		case <-rs.done:
+		case <-ctx.Done():
+			return nil, nil
+		}
+	}
+	union := make([]int32, len(keys))
+	for i, k := range keys {
+		union[i] = rs.index[k]
+	}
+	return rs, union
 }
 
 // loadEntities loads the entities of ks through a graph-gophers/dataloader

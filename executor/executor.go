@@ -219,6 +219,9 @@ type run struct {
 	// left of the current one. Guarded by mu.
 	marena  arena
 	mfields []field
+	// rounds: the state of the plan's rounds (entity calls shared by
+	// Flattens) met so far, guarded by mu.
+	rounds map[*planner.Round]*roundState
 	// answerBytes is the size of the subgraph answers decoded so far
 	// (guarded by mu): the response is expected to be about
 	// Executor.respPerAnswer of it.

@@ -16,8 +16,13 @@
 // Prepared plans: when a plan is built, before it is cached and shared,
 // every Fetch is prepared once (prepare.go): its parsed Selection, its
 // RootKeys (what it writes at the top) and its BodyStart (the request
-// body's JSON up to the variables). The executor reads these and keeps no
-// memo of its own; NewPlan prepares a plan built by hand.
+// body's JSON up to the variables), and its BatchKey; Flattens that become
+// ready at the same moment (sibling branches of a Parallel, and the next
+// steps of those branches while every step is shared) and fetch the same
+// selection from the same subgraph are put in a Round, whose lookups the
+// executor sends in one _entities call (rounds.go). The executor reads
+// these and keeps no memo of its own; NewPlan prepares a plan built by
+// hand.
 //
 // Invariants: the client document is never mutated; a Plan is never
 // mutated after Plan returns it (its fetches are prepared before); output never depends on map iteration

@@ -30,6 +30,11 @@ type Parallel struct{ Nodes []Node }
 type Flatten struct {
 	Path []string
 	Node Node
+
+	// round and member are set when the plan is prepared (rounds.go):
+	// the entity lookups this Flatten shares one _entities call with.
+	round  *Round
+	member int
 }
 
 // Fetch is one request to one subgraph.

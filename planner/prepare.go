@@ -3,6 +3,8 @@ package planner
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
+	"strings"
 
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/parser"
@@ -18,6 +20,11 @@ type prepared struct {
 	// rootKeys are the response keys selected at the top of selection
 	// (inline fragments looked through), in order.
 	rootKeys []string
+	// batchKey identifies, for an entity fetch, what can share one
+	// _entities call: the subgraph, the operation (its name left out),
+	// the representation selection and the rewrites. Empty for a root
+	// fetch.
+	batchKey string
 	// bodyStart is the start of the request body:
 	// {"query":"<Operation>","operationName":"<OperationName>" (the name
 	// only when set), without the variables and the closing brace.
@@ -44,6 +51,7 @@ func (p *Plan) prepare() {
 				walk(c)
 			}
 		case *Parallel:
+			assignRounds(n)
 			for _, c := range n.Nodes {
 				walk(c)
 			}
@@ -109,6 +117,14 @@ func (f *Fetch) derive() *prepared {
 		b = appendJSONString(b, f.OperationName)
 	}
 	pr.bodyStart = b
+	if f.Requires != nil {
+		op := f.Operation
+		if f.OperationName != "" {
+			op = strings.Replace(op, " "+f.OperationName, "", 1)
+		}
+		pr.batchKey = f.Service + "\x00" + op + "\x00" + compactSelection(f.Requires) + "\x00" +
+			fmt.Sprint(f.InputRewrites) + "\x00" + fmt.Sprint(f.OutputRewrites)
+	}
 	return pr
 }
 

@@ -51,13 +51,13 @@ type Product @key(fields: "id") @tag(name: "catalog") {
 		`@link(url: "https://specs.apollo.dev/cost/v0.1", import: ["@cost", "@listSize"])`,
 		`@link(url: "https://example.dev/audit/v1.0", import: ["@audit"])`,
 		`directive @audit(level: Int!) on FIELD_DEFINITION | OBJECT`,
-		`secret: String @join__field(graph: A) @authenticated @inaccessible`,
+		`secret: String @authenticated @inaccessible @join__field(graph: A)`,
 		`@listSize(assumedSize: 50, slicingArguments: ["first"]) @tag(name: "public")`,
 		`@cost(weight: 5) @policy(policies: [["price_policy"]]) @requiresScopes(scopes: [["admin", "read:price"], ["read:all", "read:price"]])`,
 		`old: String @deprecated(reason: "use price")`,
 		`@tag(name: "catalog")`,
 		`@audit(level: 1)`,
-		`"""` + "\n  Price in cents.\n  " + `"""`,
+		`  """Price in cents."""` + "\n  price: Int",
 		`products(first: Int = 10): [Product]`,
 	} {
 		if !strings.Contains(sdl, want) {

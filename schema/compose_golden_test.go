@@ -53,8 +53,8 @@ func TestComposeGoldenCases(t *testing.T) {
 	if len(dirs) < 50 {
 		t.Fatalf("only %d cases found", len(dirs))
 	}
-	match := 0
-	var failed []string
+	match, exact := 0, 0
+	var failed, inexact []string
 	for _, sgFile := range dirs {
 		dir := filepath.Dir(sgFile)
 		name := filepath.Base(dir)
@@ -72,6 +72,14 @@ func TestComposeGoldenCases(t *testing.T) {
 				t.Fatalf("compose: %v", err)
 			}
 			compareSupergraphs(t, want, got)
+			// Byte for byte, too: Print follows graphql-js's layout of
+			// Apollo's supergraph (type order, directive order, join version).
+			if Print(got) == string(raw) {
+				exact++
+			} else {
+				inexact = append(inexact, name)
+				t.Errorf("printed supergraph differs from @apollo/composition's text")
+			}
 		})
 		if ok {
 			match++
@@ -80,6 +88,7 @@ func TestComposeGoldenCases(t *testing.T) {
 		}
 	}
 	t.Logf("%d of %d cases compose to the committed supergraph's meaning; differing: %v", match, len(dirs), failed)
+	t.Logf("%d of %d cases print byte for byte as @apollo/composition did; the others: %v", exact, len(dirs), inexact)
 }
 
 func compareSupergraphs(t *testing.T, want, got *Supergraph) {

@@ -9,17 +9,26 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 )
 
-// Printing the composed supergraph in Apollo's layout: the schema
-// definition with its @link features, the join (and feature) directive
-// definitions, join__Graph, then every type in ascending name order with
-// its join directives, fields in order of first declaration (subgraphs by
-// name). Values are quoted as graphql-js does (gqlparser's Value.String).
+// Printing the composed supergraph in Apollo's layout (byte for byte what
+// @apollo/composition writes for every case of test/federation): the schema
+// definition with its @link features, the directive definitions sorted,
+// then every type (join__/link__ machinery included) in case-insensitive
+// name order; on a type its @join__implements and @join__type per subgraph,
+// then the carried directives; on a field or enum value the carried
+// directives, then @join__field / @join__enumValue; fields in order of first
+// declaration (subgraphs by name); descriptions of up to 70 characters on
+// one line; no final newline. Values are quoted as graphql-js does
+// (gqlparser's Value.String).
 
 // quote returns s as a GraphQL string literal.
 func quote(s string) string { return (&ast.Value{Kind: ast.StringValue, Raw: s}).String() }
 
 func writeDescription(b *strings.Builder, indent, desc string) {
 	if desc == "" {
+		return
+	}
+	if len(desc) <= 70 && !strings.ContainsAny(desc, "\n\"\\") {
+		b.WriteString(indent + `"""` + desc + `"""` + "\n")
 		return
 	}
 	b.WriteString(indent + `"""` + "\n")
@@ -281,19 +290,51 @@ func (c *composer) directives() {
 	}
 }
 
-// print writes the supergraph SDL.
+// joinVersion is the join spec version the supergraph needs: v0.3, v0.4
+// from federation v2.7 (progressive override labels), v0.5 from v2.8, as
+// Apollo's composition chooses it.
+func (c *composer) joinVersion() int {
+	minor := 0
+	for _, s := range c.subs {
+		if m := fedMinor(s); m > minor {
+			minor = m
+		}
+	}
+	switch {
+	case minor >= 8:
+		return 5
+	case minor >= 7 || c.labels:
+		return 4
+	}
+	return 3
+}
+
+// fedMinor is the federation v2 minor version a subgraph links (0 for Fed 1).
+func fedMinor(s *SubgraphSchema) int {
+	if !s.Fed2 {
+		return 0
+	}
+	_, mi, ok := parseVersion(s.FedVersion)
+	if !ok {
+		return 0
+	}
+	return mi
+}
+
+// print writes the supergraph SDL: the schema definition, the directive
+// definitions, then every type (machinery included) in case-insensitive
+// name order, as graphql-js prints Apollo's supergraph.
 func (c *composer) print() string {
-	var body strings.Builder
+	blocks := map[string]string{}
 	for _, n := range c.names {
-		c.printType(&body, c.types[n])
+		var tb strings.Builder
+		c.printType(&tb, c.types[n])
+		blocks[n] = strings.TrimRight(tb.String(), "\n")
 	}
 	var b strings.Builder
-	join := "v0.3"
-	if c.labels {
-		join = "v0.4"
-	}
+	jv := c.joinVersion()
 	b.WriteString("schema\n  @link(url: \"https://specs.apollo.dev/link/v1.0\")\n")
-	fmt.Fprintf(&b, "  @link(url: \"https://specs.apollo.dev/join/%s\", for: EXECUTION)\n", join)
+	fmt.Fprintf(&b, "  @link(url: \"https://specs.apollo.dev/join/v0.%d\", for: EXECUTION)\n", jv)
 	if c.authenticated {
 		b.WriteString("  @link(url: \"https://specs.apollo.dev/authenticated/v0.1\", for: SECURITY)\n")
 	}
@@ -355,16 +396,28 @@ func (c *composer) print() string {
 		"directive @join__type(graph: join__Graph!, key: join__FieldSet, extension: Boolean! = false, resolvable: Boolean! = true, isInterfaceObject: Boolean! = false) repeatable on OBJECT | INTERFACE | UNION | ENUM | INPUT_OBJECT | SCALAR",
 		"directive @join__unionMember(graph: join__Graph!, member: String!) repeatable on UNION",
 		"directive @link(url: String, as: String, for: link__Purpose, import: [link__Import]) repeatable on SCHEMA")
-	if c.labels {
-		defs = append(defs, "directive @join__field(graph: join__Graph, requires: join__FieldSet, provides: join__FieldSet, type: String, external: Boolean, override: String, usedOverridden: Boolean, overrideLabel: String) repeatable on FIELD_DEFINITION | INPUT_FIELD_DEFINITION")
-	} else {
+	blocks["join__FieldSet"] = "scalar join__FieldSet"
+	switch jv {
+	case 3:
 		defs = append(defs, "directive @join__field(graph: join__Graph, requires: join__FieldSet, provides: join__FieldSet, type: String, external: Boolean, override: String, usedOverridden: Boolean) repeatable on FIELD_DEFINITION | INPUT_FIELD_DEFINITION")
+	case 4:
+		defs = append(defs, "directive @join__field(graph: join__Graph, requires: join__FieldSet, provides: join__FieldSet, type: String, external: Boolean, override: String, usedOverridden: Boolean, overrideLabel: String) repeatable on FIELD_DEFINITION | INPUT_FIELD_DEFINITION",
+			"directive @join__directive(graphs: [join__Graph!], name: String!, args: join__DirectiveArguments) repeatable on SCHEMA | OBJECT | INTERFACE | FIELD_DEFINITION")
+		blocks["join__DirectiveArguments"] = "scalar join__DirectiveArguments"
+	default:
+		defs = append(defs, "directive @join__field(graph: join__Graph, requires: join__FieldSet, provides: join__FieldSet, type: String, external: Boolean, override: String, usedOverridden: Boolean, overrideLabel: String, contextArguments: [join__ContextArgument!]) repeatable on FIELD_DEFINITION | INPUT_FIELD_DEFINITION",
+			"directive @join__directive(graphs: [join__Graph!], name: String!, args: join__DirectiveArguments) repeatable on SCHEMA | OBJECT | INTERFACE | FIELD_DEFINITION")
+		blocks["join__DirectiveArguments"] = "scalar join__DirectiveArguments"
+		blocks["join__FieldValue"] = "scalar join__FieldValue"
+		blocks["join__ContextArgument"] = "input join__ContextArgument {\n  name: String!\n  type: String!\n  context: String!\n  selection: join__FieldValue!\n}"
 	}
 	if c.policy {
 		defs = append(defs, "directive @policy(policies: [[policy__Policy!]!]!) on FIELD_DEFINITION | OBJECT | INTERFACE | SCALAR | ENUM")
+		blocks["policy__Policy"] = "scalar policy__Policy"
 	}
 	if c.scopes {
 		defs = append(defs, "directive @requiresScopes(scopes: [[requiresScopes__Scope!]!]!) on FIELD_DEFINITION | OBJECT | INTERFACE | SCALAR | ENUM")
+		blocks["requiresScopes__Scope"] = "scalar requiresScopes__Scope"
 	}
 	if c.tag {
 		defs = append(defs, "directive @tag(name: String!) repeatable on FIELD_DEFINITION | OBJECT | INTERFACE | UNION | ARGUMENT_DEFINITION | SCALAR | ENUM | ENUM_VALUE | INPUT_OBJECT | INPUT_FIELD_DEFINITION | SCHEMA")
@@ -376,19 +429,31 @@ func (c *composer) print() string {
 	for _, d := range defs {
 		b.WriteString(d + "\n\n")
 	}
-	b.WriteString("scalar join__FieldSet\n\nenum join__Graph {\n")
+	var g strings.Builder
+	g.WriteString("enum join__Graph {\n")
 	for _, s := range c.subs {
-		fmt.Fprintf(&b, "  %s @join__graph(name: %s, url: %s)\n", c.enum[s.Name], quote(s.Name), quote(s.URL))
+		fmt.Fprintf(&g, "  %s @join__graph(name: %s, url: %s)\n", c.enum[s.Name], quote(s.Name), quote(s.URL))
 	}
-	b.WriteString("}\n\nscalar link__Import\n\nenum link__Purpose {\n  \"\"\"\n  `SECURITY` features provide metadata necessary to securely resolve fields.\n  \"\"\"\n  SECURITY\n\n  \"\"\"\n  `EXECUTION` features provide metadata necessary for operation execution.\n  \"\"\"\n  EXECUTION\n}\n\n")
-	if c.policy {
-		b.WriteString("scalar policy__Policy\n\n")
+	g.WriteString("}")
+	blocks["join__Graph"] = g.String()
+	blocks["link__Import"] = "scalar link__Import"
+	blocks["link__Purpose"] = "enum link__Purpose {\n  \"\"\"\n  `SECURITY` features provide metadata necessary to securely resolve fields.\n  \"\"\"\n  SECURITY\n\n  \"\"\"\n  `EXECUTION` features provide metadata necessary for operation execution.\n  \"\"\"\n  EXECUTION\n}"
+	names := make([]string, 0, len(blocks))
+	for n := range blocks {
+		names = append(names, n)
 	}
-	if c.scopes {
-		b.WriteString("scalar requiresScopes__Scope\n\n")
+	slices.SortFunc(names, func(a, b string) int {
+		if c := strings.Compare(strings.ToLower(a), strings.ToLower(b)); c != 0 {
+			return c
+		}
+		return strings.Compare(a, b)
+	})
+	out := make([]string, len(names))
+	for i, n := range names {
+		out[i] = blocks[n]
 	}
-	b.WriteString(body.String())
-	return strings.TrimRight(b.String(), "\n") + "\n"
+	b.WriteString(strings.Join(out, "\n\n"))
+	return b.String()
 }
 
 func printDirectiveDef(d *ast.DirectiveDefinition) string {
@@ -432,39 +497,37 @@ func (c *composer) printType(b *strings.Builder, t *mType) {
 	}
 	var lines []string
 	for _, d := range t.decls {
-		g := c.enum[d.sub.Name]
-		if d.sub.Schema.Types[t.name] == nil {
-			continue
-		}
 		for _, in := range d.def.Interfaces {
-			lines = append(lines, fmt.Sprintf("@join__implements(graph: %s, interface: %s)", g, quote(in)))
+			lines = append(lines, fmt.Sprintf("@join__implements(graph: %s, interface: %s)", c.enum[d.sub.Name], quote(in)))
 		}
 	}
 	for _, d := range t.decls {
 		g := c.enum[d.sub.Name]
-		extra := ""
+		extra, io := "", ""
 		if d.ext {
 			extra += ", extension: true"
 		}
 		if d.ifaceObj {
-			extra += ", isInterfaceObject: true"
+			io = ", isInterfaceObject: true"
 		}
 		keys := d.sub.Keys[t.name]
 		if len(keys) == 0 || t.kind != ast.Object && t.kind != ast.Interface {
-			lines = append(lines, fmt.Sprintf("@join__type(graph: %s%s)", g, extra))
+			lines = append(lines, fmt.Sprintf("@join__type(graph: %s%s%s)", g, extra, io))
 		}
 		for _, k := range keys {
 			r := ""
-			if !k.Resolvable {
-				r = ", resolvable: false"
+			if !k.Resolvable || k.explicit {
+				r = fmt.Sprintf(", resolvable: %v", k.Resolvable)
 			}
-			lines = append(lines, fmt.Sprintf("@join__type(graph: %s, key: %s%s%s)", g, quote(k.Fields), extra, r))
+			lines = append(lines, fmt.Sprintf("@join__type(graph: %s, key: %s%s%s%s)", g, quote(k.Fields), extra, r, io))
 		}
 	}
 	if t.kind == ast.Union {
-		for _, d := range t.decls {
-			for _, m := range d.def.Types {
-				lines = append(lines, fmt.Sprintf("@join__unionMember(graph: %s, member: %s)", c.enum[d.sub.Name], quote(m)))
+		for _, m := range t.members {
+			for _, d := range t.decls {
+				if slices.Contains(d.def.Types, m) {
+					lines = append(lines, fmt.Sprintf("@join__unionMember(graph: %s, member: %s)", c.enum[d.sub.Name], quote(m)))
+				}
 			}
 		}
 	}
@@ -490,11 +553,11 @@ func (c *composer) printType(b *strings.Builder, t *mType) {
 			}
 			writeDescription(b, "  ", pickDescription(vd))
 			b.WriteString("  " + v.name)
-			for _, s := range v.subs {
-				b.WriteString(" @join__enumValue(graph: " + c.enum[s] + ")")
-			}
 			if s := c.carried(vdirs); s != "" {
 				b.WriteString(" " + s)
+			}
+			for _, s := range v.subs {
+				b.WriteString(" @join__enumValue(graph: " + c.enum[s] + ")")
 			}
 			b.WriteString("\n")
 		}
@@ -544,11 +607,11 @@ func (c *composer) printField(b *strings.Builder, t *mType, f *mField) {
 	if f.defValue != nil {
 		b.WriteString(" = " + printValue(f.defValue))
 	}
-	for _, j := range c.joinFields(t, f) {
-		b.WriteString(" " + j)
-	}
 	if s := c.carried(dirs); s != "" {
 		b.WriteString(" " + s)
+	}
+	for _, j := range c.joinFields(t, f) {
+		b.WriteString(" " + j)
 	}
 	b.WriteString("\n")
 }
@@ -568,7 +631,7 @@ func (c *composer) joinFields(t *mType, f *mField) []string {
 		}
 		live = append(live, x)
 		if x.external || x.requires != "" || x.provides != "" || x.override != "" || x.label != "" ||
-			x.usedOverridden || x.typeDiffers || x.t.ifaceObj {
+			x.usedOverridden || x.typeDiffers {
 			needs = true
 		}
 	}
@@ -577,6 +640,10 @@ func (c *composer) joinFields(t *mType, f *mField) []string {
 	}
 	if !needs {
 		return nil
+	}
+	anyTypeDiffers := false
+	for _, x := range live {
+		anyTypeDiffers = anyTypeDiffers || x.typeDiffers
 	}
 	labelOf := map[string]string{}
 	for _, x := range live {
@@ -593,7 +660,7 @@ func (c *composer) joinFields(t *mType, f *mField) []string {
 		if x.provides != "" {
 			s += ", provides: " + quote(x.provides)
 		}
-		if x.typeDiffers {
+		if anyTypeDiffers {
 			s += ", type: " + quote(x.def.Type.String())
 		}
 		if x.external {

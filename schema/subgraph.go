@@ -121,6 +121,7 @@ type SubgraphKey struct {
 	Fields     string
 	Selection  ast.SelectionSet
 	Resolvable bool
+	explicit   bool // resolvable: given in the SDL (Apollo then prints it)
 }
 
 // subLink is a non-federation @link of a subgraph (for @composeDirective).
@@ -556,7 +557,8 @@ func (p *subParser) fieldSets() CompositionErrors {
 				}
 				continue
 			}
-			s.Keys[name] = append(s.Keys[name], &SubgraphKey{Fields: text, Selection: sel, Resolvable: boolArg(d, "resolvable", true)})
+			s.Keys[name] = append(s.Keys[name], &SubgraphKey{Fields: text, Selection: sel, Resolvable: boolArg(d, "resolvable", true),
+				explicit: d.Arguments.ForName("resolvable") != nil})
 		}
 		for _, f := range def.Fields {
 			coord := name + "." + f.Name

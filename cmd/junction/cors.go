@@ -19,5 +19,5 @@ func corsPolicy(cfg *config.Config) server.CORS {
 // cookieAuth reports whether authentication reads a token from a cookie:
 // credentials then ride along ambiently and CSRF prevention ("auto") is on.
 func cookieAuth(cfg *config.Config) bool {
-	return false
+	return cfg.Authentication.JWT.Cookie != ""
 }

@@ -199,6 +199,8 @@ func listenAndServe(ctx context.Context, cfg *config.Config, gw *gateway.Gateway
 		server.WithLegacyStatusCodes(cfg.LegacyStatusCodes),
 		server.WithCORS(corsPolicy(cfg)),
 		server.WithCSRFPrevention(cfg.CSRFOn(cookieAuth(cfg)), cfg.CSRF.RequiredHeaders...),
+		server.WithFieldOwners(gw.FieldOwners),
+		server.WithPlaygroundRegistry("/registry/graphql"),
 		server.WithLogger(log)))
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	errc := make(chan error, 1)

@@ -54,6 +54,7 @@ type Gateway struct {
 	// stages: the interceptors' chain, or parse and run directly.
 	handleRequest   RequestHandler
 	handleOperation OperationHandler
+	owners          atomic.Pointer[ownersCache] // FieldOwners, per supergraph version
 }
 
 type options struct {

@@ -44,12 +44,7 @@ func (b *browserLog) snapshot() (reqs, problems []string) {
 // (the doc explorer lists its fields), run a query and show the result, with
 // no request leaving the loopback host and no CSP violation or page error.
 func TestPlaygroundInBrowser(t *testing.T) {
-	if _, err := os.Stat(chromiumPath); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("chromium is required in CI: %v", err)
-		}
-		t.Skipf("chromium not installed: %v", err)
-	}
+	skipWithoutChromium(t)
 	h, err := newSchemaHandler()
 	if err != nil {
 		t.Fatal(err)
@@ -57,49 +52,7 @@ func TestPlaygroundInBrowser(t *testing.T) {
 	ts := httptest.NewServer(New(h, WithLogger(discardLogger())))
 	defer ts.Close()
 
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(chromiumPath),
-		chromedp.Headless,
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.NoFirstRun,
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.UserDataDir(t.TempDir()),
-	)
-	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	defer cancelAlloc()
-	bctx, cancelCtx := chromedp.NewContext(actx)
-	defer cancelCtx()
-	// The first run starts the browser; it must not carry a timeout.
-	if err := chromedp.Do(bctx); err != nil {
-		t.Fatalf("start chromium: %v", err)
-	}
-	var blog browserLog
-	if err := chromedp.Listen(bctx, func(ev any) {
-		switch ev := ev.(type) {
-		case *network.EventRequestWillBeSent:
-			blog.add(&blog.requests, ev.Request.URL)
-		case *runtime.EventConsoleAPICalled:
-			if ev.Type == runtime.ConsoleAPICalledTypeError {
-				var parts []string
-				for _, a := range ev.Args {
-					parts = append(parts, string(a.Value)+a.Description)
-				}
-				blog.add(&blog.problems, "console.error: "+strings.Join(parts, " "))
-			}
-		case *runtime.EventExceptionThrown:
-			blog.add(&blog.problems, "exception: "+ev.ExceptionDetails.Text+" "+exceptionText(ev.ExceptionDetails))
-		case *cdplog.EventEntryAdded:
-			if ev.Entry.Level == cdplog.EntryLevelError {
-				blog.add(&blog.problems, "log "+string(ev.Entry.Source)+": "+ev.Entry.Text+" "+ev.Entry.URL)
-			}
-		}
-	}); err != nil {
-		t.Fatal(err)
-	}
+	bctx, blog := startBrowser(t)
 	ctx, cancelTimeout := context.WithTimeout(bctx, 90*time.Second)
 	defer cancelTimeout()
 
@@ -124,6 +77,13 @@ func TestPlaygroundInBrowser(t *testing.T) {
 		chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
 			_, err := chromedp.Evaluate[bool](`(document.querySelector('.graphiql-query-editor .CodeMirror').CodeMirror.setValue(`+
 				jsString(query)+`), true)`)(ctx, tg)
+			return err
+		}),
+		// GraphiQL reads the operation (and its name) after a debounce:
+		// running before that would send the example query's name.
+		chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+			_, err := chromedp.Poll[bool](`(() => { const ops = document.querySelector('.graphiql-query-editor .CodeMirror').CodeMirror.operations;
+				return ops && ops.length === 1 && !ops[0].name ? true : null; })()`, chromedp.WithPollingTimeout(10*time.Second))(ctx, tg)
 			return err
 		}),
 		chromedp.Click(chromedp.CSS(`.graphiql-execute-button`)),
@@ -176,6 +136,69 @@ func TestPlaygroundInBrowser(t *testing.T) {
 	for _, p := range problems {
 		t.Errorf("page problem: %s", p)
 	}
+}
+
+// skipWithoutChromium skips the test when chromium is not installed (it
+// fails instead in CI, where it must be).
+func skipWithoutChromium(t *testing.T) {
+	t.Helper()
+	if _, err := os.Stat(chromiumPath); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("chromium is required in CI: %v", err)
+		}
+		t.Skipf("chromium not installed: %v", err)
+	}
+}
+
+// startBrowser starts headless Chromium (stopped when the test ends) and
+// records what its pages do in the returned log.
+func startBrowser(t *testing.T) (context.Context, *browserLog) {
+	t.Helper()
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(chromiumPath),
+		chromedp.Headless,
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.NoFirstRun,
+		chromedp.WindowSize(1440, 900),
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.UserDataDir(t.TempDir()),
+	)
+	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	t.Cleanup(cancelAlloc)
+	bctx, cancelCtx := chromedp.NewContext(actx)
+	t.Cleanup(cancelCtx)
+	// The first run starts the browser; it must not carry a timeout.
+	if err := chromedp.Do(bctx); err != nil {
+		t.Fatalf("start chromium: %v", err)
+	}
+	blog := &browserLog{}
+	if err := chromedp.Listen(bctx, func(ev any) {
+		switch ev := ev.(type) {
+		case *network.EventRequestWillBeSent:
+			blog.add(&blog.requests, ev.Request.URL)
+		case *runtime.EventConsoleAPICalled:
+			if ev.Type == runtime.ConsoleAPICalledTypeError {
+				var parts []string
+				for _, a := range ev.Args {
+					parts = append(parts, string(a.Value)+a.Description)
+				}
+				blog.add(&blog.problems, "console.error: "+strings.Join(parts, " "))
+			}
+		case *runtime.EventExceptionThrown:
+			blog.add(&blog.problems, "exception: "+ev.ExceptionDetails.Text+" "+exceptionText(ev.ExceptionDetails))
+		case *cdplog.EventEntryAdded:
+			if ev.Entry.Level == cdplog.EntryLevelError {
+				blog.add(&blog.problems, "log "+string(ev.Entry.Source)+": "+ev.Entry.Text+" "+ev.Entry.URL)
+			}
+		}
+	}); err != nil {
+		t.Fatal(err)
+	}
+	return bctx, blog
 }
 
 // loopbackURL reports whether u stays on this machine: an http(s)/ws(s) URL

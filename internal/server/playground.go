@@ -54,7 +54,7 @@ var pageTmpl = template.Must(template.New("page").Parse(`<!doctype html>
 <link rel="stylesheet" href="{{.Assets}}playground.css">
 </head>
 <body>
-<div id="graphiql" data-endpoint="{{.Endpoint}}">Loading…</div>
+<div id="graphiql" data-endpoint="{{.Endpoint}}" data-registry="{{.Registry}}" data-owners="{{.Owners}}">Loading…</div>
 <script src="{{.Assets}}playground.js"></script>
 </body>
 </html>
@@ -63,7 +63,12 @@ var pageTmpl = template.Must(template.New("page").Parse(`<!doctype html>
 // servePlaygroundPage serves the GraphiQL page, pointed at the GraphQL path.
 func (s *Server) servePlaygroundPage(w http.ResponseWriter, r *http.Request) {
 	var buf bytes.Buffer
-	if err := pageTmpl.Execute(&buf, struct{ Assets, Endpoint string }{assetPrefix, s.path}); err != nil {
+	owners := ""
+	if s.owners != nil {
+		owners = ownersPath
+	}
+	data := struct{ Assets, Endpoint, Registry, Owners string }{assetPrefix, s.path, s.registryPath, owners}
+	if err := pageTmpl.Execute(&buf, data); err != nil {
 		s.log.LogAttrs(r.Context(), slogError, "render playground", attrErr(err), attrRequestID(r))
 		http.Error(w, "internal error", http.StatusInternalServerError)
 		return

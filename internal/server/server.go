@@ -46,6 +46,9 @@ type Server struct {
 	// legacyStatus keeps the status codes of the GraphQL-over-HTTP draft
 	// before 2026 (see WithLegacyStatusCodes).
 	legacyStatus bool
+	// owners and registryPath feed the playground (workbench.go).
+	owners       func() []byte
+	registryPath string
 }
 
 // Option configures a Server.
@@ -164,6 +167,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		s.servePlaygroundPage(w, r)
+	case p == ownersPath && s.playground && s.owners != nil:
+		s.serveOwners(w, r)
 	case strings.HasPrefix(p, assetPrefix) && s.playground:
 		s.serveAsset(w, r)
 	default:

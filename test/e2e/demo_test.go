@@ -38,7 +38,10 @@ fragment P on Product { upc title: name inStock }`, nil, "inventory=1 products=1
 		{"typename", `{ __typename me { __typename t: __typename reviews { __typename product { __typename } } } }`, nil, "accounts=1 reviews=1"},
 		{"root_parallel", `{ me { username } topProducts(first: 1) { name } }`, nil, "accounts=1 products=1"},
 		{"skip_include", `query($no: Boolean!) { me { name @skip(if: $no) username @include(if: $no) } }`, map[string]any{"no": true}, "accounts=1"},
-		{"benchmark", benchmarkQuery, nil, "accounts=3 inventory=4 products=4 reviews=2"},
+		// 13 fetches in the plan; the users chain's two products lookups,
+		// then its two inventory lookups, are ready in the same round and
+		// share one call each.
+		{"benchmark", benchmarkQuery, nil, "accounts=3 inventory=3 products=3 reviews=2"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			h.calls.reset()
@@ -50,8 +53,9 @@ fragment P on Product { upc title: name inStock }`, nil, "inventory=1 products=1
 			if got := fmtCalls(h.calls.reset()); got != tc.calls {
 				t.Errorf("subgraph calls %q, want %q", got, tc.calls)
 			}
-			// One call per Fetch node of the plan, whatever the number of
-			// objects at a Flatten's path.
+			// At most one call per Fetch node of the plan, whatever the
+			// number of objects at a Flatten's path (Flattens of one round
+			// share one call).
 			_, exposed := h.post(map[string]any{"query": tc.query, "variables": tc.variables},
 				map[string]string{"Apollo-Expose-Query-Plan": "true"})
 			var withPlan struct {
@@ -64,8 +68,12 @@ fragment P on Product { upc title: name inStock }`, nil, "inventory=1 products=1
 			for _, m := range fetchService.FindAllStringSubmatch(withPlan.Extensions.ApolloQueryPlan.Text, -1) {
 				perPlan[m[1]]++
 			}
-			if got, want := fmtCalls(h.calls.reset()), fmtCalls(perPlan); got != want {
-				t.Errorf("subgraph calls %q, plan fetches %q", got, want)
+			calls := h.calls.reset()
+			for svc, n := range calls {
+				if n > perPlan[svc] {
+					t.Errorf("subgraph calls %q, more than the plan's fetches %q", fmtCalls(calls), fmtCalls(perPlan))
+					break
+				}
 			}
 		})
 	}
