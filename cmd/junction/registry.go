@@ -2,15 +2,12 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"net"
 	"net/http"
 	"os"
-	"strings"
 	"time"
 
 	"github.com/junction-gateway/junction/graph"
@@ -191,7 +188,7 @@ func (rs *registrySetup) close() {
 func (rs *registrySetup) seed(ctx context.Context, demo *subgraphs.Demo) error {
 	sdls := map[string]string{}
 	for _, name := range subgraphs.Names {
-		sdl, err := fetchSDL(ctx, demo.URLs[name])
+		sdl, err := registry.FetchSDL(ctx, demo.URLs[name])
 		if err != nil {
 			return fmt.Errorf("demo subgraph %s: %w", name, err)
 		}
@@ -216,32 +213,4 @@ func (rs *registrySetup) seed(ctx context.Context, demo *subgraphs.Demo) error {
 		pending = next
 	}
 	return nil
-}
-
-// fetchSDL asks a subgraph for its SDL (_service { sdl }).
-func fetchSDL(ctx context.Context, url string) (string, error) {
-	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, strings.NewReader(`{"query":"{ _service { sdl } }"}`))
-	if err != nil {
-		return "", err
-	}
-	req.Header.Set("Content-Type", "application/json")
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return "", err
-	}
-	defer resp.Body.Close()
-	var out struct {
-		Data struct {
-			Service struct{ SDL string } `json:"_service"`
-		}
-	}
-	if err := json.NewDecoder(io.LimitReader(resp.Body, 16<<20)).Decode(&out); err != nil {
-		return "", fmt.Errorf("_service { sdl }: %w", err)
-	}
-	if out.Data.Service.SDL == "" {
-		return "", errors.New("_service { sdl } answered no SDL")
-	}
-	return out.Data.Service.SDL, nil
 }

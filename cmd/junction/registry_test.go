@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/junction-gateway/junction/internal/registry"
 	"github.com/junction-gateway/junction/subgraphs"
 )
 
@@ -172,7 +173,7 @@ func demoSDLs(t *testing.T) (*subgraphs.Demo, map[string]string) {
 	t.Cleanup(demo.Close)
 	sdls := map[string]string{}
 	for _, n := range subgraphs.Names {
-		if sdls[n], err = fetchSDL(context.Background(), demo.URLs[n]); err != nil {
+		if sdls[n], err = registry.FetchSDL(context.Background(), demo.URLs[n]); err != nil {
 			t.Fatal(err)
 		}
 	}

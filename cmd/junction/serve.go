@@ -180,6 +180,7 @@ func listenAndServe(ctx context.Context, cfg *config.Config, gw *gateway.Gateway
 	}
 	mux := http.NewServeMux()
 	rc.mount(mux)
+	playgroundRegistry := "" // the playground's registry view: only where the API is served
 	if registryAPI != nil && cfg.Registry.Listen != "" {
 		stop, err := serveAdmin(ctx, cfg.Registry.Listen, registryAPI, log)
 		if err != nil {
@@ -189,6 +190,7 @@ func listenAndServe(ctx context.Context, cfg *config.Config, gw *gateway.Gateway
 		defer stop()
 	} else if registryAPI != nil {
 		mux.Handle(registryPath, registryAPI)
+		playgroundRegistry = registryPath
 	}
 	mux.Handle("/", server.New(gw,
 		server.WithPath(cfg.GraphQLPath),
@@ -200,7 +202,7 @@ func listenAndServe(ctx context.Context, cfg *config.Config, gw *gateway.Gateway
 		server.WithCORS(corsPolicy(cfg)),
 		server.WithCSRFPrevention(cfg.CSRFOn(cookieAuth(cfg)), cfg.CSRF.RequiredHeaders...),
 		server.WithFieldOwners(gw.FieldOwners),
-		server.WithPlaygroundRegistry("/registry/graphql"),
+		server.WithPlaygroundRegistry(playgroundRegistry),
 		server.WithLogger(log)))
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	errc := make(chan error, 1)
