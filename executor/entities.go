@@ -214,7 +214,7 @@ func prepareEntities(ex *Executor, f *planner.Fetch, entities []*value) {
 // representations its members gathered and the one call's result.
 type roundState struct {
 	arrived int
-	members [][]string // each member's distinct representations
+	members [][]string     // each member's distinct representations
 	first   *planner.Fetch // member 0's fetch: the one sent (its name, its trace)
 	done    chan struct{}
 	// Set before done is closed: every member's representations,

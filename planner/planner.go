@@ -41,6 +41,8 @@ type Options struct {
 	// same document and SkipKey must have the same Skip); it is part of the
 	// plan-cache key. Required when Skip is set.
 	SkipKey string
+	// CacheHit, when set, is set to whether the plan came from the cache.
+	CacheHit *bool
 }
 
 // Option configures a Planner.
@@ -156,6 +158,9 @@ func (p *Planner) PlanWith(doc *ast.QueryDocument, operationName string, o Optio
 	if p.cache != nil && op.Position != nil && op.Position.Src != nil {
 		key = p.sg.Version + "\x00" + strings.Join(on, "\x01") + "\x00" + o.SkipKey + "\x00" + operationName + "\x00" + op.Position.Src.Input
 		if pl, ok := p.cache.get(key); ok {
+			if o.CacheHit != nil {
+				*o.CacheHit = true
+			}
 			return pl, nil
 		}
 	}

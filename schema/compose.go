@@ -3,6 +3,7 @@ package schema
 import (
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/vektah/gqlparser/v2/ast"
@@ -42,12 +43,20 @@ import (
 //
 // Validation covers field sharing (INVALID_FIELD_SHARING: a field resolved
 // by more than one subgraph must be @shareable, key fields and Fed 1
-// fields are), @external (EXTERNAL_MISSING_ON_BASE), @override
-// (OVERRIDE_SOURCE_HAS_OVERRIDE, OVERRIDE_FROM_SELF_ERROR), @requires and
+// fields are), @external (EXTERNAL_MISSING_ON_BASE, EXTERNAL_UNUSED), @override
+// (OVERRIDE_SOURCE_HAS_OVERRIDE, OVERRIDE_FROM_SELF_ERROR,
+// OVERRIDE_LABEL_INVALID, OVERRIDE_COLLISION_WITH_ANOTHER_DIRECTIVE), arguments
+// and inputs (REQUIRED_ARGUMENT_MISSING_IN_SOME_SUBGRAPH,
+// REQUIRED_INPUT_FIELD_MISSING_IN_SOME_SUBGRAPH, FIELD_ARGUMENT_TYPE_MISMATCH,
+// FIELD_ARGUMENT_DEFAULT_MISMATCH, INPUT_FIELD_DEFAULT_MISMATCH,
+// EMPTY_MERGED_INPUT_TYPE, EMPTY_MERGED_ENUM_TYPE, ENUM_VALUE_MISMATCH), @requires and
 // @provides against @external (REQUIRES_FIELDS_MISSING_EXTERNAL,
 // PROVIDES_FIELDS_MISSING_EXTERNAL), kinds (TYPE_KIND_MISMATCH) and
 // interfaces (INTERFACE_FIELD_NO_IMPLEM). Satisfiability needs the
 // planner and lives above this package (package compose).
+//
+// Compose never modifies its SubgraphSchemas: the same parsed subgraphs may
+// be composed by several goroutines at once.
 
 // Compose merges subgraphs into a supergraph. The error, when not nil, is a
 // CompositionErrors.
@@ -396,6 +405,23 @@ func (c *composer) overrides(t *mType) {
 			if x.override == "" {
 				continue
 			}
+			if x.external {
+				c.fail("OVERRIDE_COLLISION_WITH_ANOTHER_DIRECTIVE", []string{coord}, []string{x.sub.Name},
+					"field %s in subgraph %q has both @override and @external: a subgraph cannot take over a field it does not resolve; remove one of them", coord, x.sub.Name)
+				continue
+			}
+			if x.label != "" {
+				if x.sub.Fed2 && fedMinor(x.sub) < 7 {
+					c.fail("INVALID_LINK_DIRECTIVE_USAGE", []string{coord}, []string{x.sub.Name},
+						"field %s in subgraph %q uses @override(label: %q), which needs federation v2.7 or later (the subgraph links %s): raise the version", coord, x.sub.Name, x.label, x.sub.FedVersion)
+					continue
+				}
+				if !validOverrideLabel(x.label) {
+					c.fail("OVERRIDE_LABEL_INVALID", []string{coord}, []string{x.sub.Name},
+						"field %s in subgraph %q has @override(label: %q): a label is percent(N) with 0 <= N <= 100, or starts with a letter followed by letters, digits, _ - : . /", coord, x.sub.Name, x.label)
+					continue
+				}
+			}
 			if x.override == x.sub.Name {
 				c.fail("OVERRIDE_FROM_SELF_ERROR", []string{coord}, []string{x.sub.Name},
 					"field %s in subgraph %q has @override(from: %q) naming its own subgraph: name the subgraph the field moves from", coord, x.sub.Name, x.override)
@@ -435,6 +461,25 @@ func (c *composer) overrides(t *mType) {
 			}
 		}
 	}
+}
+
+// validOverrideLabel reports whether label is percent(N) (0 <= N <= 100)
+// or a custom label as Apollo accepts them.
+func validOverrideLabel(label string) bool {
+	if strings.HasPrefix(label, "percent(") {
+		if !strings.HasSuffix(label, ")") {
+			return false
+		}
+		n, err := strconv.ParseFloat(label[len("percent("):len(label)-1], 64)
+		return err == nil && n >= 0 && n <= 100
+	}
+	for i, r := range label {
+		letter := r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z'
+		if i == 0 && !letter || !letter && !(r >= '0' && r <= '9') && !strings.ContainsRune("_-:./", r) {
+			return false
+		}
+	}
+	return label != ""
 }
 
 // implementsField reports whether the field implements a field of an
@@ -889,6 +934,12 @@ func (c *composer) validateFields() {
 					coord, quoteList(resolvers), quoteList(unshared))
 			}
 			for _, x := range f.decls {
+				if x.external && x.sub.Fed2 && !c.externalUsed(x, n, f.name) {
+					c.fail("EXTERNAL_UNUSED", []string{coord}, []string{x.sub.Name},
+						"field %s is marked @external in subgraph %q but no @key, @requires or @provides there uses it and it implements no interface field: remove it, or use it", coord, x.sub.Name)
+				}
+			}
+			for _, x := range f.decls {
 				if x.external && !hasResolver && !f.graphless {
 					c.fail("EXTERNAL_MISSING_ON_BASE", []string{coord}, []string{x.sub.Name},
 						"field %s is marked @external in subgraph %q but no other subgraph defines it without @external: define it in the subgraph that resolves it, or remove it", coord, x.sub.Name)
@@ -907,6 +958,24 @@ func (c *composer) validateFields() {
 			}
 		}
 	}
+}
+
+// externalUsed reports whether an @external field is used in its subgraph:
+// selected by a @key, @requires or @provides, or implementing an interface
+// field.
+func (c *composer) externalUsed(x *fDecl, typ, field string) bool {
+	s := x.sub
+	if s.used[typ][field] {
+		return true
+	}
+	// A @provides on an interface or union selects through fragments;
+	// a field selected on an interface counts for its implementations.
+	for _, in := range x.t.def.Interfaces {
+		if s.used[in][field] {
+			return true
+		}
+	}
+	return implementsField(x.t, field)
 }
 
 // checkExternal requires the leaf-most fields a @requires / @provides

@@ -160,6 +160,32 @@ func TestCompositionErrors(t *testing.T) {
 			"b": fed2(`interface I { id: ID! name: String } type T implements I @key(fields: "id") { id: ID! name: String }`),
 			"c": fed2(`type V implements I @key(fields: "id") { id: ID! } interface I { id: ID! }`),
 		}, "INTERFACE_FIELD_NO_IMPLEM", []string{"I.name", "V"}, []string{"b", "c"}},
+		{"external unused", map[string]string{
+			"a": fed2(q + `type P @key(fields: "id") { id: ID! w: Int }`),
+			"b": fed2(`type P @key(fields: "id") { id: ID! w: Int @external other: Int }`),
+		}, "EXTERNAL_UNUSED", []string{"P.w"}, []string{"b"}},
+		{"external unused beside a used one", map[string]string{
+			"a": fed2(q + `type P @key(fields: "id") { id: ID! w: Int v: Int }`),
+			"b": fed2(`type P @key(fields: "id") { id: ID! w: Int @external v: Int @external t: Int @requires(fields: "w") }`),
+		}, "EXTERNAL_UNUSED", []string{"P.v"}, []string{"b"}},
+
+		{"override label out of range", map[string]string{
+			"a": fed2(q + `type P @key(fields: "id") { id: ID! n: String @override(from: "b", label: "percent(150)") }`),
+			"b": fed2(`type P @key(fields: "id") { id: ID! n: String }`),
+		}, "OVERRIDE_LABEL_INVALID", []string{"P.n"}, []string{"a"}},
+		{"override label bad characters", map[string]string{
+			"a": fed2(q + `type P @key(fields: "id") { id: ID! n: String @override(from: "b", label: "1 bad label") }`),
+			"b": fed2(`type P @key(fields: "id") { id: ID! n: String }`),
+		}, "OVERRIDE_LABEL_INVALID", []string{"P.n"}, []string{"a"}},
+
+		{"override and external", map[string]string{
+			"a": fed2(q + `type P @key(fields: "id") { id: ID! n: String @override(from: "b") @external t: Int @requires(fields: "n") }`),
+			"b": fed2(`type P @key(fields: "id") { id: ID! n: String }`),
+		}, "OVERRIDE_COLLISION_WITH_ANOTHER_DIRECTIVE", []string{"P.n"}, []string{"a"}},
+		{"override and external on a key field", map[string]string{
+			"a": fed2(q + `type P @key(fields: "id") { id: ID! @override(from: "b") @external n: String }`),
+			"b": fed2(`type P @key(fields: "id") { id: ID! }`),
+		}, "OVERRIDE_COLLISION_WITH_ANOTHER_DIRECTIVE", []string{"P.id"}, []string{"a"}},
 	}
 	perCode := map[string]int{}
 	for _, tt := range tests {
@@ -201,6 +227,32 @@ func TestComposeDeterministicErrors(t *testing.T) {
 	for range 5 {
 		if got := composeErrors(t, sdls).Error(); got != first {
 			t.Fatalf("errors differ between runs:\n%s\n---\n%s", first, got)
+		}
+	}
+}
+
+// TestComposeConcurrent: parsed subgraphs are immutable and may be
+// composed by many goroutines at once (the registry does).
+func TestComposeConcurrent(t *testing.T) {
+	subs := largeSubgraphs(t, 10, 60)
+	want, err := Compose(subs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan string, 4)
+	for range 4 {
+		go func() {
+			sg, err := Compose(subs)
+			if err != nil {
+				done <- err.Error()
+				return
+			}
+			done <- Print(sg)
+		}()
+	}
+	for range 4 {
+		if got := <-done; got != Print(want) {
+			t.Errorf("concurrent composition differs: %.200s", got)
 		}
 	}
 }

@@ -114,6 +114,9 @@ type SubgraphSchema struct {
 	links             map[string]*subLink
 	// composed holds the definitions of the composed directives.
 	composed map[string]*ast.DirectiveDefinition
+	// used: type -> fields that a @key, @requires or @provides of this
+	// subgraph selects (set by ParseSubgraph).
+	used map[string]map[string]bool
 }
 
 // SubgraphKey is one @key of a type in a subgraph.
@@ -162,6 +165,7 @@ func ParseSubgraph(name, url, sdl string) (*SubgraphSchema, error) {
 		errs.Sort()
 		return nil, errs
 	}
+	s.used = usedFields(s)
 	return s, nil
 }
 
@@ -614,4 +618,36 @@ func badKeyField(sch *ast.Schema, set ast.SelectionSet) *ast.Field {
 		}
 	}
 	return nil
+}
+
+// usedFields collects the fields every @key, @requires and @provides of s
+// selects, by parent type.
+func usedFields(s *SubgraphSchema) map[string]map[string]bool {
+	used := map[string]map[string]bool{}
+	for _, n := range s.Order {
+		for _, k := range s.Keys[n] {
+			markSelected(k.Selection, used)
+		}
+		def := s.Schema.Types[n]
+		if def == nil {
+			continue
+		}
+		for _, fd := range def.Fields {
+			if d := fd.Directives.ForName("requires"); d != nil {
+				text, _ := stringArg(d, "fields")
+				if sel, err := parseFieldSet(s.Schema, def, text); err == nil {
+					markSelected(sel, used)
+				}
+			}
+			if d := fd.Directives.ForName("provides"); d != nil {
+				text, _ := stringArg(d, "fields")
+				if rt := s.Schema.Types[fd.Type.Name()]; isComposite(rt) {
+					if sel, err := parseFieldSet(s.Schema, rt, text); err == nil {
+						markSelected(sel, used)
+					}
+				}
+			}
+		}
+	}
+	return used
 }

@@ -68,5 +68,5 @@ func runDev(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if err := reg.seed(ctx, demo); err != nil {
 		return err
 	}
-	return listenAndServe(ctx, cfg, gw, stderr, rc, admin)
+	return listenAndServe(ctx, cfg, gw, stderr, rc, nil, admin)
 }

@@ -6,7 +6,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"log/slog"
 	"net"
 	"net/http"
 	"os"
@@ -18,6 +17,7 @@ import (
 	"github.com/junction-gateway/junction/internal/gateway"
 	"github.com/junction-gateway/junction/internal/gctune"
 	"github.com/junction-gateway/junction/internal/server"
+	"github.com/junction-gateway/junction/internal/telemetry"
 	"github.com/junction-gateway/junction/schema"
 )
 
@@ -91,7 +91,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if *fromRegistry {
 		cfg.Registry.Enabled = true
 	}
-	log := slog.New(slog.NewTextHandler(stderr, nil))
+	log := telemetry.Logger(stderr, cfg.Telemetry.Logs.Format)
 	var (
 		sdl []byte
 		sg  *schema.Supergraph
@@ -124,7 +124,12 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	defer rc.close()
-	gw, err := gateway.New(sg,
+	tel, stopTelemetry, err := startTelemetry(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer stopTelemetry()
+	gw, err := gateway.New(sg, append(tel.GatewayOptions(),
 		gateway.WithPlugins(authp...),
 		gateway.WithPlugins(reg.plugins()...),
 		gateway.WithSubgraphURLs(cfg.SubgraphURLs()),
@@ -143,7 +148,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			MaxAliases:             cfg.Limits.MaxAliases,
 			MaxRootFields:          cfg.Limits.MaxRootFields,
 			MaxRecursiveSelections: cfg.Limits.MaxRecursiveSelections,
-		}))
+		}))...)
 	if err != nil {
 		return err
 	}
@@ -155,7 +160,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		if err != nil {
 			return err
 		}
-		return listenAndServe(ctx, cfg, gw, stderr, rc, admin)
+		return listenAndServe(ctx, cfg, gw, stderr, rc, tel, admin)
 	}
 	rl := &reloader{path: cfg.Supergraph, gw: gw, log: log, last: sdl}
 	poll := time.Duration(0)
@@ -163,23 +168,27 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		poll = time.Second
 	}
 	go rl.run(ctx, poll)
-	return listenAndServe(ctx, cfg, gw, stderr, rc, nil)
+	return listenAndServe(ctx, cfg, gw, stderr, rc, tel, nil)
 }
 
 // listenAndServe serves gw until ctx ends, then shuts down gracefully. It
 // logs exactly one line when ready. A non-nil registryAPI is served at
 // /registry/graphql, or on registry.listen when configured.
-func listenAndServe(ctx context.Context, cfg *config.Config, gw *gateway.Gateway, logw io.Writer, rc *rateCache, registryAPI http.Handler) error {
+func listenAndServe(ctx context.Context, cfg *config.Config, gw *gateway.Gateway, logw io.Writer, rc *rateCache, tel *telemetry.Telemetry, registryAPI http.Handler) error {
 	if _, _, err := net.SplitHostPort(cfg.Listen); err != nil {
 		return usageErr("--listen %q: want HOST:PORT", cfg.Listen)
 	}
-	log := slog.New(slog.NewTextHandler(logw, nil))
+	log := telemetry.Logger(logw, cfg.Telemetry.Logs.Format)
 	ln, err := net.Listen("tcp", cfg.Listen)
 	if err != nil {
 		return err
 	}
 	mux := http.NewServeMux()
 	rc.mount(mux)
+	if err := serveMetrics(ctx, cfg, tel, mux, log); err != nil {
+		ln.Close()
+		return err
+	}
 	playgroundRegistry := "" // the playground's registry view: only where the API is served
 	if registryAPI != nil && cfg.Registry.Listen != "" {
 		stop, err := serveAdmin(ctx, cfg.Registry.Listen, registryAPI, log)

@@ -2,6 +2,7 @@ package auth
 
 import (
 	"context"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -11,6 +12,7 @@ import (
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
+	lru "github.com/hashicorp/golang-lru/v2"
 
 	"github.com/junction-gateway/junction/internal/config"
 )
@@ -39,7 +41,18 @@ type Authenticator struct {
 	require     bool
 	scopesClaim string
 	claims      []claimHeader
+	cache       *lru.Cache[[32]byte, cachedPrincipal] // nil: off
 }
+
+// cachedPrincipal is a verified JWT's caller, valid until until.
+type cachedPrincipal struct {
+	p     *Principal
+	until time.Time
+}
+
+// cacheLifetime bounds how long a verified JWT is remembered: a key
+// removed from a JWKS stops accepting its tokens at most this late.
+const cacheLifetime = time.Minute
 
 type claimHeader struct{ header, claim string }
 
@@ -81,6 +94,13 @@ func New(ctx context.Context, o Options) (*Authenticator, error) {
 			p.remote.update(ctx, true)
 			go p.remote.run(ctx)
 		}
+	}
+	size := o.JWT.CacheSize
+	if size == 0 {
+		size = 10000
+	}
+	if size > 0 {
+		a.cache, _ = lru.New[[32]byte, cachedPrincipal](size)
 	}
 	for h, c := range o.Claims {
 		a.claims = append(a.claims, claimHeader{http.CanonicalHeaderKey(h), c})
@@ -128,7 +148,23 @@ func (a *Authenticator) Authenticate(ctx context.Context, token string) (*Princi
 		return nil, refuse(fmt.Sprintf("token is longer than %d bytes", maxTokenBytes), nil)
 	}
 	if strings.Count(token, ".") == 2 {
-		return a.authenticateJWT(ctx, token)
+		if a.cache == nil {
+			return a.authenticateJWT(ctx, token)
+		}
+		h := sha256.Sum256([]byte(token))
+		now := time.Now()
+		if c, ok := a.cache.Get(h); ok && now.Before(c.until) {
+			return c.p, nil
+		}
+		p, err := a.authenticateJWT(ctx, token)
+		if err == nil {
+			until := now.Add(cacheLifetime)
+			if !p.Expires.IsZero() && p.Expires.Before(until) {
+				until = p.Expires
+			}
+			a.cache.Add(h, cachedPrincipal{p: p, until: until})
+		}
+		return p, err
 	}
 	var first *Error
 	for _, p := range a.providers {

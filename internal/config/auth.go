@@ -31,6 +31,10 @@ type JWT struct {
 	// Providers verify tokens; a token is tried against the provider whose
 	// issuer or key id matches.
 	Providers []JWTProvider `yaml:"providers"`
+	// CacheSize caps the verified JWTs remembered (by SHA-256, each at most
+	// a minute and never past its exp) so that a token sent again is not
+	// verified again (default 10000; -1 turns the cache off).
+	CacheSize int `yaml:"cache_size"`
 }
 
 // JWTProvider is one token issuer. Exactly one key source is set: Secret,
@@ -118,6 +122,9 @@ func (a *Authentication) applyDefaults() {
 			p = "Bearer"
 		}
 		j.Prefix = &p
+	}
+	if j.CacheSize == 0 {
+		j.CacheSize = 10000
 	}
 	for i := range j.Providers {
 		p := &j.Providers[i]
@@ -233,6 +240,9 @@ func (a *Authentication) validate(c *Config) []string {
 				probs = append(probs, key+".introspection: timeout, cache_ttl, cache_size and max_bytes must be positive")
 			}
 		}
+	}
+	if a.JWT.CacheSize < -1 {
+		probs = append(probs, "authentication.jwt.cache_size: must be positive (or -1: no cache)")
 	}
 	if !a.Enabled() && a.JWT.Require {
 		probs = append(probs, "authentication.jwt.require: true, but no provider is configured")

@@ -59,6 +59,10 @@ type Metrics struct {
 	OTLP *OTLP `yaml:"otlp"`
 	// Interval between OTLP metric exports (default 60s).
 	Interval time.Duration `yaml:"interval"`
+	// CardinalityLimit bounds the attribute sets kept per metric (default
+	// 2000): operation and client names come from clients, so the sets
+	// past the limit are counted together under otel.metric.overflow.
+	CardinalityLimit int `yaml:"cardinality_limit"`
 }
 
 // Logs configures the process's logs.
@@ -111,6 +115,9 @@ func (t *Telemetry) applyDefaults() {
 	if t.Metrics.Interval == 0 {
 		t.Metrics.Interval = 60 * time.Second
 	}
+	if t.Metrics.CardinalityLimit == 0 {
+		t.Metrics.CardinalityLimit = 2000
+	}
 	if t.Logs.Format == "" {
 		t.Logs.Format = "text"
 	}
@@ -133,6 +140,9 @@ func (t *Telemetry) validate() []string {
 		if !t.Metrics.Prometheus {
 			probs = append(probs, "telemetry.metrics.listen: set, but telemetry.metrics.prometheus is false")
 		}
+	}
+	if t.Metrics.CardinalityLimit < 0 {
+		probs = append(probs, "telemetry.metrics.cardinality_limit: must be positive")
 	}
 	if t.Metrics.Interval < 0 {
 		probs = append(probs, "telemetry.metrics.interval: must be positive")

@@ -139,8 +139,9 @@ func writeHeaders(b *strings.Builder, h http.Header) {
 
 // dedupeClient shares identical concurrent subgraph requests.
 type dedupeClient struct {
-	next  executor.Client
-	group singleflight.Group
+	next      executor.Client
+	group     singleflight.Group
+	observers []Observer
 }
 
 func (c *dedupeClient) Do(ctx context.Context, req *executor.SubgraphRequest) ([]byte, error) {
@@ -154,7 +155,9 @@ func (c *dedupeClient) Do(ctx context.Context, req *executor.SubgraphRequest) ([
 	writeLen(&b, len(req.Body)) // as writeField, without copying the body into a string first
 	b.Write(req.Body)
 	writeHeaders(&b, req.Header)
+	led := false
 	ch := c.group.DoChan(b.String(), func() (any, error) {
+		led = true
 		// The shared round trip outlives the first caller's cancellation
 		// (the others still wait for it) but keeps its deadline, and the
 		// client's own timeout still bounds it.
@@ -168,6 +171,11 @@ func (c *dedupeClient) Do(ctx context.Context, req *executor.SubgraphRequest) ([
 	})
 	select {
 	case res := <-ch:
+		if res.Shared && !led { // (led is written before the result is sent)
+			for _, o := range c.observers {
+				o.Deduplicated(ctx, "subgraph", req.Service)
+			}
+		}
 		if res.Err != nil {
 			return nil, res.Err
 		}

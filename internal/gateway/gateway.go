@@ -11,9 +11,6 @@ import (
 
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
-	"go.opentelemetry.io/otel"
-	"go.opentelemetry.io/otel/attribute"
-	"go.opentelemetry.io/otel/codes"
 	"go.opentelemetry.io/otel/trace"
 	"golang.org/x/sync/singleflight"
 
@@ -74,6 +71,7 @@ type options struct {
 	// default, 64 MiB).
 	maxResponseBytes int64
 	plugins          []Plugin
+	tracerProvider   trace.TracerProvider
 }
 
 // Option configures a Gateway.
@@ -155,8 +153,7 @@ func New(sg *schema.Supergraph, opts ...Option) (*Gateway, error) {
 	g := &Gateway{
 		opts: options{subgraphTimeout: 30 * time.Second, docCacheSize: 1024, planCacheSize: 1024,
 			inboundDedupe: true, subgraphDedupe: true},
-		tracer: otel.Tracer("junction/gateway"),
-		apq:    newAPQStore(),
+		apq: newAPQStore(),
 	}
 	for _, o := range opts {
 		o(&g.opts)
@@ -177,8 +174,9 @@ func New(sg *schema.Supergraph, opts ...Option) (*Gateway, error) {
 		g.opts.client = ps.clients[i].WrapClient(g.opts.client)
 	}
 	if g.opts.subgraphDedupe {
-		g.opts.client = &dedupeClient{next: g.opts.client}
+		g.opts.client = &dedupeClient{next: g.opts.client, observers: ps.observers}
 	}
+	g.observe()
 	g.handleRequest = chainRequest(ps.request, g.parse)
 	g.handleOperation = chainOperation(ps.operation, g.run)
 	if sg == nil {
@@ -217,6 +215,9 @@ func (g *Gateway) Build(sg *schema.Supergraph) (*State, error) {
 		executor.WithClient(g.opts.client),
 		executor.WithTimeout(g.opts.requestTimeout),
 		executor.WithDefaultSubgraphTimeout(g.opts.subgraphTimeout),
+	}
+	if g.opts.tracerProvider != nil {
+		exOpts = append(exOpts, executor.WithTracer(g.opts.tracerProvider.Tracer(tracerName)))
 	}
 	for _, s := range sg.Subgraphs { // ascending names: deterministic
 		if d, ok := g.opts.perSubgraph[s.Name]; ok && d > 0 {
@@ -277,16 +278,7 @@ func (g *Gateway) Ready() error {
 // request interceptors, parse and validate (cached), select the operation,
 // coerce variables, the operation interceptors, plan (cached), execute.
 func (g *Gateway) Serve(ctx context.Context, req *Request) *Response {
-	ctx, span := g.tracer.Start(ctx, "graphql.request", trace.WithSpanKind(trace.SpanKindServer))
-	defer span.End()
-	if req.OperationName != "" {
-		span.SetAttributes(attribute.String("graphql.operation.name", req.OperationName))
-	}
-	resp := g.handleRequest(ctx, req)
-	if len(resp.Errors) > 0 {
-		span.SetStatus(codes.Error, resp.Errors[0].Message)
-	}
-	return resp
+	return g.handleRequest(ctx, req)
 }
 
 // parse is the end of the request stage: parse and validate the document,
@@ -305,7 +297,7 @@ func (g *Gateway) parse(ctx context.Context, req *Request) *Response {
 	if req.Query == "" {
 		return requestError("GraphQL operation must contain a non-empty `query`", "GRAPHQL_PARSE_FAILED")
 	}
-	cd := st.docs.load(st.Supergraph.API, req.Query)
+	cd := g.load(ctx, st, req.Query)
 	if len(cd.errs) > 0 {
 		// A mutation over GET is 405 whatever else is wrong with it (even
 		// in a schema without mutations).
@@ -346,12 +338,17 @@ func (g *Gateway) run(ctx context.Context, o *Operation) *Response {
 	if g.opts.inboundDedupe && op.Operation == ast.Query && !req.AcceptIncremental &&
 		!req.PlanOnly && !req.IncludeTrace {
 		if key := inboundKey(o.State.Supergraph.Version, req, o.Variables, g.opts.propagate, o.stagesKey()); key != "" {
+			led := false
 			v, _, shared := g.inbound.Do(key, func() (any, error) {
+				led = true
 				// Shared by every identical request in flight: the first
 				// caller going away must not cancel it for the others.
 				return g.execute(context.WithoutCancel(ctx), o), nil
 			})
 			resp := v.(*Response)
+			if shared && !led {
+				g.deduplicated(ctx, "inbound", "")
+			}
 			if shared {
 				// Several callers write these bytes: none may give the
 				// buffer back (shared is final once Do returns).
@@ -386,7 +383,7 @@ func (g *Gateway) execute(ctx context.Context, o *Operation) *Response {
 		popts.Skip = o.skipSet()
 		popts.SkipKey = o.deniedKey()
 	}
-	plan, err := st.Planner.PlanWith(doc, op.Name, popts)
+	plan, err := g.plan(ctx, st, doc, op.Name, popts)
 	if err != nil {
 		return &Response{
 			Data:   []byte("null"),

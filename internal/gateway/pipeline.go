@@ -27,12 +27,14 @@ import (
 //	write      internal/server: status, headers, body
 //
 // Features plug in through Plugins given to New (WithPlugins); a plugin
-// implements one or more of the interfaces below. With no plugin configured
+// implements one or more of the interfaces below (Observer for telemetry
+// that only the gateway sees: observe.go). With no plugin configured
 // the pipeline calls each stage directly: a feature that is not configured
 // costs nothing on the request path.
 
 // Plugin is a pipeline extension. It implements at least one of
-// RequestInterceptor, OperationInterceptor, Preparer and ClientMiddleware.
+// RequestInterceptor, OperationInterceptor, Preparer, ClientMiddleware and
+// Observer.
 type Plugin interface {
 	// Name names the plugin in errors and telemetry.
 	Name() string
@@ -80,6 +82,19 @@ type ClientMiddleware interface {
 	WrapClient(next executor.Client) executor.Client
 }
 
+// Observer is told what only the gateway sees (telemetry): plan-cache
+// lookups and deduplicated requests. It is called on the request path:
+// it must be cheap and must not block.
+type Observer interface {
+	Plugin
+	// PlanCache reports a plan-cache lookup and whether it hit.
+	PlanCache(ctx context.Context, hit bool)
+	// Deduplicated reports a request that shared another's work instead
+	// of doing its own: layer "inbound" (an execution) or "subgraph" (a
+	// round trip to subgraph service).
+	Deduplicated(ctx context.Context, layer, service string)
+}
+
 // plugins are the configured plugins sorted by the interfaces they implement.
 type plugins struct {
 	all       []Plugin
@@ -87,6 +102,7 @@ type plugins struct {
 	operation []OperationInterceptor
 	preparers []Preparer
 	clients   []ClientMiddleware
+	observers []Observer
 }
 
 // WithPlugins adds pipeline plugins, in order: the first one's interceptors
@@ -113,6 +129,9 @@ func sortPlugins(ps []Plugin) (plugins, error) {
 		}
 		if x, ok := p.(ClientMiddleware); ok {
 			out.clients, used = append(out.clients, x), true
+		}
+		if x, ok := p.(Observer); ok {
+			out.observers, used = append(out.observers, x), true
 		}
 		if !used {
 			return plugins{}, fmt.Errorf("gateway: plugin %q implements no pipeline interface", p.Name())

@@ -10,6 +10,7 @@
 //	                           a browser GET (Accept: text/html, no query) gets the playground
 //	/                          the playground page (when enabled)
 //	/playground/*.js|css       the embedded GraphiQL bundle (when enabled)
+//	/playground/owners.json    which subgraphs resolve each field (WithFieldOwners; playground on)
 //	/health                    liveness: 200 {"status":"UP"}
 //	/ready                     readiness: WithReadiness's check; 503 {"status":"DOWN"} on error
 //
@@ -61,6 +62,9 @@
 //   - Request.Header is the client's header, shared: handlers must not modify it.
 //   - A handler panic or nil response becomes a 500 with an
 //     INTERNAL_SERVER_ERROR error; the server never panics on client input.
+//   - Junction-Query-Plan-Only: true and Junction-Include-Trace: true set
+//     Request.PlanOnly and Request.IncludeTrace (the playground's plan and
+//     trace views; see gateway/trace.go).
 //   - The playground loads nothing from outside the origin: the bundle is
 //     embedded (built from playground/ with npm and esbuild, see
 //     playground/build.mjs) and the page's Content-Security-Policy allows

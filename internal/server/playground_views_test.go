@@ -13,9 +13,14 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/chromedp"
+	"github.com/golang-jwt/jwt/v5"
 
 	"github.com/junction-gateway/junction/graph"
+	"github.com/junction-gateway/junction/internal/auth"
+	"github.com/junction-gateway/junction/internal/authz"
+	"github.com/junction-gateway/junction/internal/config"
 	"github.com/junction-gateway/junction/internal/gateway"
 	"github.com/junction-gateway/junction/internal/registry"
 	"github.com/junction-gateway/junction/subgraphs"
@@ -81,7 +86,28 @@ func TestPlaygroundViews(t *testing.T) {
 	}
 	defer demo.Close()
 	rec := &requestRecorder{}
-	gw, err := gateway.New(nil, gateway.WithPlugins(rec))
+	// Authentication (HS256 tokens of issuer "playground-test") and the
+	// demo schema's @authenticated / @requiresScopes.
+	const secret = "playground-test-secret-0123456789abcdef"
+	actx, cancelAuth := context.WithCancel(context.Background())
+	defer cancelAuth()
+	authn, err := auth.New(actx, auth.Options{
+		JWT:    config.JWT{Providers: []config.JWTProvider{{Name: "test", Issuer: "playground-test", Secret: secret, Leeway: time.Second}}},
+		Claims: map[string]string{"x-user-id": "sub"},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	authzn, err := authz.New(authz.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	token, err := jwt.NewWithClaims(jwt.SigningMethodHS256, jwt.MapClaims{
+		"iss": "playground-test", "sub": "1", "exp": time.Now().Add(time.Hour).Unix()}).SignedString([]byte(secret))
+	if err != nil {
+		t.Fatal(err)
+	}
+	gw, err := gateway.New(nil, gateway.WithPlugins(rec), gateway.WithPlugins(authn.Plugins()...), gateway.WithPlugins(authzn))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -145,16 +171,33 @@ func TestPlaygroundViews(t *testing.T) {
 		return click(`.graphiql-sidebar button[aria-label="Show ` + title + `"]`)
 	}
 	run := click(`.graphiql-execute-button`)
+	// widenPlugins drags the plugin pane's edge dx pixels to the right, as
+	// a user would to see the plan's tree and text side by side.
+	widenPlugins := func(dx float64) chromedp.Action[chromedp.Void] {
+		return chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+			r, err := chromedp.Evaluate[[]float64](`(() => { const b = document.querySelector('.graphiql-horizontal-drag-bar').getBoundingClientRect();
+				return [b.x + b.width / 2, b.y + b.height / 2]; })()`)(ctx, tg)
+			if err != nil {
+				return err
+			}
+			x, y := r[0], r[1]
+			return chromedp.Do(ctx,
+				chromedp.MouseEvent(input.DispatchMouseEventTypeMouseMoved, x, y),
+				chromedp.MouseEvent(input.DispatchMouseEventTypeMousePressed, x, y, chromedp.ButtonLeft, chromedp.ClickCount(1)),
+				chromedp.MouseEvent(input.DispatchMouseEventTypeMouseMoved, x+dx/2, y, chromedp.ButtonLeft),
+				chromedp.MouseEvent(input.DispatchMouseEventTypeMouseMoved, x+dx, y, chromedp.ButtonLeft),
+				chromedp.MouseEvent(input.DispatchMouseEventTypeMouseReleased, x+dx, y, chromedp.ButtonLeft, chromedp.ClickCount(1)))
+		})
+	}
 
 	var (
 		example, planText, deferResult, headersAfterReload, tokenAfterReload string
 		planFetches                                                          int
 		traceServices, payloads                                              []string
 		registry                                                             map[string]any
-		fieldNote, typeBadges                                                string
+		fieldNote, typeBadges, anonymousMe, tokenMe                          string
 		ok                                                                   bool
 	)
-	const token = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhZGEifQ.c2lnbmF0dXJl"
 	err = chromedp.Do(ctx,
 		chromedp.Navigate(ts.URL+"/"),
 		chromedp.WaitVisible(chromedp.CSS(`.graphiql-query-editor .CodeMirror`)),
@@ -166,6 +209,7 @@ func TestPlaygroundViews(t *testing.T) {
 		setQuery(subgraphs.BenchmarkQuery, "TestQuery"),
 		poll("plan drawn", `(() => { const p = document.querySelector('.jn-plan[data-source=editor]');
 			return p && p.querySelectorAll('.jn-plan-fetch').length === 13 ? p.querySelectorAll('.jn-plan-fetch').length : null; })()`, &planFetches),
+		widenPlugins(420),
 		poll("plan text", `document.querySelector('.jn-plan[data-source=editor] .jn-plan-text').textContent`, &planText),
 		shot("plan"),
 
@@ -187,13 +231,20 @@ func TestPlaygroundViews(t *testing.T) {
 			return v.includes('"reviews"') && v.includes('"body"') ? v : null; })()`, &deferResult),
 		shot("defer"),
 
-		// Headers & token: a JWT and a header from GraphiQL's headers editor.
+		// Headers & token: the protected Query.me answers null with its
+		// error code without a token, and the user with one from the token
+		// field; a header from GraphiQL's headers editor goes along.
 		plugin("Headers & token"),
+		setQuery(`query Me { me { id username } }`, "Me"),
+		run,
+		poll("anonymous me", `(() => { const v = document.querySelector('.graphiql-response .CodeMirror').CodeMirror.getValue();
+			return v.includes('"code"') ? v : null; })()`, &anonymousMe),
 		chromedp.SendKeys(chromedp.CSS(`#jn-token`), token),
 		click(`button[data-name="headers"]`),
 		eval(`document.querySelectorAll('.graphiql-editor-tool .CodeMirror')[1].CodeMirror.setValue('{"X-Demo": "from-headers-editor"}')`),
-		setQuery(`query Me { me { id username } }`, "Me"),
 		run,
+		poll("me with a token", `(() => { const v = document.querySelector('.graphiql-response .CodeMirror').CodeMirror.getValue();
+			return v.includes('"@ada"') ? v : null; })()`, &tokenMe),
 		poll("headers of the last run", `(() => { const t = document.querySelector('.jn-headers');
 			return t && t.textContent.includes('x-demo') && t.textContent.includes('authorization') ? true : null; })()`, &ok),
 		shot("auth"),
@@ -272,6 +323,13 @@ func TestPlaygroundViews(t *testing.T) {
 		t.Errorf("shippingEstimate note %q", fieldNote)
 	}
 
+	if !strings.Contains(anonymousMe, "UNAUTHORIZED_FIELD_OR_TYPE") || !strings.Contains(anonymousMe, `"me": null`) {
+		t.Errorf("Me without a token answered %s", anonymousMe)
+	}
+	if !strings.Contains(tokenMe, `"id": "1"`) || strings.Contains(tokenMe, "errors") {
+		t.Errorf("Me with the token answered %s", tokenMe)
+	}
+
 	// Server side: the plan was asked without running; the token field and
 	// the headers editor reached the gateway.
 	var sawPlanOnly, sawMe bool
@@ -279,7 +337,7 @@ func TestPlaygroundViews(t *testing.T) {
 		if r.planOnly && strings.Contains(r.query, "query TestQuery") {
 			sawPlanOnly = true
 		}
-		if strings.Contains(r.query, "query Me") && !r.planOnly {
+		if strings.Contains(r.query, "query Me") && !r.planOnly && r.authorization != "" {
 			sawMe = true
 			if r.authorization != "Bearer "+token || r.demoHeader != "from-headers-editor" || !r.trace {
 				t.Errorf("the run of Me reached the gateway with Authorization %q, X-Demo %q, trace %v", r.authorization, r.demoHeader, r.trace)
