@@ -55,7 +55,7 @@ func runDev(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	}
 	defer reg.close() // after the last usage flush
 	gw, err := gateway.New(nil, gateway.WithPlugins(authp...), gateway.WithPropagatedHeaders(cfg.Headers.Propagate...),
-		gateway.WithPlugins(rc.plugins...), gateway.WithPlugins(reg.plugins()...))
+		rc.option(), gateway.WithPlugins(reg.plugins()...))
 	if err != nil {
 		return err
 	}

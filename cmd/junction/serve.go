@@ -139,7 +139,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		gateway.WithInboundDedupe(*cfg.Traffic.InboundDedupe),
 		gateway.WithSubgraphDedupe(*cfg.Traffic.SubgraphDedupe),
 		gateway.WithPropagatedHeaders(cfg.Headers.Propagate...),
-		gateway.WithPlugins(rc.plugins...),
+		rc.option(),
 		gateway.WithOverrideLabels(cfg.OverrideLabels),
 		gateway.WithMaxSubgraphResponseBytes(cfg.Traffic.MaxSubgraphResponseBytes),
 		gateway.WithLimits(gateway.Limits{
