@@ -418,6 +418,9 @@ func (g *Gateway) execute(ctx context.Context, o *Operation) *Response {
 			return r
 		}
 		res, next := st.Executor.ExecuteIncremental(ctx, ereq)
+		if ereq.Trace != nil {
+			next = traceOnLast(next, ereq.Trace, plan)
+		}
 		resp = &Response{Data: res.Data, Errors: res.Errors, Incremental: next}
 	} else {
 		res := st.Executor.Execute(ctx, ereq)
