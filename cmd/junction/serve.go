@@ -12,7 +12,6 @@ import (
 	"runtime/pprof"
 	"strconv"
 
-	"github.com/junction-gateway/junction/graph"
 	"github.com/junction-gateway/junction/internal/config"
 	"github.com/junction-gateway/junction/internal/gateway"
 	"github.com/junction-gateway/junction/internal/gctune"
@@ -27,6 +26,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	sgPath := fs.String("supergraph", "", "supergraph SDL file (overrides the config)")
 	listen := fs.String("listen", "", "HOST:PORT to listen on (default 127.0.0.1:4000)")
 	hotReload := fs.Bool("hot-reload", false, "reload the supergraph file when it changes (SIGHUP always reloads it)")
+	fromRegistry := fs.Bool("registry", false, "serve what the subgraph registry holds (registry: in the config); no supergraph file needed")
 	var inbound, subgraph optionalBool
 	fs.Var(&inbound, "inbound-dedupe", "share one execution between identical concurrent queries (default true)")
 	fs.Var(&subgraph, "subgraph-dedupe", "share one round trip between identical concurrent subgraph requests (default true)")
@@ -90,20 +90,34 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if subgraph.set {
 		cfg.Traffic.SubgraphDedupe = &subgraph.v
 	}
-	if cfg.Supergraph == "" {
-		return usageErr("--supergraph FILE is required")
-	}
-	sdl, err := os.ReadFile(cfg.Supergraph)
-	if err != nil {
-		return usageErr("cannot read supergraph: %v", err)
-	}
-	sg, err := schema.ParseSupergraph(string(sdl))
-	if err != nil {
-		return fmt.Errorf("load supergraph %s: %w", cfg.Supergraph, composeHint(err))
+	if *fromRegistry {
+		cfg.Registry.Enabled = true
 	}
 	log := telemetry.Logger(stderr, cfg.Telemetry.Logs.Format)
-	if err := checkSubgraphNames(cfg, sg); err != nil {
-		return usageErr("%v", err)
+	var (
+		sdl []byte
+		sg  *schema.Supergraph
+		reg *registrySetup
+	)
+	if cfg.Registry.Enabled {
+		if reg, err = openRegistry(cfg, log); err != nil {
+			return err
+		}
+	} else {
+		if cfg.Supergraph == "" {
+			return usageErr("--supergraph FILE (or --registry) is required")
+		}
+		sdl, err = os.ReadFile(cfg.Supergraph)
+		if err != nil {
+			return usageErr("cannot read supergraph: %v", err)
+		}
+		sg, err = schema.ParseSupergraph(string(sdl))
+		if err != nil {
+			return fmt.Errorf("load supergraph %s: %w", cfg.Supergraph, composeHint(err))
+		}
+		if err := checkSubgraphNames(cfg, sg); err != nil {
+			return usageErr("%v", err)
+		}
 	}
 	authp, err := authPlugins(ctx, cfg, stderr)
 	if err != nil {
@@ -119,20 +133,30 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	defer stopTelemetry()
-	opts := append(tel.GatewayOptions(), gatewayOptions(cfg, log)...)
-	opts = append(opts, gateway.WithPlugins(authp...), rc.option())
-	gw, err := gateway.New(sg, opts...)
+	opts := append(tel.GatewayOptions(), gateway.WithPlugins(authp...), gateway.WithPlugins(reg.plugins()...), rc.option())
+	gw, err := gateway.New(sg, append(opts, gatewayOptions(cfg, log)...)...)
 	if err != nil {
 		return err
 	}
+	if reg != nil {
+		rctx, cancel := context.WithCancel(ctx)
+		defer reg.wait() // the last usage flush, once cancelled
+		defer cancel()
+		admin, err := reg.start(rctx, gw)
+		if err != nil {
+			return err
+		}
+		return listenAndServe(ctx, cfg, gw, stderr, rc, tel, admin)
+	}
 	rl := &reloader{path: cfg.Supergraph, gw: gw, log: log, last: sdl, cfg: cfg}
 	go rl.run(ctx, *hotReload)
-	return listenAndServe(ctx, cfg, gw, stderr, rc, tel)
+	return listenAndServe(ctx, cfg, gw, stderr, rc, tel, nil)
 }
 
 // listenAndServe serves gw until ctx ends, then shuts down gracefully. It
-// logs exactly one line when ready.
-func listenAndServe(ctx context.Context, cfg *config.Config, gw *gateway.Gateway, logw io.Writer, rc *rateCache, tel *telemetry.Telemetry) error {
+// logs exactly one line when ready. A non-nil registryAPI is served at
+// /registry/graphql, or on registry.listen when configured.
+func listenAndServe(ctx context.Context, cfg *config.Config, gw *gateway.Gateway, logw io.Writer, rc *rateCache, tel *telemetry.Telemetry, registryAPI http.Handler) error {
 	if _, _, err := net.SplitHostPort(cfg.Listen); err != nil {
 		return usageErr("--listen %q: want HOST:PORT", cfg.Listen)
 	}
@@ -148,7 +172,18 @@ func listenAndServe(ctx context.Context, cfg *config.Config, gw *gateway.Gateway
 		ln.Close()
 		return err
 	}
-	mux.Handle("/registry/graphql", graph.Handler(func() *schema.Supergraph { return gw.State().Supergraph }))
+	playgroundRegistry := "" // the playground's registry view: only where the API is served
+	if registryAPI != nil && cfg.Registry.Listen != "" {
+		stop, err := serveAdmin(ctx, cfg.Registry.Listen, registryAPI, log)
+		if err != nil {
+			ln.Close()
+			return err
+		}
+		defer stop()
+	} else if registryAPI != nil {
+		mux.Handle(registryPath, registryAPI)
+		playgroundRegistry = registryPath
+	}
 	mux.Handle("/", server.New(gw, append(rt.serverOptions(),
 		server.WithPath(cfg.GraphQLPath),
 		server.WithPlayground(*cfg.Playground),
@@ -158,7 +193,7 @@ func listenAndServe(ctx context.Context, cfg *config.Config, gw *gateway.Gateway
 		server.WithCORS(corsPolicy(cfg)),
 		server.WithCSRFPrevention(cfg.CSRFOn(cookieAuth(cfg)), cfg.CSRF.RequiredHeaders...),
 		server.WithFieldOwners(gw.FieldOwners),
-		server.WithPlaygroundRegistry("/registry/graphql"),
+		server.WithPlaygroundRegistry(playgroundRegistry),
 		server.WithLogger(log))...))
 	return rt.serve(ctx, ln, mux)
 }

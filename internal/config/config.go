@@ -60,6 +60,8 @@ type Config struct {
 	RateLimits *RateLimits `yaml:"rate_limits"`
 	// Cache caches subgraph answers by their @cacheControl hints.
 	Cache *Cache `yaml:"cache"`
+	// Registry: subgraphs registered through an API, composed and served.
+	Registry Registry `yaml:"registry"`
 	// Server, Shutdown, Health: connection bounds, draining on SIGTERM,
 	// subgraph probes behind /ready (runtime.go).
 	Server   Server   `yaml:"server"`
@@ -182,6 +184,7 @@ func (c *Config) applyDefaults() {
 	c.Authorization.applyDefaults()
 	c.RateLimits.applyDefaults(c.Redis)
 	c.Cache.applyDefaults(c.Redis)
+	c.Registry.applyDefaults()
 	if c.Limits.BodyTimeout == 0 {
 		c.Limits.BodyTimeout = defaultBodyTimeout
 	}
@@ -243,6 +246,7 @@ func (c *Config) Validate() error {
 	}
 	probs = append(probs, c.Telemetry.validate()...)
 	probs = append(probs, append(c.Authentication.validate(c), c.Authorization.validate(c)...)...)
+	probs = append(probs, c.Registry.validate()...)
 	probs = c.validateRuntime(probs)
 	if len(probs) > 0 {
 		return invalid(probs)
