@@ -103,6 +103,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		if reg, err = openRegistry(cfg, log); err != nil {
 			return err
 		}
+		defer reg.close()
 	} else {
 		if cfg.Supergraph == "" {
 			return usageErr("--supergraph FILE (or --registry) is required")
