@@ -5,9 +5,9 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 
 	"github.com/junction-gateway/junction/internal/gateway"
-	"github.com/junction-gateway/junction/schema"
 	"github.com/junction-gateway/junction/subgraphs"
 )
 
@@ -18,7 +18,7 @@ func runDev(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		return runDevToken(args[1:], stdout)
 	}
 	fs := flag.NewFlagSet("dev", flag.ContinueOnError)
-	listen := fs.String("listen", "127.0.0.1:4000", "HOST:PORT to listen on")
+	listen := fs.String("listen", "", "HOST:PORT to listen on (default 127.0.0.1:4000, or $JUNCTION_LISTEN)")
 	cfgPath := fs.String("config", "", "YAML config file (default: the built-in dev config, with the demo's HMAC token secret)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -32,26 +32,42 @@ func runDev(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		return fmt.Errorf("start demo subgraphs: %w", err)
 	}
 	defer demo.Close()
-	sg, err := schema.ParseSupergraph(subgraphs.Supergraph(demo.URLs))
-	if err != nil {
-		return fmt.Errorf("load demo supergraph: %w", err)
-	}
 	authp, err := authPlugins(ctx, cfg, stderr)
 	if err != nil {
 		return err
 	}
-	rc, err := startRateCache(ctx, cfg, sg, stderr)
+	// nil: the registry starts empty (the demo has no @rateLimit; rate
+	// limits apply when rate_limits: is configured).
+	rc, err := startRateCache(ctx, cfg, nil, stderr)
 	if err != nil {
 		return err
 	}
 	defer rc.close()
-	gw, err := gateway.New(sg, gateway.WithPlugins(authp...), gateway.WithPropagatedHeaders(cfg.Headers.Propagate...),
-		rc.option())
+	if *listen != "" {
+		cfg.Listen = *listen
+	}
+	// The demo is served through a registry (a temporary file store) that
+	// composes the demo subgraphs' SDL, so that the registry API can be
+	// tried: mutations are allowed from loopback without a token.
+	reg, err := devRegistry(cfg, slog.New(slog.NewTextHandler(stderr, nil)))
 	if err != nil {
 		return err
 	}
-	if *cfgPath == "" || isFlagSet(fs, "listen") {
-		cfg.Listen = *listen
+	defer reg.close() // after the last usage flush
+	log := slog.New(slog.NewTextHandler(stderr, nil))
+	gw, err := gateway.New(nil, append(gatewayOptions(cfg, log),
+		gateway.WithPlugins(authp...), rc.option(), gateway.WithPlugins(reg.plugins()...))...)
+	if err != nil {
+		return err
 	}
-	return listenAndServe(ctx, cfg, gw, stderr, rc, nil)
+	rctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	admin, err := reg.start(rctx, gw)
+	if err != nil {
+		return err
+	}
+	if err := reg.seed(ctx, demo); err != nil {
+		return err
+	}
+	return listenAndServe(ctx, cfg, gw, stderr, rc, nil, admin)
 }

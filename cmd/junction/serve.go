@@ -11,9 +11,7 @@ import (
 	"os"
 	"runtime/pprof"
 	"strconv"
-	"time"
 
-	"github.com/junction-gateway/junction/graph"
 	"github.com/junction-gateway/junction/internal/config"
 	"github.com/junction-gateway/junction/internal/gateway"
 	"github.com/junction-gateway/junction/internal/gctune"
@@ -28,6 +26,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	sgPath := fs.String("supergraph", "", "supergraph SDL file (overrides the config)")
 	listen := fs.String("listen", "", "HOST:PORT to listen on (default 127.0.0.1:4000)")
 	hotReload := fs.Bool("hot-reload", false, "reload the supergraph file when it changes (SIGHUP always reloads it)")
+	fromRegistry := fs.Bool("registry", false, "serve what the subgraph registry holds (registry: in the config); no supergraph file needed")
 	var inbound, subgraph optionalBool
 	fs.Var(&inbound, "inbound-dedupe", "share one execution between identical concurrent queries (default true)")
 	fs.Var(&subgraph, "subgraph-dedupe", "share one round trip between identical concurrent subgraph requests (default true)")
@@ -68,7 +67,10 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			f.Close()
 		}()
 	}
-	cfg := config.Default()
+	cfg, err := config.Parse(nil) // the defaults, with the JUNCTION_* env overrides
+	if err != nil {
+		return usageErr("%v", err)
+	}
 	if *cfgPath != "" {
 		c, err := config.Load(*cfgPath)
 		if err != nil {
@@ -88,16 +90,35 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if subgraph.set {
 		cfg.Traffic.SubgraphDedupe = &subgraph.v
 	}
-	if cfg.Supergraph == "" {
-		return usageErr("--supergraph FILE is required")
+	if *fromRegistry {
+		cfg.Registry.Enabled = true
 	}
-	sdl, err := os.ReadFile(cfg.Supergraph)
-	if err != nil {
-		return usageErr("cannot read supergraph: %v", err)
-	}
-	sg, err := schema.ParseSupergraph(string(sdl))
-	if err != nil {
-		return fmt.Errorf("load supergraph %s: %w", cfg.Supergraph, composeHint(err))
+	log := telemetry.Logger(stderr, cfg.Telemetry.Logs.Format)
+	var (
+		sdl []byte
+		sg  *schema.Supergraph
+		reg *registrySetup
+	)
+	if cfg.Registry.Enabled {
+		if reg, err = openRegistry(cfg, log); err != nil {
+			return err
+		}
+		defer reg.close()
+	} else {
+		if cfg.Supergraph == "" {
+			return usageErr("--supergraph FILE (or --registry) is required")
+		}
+		sdl, err = os.ReadFile(cfg.Supergraph)
+		if err != nil {
+			return usageErr("cannot read supergraph: %v", err)
+		}
+		sg, err = schema.ParseSupergraph(string(sdl))
+		if err != nil {
+			return fmt.Errorf("load supergraph %s: %w", cfg.Supergraph, composeHint(err))
+		}
+		if err := checkSubgraphNames(cfg, sg); err != nil {
+			return usageErr("%v", err)
+		}
 	}
 	authp, err := authPlugins(ctx, cfg, stderr)
 	if err != nil {
@@ -113,45 +134,35 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	defer stopTelemetry()
-	gw, err := gateway.New(sg, append(tel.GatewayOptions(),
-		gateway.WithPlugins(authp...),
-		gateway.WithSubgraphURLs(cfg.SubgraphURLs()),
-		gateway.WithSubgraphTimeout(cfg.Traffic.SubgraphTimeout),
-		gateway.WithSubgraphTimeouts(cfg.SubgraphTimeouts()),
-		gateway.WithRequestTimeout(cfg.Traffic.RequestTimeout),
-		gateway.WithInboundDedupe(*cfg.Traffic.InboundDedupe),
-		gateway.WithSubgraphDedupe(*cfg.Traffic.SubgraphDedupe),
-		gateway.WithPropagatedHeaders(cfg.Headers.Propagate...),
-		rc.option(),
-		gateway.WithOverrideLabels(cfg.OverrideLabels),
-		gateway.WithMaxSubgraphResponseBytes(cfg.Traffic.MaxSubgraphResponseBytes),
-		gateway.WithLimits(gateway.Limits{
-			MaxTokens:              cfg.Limits.MaxTokens,
-			MaxDepth:               cfg.Limits.MaxDepth,
-			MaxAliases:             cfg.Limits.MaxAliases,
-			MaxRootFields:          cfg.Limits.MaxRootFields,
-			MaxRecursiveSelections: cfg.Limits.MaxRecursiveSelections,
-		}))...)
+	opts := append(tel.GatewayOptions(), gateway.WithPlugins(authp...), gateway.WithPlugins(reg.plugins()...), rc.option())
+	gw, err := gateway.New(sg, append(opts, gatewayOptions(cfg, log)...)...)
 	if err != nil {
 		return err
 	}
-	log := telemetry.Logger(stderr, cfg.Telemetry.Logs.Format)
-	rl := &reloader{path: cfg.Supergraph, gw: gw, log: log, last: sdl}
-	poll := time.Duration(0)
-	if *hotReload {
-		poll = time.Second
+	if reg != nil {
+		rctx, cancel := context.WithCancel(ctx)
+		defer reg.wait() // the last usage flush, once cancelled
+		defer cancel()
+		admin, err := reg.start(rctx, gw)
+		if err != nil {
+			return err
+		}
+		return listenAndServe(ctx, cfg, gw, stderr, rc, tel, admin)
 	}
-	go rl.run(ctx, poll)
-	return listenAndServe(ctx, cfg, gw, stderr, rc, tel)
+	rl := &reloader{path: cfg.Supergraph, gw: gw, log: log, last: sdl, cfg: cfg}
+	go rl.run(ctx, *hotReload)
+	return listenAndServe(ctx, cfg, gw, stderr, rc, tel, nil)
 }
 
 // listenAndServe serves gw until ctx ends, then shuts down gracefully. It
-// logs exactly one line when ready.
-func listenAndServe(ctx context.Context, cfg *config.Config, gw *gateway.Gateway, logw io.Writer, rc *rateCache, tel *telemetry.Telemetry) error {
+// logs exactly one line when ready. A non-nil registryAPI is served at
+// /registry/graphql, or on registry.listen when configured.
+func listenAndServe(ctx context.Context, cfg *config.Config, gw *gateway.Gateway, logw io.Writer, rc *rateCache, tel *telemetry.Telemetry, registryAPI http.Handler) error {
 	if _, _, err := net.SplitHostPort(cfg.Listen); err != nil {
 		return usageErr("--listen %q: want HOST:PORT", cfg.Listen)
 	}
 	log := telemetry.Logger(logw, cfg.Telemetry.Logs.Format)
+	rt := newRuntime(cfg, gw, log, rc.readiness(gw))
 	ln, err := net.Listen("tcp", cfg.Listen)
 	if err != nil {
 		return err
@@ -162,35 +173,30 @@ func listenAndServe(ctx context.Context, cfg *config.Config, gw *gateway.Gateway
 		ln.Close()
 		return err
 	}
-	mux.Handle("/registry/graphql", graph.Handler(func() *schema.Supergraph { return gw.State().Supergraph }))
-	mux.Handle("/", server.New(gw,
+	playgroundRegistry := "" // the playground's registry view: only where the API is served
+	if registryAPI != nil && cfg.Registry.Listen != "" {
+		stop, err := serveAdmin(ctx, cfg.Registry.Listen, registryAPI, log)
+		if err != nil {
+			ln.Close()
+			return err
+		}
+		defer stop()
+	} else if registryAPI != nil {
+		mux.Handle(registryPath, registryAPI)
+		playgroundRegistry = registryPath
+	}
+	mux.Handle("/", server.New(gw, append(rt.serverOptions(),
 		server.WithPath(cfg.GraphQLPath),
 		server.WithPlayground(*cfg.Playground),
 		server.WithMaxBodyBytes(cfg.Limits.MaxBodyBytes),
 		server.WithReadTimeout(cfg.Limits.BodyTimeout),
-		server.WithReadiness(rc.readiness(gw)),
 		server.WithLegacyStatusCodes(cfg.LegacyStatusCodes),
 		server.WithCORS(corsPolicy(cfg)),
 		server.WithCSRFPrevention(cfg.CSRFOn(cookieAuth(cfg)), cfg.CSRF.RequiredHeaders...),
 		server.WithFieldOwners(gw.FieldOwners),
-		server.WithPlaygroundRegistry("/registry/graphql"),
-		server.WithLogger(log)))
-	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
-	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
-	log.Info("junction ready", "url", fmt.Sprintf("http://%s%s", ln.Addr(), cfg.GraphQLPath))
-	select {
-	case err := <-errc:
-		return err
-	case <-ctx.Done():
-	}
-	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	if err := srv.Shutdown(shutdownCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
-		return err
-	}
-	log.Info("junction stopped")
-	return nil
+		server.WithPlaygroundRegistry(playgroundRegistry),
+		server.WithLogger(log))...))
+	return rt.serve(ctx, ln, mux)
 }
 
 // optionalBool is a boolean flag that remembers whether it was given, so a
@@ -202,7 +208,7 @@ func (b *optionalBool) IsBoolFlag() bool { return true }
 func (b *optionalBool) Set(s string) error {
 	v, err := strconv.ParseBool(s)
 	if err != nil {
-		return err
+		return errors.New("want true or false")
 	}
 	b.v, b.set = v, true
 	return nil

@@ -12,7 +12,6 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 	"go.opentelemetry.io/otel/trace"
-	"golang.org/x/sync/singleflight"
 
 	"github.com/junction-gateway/junction/executor"
 	"github.com/junction-gateway/junction/planner"
@@ -44,7 +43,7 @@ type Gateway struct {
 	state   atomic.Pointer[State]
 	opts    options
 	tracer  trace.Tracer
-	inbound singleflight.Group
+	inbound flightGroup[*Response]
 	apq     *apqStore
 	plugins plugins
 	// handleRequest and handleOperation are the request and operation
@@ -71,6 +70,7 @@ type options struct {
 	// default, 64 MiB).
 	maxResponseBytes int64
 	plugins          []Plugin
+	bounds           bounds // bounds.go
 	tracerProvider   trace.TracerProvider
 	entityCache      func(*schema.Supergraph) executor.EntityCache // cachehooks.go
 	apqStore         APQStore
@@ -87,7 +87,8 @@ func WithSubgraphURLs(urls map[string]string) Option {
 	return func(o *options) { o.urls = urls }
 }
 
-// WithSubgraphTimeout bounds every subgraph request (default 30s).
+// WithSubgraphTimeout bounds every subgraph request (default
+// executor.DefaultSubgraphTimeout; 0 keeps it).
 func WithSubgraphTimeout(d time.Duration) Option {
 	return func(o *options) { o.subgraphTimeout = d }
 }
@@ -97,7 +98,8 @@ func WithSubgraphTimeouts(m map[string]time.Duration) Option {
 	return func(o *options) { o.perSubgraph = m }
 }
 
-// WithRequestTimeout bounds the execution of a whole request (default 60s).
+// WithRequestTimeout bounds the execution of a whole request (default
+// executor.DefaultTimeout; 0 keeps it: a request is always bounded).
 func WithRequestTimeout(d time.Duration) Option {
 	return func(o *options) { o.requestTimeout = d }
 }
@@ -147,12 +149,14 @@ func WithLimits(l Limits) Option { return func(o *options) { o.limits = l } }
 // WithDocumentCacheSize sets how many parsed and validated documents are kept.
 func WithDocumentCacheSize(n int) Option { return func(o *options) { o.docCacheSize = n } }
 
-// New builds a Gateway serving sg.
+// New builds a Gateway serving sg. A nil sg starts it empty: Ready reports
+// ErrNoSupergraph and every request is answered 503 with
+// SUPERGRAPH_NOT_READY until the first Swap (a registry that holds no
+// subgraph yet).
 func New(sg *schema.Supergraph, opts ...Option) (*Gateway, error) {
 	g := &Gateway{
-		opts: options{subgraphTimeout: 30 * time.Second, docCacheSize: 1024, planCacheSize: 1024,
-			inboundDedupe: true, subgraphDedupe: true},
-		apq: newAPQStore(),
+		opts: options{docCacheSize: 1024, planCacheSize: 1024, inboundDedupe: true, subgraphDedupe: true},
+		apq:  newAPQStore(),
 	}
 	for _, o := range opts {
 		o(&g.opts)
@@ -179,6 +183,9 @@ func New(sg *schema.Supergraph, opts ...Option) (*Gateway, error) {
 	g.observe()
 	g.handleRequest = chainRequest(ps.request, g.parse)
 	g.handleOperation = chainOperation(ps.operation, g.run)
+	if sg == nil {
+		return g, nil
+	}
 	if err := g.Swap(sg); err != nil {
 		return nil, err
 	}
@@ -188,15 +195,37 @@ func New(sg *schema.Supergraph, opts ...Option) (*Gateway, error) {
 // Swap atomically replaces the served supergraph. Requests in flight finish
 // on the state they started with.
 func (g *Gateway) Swap(sg *schema.Supergraph) error {
+	st, err := g.Build(sg)
+	if err != nil {
+		return err
+	}
+	g.Install(st)
+	return nil
+}
+
+// Install atomically makes st (from Build on this gateway) the served
+// state. Requests in flight finish on the state they started with.
+func (g *Gateway) Install(st *State) { g.state.Store(st) }
+
+// Build prepares the state that would serve sg (URL overrides, planner,
+// executor, every Preparer's data) without serving it: an error means
+// Swap(sg) would refuse sg. Install serves the result.
+func (g *Gateway) Build(sg *schema.Supergraph) (*State, error) {
 	if sg == nil {
-		return ErrNoSupergraph
+		return nil, ErrNoSupergraph
 	}
 	sg = g.withURLs(sg)
+	for _, s := range sg.Subgraphs {
+		if err := checkURL(s.Name, s.URL); err != nil {
+			return nil, err
+		}
+	}
 	exOpts := []executor.Option{
 		executor.WithClient(g.opts.client),
 		executor.WithTimeout(g.opts.requestTimeout),
 		executor.WithDefaultSubgraphTimeout(g.opts.subgraphTimeout),
 	}
+	exOpts = append(exOpts, g.opts.bounds.executorOptions()...)
 	if g.opts.tracerProvider != nil {
 		exOpts = append(exOpts, executor.WithTracer(g.opts.tracerProvider.Tracer(tracerName)))
 	}
@@ -210,7 +239,7 @@ func (g *Gateway) Swap(sg *schema.Supergraph) error {
 	for _, p := range g.plugins.preparers {
 		v, err := p.Prepare(sg)
 		if err != nil {
-			return fmt.Errorf("gateway: %s: %w", p.Name(), err)
+			return nil, fmt.Errorf("gateway: %s: %w", p.Name(), err)
 		}
 		if prepared == nil {
 			prepared = map[Plugin]any{}
@@ -224,8 +253,7 @@ func (g *Gateway) Swap(sg *schema.Supergraph) error {
 		Executor:   executor.New(sg, exOpts...),
 		docs:       newDocumentCache(g.opts.docCacheSize, g.opts.limits),
 	}
-	g.state.Store(st)
-	return nil
+	return st, nil
 }
 
 // withURLs returns sg with subgraph URLs overridden, copying only what changes.
@@ -246,7 +274,7 @@ func (g *Gateway) withURLs(sg *schema.Supergraph) *schema.Supergraph {
 	return &cp
 }
 
-// State returns the current state.
+// State returns the current state, nil while the gateway is empty.
 func (g *Gateway) State() *State { return g.state.Load() }
 
 // Ready reports whether the gateway has a supergraph to serve.
@@ -321,17 +349,18 @@ func (g *Gateway) run(ctx context.Context, o *Operation) *Response {
 	if g.opts.inboundDedupe && op.Operation == ast.Query && !req.AcceptIncremental &&
 		!req.PlanOnly && !req.IncludeTrace {
 		if key := inboundKey(o.State.Supergraph.Version, req, o.Variables, g.opts.propagate, o.stagesKey()); key != "" {
-			led := g.leader()
-			v, _, shared := g.inbound.Do(key, func() (any, error) {
-				if led != nil {
-					*led = true
-				}
-				// Shared by every identical request in flight: the first
-				// caller going away must not cancel it for the others.
-				return g.execute(context.WithoutCancel(ctx), o), nil
+			// Shared by every identical request in flight: cancelled only
+			// once all of them have gone (flight.go).
+			led := false
+			resp, shared, err := g.inbound.do(ctx, key, func(sctx context.Context) *Response {
+				led = true
+				return g.execute(sctx, o)
 			})
-			resp := v.(*Response)
-			if shared && led != nil && !*led {
+			if err != nil {
+				// This caller went away first: nobody reads this.
+				return requestError("the request was canceled: "+err.Error(), "REQUEST_CANCELED")
+			}
+			if shared && !led {
 				g.deduplicated(ctx, "inbound", "")
 			}
 			if shared {
@@ -404,6 +433,9 @@ func (g *Gateway) execute(ctx context.Context, o *Operation) *Response {
 	} else {
 		res := st.Executor.Execute(ctx, ereq)
 		resp = &Response{Data: res.Data, Errors: res.Errors, Body: res.Body, result: res}
+		if r := g.opts.bounds.checkResponse(resp); r != nil {
+			return r
+		}
 	}
 	if req.ExposePlan {
 		resp.Extensions = map[string]any{"apolloQueryPlan": planExtension(plan)}
