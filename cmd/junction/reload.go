@@ -21,6 +21,10 @@ type reloader struct {
 	gw   *gateway.Gateway
 	log  *slog.Logger
 	last []byte
+	// compose, when set (serve --subgraphs), recomposes the subgraphs of
+	// a rover config instead of reading a supergraph file; it returns the
+	// supergraph and its SDL.
+	compose func() (*schema.Supergraph, []byte, error)
 }
 
 func (r *reloader) run(ctx context.Context, poll time.Duration) {
@@ -47,6 +51,10 @@ func (r *reloader) run(ctx context.Context, poll time.Duration) {
 
 // reload loads the file when forced or when it changed since the last load.
 func (r *reloader) reload(force bool) {
+	if r.compose != nil {
+		r.recompose(force)
+		return
+	}
 	sdl, err := os.ReadFile(r.path)
 	if err != nil {
 		r.log.Error("supergraph reload failed; serving the previous one", "path", r.path, "error", err)
@@ -66,4 +74,23 @@ func (r *reloader) reload(force bool) {
 		return
 	}
 	r.log.Info("supergraph reloaded", "path", r.path, "version", sg.Version)
+}
+
+// recompose composes the configured subgraphs and swaps the result in
+// when it differs from the last; a failure keeps the last good supergraph.
+func (r *reloader) recompose(force bool) {
+	sg, sdl, err := r.compose()
+	if err != nil {
+		r.log.Error("subgraphs recomposition refused; serving the previous supergraph", "config", r.path, "error", err)
+		return
+	}
+	if !force && bytes.Equal(sdl, r.last) {
+		return
+	}
+	r.last = sdl
+	if err := r.gw.Swap(sg); err != nil {
+		r.log.Error("supergraph swap failed", "error", err)
+		return
+	}
+	r.log.Info("subgraphs recomposed", "config", r.path, "version", sg.Version)
 }
