@@ -24,8 +24,10 @@ import (
 // A root fetch is identified by its whole request body.
 type EntityCache interface {
 	// LookupEntities returns the cached JSON of each entity of reps (a
-	// nil entry is a miss); nil or a slice of another length: all miss.
-	LookupEntities(ctx context.Context, f *planner.Fetch, sel []byte, reps []string) [][]byte
+	// nil entry is a miss; nil or a slice of another length: all miss),
+	// and which of them the cache would keep (nil: none, so that the
+	// executor does not encode answers nobody keeps).
+	LookupEntities(ctx context.Context, f *planner.Fetch, sel []byte, reps []string) (hits [][]byte, keep []bool)
 	// StoreEntities offers what the subgraph answered for reps: ents[i]
 	// is the JSON of entity i, nil when it is not to be kept (null, or
 	// answered with an error).
@@ -59,14 +61,14 @@ func (r *run) callCached(ctx context.Context, f *planner.Fetch, body []byte) (*v
 		return r.call(ctx, f, body)
 	}
 	if hit := c.LookupRoot(ctx, f, body); hit != nil {
-		data, errs, err := r.decode(f, answer{body: hit})
+		data, errs, err := r.decodeAnswer(f, answer{body: hit})
 		if err == nil && len(errs) == 0 && data != nil && data.kind == kindObject {
 			return data, nil, nil
 		}
 		// A corrupt entry is a miss.
 	}
 	ans := r.send(ctx, f, body)
-	data, errs, err := r.decode(f, ans)
+	data, errs, err := r.decode(ctx, f, ans)
 	if ans.err == nil && err == nil && len(errs) == 0 && data != nil && data.kind == kindObject {
 		c.StoreRoot(ctx, f, body, ans.body)
 	}
@@ -95,7 +97,11 @@ func (r *run) loadEntitiesCached(ctx context.Context, f *planner.Fetch, ks []str
 		}
 		clear(out)
 	}
-	if hits := c.LookupEntities(ctx, f, sel, ks); len(hits) == len(ks) {
+	hits, keep := c.LookupEntities(ctx, f, sel, ks)
+	if len(keep) != len(ks) {
+		keep = nil
+	}
+	if len(hits) == len(ks) {
 		for i, h := range hits {
 			if h == nil {
 				missIdx = append(missIdx, i)
@@ -125,12 +131,12 @@ func (r *run) loadEntitiesCached(ctx context.Context, f *planner.Fetch, ks []str
 	for j, i := range missIdx {
 		out[i] = ents[j]
 	}
-	if sub.err == nil && sub.ok {
+	if sub.err == nil && sub.ok && keep != nil {
 		bad, whole := erroredEntities(sub.errs)
 		if !whole {
 			store := make([][]byte, len(missKeys))
 			for j, e := range ents {
-				if e != nil && e.kind == kindObject && !bad[j] {
+				if keep[missIdx[j]] && e != nil && e.kind == kindObject && !bad[j] {
 					store[j] = appendValue(nil, e)
 				}
 			}
@@ -160,7 +166,7 @@ func (r *run) decodeHits(f *planner.Fetch, hits [][]byte, out []*value) bool {
 		}
 	}
 	buf = append(buf, "]}}"...)
-	data, errs, err := r.decode(f, answer{body: buf})
+	data, errs, err := r.decodeAnswer(f, answer{body: buf})
 	if err != nil || len(errs) > 0 {
 		return false
 	}

@@ -6,44 +6,79 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"syscall"
 	"time"
 
+	"github.com/fsnotify/fsnotify"
+
+	"github.com/junction-gateway/junction/internal/config"
 	"github.com/junction-gateway/junction/internal/gateway"
 	"github.com/junction-gateway/junction/schema"
 )
 
+// reloadDebounce is how long the file must stay quiet after a change before
+// it is read: an editor or a deploy writes a file in several steps (truncate,
+// write, rename), and only the last state counts.
+const reloadDebounce = 100 * time.Millisecond
+
 // reloader re-reads the supergraph file on SIGHUP and, with hot reload on,
-// whenever its content changes. A supergraph that fails to load is logged
-// and refused: the gateway keeps serving the last good one.
+// whenever the file system says it changed (fsnotify, debounced). A
+// supergraph that fails to load is logged and refused: the gateway keeps
+// serving the last good one.
 type reloader struct {
 	path string
 	gw   *gateway.Gateway
 	log  *slog.Logger
 	last []byte
+	cfg  *config.Config // for the subgraph names under subgraphs: (nil: none)
+	// reloaded, when set, hears of every reload attempt (tests).
+	reloaded func()
 	// compose, when set (serve --subgraphs), recomposes the subgraphs of
-	// a rover config instead of reading a supergraph file; it returns the
-	// supergraph and its SDL.
+	// the rover config at path instead of reading a supergraph file; it
+	// returns the supergraph and its SDL. Any change in the config's
+	// directory (where its schema files usually are) triggers it.
 	compose func() (*schema.Supergraph, []byte, error)
 }
 
-func (r *reloader) run(ctx context.Context, poll time.Duration) {
+func (r *reloader) run(ctx context.Context, watch bool) {
 	hup := make(chan os.Signal, 1)
 	signal.Notify(hup, syscall.SIGHUP)
 	defer signal.Stop(hup)
-	var tick <-chan time.Time
-	if poll > 0 {
-		t := time.NewTicker(poll)
-		defer t.Stop()
-		tick = t.C
+	var events <-chan fsnotify.Event
+	var errs <-chan error
+	if watch {
+		w, err := fsnotify.NewWatcher()
+		if err != nil {
+			r.log.Error("hot reload is off: cannot watch files", "error", err)
+		} else {
+			defer w.Close()
+			// The directory, not the file: a file replaced by a rename
+			// (as editors and deploys do) keeps being watched.
+			if err := w.Add(filepath.Dir(r.path)); err != nil {
+				r.log.Error("hot reload is off: cannot watch the supergraph's directory", "path", r.path, "error", err)
+			} else {
+				events, errs = w.Events, w.Errors
+			}
+		}
 	}
+	base := filepath.Clean(r.path)
+	debounce := time.NewTimer(time.Hour)
+	debounce.Stop()
+	defer debounce.Stop()
 	for {
 		select {
 		case <-ctx.Done():
 			return
 		case <-hup:
 			r.reload(true)
-		case <-tick:
+		case ev := <-events:
+			if (filepath.Clean(ev.Name) == base || r.compose != nil) && ev.Op != fsnotify.Chmod {
+				debounce.Reset(reloadDebounce)
+			}
+		case err := <-errs:
+			r.log.Warn("file watch error", "error", err)
+		case <-debounce.C:
 			r.reload(false)
 		}
 	}
@@ -51,6 +86,9 @@ func (r *reloader) run(ctx context.Context, poll time.Duration) {
 
 // reload loads the file when forced or when it changed since the last load.
 func (r *reloader) reload(force bool) {
+	if r.reloaded != nil {
+		defer r.reloaded()
+	}
 	if r.compose != nil {
 		r.recompose(force)
 		return
@@ -70,8 +108,13 @@ func (r *reloader) reload(force bool) {
 		return
 	}
 	if err := r.gw.Swap(sg); err != nil {
-		r.log.Error("supergraph swap failed", "error", err)
+		r.log.Error("supergraph reload refused; serving the previous one", "path", r.path, "error", err)
 		return
+	}
+	if r.cfg != nil {
+		if err := checkSubgraphNames(r.cfg, sg); err != nil {
+			r.log.Warn("config names subgraphs the new supergraph lacks", "error", err)
+		}
 	}
 	r.log.Info("supergraph reloaded", "path", r.path, "version", sg.Version)
 }
