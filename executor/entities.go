@@ -111,7 +111,7 @@ func (r *run) flatten(ctx context.Context, fl *planner.Flatten, sink *errSink) {
 			return
 		}
 		batch = &entityBatch{}
-		entities = r.loadEntities(ctx, f, keys, batch)
+		entities = r.loadEntitiesCached(ctx, f, keys, batch)
 		r.mu.Lock()
 		prepareEntities(r.ex, f, entities)
 		r.mu.Unlock()
@@ -265,7 +265,7 @@ func (r *run) joinRound(ctx context.Context, rd *planner.Round, member int, f *p
 		if len(rs.keys) > 0 {
 			// Members differ only in their operation's name: send member
 			// 0's, whichever arrived last.
-			rs.entities = r.loadEntities(ctx, rs.first, rs.keys, &rs.batch)
+			rs.entities = r.loadEntitiesCached(ctx, rs.first, rs.keys, &rs.batch)
 			r.mu.Lock()
 			prepareEntities(r.ex, rs.first, rs.entities)
 			r.mu.Unlock()

@@ -36,6 +36,7 @@ type Executor struct {
 	respPerAnswer atomic.Int64
 	shapes        sync.Map // shapeKey -> []group: request-independent collected fields (shape.go)
 	shapeCount    atomic.Int64
+	cache         EntityCache // nil: nothing cached (cache.go)
 }
 
 // maxShapeCache bounds the shaper's cache of collected fields (shape.go).

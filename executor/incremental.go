@@ -18,6 +18,9 @@ import (
 type Subsequent struct {
 	HasNext     bool
 	Incremental []Incremental
+	// Extensions are the payload's extensions: nil from the executor; the
+	// gateway puts its fetch trace on the last payload.
+	Extensions map[string]any
 }
 
 // Incremental is the data of one deferred fragment at one object: Data is

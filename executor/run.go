@@ -111,7 +111,7 @@ func (r *run) rootData(ctx context.Context, f *planner.Fetch, sink *errSink) *va
 		sink.add(internalError(err.Error()))
 		return nil
 	}
-	data, serrs, err := r.call(ctx, f, body)
+	data, serrs, err := r.callCached(ctx, f, body)
 	if err != nil {
 		sink.add(fetchFailure(f.Service, err, nil))
 		r.coverRoot(f, sink)

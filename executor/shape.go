@@ -229,12 +229,13 @@ func (s *shaper) object(obj *value, static *ast.Definition, sel ast.SelectionSet
 			} else {
 				s.buf = appendString(s.buf, concrete)
 			}
+		case f.Definition != nil && s.req.Denied != nil && s.deny(g, f):
+			// Before introspection: a denied __schema/__type answers null too.
+			ok = s.nullable(f.Definition.Type)
 		case root && (f.Name == "__schema" || f.Name == "__type"):
 			ok = s.introspect(f)
 		case f.Definition == nil:
 			s.buf = append(s.buf, "null"...)
-		case s.req.Denied != nil && s.deny(g, f):
-			ok = s.nullable(f.Definition.Type)
 		default:
 			var v *value
 			if fs := obj.fields(); next < len(fs) && fs[next].key == g.key {

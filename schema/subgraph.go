@@ -153,6 +153,16 @@ func ParseSubgraph(name, url, sdl string) (*SubgraphSchema, error) {
 	if err != nil {
 		return nil, s.gqlErr(err)
 	}
+	for _, def := range doc.Definitions {
+		if def.Kind == ast.Enum && strings.HasSuffix(def.Name, "__Graph") {
+			for _, v := range def.EnumValues {
+				if v.Directives.ForName(strings.TrimSuffix(def.Name, "Graph")+"graph") != nil {
+					return nil, CompositionErrors{{Code: "INVALID_GRAPHQL", Subgraphs: []string{name},
+						Message: fmt.Sprintf("[%s] this is a composed supergraph (it declares %s), not a subgraph schema: give the subgraph's own SDL, as _service { sdl } returns it", name, def.Name)}}
+				}
+			}
+		}
+	}
 	p := &subParser{s: s, doc: doc, rename: map[string]string{}}
 	if err := p.links(); err != nil {
 		return nil, err

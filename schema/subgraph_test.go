@@ -131,6 +131,7 @@ func TestParseSubgraphErrors(t *testing.T) {
 	for _, tc := range []struct{ sdl, code, msg string }{
 		{`type Query { x: }`, "INVALID_GRAPHQL", "1:17"},
 		{`type Query { x: Missing }`, "INVALID_GRAPHQL", "Missing"},
+		{"enum join__Graph { A @join__graph(name: \"a\", url: \"http://a\") } type Query { x: Int }", "INVALID_GRAPHQL", "composed supergraph"},
 		{`extend schema @link(url: "https://specs.apollo.dev/federation/v3.0", import: ["@key"]) type Query { x: Int }`, "UNKNOWN_FEDERATION_LINK_VERSION", "v3.0"},
 		{`extend schema @link(url: "https://specs.apollo.dev/federation/v2.0", import: ["@interfaceObject"]) type Query { x: Int }`, "INVALID_LINK_DIRECTIVE_USAGE", "v2.3"},
 		{`extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key"]) type Query { x: Int } type P @key(fields: "id(a: 1)") { id(a: Int): ID! }`, "KEY_FIELDS_HAS_ARGS", "arguments"},

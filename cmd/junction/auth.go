@@ -37,6 +37,7 @@ func authPlugins(ctx context.Context, cfg *config.Config, logw io.Writer) ([]gat
 	z, err := authz.New(authz.Options{
 		RejectUnauthorized: cfg.Authorization.RejectUnauthorized,
 		Policies:           cfg.Authorization.Policies,
+		Introspection:      cfg.Authorization.Introspection,
 		Log:                log,
 	})
 	if err != nil {

@@ -46,7 +46,7 @@ func runDev(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	}
 	defer rc.close()
 	gw, err := gateway.New(sg, gateway.WithPlugins(authp...), gateway.WithPropagatedHeaders(cfg.Headers.Propagate...),
-		gateway.WithPlugins(rc.plugins...), gateway.WithPlugins(trafficPlugins(cfg)...))
+		rc.option(), gateway.WithPlugins(trafficPlugins(cfg)...))
 	if err != nil {
 		return err
 	}

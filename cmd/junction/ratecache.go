@@ -7,10 +7,12 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"os"
 	"time"
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/junction-gateway/junction/internal/cache"
 	"github.com/junction-gateway/junction/internal/config"
 	"github.com/junction-gateway/junction/internal/gateway"
 	"github.com/junction-gateway/junction/internal/ratelimit"
@@ -24,6 +26,7 @@ import (
 // when none of them is configured.
 type rateCache struct {
 	plugins []gateway.Plugin
+	options []gateway.Option
 	ready   func() error
 	routes  []route
 	closers []func()
@@ -91,7 +94,47 @@ func startRateCache(_ context.Context, cfg *config.Config, sg *schema.Supergraph
 		}
 		rc.plugins = append(rc.plugins, lim.Plugins()...)
 	}
+	if cc := cfg.Cache; cc != nil {
+		o := cache.Options{MaxEntryBytes: cc.MaxEntryBytes, Log: log}
+		if cc.Store == "redis" {
+			c, err := redisFor()
+			if err != nil {
+				return nil, err
+			}
+			o.Store = cache.NewRedis(c, cfg.Redis.KeyPrefix)
+			o.Health = redisclient.NewHealth("cache", log, 0)
+			o.Timeout = cfg.Redis.DialTimeout + cfg.Redis.ReadTimeout + cfg.Redis.WriteTimeout
+		} else {
+			o.Store = cache.NewMemory(cc.MaxEntries, cc.MaxBytes)
+		}
+		c, err := cache.New(o)
+		if err != nil {
+			return nil, err
+		}
+		rc.plugins = append(rc.plugins, c.Plugin())
+		rc.options = append(rc.options, gateway.WithEntityCache(c.Build))
+		if cc.Store == "redis" {
+			rc.options = append(rc.options, gateway.WithAPQStore(c.APQ()))
+		}
+		if token := registryToken(cfg); token() != "" {
+			rc.routes = append(rc.routes, route{cc.InvalidatePath, c.Handler(token)})
+		}
+	}
 	return rc, nil
+}
+
+// registryToken is the token that guards purges: the registry's
+// (JUNCTION_REGISTRY_TOKEN).
+func registryToken(*config.Config) func() string {
+	return func() string { return os.Getenv("JUNCTION_REGISTRY_TOKEN") }
+}
+
+// option is everything rc adds to the gateway, as one option.
+func (rc *rateCache) option() gateway.Option {
+	if rc == nil {
+		return nil
+	}
+	return gateway.WithOptions(append([]gateway.Option{gateway.WithPlugins(rc.plugins...)}, rc.options...)...)
 }
 
 // identity tells limits `by: user` who the caller is: the principal of

@@ -122,7 +122,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		gateway.WithInboundDedupe(*cfg.Traffic.InboundDedupe),
 		gateway.WithSubgraphDedupe(*cfg.Traffic.SubgraphDedupe),
 		gateway.WithPropagatedHeaders(cfg.Headers.Propagate...),
-		gateway.WithPlugins(rc.plugins...),
+		rc.option(),
 		gateway.WithPlugins(trafficPlugins(cfg)...),
 		gateway.WithOverrideLabels(cfg.OverrideLabels),
 		gateway.WithMaxSubgraphResponseBytes(cfg.Traffic.MaxSubgraphResponseBytes),

@@ -28,6 +28,9 @@ type Options struct {
 	RejectUnauthorized bool
 	// Policies are CEL expressions by @policy name.
 	Policies map[string]string
+	// Introspection is who may introspect: "public" (default, "" too),
+	// "authenticated" or "off".
+	Introspection string
 	// Log receives policy evaluation failures (default slog.Default()).
 	Log *slog.Logger
 }
@@ -36,6 +39,7 @@ type Options struct {
 // gateway.OperationInterceptor.
 type Authorizer struct {
 	reject   bool
+	intro    *Requirement // nil: introspection is public
 	policies map[string]cel.Program
 	log      *slog.Logger
 }
@@ -49,7 +53,17 @@ func New(o Options) (*Authorizer, error) {
 	if o.Log == nil {
 		o.Log = slog.Default()
 	}
-	return &Authorizer{reject: o.RejectUnauthorized, policies: progs, log: o.Log}, nil
+	z := &Authorizer{reject: o.RejectUnauthorized, policies: progs, log: o.Log}
+	switch o.Introspection {
+	case "", "public":
+	case "authenticated":
+		z.intro = &Requirement{Authenticated: true}
+	case "off":
+		z.intro = &Requirement{off: true}
+	default:
+		return nil, fmt.Errorf("authorization.introspection: %q is not public, authenticated or off", o.Introspection)
+	}
+	return z, nil
 }
 
 // Name names the plugin.
@@ -57,6 +71,7 @@ func (*Authorizer) Name() string { return "authorization" }
 
 // Requirement is what reading a field requires: every part holds.
 type Requirement struct {
+	off           bool // nobody (introspection turned off)
 	Authenticated bool
 	// Scopes: each entry is alternatives (outer OR) of scope sets (inner AND).
 	Scopes [][][]string
@@ -92,6 +107,9 @@ func equalLists(a, b [][]string) bool {
 // String describes the requirement for a client ("authentication, scopes
 // [read:email] or [admin]").
 func (r *Requirement) String() string {
+	if r.off {
+		return "nothing: introspection is turned off"
+	}
 	var parts []string
 	if r.Authenticated {
 		parts = append(parts, "authentication")
@@ -222,7 +240,7 @@ func prepare(sg *schema.Supergraph) (*Prepared, error) {
 // refuses the operation with 403 when configured to.
 func (a *Authorizer) InterceptOperation(ctx context.Context, op *gateway.Operation, next gateway.OperationHandler) *gateway.Response {
 	prep, _ := op.State.Prepared(a).(*Prepared)
-	if prep == nil || len(prep.fields) == 0 {
+	if prep == nil || len(prep.fields) == 0 && a.intro == nil {
 		return next(ctx, op)
 	}
 	d := decider{a: a, ctx: ctx, op: op, prep: prep, doc: op.Document}
@@ -278,7 +296,11 @@ func (d *decider) walk(ss ast.SelectionSet) {
 		switch s := s.(type) {
 		case *ast.Field:
 			if s.ObjectDefinition != nil {
-				if req := d.prep.fields[coord{s.ObjectDefinition.Name, s.Name}]; req != nil && !d.granted(req) {
+				req := d.prep.fields[coord{s.ObjectDefinition.Name, s.Name}]
+				if d.a.intro != nil && (s.Name == "__schema" || s.Name == "__type") {
+					req = d.a.intro
+				}
+				if req != nil && !d.granted(req) {
 					d.denied = append(d.denied, denial{field: s, typ: s.ObjectDefinition.Name, req: req})
 					continue
 				}
@@ -318,6 +340,9 @@ func (d *decider) granted(req *Requirement) bool {
 }
 
 func (d *decider) decide(req *Requirement) bool {
+	if req.off {
+		return false
+	}
 	pr := auth.FromContext(d.ctx)
 	if req.Authenticated && pr == nil {
 		return false

@@ -329,3 +329,38 @@ func TestPreparedRequirements(t *testing.T) {
 		t.Errorf("got  %q\nwant %q", got, want)
 	}
 }
+
+func TestIntrospectionSetting(t *testing.T) {
+	for _, tc := range []struct {
+		setting      string
+		anon, authed bool // granted
+	}{
+		{"public", true, true}, {"authenticated", false, true}, {"off", false, false},
+	} {
+		ctx, cancel := context.WithCancel(context.Background())
+		a, err := auth.New(ctx, auth.Options{JWT: config.JWT{Providers: []config.JWTProvider{{Name: "test", Issuer: "test", Secret: secret, Leeway: time.Second}}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		z, err := authz.New(authz.Options{Introspection: tc.setting})
+		if err != nil {
+			t.Fatal(err)
+		}
+		gw := fedtest.Start(t, supergraph, []*fedtest.Subgraph{subgraphA()}, gateway.WithPlugins(append(a.Plugins(), z)...))
+		for _, who := range []struct {
+			header []string
+			want   bool
+		}{{nil, tc.anon}, {bearer(token(t, "1", "")), tc.authed}} {
+			for _, q := range []string{`{ __schema { queryType { name } } }`, `{ __type(name: "Query") { name } }`} {
+				_, got := gw.Query(q, nil, who.header...)
+				if granted := !strings.Contains(got, "UNAUTHORIZED_FIELD_OR_TYPE"); granted != who.want || granted && !strings.Contains(got, `"name":"Query"`) {
+					t.Errorf("%s, token %v: %s: %s", tc.setting, who.header != nil, q, got)
+				}
+			}
+		}
+		cancel()
+	}
+	if _, err := authz.New(authz.Options{Introspection: "sometimes"}); err == nil {
+		t.Error("an unknown introspection setting was accepted")
+	}
+}

@@ -17,7 +17,9 @@
 // extensions.code UNAUTHORIZED_FIELD_OR_TYPE at its path), or, with
 // reject_unauthorized, the operation is refused with 403. A fragment on a
 // protected member of an abstract type is denied through its fields, whose
-// parent type is the member. Introspection fields are never denied.
+// parent type is the member. Introspection (__schema, __type) shows the
+// whole API schema to every caller unless authorization.introspection says
+// authenticated (a valid token) or off.
 //
 // Policies are CEL expressions named in the config, evaluated with a cost
 // limit; a policy that is not configured, fails, or is not a bool denies

@@ -106,6 +106,10 @@ type Authorization struct {
 	// (method, headers: map of lower-case name to first value). A policy
 	// that is not configured, fails to evaluate or is not a bool denies.
 	Policies map[string]string `yaml:"policies"`
+	// Introspection (__schema, __type) shows the whole API schema: what is
+	// protected is not secret. public (default): to every caller;
+	// authenticated: to callers with a valid token; off: to nobody.
+	Introspection string `yaml:"introspection" enum:"public,authenticated,off"`
 }
 
 // Enabled reports whether any authentication provider is configured.
@@ -163,6 +167,9 @@ func (a *Authentication) applyDefaults() {
 func (a *Authorization) applyDefaults() {
 	if a.ScopesClaim == "" {
 		a.ScopesClaim = "scope"
+	}
+	if a.Introspection == "" {
+		a.Introspection = "public"
 	}
 }
 
@@ -269,6 +276,14 @@ func (a *Authorization) validate(c *Config) []string {
 	var probs []string
 	if (a.RejectUnauthorized || len(a.Policies) > 0) && !c.Authentication.Enabled() {
 		probs = append(probs, "authorization: configured, but authentication has no provider")
+	}
+	switch a.Introspection {
+	case "public", "authenticated", "off":
+	default:
+		probs = append(probs, fmt.Sprintf("authorization.introspection: %q is not public, authenticated or off", a.Introspection))
+	}
+	if a.Introspection != "public" && !c.Authentication.Enabled() {
+		probs = append(probs, "authorization.introspection: "+a.Introspection+", but authentication has no provider")
 	}
 	names := make([]string, 0, len(a.Policies))
 	for n := range a.Policies {

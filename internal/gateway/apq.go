@@ -1,6 +1,7 @@
 package gateway
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -24,6 +25,9 @@ const (
 
 type apqStore struct {
 	lru *lru.Cache[string, string]
+	// shared, when set (WithAPQStore), holds the hashes for every replica:
+	// a miss in lru is looked up there, and what is stored goes to both.
+	shared APQStore
 }
 
 func newAPQStore() *apqStore {
@@ -33,7 +37,7 @@ func newAPQStore() *apqStore {
 
 // resolve fills req.Query from the store, or stores it. It returns a
 // response to send instead when the request cannot go on.
-func (s *apqStore) resolve(req *Request) *Response {
+func (s *apqStore) resolve(ctx context.Context, req *Request) *Response {
 	raw, ok := req.Extensions["persistedQuery"]
 	if !ok {
 		return nil
@@ -52,6 +56,14 @@ func (s *apqStore) resolve(req *Request) *Response {
 	}
 	if req.Query == "" {
 		q, found := s.lru.Get(hash)
+		if !found && s.shared != nil {
+			if q, found = s.shared.Get(ctx, hash); found && hashQuery(q) != hash {
+				q, found = "", false // a corrupt entry is a miss
+			}
+			if found {
+				s.lru.Add(hash, q)
+			}
+		}
 		if !found {
 			return requestError("PersistedQueryNotFound", "PERSISTED_QUERY_NOT_FOUND")
 		}
@@ -62,6 +74,9 @@ func (s *apqStore) resolve(req *Request) *Response {
 		return requestError("provided sha does not match query", "PERSISTED_QUERY_HASH_MISMATCH")
 	}
 	if len(req.Query) <= apqMaxBytes {
+		if _, known := s.lru.Get(hash); !known && s.shared != nil {
+			s.shared.Put(ctx, hash, req.Query)
+		}
 		s.lru.Add(hash, req.Query)
 	}
 	return nil

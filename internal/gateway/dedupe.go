@@ -155,9 +155,14 @@ func (c *dedupeClient) Do(ctx context.Context, req *executor.SubgraphRequest) ([
 	writeLen(&b, len(req.Body)) // as writeField, without copying the body into a string first
 	b.Write(req.Body)
 	writeHeaders(&b, req.Header)
-	led := false
+	var led *bool // whether this caller's function ran (only when observed)
+	if len(c.observers) > 0 {
+		led = new(bool)
+	}
 	ch := c.group.DoChan(b.String(), func() (any, error) {
-		led = true
+		if led != nil {
+			*led = true
+		}
 		// The shared round trip outlives the first caller's cancellation
 		// (the others still wait for it) but keeps its deadline, and the
 		// client's own timeout still bounds it.
@@ -171,7 +176,7 @@ func (c *dedupeClient) Do(ctx context.Context, req *executor.SubgraphRequest) ([
 	})
 	select {
 	case res := <-ch:
-		if res.Shared && !led { // (led is written before the result is sent)
+		if res.Shared && led != nil && !*led { // (written before the result is sent)
 			for _, o := range c.observers {
 				o.Deduplicated(ctx, "subgraph", req.Service)
 			}

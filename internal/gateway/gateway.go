@@ -72,6 +72,8 @@ type options struct {
 	maxResponseBytes int64
 	plugins          []Plugin
 	tracerProvider   trace.TracerProvider
+	entityCache      func(*schema.Supergraph) executor.EntityCache // cachehooks.go
+	apqStore         APQStore
 }
 
 // Option configures a Gateway.
@@ -162,6 +164,7 @@ func New(sg *schema.Supergraph, opts ...Option) (*Gateway, error) {
 		}
 		g.opts.client = executor.NewHTTPClient(hopts...)
 	}
+	g.apq.shared = g.opts.apqStore
 	ps, err := sortPlugins(g.opts.plugins)
 	if err != nil {
 		return nil, err
@@ -197,6 +200,7 @@ func (g *Gateway) Swap(sg *schema.Supergraph) error {
 	if g.opts.tracerProvider != nil {
 		exOpts = append(exOpts, executor.WithTracer(g.opts.tracerProvider.Tracer(tracerName)))
 	}
+	exOpts = append(exOpts, g.entityCacheOptions(sg)...)
 	for _, s := range sg.Subgraphs { // ascending names: deterministic
 		if d, ok := g.opts.perSubgraph[s.Name]; ok && d > 0 {
 			exOpts = append(exOpts, executor.WithSubgraphTimeout(s.Name, d))
@@ -270,7 +274,7 @@ func (g *Gateway) parse(ctx context.Context, req *Request) *Response {
 		r.Status = http.StatusServiceUnavailable
 		return r
 	}
-	if r := g.apq.resolve(req); r != nil {
+	if r := g.apq.resolve(ctx, req); r != nil {
 		return r
 	}
 	if req.Query == "" {
@@ -317,15 +321,17 @@ func (g *Gateway) run(ctx context.Context, o *Operation) *Response {
 	if g.opts.inboundDedupe && op.Operation == ast.Query && !req.AcceptIncremental &&
 		!req.PlanOnly && !req.IncludeTrace {
 		if key := inboundKey(o.State.Supergraph.Version, req, o.Variables, g.opts.propagate, o.stagesKey()); key != "" {
-			led := false
+			led := g.leader()
 			v, _, shared := g.inbound.Do(key, func() (any, error) {
-				led = true
+				if led != nil {
+					*led = true
+				}
 				// Shared by every identical request in flight: the first
 				// caller going away must not cancel it for the others.
 				return g.execute(context.WithoutCancel(ctx), o), nil
 			})
 			resp := v.(*Response)
-			if shared && !led {
+			if shared && led != nil && !*led {
 				g.deduplicated(ctx, "inbound", "")
 			}
 			if shared {
@@ -391,6 +397,9 @@ func (g *Gateway) execute(ctx context.Context, o *Operation) *Response {
 			return r
 		}
 		res, next := st.Executor.ExecuteIncremental(ctx, ereq)
+		if ereq.Trace != nil {
+			next = traceOnLast(next, ereq.Trace, plan)
+		}
 		resp = &Response{Data: res.Data, Errors: res.Errors, Incremental: next}
 	} else {
 		res := st.Executor.Execute(ctx, ereq)

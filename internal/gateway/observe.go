@@ -66,7 +66,9 @@ func (g *Gateway) plan(ctx context.Context, st *State, doc *ast.QueryDocument, n
 		ob.PlanCache(ctx, hit)
 	}
 	if span != nil {
-		span.SetAttributes(attribute.Bool("junction.plan.cache_hit", hit))
+		if span.IsRecording() {
+			span.SetAttributes(attribute.Bool("junction.plan.cache_hit", hit))
+		}
 		if err != nil {
 			span.RecordError(err)
 			span.SetStatus(codes.Error, err.Error())
@@ -74,6 +76,15 @@ func (g *Gateway) plan(ctx context.Context, st *State, doc *ast.QueryDocument, n
 		span.End()
 	}
 	return pl, err
+}
+
+// leader returns a flag for a deduplicated call to set when it runs its
+// own function (nil without observers: no allocation then).
+func (g *Gateway) leader() *bool {
+	if len(g.plugins.observers) == 0 {
+		return nil
+	}
+	return new(bool)
 }
 
 // deduplicated tells the observers that a request shared another's work.

@@ -1,6 +1,8 @@
 package gateway
 
 import (
+	"iter"
+	"maps"
 	"net/http"
 	"strings"
 	"time"
@@ -21,8 +23,28 @@ import (
 //     path, operationName, startUs, endUs, bytes, error, errors}]}, fetches
 //     ordered by start. A traced request is never shared with another by
 //     inbound deduplication (its timings are its own). For a @defer
-//     response the trace in the initial payload holds the fetches done by
-//     then.
+//     response the initial payload's trace holds the fetches done by then,
+//     and the last payload's extensions the whole trace.
+
+// traceOnLast returns next with the whole trace t added to the
+// extensions of its last payload (HasNext false).
+func traceOnLast(next iter.Seq[*Subsequent], t *executor.FetchTrace, plan *planner.Plan) iter.Seq[*Subsequent] {
+	if next == nil {
+		return nil
+	}
+	return func(yield func(*Subsequent) bool) {
+		for sub := range next {
+			if !sub.HasNext {
+				cp := *sub
+				cp.Extensions = withTrace(maps.Clone(sub.Extensions), t, plan)
+				sub = &cp
+			}
+			if !yield(sub) {
+				return
+			}
+		}
+	}
+}
 
 // planOnlyResponse answers a plan-only request with the plan alone.
 func planOnlyResponse(plan *planner.Plan) *Response {

@@ -209,3 +209,51 @@ func TestTraceShowsFailures(t *testing.T) {
 		t.Errorf("products fetch error %+v", prod.Error)
 	}
 }
+
+// TestTraceOfDeferredResponse: with @defer, the initial payload's trace
+// holds the primary fetch, the last payload's the deferred ones too.
+func TestTraceOfDeferredResponse(t *testing.T) {
+	ctx := context.Background()
+	demo, err := subgraphs.Start(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer demo.Close()
+	sg, err := schema.ParseSupergraph(subgraphs.Supergraph(demo.URLs))
+	if err != nil {
+		t.Fatal(err)
+	}
+	gw, err := New(sg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp := gw.Serve(ctx, &Request{Query: `{ topProducts(first: 2) { upc ... @defer { reviews { body } } } }`,
+		IncludeTrace: true, AcceptIncremental: true})
+	if resp.Incremental == nil || len(resp.Errors) > 0 {
+		t.Fatalf("not incremental: %s %v", resp.Data, resp.Errors)
+	}
+	first := decodeTrace(t, resp.Extensions)
+	if len(first.Fetches) != 1 || first.Fetches[0].Service != "products" {
+		t.Errorf("initial trace %+v, want the products fetch", first.Fetches)
+	}
+	var last *Subsequent
+	n := 0
+	for sub := range resp.Incremental {
+		n++
+		if sub.HasNext && sub.Extensions != nil {
+			t.Errorf("payload %d (hasNext) carries extensions %v", n, sub.Extensions)
+		}
+		last = sub
+	}
+	if last == nil || last.HasNext {
+		t.Fatalf("no last payload")
+	}
+	all := decodeTrace(t, last.Extensions)
+	var services []string
+	for _, f := range all.Fetches {
+		services = append(services, f.Service)
+	}
+	if strings.Join(services, ",") != "products,reviews" {
+		t.Errorf("last payload's trace: %v, want products then reviews", services)
+	}
+}

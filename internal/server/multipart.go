@@ -148,6 +148,14 @@ func encodeSubsequent(sub *gateway.Subsequent) ([]byte, error) {
 		}
 		buf.WriteByte(']')
 	}
+	if len(sub.Extensions) > 0 {
+		e, err := json.Marshal(sub.Extensions)
+		if err != nil {
+			return nil, err
+		}
+		buf.WriteString(`,"extensions":`)
+		buf.Write(e)
+	}
 	buf.WriteByte('}')
 	return buf.Bytes(), nil
 }

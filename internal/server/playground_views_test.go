@@ -192,6 +192,7 @@ func TestPlaygroundViews(t *testing.T) {
 		fieldNote, typeBadges, anonymousMe, tokenMe                          string
 		ok                                                                   bool
 		before, after                                                        map[string]int64
+		deferTrace                                                           []string
 	)
 	err = chromedp.Do(ctx,
 		chromedp.Navigate(ts.URL+"/"),
@@ -232,6 +233,9 @@ func TestPlaygroundViews(t *testing.T) {
 			return ps.map(p => p.dataset.hasNext + ' ' + p.querySelector('.jn-payload-desc').textContent); })()`, &payloads),
 		poll("merged defer result", `(() => { const v = document.querySelector('.graphiql-response .CodeMirror').CodeMirror.getValue();
 			return v.includes('"reviews"') && v.includes('"body"') ? v : null; })()`, &deferResult),
+		// The last payload's trace has the deferred fetch too.
+		poll("defer trace", `(() => { const rows = [...document.querySelectorAll('.jn-trace-row')].map(r => r.dataset.service);
+			return rows.join(',') === 'products,reviews' ? rows : null; })()`, &deferTrace),
 		shot("defer"),
 
 		// Headers & token: the protected Query.me answers null with its

@@ -46,3 +46,19 @@ func TestWorkbenchHeaders(t *testing.T) {
 		t.Errorf("CORS allowed headers %q", allowed)
 	}
 }
+
+// TestSubsequentExtensions: a later @defer payload's extensions (the
+// gateway's trace on the last one) are written after its data.
+func TestSubsequentExtensions(t *testing.T) {
+	b, err := encodeSubsequent(&gateway.Subsequent{Extensions: map[string]any{"junctionTrace": map[string]any{"durationUs": 7}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := string(b), `{"hasNext":false,"extensions":{"junctionTrace":{"durationUs":7}}}`; got != want {
+		t.Errorf("got %s, want %s", got, want)
+	}
+	b, _ = encodeSubsequent(&gateway.Subsequent{HasNext: true})
+	if string(b) != `{"hasNext":true}` {
+		t.Errorf("without extensions: %s", b)
+	}
+}

@@ -147,7 +147,7 @@ func (p *plugin) InterceptRequest(ctx context.Context, req *gateway.Request, nex
 		t.inst.duration.Record(ctx, elapsed.Seconds(), metric.WithAttributes(attrs...))
 		t.inst.active.Add(ctx, -1)
 	}
-	if span != nil {
+	if span != nil && span.IsRecording() {
 		if info.opType != "" {
 			name := info.opType
 			if opName != "" {
@@ -165,6 +165,8 @@ func (p *plugin) InterceptRequest(ctx context.Context, req *gateway.Request, nex
 			span.SetAttributes(keyErrorType.String(errType))
 			span.SetStatus(codes.Error, resp.Errors[0].Message)
 		}
+	}
+	if span != nil {
 		span.End()
 	}
 	if t.requestLog != nil && t.requestLog.Enabled(ctx, t.requestLevel) {

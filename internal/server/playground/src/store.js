@@ -35,7 +35,8 @@ export function addPayload(id, body, headers) {
       headers: run.headers || headers || null,
       payloads: [...run.payloads, { at: performance.now() - run.started, body }],
       plan: run.plan || (ext && ext.apolloQueryPlan) || null,
-      trace: run.trace || (ext && ext.junctionTrace) || null,
+      // A @defer response's last payload carries the whole trace.
+      trace: (ext && ext.junctionTrace) || run.trace || null,
     };
   });
 }
