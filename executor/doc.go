@@ -127,7 +127,7 @@
 //   - Output is deterministic: keys follow the client's selection, errors
 //     follow the plan order.
 //   - Introspection (__schema, __type) is answered from the API schema by
-//     Introspect in introspection.go; root __typename locally.
+//     package introspection (executor.Introspect); root __typename locally.
 //   - Request.Trace (trace.go), when set, records each subgraph round trip
 //     (start, end, size, failure); when nil it costs one nil check per fetch.
 package executor

@@ -28,6 +28,7 @@ func NewExecutableSchema(cfg Config) graphql.ExecutableSchema {
 type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
+	Mutation() MutationResolver
 	Query() QueryResolver
 }
 
@@ -35,20 +36,88 @@ type DirectiveRoot struct {
 }
 
 type ComplexityRoot struct {
+	CheckResult struct {
+		Changes func(childComplexity int) int
+		Errors  func(childComplexity int) int
+		Ok      func(childComplexity int) int
+	}
+
+	CheckedChange struct {
+		Breaking   func(childComplexity int) int
+		Coordinate func(childComplexity int) int
+		Kind       func(childComplexity int) int
+		Message    func(childComplexity int) int
+		Operations func(childComplexity int) int
+		Safe       func(childComplexity int) int
+	}
+
+	CompositionError struct {
+		Code        func(childComplexity int) int
+		Coordinates func(childComplexity int) int
+		Message     func(childComplexity int) int
+		Subgraphs   func(childComplexity int) int
+	}
+
+	HistoryEntry struct {
+		Action     func(childComplexity int) int
+		Changes    func(childComplexity int) int
+		ComposedAt func(childComplexity int) int
+		Seq        func(childComplexity int) int
+		Subgraph   func(childComplexity int) int
+		Version    func(childComplexity int) int
+	}
+
+	Mutation struct {
+		CheckSubgraph    func(childComplexity int, name string, url string, sdl string) int
+		RegisterSubgraph func(childComplexity int, name string, url string, sdl string) int
+		RemoveSubgraph   func(childComplexity int, name string) int
+	}
+
+	OperationUsage struct {
+		ClientName    func(childComplexity int) int
+		ClientVersion func(childComplexity int) int
+		Coordinates   func(childComplexity int) int
+		Count         func(childComplexity int) int
+		LastSeen      func(childComplexity int) int
+		OperationHash func(childComplexity int) int
+		OperationName func(childComplexity int) int
+	}
+
 	Query struct {
+		History    func(childComplexity int, limit *int) int
+		Subgraph   func(childComplexity int, name string) int
 		Subgraphs  func(childComplexity int) int
 		Supergraph func(childComplexity int) int
+		Usage      func(childComplexity int) int
+	}
+
+	RegisterResult struct {
+		Changes func(childComplexity int) int
+		Errors  func(childComplexity int) int
+		Ok      func(childComplexity int) int
+		Version func(childComplexity int) int
+	}
+
+	SchemaChange struct {
+		Breaking   func(childComplexity int) int
+		Coordinate func(childComplexity int) int
+		Kind       func(childComplexity int) int
+		Message    func(childComplexity int) int
 	}
 
 	Subgraph struct {
-		Name func(childComplexity int) int
-		URL  func(childComplexity int) int
+		Name         func(childComplexity int) int
+		RegisteredAt func(childComplexity int) int
+		Sdl          func(childComplexity int) int
+		URL          func(childComplexity int) int
 	}
 
 	Supergraph struct {
-		APISchema func(childComplexity int) int
-		Sdl       func(childComplexity int) int
-		Version   func(childComplexity int) int
+		APISchema  func(childComplexity int) int
+		ComposedAt func(childComplexity int) int
+		Sdl        func(childComplexity int) int
+		Seq        func(childComplexity int) int
+		Version    func(childComplexity int) int
 	}
 }
 
@@ -56,9 +125,17 @@ type ComplexityRoot struct {
 
 // region    ************************** generated!.gotpl **************************
 
+type MutationResolver interface {
+	RegisterSubgraph(ctx context.Context, name string, url string, sdl string) (*model.RegisterResult, error)
+	RemoveSubgraph(ctx context.Context, name string) (*model.RegisterResult, error)
+	CheckSubgraph(ctx context.Context, name string, url string, sdl string) (*model.CheckResult, error)
+}
 type QueryResolver interface {
 	Supergraph(ctx context.Context) (*model.Supergraph, error)
 	Subgraphs(ctx context.Context) ([]*model.Subgraph, error)
+	Subgraph(ctx context.Context, name string) (*model.Subgraph, error)
+	History(ctx context.Context, limit *int) ([]*model.HistoryEntry, error)
+	Usage(ctx context.Context) ([]*model.OperationUsage, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -79,6 +156,224 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 	_ = ec
 	switch typeName + "." + field {
 
+	case "CheckResult.changes":
+		if e.ComplexityRoot.CheckResult.Changes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CheckResult.Changes(childComplexity), true
+	case "CheckResult.errors":
+		if e.ComplexityRoot.CheckResult.Errors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CheckResult.Errors(childComplexity), true
+	case "CheckResult.ok":
+		if e.ComplexityRoot.CheckResult.Ok == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CheckResult.Ok(childComplexity), true
+
+	case "CheckedChange.breaking":
+		if e.ComplexityRoot.CheckedChange.Breaking == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CheckedChange.Breaking(childComplexity), true
+	case "CheckedChange.coordinate":
+		if e.ComplexityRoot.CheckedChange.Coordinate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CheckedChange.Coordinate(childComplexity), true
+	case "CheckedChange.kind":
+		if e.ComplexityRoot.CheckedChange.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CheckedChange.Kind(childComplexity), true
+	case "CheckedChange.message":
+		if e.ComplexityRoot.CheckedChange.Message == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CheckedChange.Message(childComplexity), true
+	case "CheckedChange.operations":
+		if e.ComplexityRoot.CheckedChange.Operations == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CheckedChange.Operations(childComplexity), true
+	case "CheckedChange.safe":
+		if e.ComplexityRoot.CheckedChange.Safe == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CheckedChange.Safe(childComplexity), true
+
+	case "CompositionError.code":
+		if e.ComplexityRoot.CompositionError.Code == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CompositionError.Code(childComplexity), true
+	case "CompositionError.coordinates":
+		if e.ComplexityRoot.CompositionError.Coordinates == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CompositionError.Coordinates(childComplexity), true
+	case "CompositionError.message":
+		if e.ComplexityRoot.CompositionError.Message == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CompositionError.Message(childComplexity), true
+	case "CompositionError.subgraphs":
+		if e.ComplexityRoot.CompositionError.Subgraphs == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CompositionError.Subgraphs(childComplexity), true
+
+	case "HistoryEntry.action":
+		if e.ComplexityRoot.HistoryEntry.Action == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HistoryEntry.Action(childComplexity), true
+	case "HistoryEntry.changes":
+		if e.ComplexityRoot.HistoryEntry.Changes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HistoryEntry.Changes(childComplexity), true
+	case "HistoryEntry.composedAt":
+		if e.ComplexityRoot.HistoryEntry.ComposedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HistoryEntry.ComposedAt(childComplexity), true
+	case "HistoryEntry.seq":
+		if e.ComplexityRoot.HistoryEntry.Seq == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HistoryEntry.Seq(childComplexity), true
+	case "HistoryEntry.subgraph":
+		if e.ComplexityRoot.HistoryEntry.Subgraph == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HistoryEntry.Subgraph(childComplexity), true
+	case "HistoryEntry.version":
+		if e.ComplexityRoot.HistoryEntry.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HistoryEntry.Version(childComplexity), true
+
+	case "Mutation.checkSubgraph":
+		if e.ComplexityRoot.Mutation.CheckSubgraph == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_checkSubgraph_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CheckSubgraph(childComplexity, args["name"].(string), args["url"].(string), args["sdl"].(string)), true
+	case "Mutation.registerSubgraph":
+		if e.ComplexityRoot.Mutation.RegisterSubgraph == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_registerSubgraph_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RegisterSubgraph(childComplexity, args["name"].(string), args["url"].(string), args["sdl"].(string)), true
+	case "Mutation.removeSubgraph":
+		if e.ComplexityRoot.Mutation.RemoveSubgraph == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_removeSubgraph_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RemoveSubgraph(childComplexity, args["name"].(string)), true
+
+	case "OperationUsage.clientName":
+		if e.ComplexityRoot.OperationUsage.ClientName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OperationUsage.ClientName(childComplexity), true
+	case "OperationUsage.clientVersion":
+		if e.ComplexityRoot.OperationUsage.ClientVersion == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OperationUsage.ClientVersion(childComplexity), true
+	case "OperationUsage.coordinates":
+		if e.ComplexityRoot.OperationUsage.Coordinates == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OperationUsage.Coordinates(childComplexity), true
+	case "OperationUsage.count":
+		if e.ComplexityRoot.OperationUsage.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OperationUsage.Count(childComplexity), true
+	case "OperationUsage.lastSeen":
+		if e.ComplexityRoot.OperationUsage.LastSeen == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OperationUsage.LastSeen(childComplexity), true
+	case "OperationUsage.operationHash":
+		if e.ComplexityRoot.OperationUsage.OperationHash == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OperationUsage.OperationHash(childComplexity), true
+	case "OperationUsage.operationName":
+		if e.ComplexityRoot.OperationUsage.OperationName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OperationUsage.OperationName(childComplexity), true
+
+	case "Query.history":
+		if e.ComplexityRoot.Query.History == nil {
+			break
+		}
+
+		args, err := ec.field_Query_history_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.History(childComplexity, args["limit"].(*int)), true
+
+	case "Query.subgraph":
+		if e.ComplexityRoot.Query.Subgraph == nil {
+			break
+		}
+
+		args, err := ec.field_Query_subgraph_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Subgraph(childComplexity, args["name"].(string)), true
 	case "Query.subgraphs":
 		if e.ComplexityRoot.Query.Subgraphs == nil {
 			break
@@ -91,6 +386,62 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Supergraph(childComplexity), true
+	case "Query.usage":
+		if e.ComplexityRoot.Query.Usage == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.Usage(childComplexity), true
+
+	case "RegisterResult.changes":
+		if e.ComplexityRoot.RegisterResult.Changes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RegisterResult.Changes(childComplexity), true
+	case "RegisterResult.errors":
+		if e.ComplexityRoot.RegisterResult.Errors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RegisterResult.Errors(childComplexity), true
+	case "RegisterResult.ok":
+		if e.ComplexityRoot.RegisterResult.Ok == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RegisterResult.Ok(childComplexity), true
+	case "RegisterResult.version":
+		if e.ComplexityRoot.RegisterResult.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RegisterResult.Version(childComplexity), true
+
+	case "SchemaChange.breaking":
+		if e.ComplexityRoot.SchemaChange.Breaking == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SchemaChange.Breaking(childComplexity), true
+	case "SchemaChange.coordinate":
+		if e.ComplexityRoot.SchemaChange.Coordinate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SchemaChange.Coordinate(childComplexity), true
+	case "SchemaChange.kind":
+		if e.ComplexityRoot.SchemaChange.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SchemaChange.Kind(childComplexity), true
+	case "SchemaChange.message":
+		if e.ComplexityRoot.SchemaChange.Message == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SchemaChange.Message(childComplexity), true
 
 	case "Subgraph.name":
 		if e.ComplexityRoot.Subgraph.Name == nil {
@@ -98,6 +449,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Subgraph.Name(childComplexity), true
+	case "Subgraph.registeredAt":
+		if e.ComplexityRoot.Subgraph.RegisteredAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Subgraph.RegisteredAt(childComplexity), true
+	case "Subgraph.sdl":
+		if e.ComplexityRoot.Subgraph.Sdl == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Subgraph.Sdl(childComplexity), true
 	case "Subgraph.url":
 		if e.ComplexityRoot.Subgraph.URL == nil {
 			break
@@ -111,12 +474,24 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Supergraph.APISchema(childComplexity), true
+	case "Supergraph.composedAt":
+		if e.ComplexityRoot.Supergraph.ComposedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Supergraph.ComposedAt(childComplexity), true
 	case "Supergraph.sdl":
 		if e.ComplexityRoot.Supergraph.Sdl == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Supergraph.Sdl(childComplexity), true
+	case "Supergraph.seq":
+		if e.ComplexityRoot.Supergraph.Seq == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Supergraph.Seq(childComplexity), true
 	case "Supergraph.version":
 		if e.ComplexityRoot.Supergraph.Version == nil {
 			break
@@ -167,6 +542,21 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 
 			return &response
 		}
+	case ast.Mutation:
+		return func(ctx context.Context) *graphql.Response {
+			if !first {
+				return nil
+			}
+			first = false
+			ctx = graphql.WithLazyInputUnmarshalerIndex(ctx, inputUnmarshalers)
+			data := ec._Mutation(ctx, opCtx.Operation.SelectionSet)
+			var buf bytes.Buffer
+			data.MarshalGQL(&buf)
+
+			return &graphql.Response{
+				Data: buf.Bytes(),
+			}
+		}
 
 	default:
 		return graphql.OneShot(graphql.ErrorResponse(ctx, "unsupported GraphQL operation"))
@@ -212,12 +602,126 @@ var parsedSchema = gqlparser.MustLoadSchema(sources...)
 // Each function is generated once per unique object type, deduplicating the
 // switch statements that were previously inlined in every fieldContext_* function.
 
+func (ec *executionContext) childFields_CheckResult(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "ok":
+		return ec.fieldContext_CheckResult_ok(ctx, field)
+	case "errors":
+		return ec.fieldContext_CheckResult_errors(ctx, field)
+	case "changes":
+		return ec.fieldContext_CheckResult_changes(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CheckResult", field.Name)
+}
+
+func (ec *executionContext) childFields_CheckedChange(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "kind":
+		return ec.fieldContext_CheckedChange_kind(ctx, field)
+	case "coordinate":
+		return ec.fieldContext_CheckedChange_coordinate(ctx, field)
+	case "message":
+		return ec.fieldContext_CheckedChange_message(ctx, field)
+	case "breaking":
+		return ec.fieldContext_CheckedChange_breaking(ctx, field)
+	case "safe":
+		return ec.fieldContext_CheckedChange_safe(ctx, field)
+	case "operations":
+		return ec.fieldContext_CheckedChange_operations(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CheckedChange", field.Name)
+}
+
+func (ec *executionContext) childFields_CompositionError(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "code":
+		return ec.fieldContext_CompositionError_code(ctx, field)
+	case "message":
+		return ec.fieldContext_CompositionError_message(ctx, field)
+	case "coordinates":
+		return ec.fieldContext_CompositionError_coordinates(ctx, field)
+	case "subgraphs":
+		return ec.fieldContext_CompositionError_subgraphs(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CompositionError", field.Name)
+}
+
+func (ec *executionContext) childFields_HistoryEntry(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "seq":
+		return ec.fieldContext_HistoryEntry_seq(ctx, field)
+	case "version":
+		return ec.fieldContext_HistoryEntry_version(ctx, field)
+	case "composedAt":
+		return ec.fieldContext_HistoryEntry_composedAt(ctx, field)
+	case "action":
+		return ec.fieldContext_HistoryEntry_action(ctx, field)
+	case "subgraph":
+		return ec.fieldContext_HistoryEntry_subgraph(ctx, field)
+	case "changes":
+		return ec.fieldContext_HistoryEntry_changes(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type HistoryEntry", field.Name)
+}
+
+func (ec *executionContext) childFields_OperationUsage(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "clientName":
+		return ec.fieldContext_OperationUsage_clientName(ctx, field)
+	case "clientVersion":
+		return ec.fieldContext_OperationUsage_clientVersion(ctx, field)
+	case "operationName":
+		return ec.fieldContext_OperationUsage_operationName(ctx, field)
+	case "operationHash":
+		return ec.fieldContext_OperationUsage_operationHash(ctx, field)
+	case "coordinates":
+		return ec.fieldContext_OperationUsage_coordinates(ctx, field)
+	case "count":
+		return ec.fieldContext_OperationUsage_count(ctx, field)
+	case "lastSeen":
+		return ec.fieldContext_OperationUsage_lastSeen(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type OperationUsage", field.Name)
+}
+
+func (ec *executionContext) childFields_RegisterResult(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "ok":
+		return ec.fieldContext_RegisterResult_ok(ctx, field)
+	case "version":
+		return ec.fieldContext_RegisterResult_version(ctx, field)
+	case "errors":
+		return ec.fieldContext_RegisterResult_errors(ctx, field)
+	case "changes":
+		return ec.fieldContext_RegisterResult_changes(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RegisterResult", field.Name)
+}
+
+func (ec *executionContext) childFields_SchemaChange(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "kind":
+		return ec.fieldContext_SchemaChange_kind(ctx, field)
+	case "coordinate":
+		return ec.fieldContext_SchemaChange_coordinate(ctx, field)
+	case "message":
+		return ec.fieldContext_SchemaChange_message(ctx, field)
+	case "breaking":
+		return ec.fieldContext_SchemaChange_breaking(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SchemaChange", field.Name)
+}
+
 func (ec *executionContext) childFields_Subgraph(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "name":
 		return ec.fieldContext_Subgraph_name(ctx, field)
 	case "url":
 		return ec.fieldContext_Subgraph_url(ctx, field)
+	case "sdl":
+		return ec.fieldContext_Subgraph_sdl(ctx, field)
+	case "registeredAt":
+		return ec.fieldContext_Subgraph_registeredAt(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Subgraph", field.Name)
 }
@@ -226,10 +730,14 @@ func (ec *executionContext) childFields_Supergraph(ctx context.Context, field gr
 	switch field.Name {
 	case "version":
 		return ec.fieldContext_Supergraph_version(ctx, field)
+	case "seq":
+		return ec.fieldContext_Supergraph_seq(ctx, field)
 	case "sdl":
 		return ec.fieldContext_Supergraph_sdl(ctx, field)
 	case "apiSchema":
 		return ec.fieldContext_Supergraph_apiSchema(ctx, field)
+	case "composedAt":
+		return ec.fieldContext_Supergraph_composedAt(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Supergraph", field.Name)
 }
@@ -350,7 +858,109 @@ func (ec *executionContext) childFields___Type(ctx context.Context, field graphq
 
 // region    ***************************** args.gotpl *****************************
 
+func (ec *executionContext) field_Mutation_checkSubgraph_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "name",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["name"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "url",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["url"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "sdl",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["sdl"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_registerSubgraph_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "name",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["name"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "url",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["url"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "sdl",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["sdl"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_removeSubgraph_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "name",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["name"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Query___type_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "name",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["name"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_history_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "limit",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["limit"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_subgraph_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "name",
@@ -438,6 +1048,772 @@ func (ec *executionContext) field___Type_inputFields_args(ctx context.Context, r
 
 // region    **************************** field.gotpl *****************************
 
+func (ec *executionContext) _CheckResult_ok(ctx context.Context, field graphql.CollectedField, obj *model.CheckResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CheckResult_ok(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Ok, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CheckResult_ok(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CheckResult", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _CheckResult_errors(ctx context.Context, field graphql.CollectedField, obj *model.CheckResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CheckResult_errors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Errors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.CompositionError) graphql.Marshaler {
+			return ec.marshalNCompositionError2ᚕᚖgithubᚗcomᚋjunctionᚑgatewayᚋjunctionᚋgraphᚋmodelᚐCompositionErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CheckResult_errors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CheckResult",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CompositionError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CheckResult_changes(ctx context.Context, field graphql.CollectedField, obj *model.CheckResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CheckResult_changes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Changes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.CheckedChange) graphql.Marshaler {
+			return ec.marshalNCheckedChange2ᚕᚖgithubᚗcomᚋjunctionᚑgatewayᚋjunctionᚋgraphᚋmodelᚐCheckedChangeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CheckResult_changes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CheckResult",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CheckedChange(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CheckedChange_kind(ctx context.Context, field graphql.CollectedField, obj *model.CheckedChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CheckedChange_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CheckedChange_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CheckedChange", field, false, false, "String")
+}
+
+func (ec *executionContext) _CheckedChange_coordinate(ctx context.Context, field graphql.CollectedField, obj *model.CheckedChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CheckedChange_coordinate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Coordinate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CheckedChange_coordinate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CheckedChange", field, false, false, "String")
+}
+
+func (ec *executionContext) _CheckedChange_message(ctx context.Context, field graphql.CollectedField, obj *model.CheckedChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CheckedChange_message(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Message, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CheckedChange_message(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CheckedChange", field, false, false, "String")
+}
+
+func (ec *executionContext) _CheckedChange_breaking(ctx context.Context, field graphql.CollectedField, obj *model.CheckedChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CheckedChange_breaking(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Breaking, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CheckedChange_breaking(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CheckedChange", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _CheckedChange_safe(ctx context.Context, field graphql.CollectedField, obj *model.CheckedChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CheckedChange_safe(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Safe, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CheckedChange_safe(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CheckedChange", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _CheckedChange_operations(ctx context.Context, field graphql.CollectedField, obj *model.CheckedChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CheckedChange_operations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Operations, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.OperationUsage) graphql.Marshaler {
+			return ec.marshalNOperationUsage2ᚕᚖgithubᚗcomᚋjunctionᚑgatewayᚋjunctionᚋgraphᚋmodelᚐOperationUsageᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CheckedChange_operations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CheckedChange",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_OperationUsage(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CompositionError_code(ctx context.Context, field graphql.CollectedField, obj *model.CompositionError) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CompositionError_code(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Code, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CompositionError_code(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CompositionError", field, false, false, "String")
+}
+
+func (ec *executionContext) _CompositionError_message(ctx context.Context, field graphql.CollectedField, obj *model.CompositionError) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CompositionError_message(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Message, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CompositionError_message(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CompositionError", field, false, false, "String")
+}
+
+func (ec *executionContext) _CompositionError_coordinates(ctx context.Context, field graphql.CollectedField, obj *model.CompositionError) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CompositionError_coordinates(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Coordinates, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CompositionError_coordinates(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CompositionError", field, false, false, "String")
+}
+
+func (ec *executionContext) _CompositionError_subgraphs(ctx context.Context, field graphql.CollectedField, obj *model.CompositionError) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CompositionError_subgraphs(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Subgraphs, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CompositionError_subgraphs(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CompositionError", field, false, false, "String")
+}
+
+func (ec *executionContext) _HistoryEntry_seq(ctx context.Context, field graphql.CollectedField, obj *model.HistoryEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HistoryEntry_seq(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Seq, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_HistoryEntry_seq(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("HistoryEntry", field, false, false, "Int")
+}
+
+func (ec *executionContext) _HistoryEntry_version(ctx context.Context, field graphql.CollectedField, obj *model.HistoryEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HistoryEntry_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_HistoryEntry_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("HistoryEntry", field, false, false, "String")
+}
+
+func (ec *executionContext) _HistoryEntry_composedAt(ctx context.Context, field graphql.CollectedField, obj *model.HistoryEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HistoryEntry_composedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ComposedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_HistoryEntry_composedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("HistoryEntry", field, false, false, "String")
+}
+
+func (ec *executionContext) _HistoryEntry_action(ctx context.Context, field graphql.CollectedField, obj *model.HistoryEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HistoryEntry_action(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Action, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_HistoryEntry_action(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("HistoryEntry", field, false, false, "String")
+}
+
+func (ec *executionContext) _HistoryEntry_subgraph(ctx context.Context, field graphql.CollectedField, obj *model.HistoryEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HistoryEntry_subgraph(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Subgraph, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_HistoryEntry_subgraph(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("HistoryEntry", field, false, false, "String")
+}
+
+func (ec *executionContext) _HistoryEntry_changes(ctx context.Context, field graphql.CollectedField, obj *model.HistoryEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HistoryEntry_changes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Changes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.SchemaChange) graphql.Marshaler {
+			return ec.marshalNSchemaChange2ᚕᚖgithubᚗcomᚋjunctionᚑgatewayᚋjunctionᚋgraphᚋmodelᚐSchemaChangeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_HistoryEntry_changes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "HistoryEntry",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SchemaChange(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_registerSubgraph(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_registerSubgraph(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RegisterSubgraph(ctx, fc.Args["name"].(string), fc.Args["url"].(string), fc.Args["sdl"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RegisterResult) graphql.Marshaler {
+			return ec.marshalNRegisterResult2ᚖgithubᚗcomᚋjunctionᚑgatewayᚋjunctionᚋgraphᚋmodelᚐRegisterResult(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_registerSubgraph(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RegisterResult(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_registerSubgraph_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_removeSubgraph(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_removeSubgraph(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RemoveSubgraph(ctx, fc.Args["name"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RegisterResult) graphql.Marshaler {
+			return ec.marshalNRegisterResult2ᚖgithubᚗcomᚋjunctionᚑgatewayᚋjunctionᚋgraphᚋmodelᚐRegisterResult(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_removeSubgraph(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RegisterResult(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_removeSubgraph_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_checkSubgraph(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_checkSubgraph(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CheckSubgraph(ctx, fc.Args["name"].(string), fc.Args["url"].(string), fc.Args["sdl"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CheckResult) graphql.Marshaler {
+			return ec.marshalNCheckResult2ᚖgithubᚗcomᚋjunctionᚑgatewayᚋjunctionᚋgraphᚋmodelᚐCheckResult(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_checkSubgraph(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CheckResult(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_checkSubgraph_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _OperationUsage_clientName(ctx context.Context, field graphql.CollectedField, obj *model.OperationUsage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OperationUsage_clientName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ClientName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OperationUsage_clientName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OperationUsage", field, false, false, "String")
+}
+
+func (ec *executionContext) _OperationUsage_clientVersion(ctx context.Context, field graphql.CollectedField, obj *model.OperationUsage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OperationUsage_clientVersion(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ClientVersion, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OperationUsage_clientVersion(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OperationUsage", field, false, false, "String")
+}
+
+func (ec *executionContext) _OperationUsage_operationName(ctx context.Context, field graphql.CollectedField, obj *model.OperationUsage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OperationUsage_operationName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OperationName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OperationUsage_operationName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OperationUsage", field, false, false, "String")
+}
+
+func (ec *executionContext) _OperationUsage_operationHash(ctx context.Context, field graphql.CollectedField, obj *model.OperationUsage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OperationUsage_operationHash(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OperationHash, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OperationUsage_operationHash(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OperationUsage", field, false, false, "String")
+}
+
+func (ec *executionContext) _OperationUsage_coordinates(ctx context.Context, field graphql.CollectedField, obj *model.OperationUsage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OperationUsage_coordinates(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Coordinates, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OperationUsage_coordinates(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OperationUsage", field, false, false, "String")
+}
+
+func (ec *executionContext) _OperationUsage_count(ctx context.Context, field graphql.CollectedField, obj *model.OperationUsage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OperationUsage_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OperationUsage_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OperationUsage", field, false, false, "Int")
+}
+
+func (ec *executionContext) _OperationUsage_lastSeen(ctx context.Context, field graphql.CollectedField, obj *model.OperationUsage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OperationUsage_lastSeen(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LastSeen, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OperationUsage_lastSeen(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OperationUsage", field, false, false, "String")
+}
+
 func (ec *executionContext) _Query_supergraph(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -451,10 +1827,10 @@ func (ec *executionContext) _Query_supergraph(ctx context.Context, field graphql
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Supergraph) graphql.Marshaler {
-			return ec.marshalNSupergraph2ᚖgithubᚗcomᚋjunctionᚑgatewayᚋjunctionᚋgraphᚋmodelᚐSupergraph(ctx, selections, v)
+			return ec.marshalOSupergraph2ᚖgithubᚗcomᚋjunctionᚑgatewayᚋjunctionᚋgraphᚋmodelᚐSupergraph(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Query_supergraph(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -497,6 +1873,126 @@ func (ec *executionContext) fieldContext_Query_subgraphs(_ context.Context, fiel
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Subgraph(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_subgraph(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_subgraph(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Subgraph(ctx, fc.Args["name"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Subgraph) graphql.Marshaler {
+			return ec.marshalOSubgraph2ᚖgithubᚗcomᚋjunctionᚑgatewayᚋjunctionᚋgraphᚋmodelᚐSubgraph(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_subgraph(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Subgraph(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_subgraph_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_history(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_history(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().History(ctx, fc.Args["limit"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.HistoryEntry) graphql.Marshaler {
+			return ec.marshalNHistoryEntry2ᚕᚖgithubᚗcomᚋjunctionᚑgatewayᚋjunctionᚋgraphᚋmodelᚐHistoryEntryᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_history(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_HistoryEntry(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_history_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_usage(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_usage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().Usage(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.OperationUsage) graphql.Marshaler {
+			return ec.marshalNOperationUsage2ᚕᚖgithubᚗcomᚋjunctionᚑgatewayᚋjunctionᚋgraphᚋmodelᚐOperationUsageᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_usage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_OperationUsage(ctx, field)
 		},
 	}
 	return fc, nil
@@ -578,6 +2074,208 @@ func (ec *executionContext) fieldContext_Query___schema(_ context.Context, field
 	return fc, nil
 }
 
+func (ec *executionContext) _RegisterResult_ok(ctx context.Context, field graphql.CollectedField, obj *model.RegisterResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RegisterResult_ok(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Ok, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RegisterResult_ok(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RegisterResult", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _RegisterResult_version(ctx context.Context, field graphql.CollectedField, obj *model.RegisterResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RegisterResult_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RegisterResult_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RegisterResult", field, false, false, "String")
+}
+
+func (ec *executionContext) _RegisterResult_errors(ctx context.Context, field graphql.CollectedField, obj *model.RegisterResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RegisterResult_errors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Errors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.CompositionError) graphql.Marshaler {
+			return ec.marshalNCompositionError2ᚕᚖgithubᚗcomᚋjunctionᚑgatewayᚋjunctionᚋgraphᚋmodelᚐCompositionErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RegisterResult_errors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RegisterResult",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CompositionError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RegisterResult_changes(ctx context.Context, field graphql.CollectedField, obj *model.RegisterResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RegisterResult_changes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Changes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.SchemaChange) graphql.Marshaler {
+			return ec.marshalNSchemaChange2ᚕᚖgithubᚗcomᚋjunctionᚑgatewayᚋjunctionᚋgraphᚋmodelᚐSchemaChangeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RegisterResult_changes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RegisterResult",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SchemaChange(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SchemaChange_kind(ctx context.Context, field graphql.CollectedField, obj *model.SchemaChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SchemaChange_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SchemaChange_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SchemaChange", field, false, false, "String")
+}
+
+func (ec *executionContext) _SchemaChange_coordinate(ctx context.Context, field graphql.CollectedField, obj *model.SchemaChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SchemaChange_coordinate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Coordinate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SchemaChange_coordinate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SchemaChange", field, false, false, "String")
+}
+
+func (ec *executionContext) _SchemaChange_message(ctx context.Context, field graphql.CollectedField, obj *model.SchemaChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SchemaChange_message(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Message, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SchemaChange_message(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SchemaChange", field, false, false, "String")
+}
+
+func (ec *executionContext) _SchemaChange_breaking(ctx context.Context, field graphql.CollectedField, obj *model.SchemaChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SchemaChange_breaking(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Breaking, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SchemaChange_breaking(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SchemaChange", field, false, false, "Boolean")
+}
+
 func (ec *executionContext) _Subgraph_name(ctx context.Context, field graphql.CollectedField, obj *model.Subgraph) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -624,6 +2322,52 @@ func (ec *executionContext) fieldContext_Subgraph_url(_ context.Context, field g
 	return graphql.NewScalarFieldContext("Subgraph", field, false, false, "String")
 }
 
+func (ec *executionContext) _Subgraph_sdl(ctx context.Context, field graphql.CollectedField, obj *model.Subgraph) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Subgraph_sdl(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Sdl, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Subgraph_sdl(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Subgraph", field, false, false, "String")
+}
+
+func (ec *executionContext) _Subgraph_registeredAt(ctx context.Context, field graphql.CollectedField, obj *model.Subgraph) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Subgraph_registeredAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RegisteredAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Subgraph_registeredAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Subgraph", field, false, false, "String")
+}
+
 func (ec *executionContext) _Supergraph_version(ctx context.Context, field graphql.CollectedField, obj *model.Supergraph) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -645,6 +2389,29 @@ func (ec *executionContext) _Supergraph_version(ctx context.Context, field graph
 }
 func (ec *executionContext) fieldContext_Supergraph_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Supergraph", field, false, false, "String")
+}
+
+func (ec *executionContext) _Supergraph_seq(ctx context.Context, field graphql.CollectedField, obj *model.Supergraph) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Supergraph_seq(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Seq, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Supergraph_seq(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Supergraph", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Supergraph_sdl(ctx context.Context, field graphql.CollectedField, obj *model.Supergraph) (ret graphql.Marshaler) {
@@ -690,6 +2457,29 @@ func (ec *executionContext) _Supergraph_apiSchema(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_Supergraph_apiSchema(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Supergraph", field, false, false, "String")
+}
+
+func (ec *executionContext) _Supergraph_composedAt(ctx context.Context, field graphql.CollectedField, obj *model.Supergraph) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Supergraph_composedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ComposedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Supergraph_composedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Supergraph", field, false, false, "String")
 }
 
@@ -1774,6 +3564,333 @@ func (ec *executionContext) fieldContext___Type_isOneOf(_ context.Context, field
 
 // region    **************************** object.gotpl ****************************
 
+var checkResultImplementors = []string{"CheckResult"}
+
+func (ec *executionContext) _CheckResult(ctx context.Context, sel ast.SelectionSet, obj *model.CheckResult) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, checkResultImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CheckResult")
+		case "ok":
+			out.Values[i] = ec._CheckResult_ok(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "errors":
+			out.Values[i] = ec._CheckResult_errors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "changes":
+			out.Values[i] = ec._CheckResult_changes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var checkedChangeImplementors = []string{"CheckedChange"}
+
+func (ec *executionContext) _CheckedChange(ctx context.Context, sel ast.SelectionSet, obj *model.CheckedChange) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, checkedChangeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CheckedChange")
+		case "kind":
+			out.Values[i] = ec._CheckedChange_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "coordinate":
+			out.Values[i] = ec._CheckedChange_coordinate(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "message":
+			out.Values[i] = ec._CheckedChange_message(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "breaking":
+			out.Values[i] = ec._CheckedChange_breaking(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "safe":
+			out.Values[i] = ec._CheckedChange_safe(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "operations":
+			out.Values[i] = ec._CheckedChange_operations(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var compositionErrorImplementors = []string{"CompositionError"}
+
+func (ec *executionContext) _CompositionError(ctx context.Context, sel ast.SelectionSet, obj *model.CompositionError) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, compositionErrorImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CompositionError")
+		case "code":
+			out.Values[i] = ec._CompositionError_code(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "message":
+			out.Values[i] = ec._CompositionError_message(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "coordinates":
+			out.Values[i] = ec._CompositionError_coordinates(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "subgraphs":
+			out.Values[i] = ec._CompositionError_subgraphs(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var historyEntryImplementors = []string{"HistoryEntry"}
+
+func (ec *executionContext) _HistoryEntry(ctx context.Context, sel ast.SelectionSet, obj *model.HistoryEntry) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, historyEntryImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("HistoryEntry")
+		case "seq":
+			out.Values[i] = ec._HistoryEntry_seq(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "version":
+			out.Values[i] = ec._HistoryEntry_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "composedAt":
+			out.Values[i] = ec._HistoryEntry_composedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "action":
+			out.Values[i] = ec._HistoryEntry_action(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "subgraph":
+			out.Values[i] = ec._HistoryEntry_subgraph(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "changes":
+			out.Values[i] = ec._HistoryEntry_changes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var mutationImplementors = []string{"Mutation"}
+
+func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, mutationImplementors)
+	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{
+		Object: "Mutation",
+	})
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		innerCtx := graphql.WithRootFieldContext(ctx, &graphql.RootFieldContext{
+			Object: field.Name,
+			Field:  field,
+		})
+
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Mutation")
+		case "registerSubgraph":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_registerSubgraph(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "removeSubgraph":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_removeSubgraph(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "checkSubgraph":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_checkSubgraph(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var operationUsageImplementors = []string{"OperationUsage"}
+
+func (ec *executionContext) _OperationUsage(ctx context.Context, sel ast.SelectionSet, obj *model.OperationUsage) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, operationUsageImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("OperationUsage")
+		case "clientName":
+			out.Values[i] = ec._OperationUsage_clientName(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "clientVersion":
+			out.Values[i] = ec._OperationUsage_clientVersion(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "operationName":
+			out.Values[i] = ec._OperationUsage_operationName(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "operationHash":
+			out.Values[i] = ec._OperationUsage_operationHash(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "coordinates":
+			out.Values[i] = ec._OperationUsage_coordinates(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "count":
+			out.Values[i] = ec._OperationUsage_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "lastSeen":
+			out.Values[i] = ec._OperationUsage_lastSeen(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var queryImplementors = []string{"Query"}
 
 func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) graphql.Marshaler {
@@ -1795,7 +3912,7 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 			out.Values[i] = graphql.MarshalString("Query")
 		case "supergraph":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
-				true, true,
+				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_supergraph(ctx, field)
 				})
@@ -1804,6 +3921,24 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_subgraphs(ctx, field)
+				})
+		case "subgraph":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_subgraph(ctx, field)
+				})
+		case "history":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_history(ctx, field)
+				})
+		case "usage":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_usage(ctx, field)
 				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
@@ -1818,6 +3953,102 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 			})
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var registerResultImplementors = []string{"RegisterResult"}
+
+func (ec *executionContext) _RegisterResult(ctx context.Context, sel ast.SelectionSet, obj *model.RegisterResult) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, registerResultImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RegisterResult")
+		case "ok":
+			out.Values[i] = ec._RegisterResult_ok(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "version":
+			out.Values[i] = ec._RegisterResult_version(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "errors":
+			out.Values[i] = ec._RegisterResult_errors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "changes":
+			out.Values[i] = ec._RegisterResult_changes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var schemaChangeImplementors = []string{"SchemaChange"}
+
+func (ec *executionContext) _SchemaChange(ctx context.Context, sel ast.SelectionSet, obj *model.SchemaChange) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, schemaChangeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SchemaChange")
+		case "kind":
+			out.Values[i] = ec._SchemaChange_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "coordinate":
+			out.Values[i] = ec._SchemaChange_coordinate(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "message":
+			out.Values[i] = ec._SchemaChange_message(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "breaking":
+			out.Values[i] = ec._SchemaChange_breaking(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -1857,6 +4088,16 @@ func (ec *executionContext) _Subgraph(ctx context.Context, sel ast.SelectionSet,
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "sdl":
+			out.Values[i] = ec._Subgraph_sdl(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "registeredAt":
+			out.Values[i] = ec._Subgraph_registeredAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -1890,6 +4131,11 @@ func (ec *executionContext) _Supergraph(ctx context.Context, sel ast.SelectionSe
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "seq":
+			out.Values[i] = ec._Supergraph_seq(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "sdl":
 			out.Values[i] = ec._Supergraph_sdl(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -1898,6 +4144,11 @@ func (ec *executionContext) _Supergraph(ctx context.Context, sel ast.SelectionSe
 		case "apiSchema":
 			out.Values[i] = ec._Supergraph_apiSchema(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "composedAt":
+			out.Values[i] = ec._Supergraph_composedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		default:
@@ -2293,6 +4544,156 @@ func (ec *executionContext) marshalNBoolean2bool(ctx context.Context, sel ast.Se
 	return res
 }
 
+func (ec *executionContext) marshalNCheckResult2ᚖgithubᚗcomᚋjunctionᚑgatewayᚋjunctionᚋgraphᚋmodelᚐCheckResult(ctx context.Context, sel ast.SelectionSet, v *model.CheckResult) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CheckResult!")
+		return graphql.Null
+	}
+	return ec._CheckResult(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNCheckedChange2ᚕᚖgithubᚗcomᚋjunctionᚑgatewayᚋjunctionᚋgraphᚋmodelᚐCheckedChangeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.CheckedChange) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCheckedChange2ᚖgithubᚗcomᚋjunctionᚑgatewayᚋjunctionᚋgraphᚋmodelᚐCheckedChange(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNCheckedChange2ᚖgithubᚗcomᚋjunctionᚑgatewayᚋjunctionᚋgraphᚋmodelᚐCheckedChange(ctx context.Context, sel ast.SelectionSet, v *model.CheckedChange) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CheckedChange!")
+		return graphql.Null
+	}
+	return ec._CheckedChange(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNCompositionError2ᚕᚖgithubᚗcomᚋjunctionᚑgatewayᚋjunctionᚋgraphᚋmodelᚐCompositionErrorᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.CompositionError) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCompositionError2ᚖgithubᚗcomᚋjunctionᚑgatewayᚋjunctionᚋgraphᚋmodelᚐCompositionError(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNCompositionError2ᚖgithubᚗcomᚋjunctionᚑgatewayᚋjunctionᚋgraphᚋmodelᚐCompositionError(ctx context.Context, sel ast.SelectionSet, v *model.CompositionError) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CompositionError!")
+		return graphql.Null
+	}
+	return ec._CompositionError(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNHistoryEntry2ᚕᚖgithubᚗcomᚋjunctionᚑgatewayᚋjunctionᚋgraphᚋmodelᚐHistoryEntryᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.HistoryEntry) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNHistoryEntry2ᚖgithubᚗcomᚋjunctionᚑgatewayᚋjunctionᚋgraphᚋmodelᚐHistoryEntry(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNHistoryEntry2ᚖgithubᚗcomᚋjunctionᚑgatewayᚋjunctionᚋgraphᚋmodelᚐHistoryEntry(ctx context.Context, sel ast.SelectionSet, v *model.HistoryEntry) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "HistoryEntry!")
+		return graphql.Null
+	}
+	return ec._HistoryEntry(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNInt2int(ctx context.Context, v any) (int, error) {
+	res, err := graphql.UnmarshalInt(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNInt2int(ctx context.Context, sel ast.SelectionSet, v int) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalInt(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "Int!")
+	}
+	return res
+}
+
+func (ec *executionContext) marshalNOperationUsage2ᚕᚖgithubᚗcomᚋjunctionᚑgatewayᚋjunctionᚋgraphᚋmodelᚐOperationUsageᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.OperationUsage) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNOperationUsage2ᚖgithubᚗcomᚋjunctionᚑgatewayᚋjunctionᚋgraphᚋmodelᚐOperationUsage(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNOperationUsage2ᚖgithubᚗcomᚋjunctionᚑgatewayᚋjunctionᚋgraphᚋmodelᚐOperationUsage(ctx context.Context, sel ast.SelectionSet, v *model.OperationUsage) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "OperationUsage!")
+		return graphql.Null
+	}
+	return ec._OperationUsage(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNRegisterResult2ᚖgithubᚗcomᚋjunctionᚑgatewayᚋjunctionᚋgraphᚋmodelᚐRegisterResult(ctx context.Context, sel ast.SelectionSet, v *model.RegisterResult) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "RegisterResult!")
+		return graphql.Null
+	}
+	return ec._RegisterResult(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNSchemaChange2ᚕᚖgithubᚗcomᚋjunctionᚑgatewayᚋjunctionᚋgraphᚋmodelᚐSchemaChangeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.SchemaChange) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSchemaChange2ᚖgithubᚗcomᚋjunctionᚑgatewayᚋjunctionᚋgraphᚋmodelᚐSchemaChange(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNSchemaChange2ᚖgithubᚗcomᚋjunctionᚑgatewayᚋjunctionᚋgraphᚋmodelᚐSchemaChange(ctx context.Context, sel ast.SelectionSet, v *model.SchemaChange) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SchemaChange!")
+		return graphql.Null
+	}
+	return ec._SchemaChange(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNString2string(ctx context.Context, v any) (string, error) {
 	res, err := graphql.UnmarshalString(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -2305,6 +4706,35 @@ func (ec *executionContext) marshalNString2string(ctx context.Context, sel ast.S
 		graphql.AddInvalidNullFromMarshaler(ctx, "String!")
 	}
 	return res
+}
+
+func (ec *executionContext) unmarshalNString2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]string, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNString2string(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNString2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNString2string(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalNSubgraph2ᚕᚖgithubᚗcomᚋjunctionᚑgatewayᚋjunctionᚋgraphᚋmodelᚐSubgraphᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Subgraph) graphql.Marshaler {
@@ -2329,14 +4759,6 @@ func (ec *executionContext) marshalNSubgraph2ᚖgithubᚗcomᚋjunctionᚑgatewa
 		return graphql.Null
 	}
 	return ec._Subgraph(ctx, sel, v)
-}
-
-func (ec *executionContext) marshalNSupergraph2ᚖgithubᚗcomᚋjunctionᚑgatewayᚋjunctionᚋgraphᚋmodelᚐSupergraph(ctx context.Context, sel ast.SelectionSet, v *model.Supergraph) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "Supergraph!")
-		return graphql.Null
-	}
-	return ec._Supergraph(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalN__Directive2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirective(ctx context.Context, sel ast.SelectionSet, v introspection.Directive) graphql.Marshaler {
@@ -2511,6 +4933,24 @@ func (ec *executionContext) marshalOBoolean2ᚖbool(ctx context.Context, sel ast
 	return res
 }
 
+func (ec *executionContext) unmarshalOInt2ᚖint(ctx context.Context, v any) (*int, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := graphql.UnmarshalInt(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOInt2ᚖint(ctx context.Context, sel ast.SelectionSet, v *int) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalInt(*v)
+	return res
+}
+
 func (ec *executionContext) unmarshalOString2ᚖstring(ctx context.Context, v any) (*string, error) {
 	if v == nil {
 		return nil, nil
@@ -2527,6 +4967,20 @@ func (ec *executionContext) marshalOString2ᚖstring(ctx context.Context, sel as
 	_ = ctx
 	res := graphql.MarshalString(*v)
 	return res
+}
+
+func (ec *executionContext) marshalOSubgraph2ᚖgithubᚗcomᚋjunctionᚑgatewayᚋjunctionᚋgraphᚋmodelᚐSubgraph(ctx context.Context, sel ast.SelectionSet, v *model.Subgraph) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Subgraph(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOSupergraph2ᚖgithubᚗcomᚋjunctionᚑgatewayᚋjunctionᚋgraphᚋmodelᚐSupergraph(ctx context.Context, sel ast.SelectionSet, v *model.Supergraph) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Supergraph(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalO__EnumValue2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐEnumValueᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.EnumValue) graphql.Marshaler {

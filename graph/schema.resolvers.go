@@ -13,29 +13,103 @@ import (
 	"github.com/junction-gateway/junction/schema"
 )
 
-// Supergraph is the resolver for the supergraph field.
-func (r *queryResolver) Supergraph(ctx context.Context) (*model.Supergraph, error) {
-	sg := r.Current()
-	if sg == nil {
-		return nil, fmt.Errorf("no supergraph is loaded")
+// RegisterSubgraph is the resolver for the registerSubgraph field.
+func (r *mutationResolver) RegisterSubgraph(ctx context.Context, name string, url string, sdl string) (*model.RegisterResult, error) {
+	res, err := r.Registry.Register(ctx, name, url, sdl)
+	if err != nil {
+		return nil, err
 	}
-	return &model.Supergraph{Version: sg.Version, Sdl: sg.SDL, APISchema: schema.PrintAPI(sg)}, nil
+	return registerResult(res), nil
 }
 
-// Subgraphs is the resolver for the subgraphs field.
-func (r *queryResolver) Subgraphs(ctx context.Context) ([]*model.Subgraph, error) {
-	sg := r.Current()
-	if sg == nil {
-		return nil, fmt.Errorf("no supergraph is loaded")
+// RemoveSubgraph is the resolver for the removeSubgraph field.
+func (r *mutationResolver) RemoveSubgraph(ctx context.Context, name string) (*model.RegisterResult, error) {
+	res, err := r.Registry.Remove(ctx, name)
+	if err != nil {
+		return nil, err
 	}
-	out := make([]*model.Subgraph, 0, len(sg.Subgraphs))
-	for _, s := range sg.Subgraphs { // already sorted by name
-		out = append(out, &model.Subgraph{Name: s.Name, URL: s.URL})
+	return registerResult(res), nil
+}
+
+// CheckSubgraph is the resolver for the checkSubgraph field.
+func (r *mutationResolver) CheckSubgraph(ctx context.Context, name string, url string, sdl string) (*model.CheckResult, error) {
+	res, err := r.Registry.Check(ctx, name, url, sdl)
+	if err != nil {
+		return nil, err
+	}
+	out := &model.CheckResult{Ok: res.OK, Errors: compositionErrors(res.Errors), Changes: []*model.CheckedChange{}}
+	for _, c := range res.Changes {
+		out.Changes = append(out.Changes, &model.CheckedChange{Kind: c.Kind, Coordinate: c.Coordinate,
+			Message: c.Message, Breaking: c.Breaking, Safe: c.Safe, Operations: usage(c.Operations)})
 	}
 	return out, nil
 }
 
+// Supergraph is the resolver for the supergraph field.
+func (r *queryResolver) Supergraph(ctx context.Context) (*model.Supergraph, error) {
+	sg := r.Registry.Supergraph()
+	if sg == nil {
+		return nil, nil
+	}
+	snap := r.Registry.Snapshot()
+	return &model.Supergraph{Version: sg.Version, Seq: int(snap.Seq), Sdl: redactSDL(sg.SDL),
+		APISchema: schema.PrintAPI(sg), ComposedAt: rfc3339(snap.ComposedAt)}, nil
+}
+
+// Subgraphs is the resolver for the subgraphs field.
+func (r *queryResolver) Subgraphs(ctx context.Context) ([]*model.Subgraph, error) {
+	snap := r.Registry.Snapshot()
+	out := make([]*model.Subgraph, 0, len(snap.Subgraphs))
+	for i := range snap.Subgraphs { // sorted by name
+		out = append(out, subgraph(&snap.Subgraphs[i]))
+	}
+	return out, nil
+}
+
+// Subgraph is the resolver for the subgraph field.
+func (r *queryResolver) Subgraph(ctx context.Context, name string) (*model.Subgraph, error) {
+	s := r.Registry.Snapshot().Subgraph(name)
+	if s == nil {
+		return nil, nil
+	}
+	return subgraph(s), nil
+}
+
+// History is the resolver for the history field.
+func (r *queryResolver) History(ctx context.Context, limit *int) ([]*model.HistoryEntry, error) {
+	n := 20
+	if limit != nil {
+		n = *limit
+	}
+	if n < 1 || n > maxHistory {
+		return nil, fmt.Errorf("history(limit:) must be between 1 and %d", maxHistory)
+	}
+	hs, err := r.Registry.History(ctx, n)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*model.HistoryEntry, 0, len(hs))
+	for _, h := range hs {
+		out = append(out, &model.HistoryEntry{Seq: int(h.Seq), Version: h.Version, ComposedAt: *rfc3339(h.ComposedAt),
+			Action: h.Action, Subgraph: h.Subgraph, Changes: changes(h.Changes)})
+	}
+	return out, nil
+}
+
+// Usage is the resolver for the usage field.
+func (r *queryResolver) Usage(ctx context.Context) ([]*model.OperationUsage, error) {
+	us, err := r.Registry.Usage(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return usage(us), nil
+}
+
+// Mutation returns MutationResolver implementation.
+func (r *Resolver) Mutation() MutationResolver { return &mutationResolver{r} }
+
 // Query returns QueryResolver implementation.
 func (r *Resolver) Query() QueryResolver { return &queryResolver{r} }
 
+type mutationResolver struct{ *Resolver }
 type queryResolver struct{ *Resolver }

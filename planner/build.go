@@ -11,7 +11,7 @@ import (
 type walk struct {
 	b       *buildState
 	g       *group
-	pos     *node
+	pos     *selNode
 	typ     string
 	path    []string
 	prov    ast.SelectionSet
@@ -28,7 +28,7 @@ type walk struct {
 	peers ast.SelectionSet
 }
 
-func (w walk) at(g *group, pos *node, typ string) walk {
+func (w walk) at(g *group, pos *selNode, typ string) walk {
 	w.g, w.pos, w.typ = g, pos, typ
 	return w
 }
@@ -186,7 +186,7 @@ func (p *Planner) placeField(w walk, it *item) error {
 	if it.internal {
 		it.respKey = w.pos.freeKey(it)
 	}
-	n := w.pos.add(&node{respKey: it.respKey, name: it.field.Name, args: it.field.Arguments, dirs: it.dirs,
+	n := w.pos.add(&selNode{respKey: it.respKey, name: it.field.Name, args: it.field.Arguments, dirs: it.dirs,
 		shape: p.shape(w.g.service, w.typ, it.field)})
 	if len(it.sel) == 0 && len(it.kids) == 0 {
 		return nil
@@ -335,7 +335,7 @@ func (p *Planner) jumpAs(w walk, hops []hop, conds []cond, reqTypes []string, re
 		for _, t := range types {
 			rf := g.reqs.fragment(t)
 			tn := p.internalItem(typenameField, cur.client)
-			rf.add(&node{respKey: tn.respKey, name: "__typename"})
+			rf.add(&selNode{respKey: tn.respKey, name: "__typename"})
 			for _, ki := range keyItems {
 				addReqNode(rf, ki, false)
 			}

@@ -1,58 +1,28 @@
 package planner
 
 import (
-	"container/list"
-	"sync"
+	lru "github.com/hashicorp/golang-lru/v2"
 )
 
-// lru is a fixed-size least-recently-used plan cache.
-type lru struct {
-	mu    sync.Mutex
-	max   int
-	ll    *list.List
-	items map[string]*list.Element
-}
+// planCache is the fixed-size least-recently-used plan cache: the
+// hashicorp/golang-lru/v2 cache the gateway also uses for documents and
+// persisted queries (safe for concurrent use). A nil *planCache caches
+// nothing.
+type planCache struct{ c *lru.Cache[string, *Plan] }
 
-type lruEntry struct {
-	key  string
-	plan *Plan
-}
-
-func newLRU(max int) *lru {
+func newLRU(max int) *planCache {
 	if max <= 0 {
 		return nil
 	}
-	return &lru{max: max, ll: list.New(), items: make(map[string]*list.Element)}
+	c, err := lru.New[string, *Plan](max)
+	if err != nil { // only for a size <= 0
+		return nil
+	}
+	return &planCache{c: c}
 }
 
-func (c *lru) get(key string) (*Plan, bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if e, ok := c.items[key]; ok {
-		c.ll.MoveToFront(e)
-		return e.Value.(*lruEntry).plan, true
-	}
-	return nil, false
-}
+func (c *planCache) get(key string) (*Plan, bool) { return c.c.Get(key) }
 
-func (c *lru) put(key string, p *Plan) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if e, ok := c.items[key]; ok {
-		c.ll.MoveToFront(e)
-		e.Value.(*lruEntry).plan = p
-		return
-	}
-	c.items[key] = c.ll.PushFront(&lruEntry{key: key, plan: p})
-	for c.ll.Len() > c.max {
-		last := c.ll.Back()
-		c.ll.Remove(last)
-		delete(c.items, last.Value.(*lruEntry).key)
-	}
-}
+func (c *planCache) put(key string, p *Plan) { c.c.Add(key, p) }
 
-func (c *lru) len() int {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.ll.Len()
-}
+func (c *planCache) len() int { return c.c.Len() }

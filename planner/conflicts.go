@@ -50,10 +50,10 @@ type dealiaser struct {
 // set resolves the conflicts of the selection set ns (fragments flattened)
 // at response path path and returns the rewrites of the whole fetch, outer
 // before inner: a path runs through the aliases of the subgraph's answer.
-func (d *dealiaser) set(ns []*node, path []string) []Rewrite {
-	var fields []*node
-	var gather func([]*node)
-	gather = func(ns []*node) {
+func (d *dealiaser) set(ns []*selNode, path []string) []Rewrite {
+	var fields []*selNode
+	var gather func([]*selNode)
+	gather = func(ns []*selNode) {
 		for _, n := range ns {
 			if n.name == "" {
 				gather(n.children)
@@ -68,7 +68,7 @@ func (d *dealiaser) set(ns []*node, path []string) []Rewrite {
 	type keyGroup struct {
 		key    string
 		shapes []string
-		nodes  [][]*node
+		nodes  [][]*selNode
 	}
 	var groups []*keyGroup
 	byKey := map[string]*keyGroup{}
@@ -100,7 +100,7 @@ func (d *dealiaser) set(ns []*node, path []string) []Rewrite {
 				}
 				d.rewrites = append(d.rewrites, Rewrite{Path: append(append([]string(nil), path...), key), RenameKeyTo: g.key})
 			}
-			var kids []*node
+			var kids []*selNode
 			for _, f := range same {
 				kids = append(kids, f.children...)
 			}
@@ -119,7 +119,7 @@ func (d *dealiaser) set(ns []*node, path []string) []Rewrite {
 // type, so nothing is asked that its schema cannot spread; when the
 // supergraph type is abstract __typename is selected at n all the same, for
 // the client's fragments to be decided.
-func (p *Planner) subgraphType(sub, typeName, name, super string, n *node) string {
+func (p *Planner) subgraphType(sub, typeName, name, super string, n *selNode) string {
 	fm := p.field(typeName, name)
 	if fm == nil {
 		return super
@@ -133,7 +133,7 @@ func (p *Planner) subgraphType(sub, typeName, name, super string, n *node) strin
 		return super
 	}
 	if p.isAbstract(super) && !p.isAbstract(st) {
-		n.add(&node{respKey: "__typename", name: "__typename", shape: "String!"})
+		n.add(&selNode{respKey: "__typename", name: "__typename", shape: "String!"})
 	}
 	return st
 }

@@ -321,7 +321,7 @@ func keyField(k *schema.Key, name string) bool {
 
 // selects reports whether n already selects the field of it (same response
 // key, directives, name and arguments).
-func (n *node) selects(it *item) bool {
+func (n *selNode) selects(it *item) bool {
 	c := n.index[it.respKey+dirsKey(it.dirs)]
 	return c != nil && c.name == it.field.Name && nodeSignature(c) == signature(it.field)
 }

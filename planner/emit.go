@@ -174,7 +174,7 @@ func (e *emitter) emit(b *buildState, blk *deferBlock) Node {
 	sort.SliceStable(order, func(i, j int) bool { return lv(order[i]) < lv(order[j]) })
 	nodes := map[*group]Node{}
 	for _, g := range order {
-		nodes[g] = e.node(g)
+		nodes[g] = e.fetchNode(g)
 	}
 	return nest(gs, deps, rootOverlaps(gs), nodes)
 }
@@ -282,7 +282,7 @@ func rootOverlaps(gs []*group) map[*group][]*group {
 
 // topKeys appends the response keys of the fields at the top of ns (inline
 // fragments looked through).
-func topKeys(ns []*node, into []string) []string {
+func topKeys(ns []*selNode, into []string) []string {
 	for _, n := range ns {
 		if n.name == "" {
 			into = topKeys(n.children, into)
@@ -398,7 +398,7 @@ func nest(gs []*group, deps, overlaps map[*group][]*group, nodes map[*group]Node
 	return sequence([]Node{head, nest(rest, deps, overlaps, nodes)})
 }
 
-func (e *emitter) node(g *group) Node {
+func (e *emitter) fetchNode(g *group) Node {
 	rewrites := (&dealiaser{}).set(g.sel.children, nil)
 	// A rewrite's path may go through an alias an earlier one renames:
 	// innermost first.
@@ -468,7 +468,7 @@ func (e *emitter) node(g *group) Node {
 // commonConds returns the variable conditions every root field of a root
 // fetch carries: when the whole fetch depends on them it is wrapped in
 // Condition nodes (the directives stay on the fields too).
-func commonConds(ns []*node) []cond {
+func commonConds(ns []*selNode) []cond {
 	if len(ns) == 0 {
 		return nil
 	}
@@ -492,13 +492,13 @@ func commonConds(ns []*node) []cond {
 // prune drops inline fragments left empty (their fields were planned in
 // another fetch, e.g. through a parent entity); a field whose selection
 // becomes empty selects __typename instead.
-func prune(ns []*node) []*node {
+func prune(ns []*selNode) []*selNode {
 	out := ns[:0]
 	for _, n := range ns {
 		if len(n.children) > 0 {
 			n.children = prune(n.children)
 			if len(n.children) == 0 && n.name != "" {
-				n.children = []*node{{respKey: "__typename", name: "__typename", shape: "String!"}}
+				n.children = []*selNode{{respKey: "__typename", name: "__typename", shape: "String!"}}
 			}
 		}
 		if n.name == "" && len(n.children) == 0 {

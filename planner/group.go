@@ -7,9 +7,10 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 )
 
-// node is one selection of a subgraph operation under construction: a field
+// selNode is one selection of a subgraph operation under construction (not
+// a plan Node: a selection of the fetch being built): a field
 // (name != "") or an inline fragment (typeCond != "").
-type node struct {
+type selNode struct {
 	respKey  string
 	def      *ast.FieldDefinition // representation fields: the field's definition, when known
 	name     string
@@ -20,13 +21,13 @@ type node struct {
 	// non-null wrappers around the leaf type name, or "{}" for a composite
 	// type); fields of one response key must agree on it (conflicts.go).
 	shape    string
-	children []*node
-	index    map[string]*node
+	children []*selNode
+	index    map[string]*selNode
 	// parent is the node n was added under (nil for a root).
-	parent *node
+	parent *selNode
 }
 
-func (n *node) ident() string {
+func (n *selNode) ident() string {
 	if n.name == "" {
 		return "..." + n.typeCond + dirsKey(n.dirs)
 	}
@@ -48,13 +49,13 @@ func dirsKey(d ast.DirectiveList) string {
 }
 
 // add returns the child equal to c, adding c when absent.
-func (n *node) add(c *node) *node {
+func (n *selNode) add(c *selNode) *selNode {
 	id := c.ident()
 	if ex, ok := n.index[id]; ok {
 		return ex
 	}
 	if n.index == nil {
-		n.index = make(map[string]*node)
+		n.index = make(map[string]*selNode)
 	}
 	n.index[id] = c
 	n.children = append(n.children, c)
@@ -62,8 +63,8 @@ func (n *node) add(c *node) *node {
 	return c
 }
 
-func (n *node) fragment(typeCond string) *node {
-	return n.add(&node{typeCond: typeCond})
+func (n *selNode) fragment(typeCond string) *selNode {
+	return n.add(&selNode{typeCond: typeCond})
 }
 
 // cond is one variable @skip/@include a group depends on.
@@ -94,8 +95,8 @@ type group struct {
 	parent  *group
 	deps    []*group
 	conds   []cond
-	sel     *node // root: operation selection; entity: fragments under _entities
-	reqs    *node // entity: representation fragments (respKey = data key, name = representation key)
+	sel     *selNode // root: operation selection; entity: fragments under _entities
+	reqs    *selNode // entity: representation fragments (respKey = data key, name = representation key)
 	rewrite []Rewrite
 	blk     *deferBlock // the deferred block the group belongs to; nil: the primary part
 }
@@ -135,7 +136,7 @@ type buildState struct {
 
 func (b *buildState) newGroup(service string, entity bool, path []string, parent *group, conds []cond) *group {
 	g := &group{id: len(b.groups), service: service, entity: entity, path: path, parent: parent, conds: conds,
-		sel: &node{}, reqs: &node{}}
+		sel: &selNode{}, reqs: &selNode{}}
 	if parent != nil {
 		g.deps = []*group{parent}
 	}
@@ -189,7 +190,7 @@ func itoa(i int) string {
 }
 
 // varsUsed collects the variables a selection tree references, ascending.
-func varsUsed(ns []*node, into map[string]bool) {
+func varsUsed(ns []*selNode, into map[string]bool) {
 	for _, n := range ns {
 		for _, a := range n.args {
 			valueVars(a.Value, into)
@@ -225,7 +226,7 @@ func sortedKeys(m map[string]bool) []string {
 }
 
 // writeSel writes a compact selection set.
-func writeSel(b *strings.Builder, ns []*node) {
+func writeSel(b *strings.Builder, ns []*selNode) {
 	b.WriteByte('{')
 	for i, n := range ns {
 		if i > 0 {
@@ -316,7 +317,7 @@ func splitDirs(ds ast.DirectiveList) (own, wraps ast.DirectiveList) {
 }
 
 // reqSelection converts the representation tree to Fetch.Requires.
-func reqSelection(ns []*node) ast.SelectionSet {
+func reqSelection(ns []*selNode) ast.SelectionSet {
 	var out ast.SelectionSet
 	for _, n := range ns {
 		if n.name == "" {
@@ -335,7 +336,7 @@ func groupKey(service string, path []string, parent *group, conds []cond, blk *d
 }
 
 // child returns the child with identity id, or nil.
-func (n *node) child(id string) *node {
+func (n *selNode) child(id string) *selNode {
 	if n == nil {
 		return nil
 	}
@@ -346,13 +347,13 @@ func (n *node) child(id string) *node {
 // selected at n: its own, unless n already selects another field (another
 // name or arguments) under that key; then the first free
 // "__junction_<name>[_<i>]".
-func (n *node) freeKey(it *item) string {
+func (n *selNode) freeKey(it *item) string {
 	key := it.respKey
 	sig := signature(it.field)
 	// A subgraph merges the selections of every field with n's response
 	// key under n's parent (other @skip/@include variants of it): their
 	// children's keys are taken too.
-	scopes := []*node{n}
+	scopes := []*selNode{n}
 	if n.name != "" && n.parent != nil {
 		for _, sib := range n.parent.children {
 			if sib != n && sib.name != "" && sib.respKey == n.respKey {
@@ -382,6 +383,6 @@ func (n *node) freeKey(it *item) string {
 }
 
 // nodeSignature is signature for a field node.
-func nodeSignature(n *node) string {
+func nodeSignature(n *selNode) string {
 	return signature(&ast.Field{Name: n.name, Arguments: n.args})
 }

@@ -116,12 +116,12 @@ func TestNest(t *testing.T) {
 // TestRootOverlaps: root groups writing a common root response key (also
 // through an inline fragment) are paired; entity groups never are.
 func TestRootOverlaps(t *testing.T) {
-	field := func(k string) *node { return &node{respKey: k, name: k} }
-	root := func(id int, ns ...*node) *group { return &group{id: id, sel: &node{children: ns}} }
+	field := func(k string) *selNode { return &selNode{respKey: k, name: k} }
+	root := func(id int, ns ...*selNode) *group { return &group{id: id, sel: &selNode{children: ns}} }
 	a := root(0, field("me"), field("x"))
-	b := root(1, &node{typeCond: "Query", children: []*node{field("me")}})
+	b := root(1, &selNode{typeCond: "Query", children: []*selNode{field("me")}})
 	c := root(2, field("y"))
-	e := &group{id: 3, entity: true, sel: &node{children: []*node{field("me")}}}
+	e := &group{id: 3, entity: true, sel: &selNode{children: []*selNode{field("me")}}}
 	ov := rootOverlaps([]*group{a, b, c, e})
 	if len(ov[a]) != 1 || ov[a][0] != b || len(ov[b]) != 1 || ov[b][0] != a {
 		t.Errorf("a and b both write me: got a:%v b:%v", ov[a], ov[b])

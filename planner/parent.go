@@ -146,11 +146,11 @@ func (p *Planner) descend(cw walk, steps []*frame, w walk) walk {
 			next = steps[i+1].w.typ
 		}
 		f := s.it.field
-		n := cw.pos.add(&node{respKey: s.it.respKey, name: f.Name, args: f.Arguments, dirs: s.it.dirs,
+		n := cw.pos.add(&selNode{respKey: s.it.respKey, name: f.Name, args: f.Arguments, dirs: s.it.dirs,
 			shape: p.shape(cw.g.service, cw.typ, f)})
 		named := namedType(f.Definition)
 		if p.isAbstract(named) {
-			n.add(&node{respKey: "__typename", name: "__typename", shape: "String!"})
+			n.add(&selNode{respKey: "__typename", name: "__typename", shape: "String!"})
 		}
 		if next != named {
 			n = n.fragment(next)

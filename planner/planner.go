@@ -23,7 +23,7 @@ var (
 type Planner struct {
 	sg          *schema.Supergraph
 	labelActive func(string) bool
-	cache       *lru
+	cache       *planCache
 	labels      []string // progressive-override labels of sg, ascending
 	// skip: client fields left out of this planning call (Options.Skip).
 	skip map[*ast.Field]bool

@@ -174,8 +174,8 @@ func dependsOn(g, d *group, seen map[*group]bool) bool {
 // its representation name (read from its response key), a fragment as an
 // inline fragment node. Required fields (not keys) carry their definition,
 // so the executor can send a nullable one that is absent as null.
-func addReqNode(parent *node, it *item, required bool) {
-	var n *node
+func addReqNode(parent *selNode, it *item, required bool) {
+	var n *selNode
 	if it.field == nil {
 		n = parent.fragment(it.typeCond)
 	} else {
@@ -183,7 +183,7 @@ func addReqNode(parent *node, it *item, required bool) {
 		if required {
 			def = it.field.Definition
 		}
-		n = parent.add(&node{respKey: it.respKey, name: it.field.Name, def: def})
+		n = parent.add(&selNode{respKey: it.respKey, name: it.field.Name, def: def})
 	}
 	for _, k := range it.kids {
 		addReqNode(n, k, required)
@@ -192,7 +192,7 @@ func addReqNode(parent *node, it *item, required bool) {
 
 // reqConflict reports whether adding items to the representation tree rf
 // would put two different response keys under one representation name.
-func reqConflict(rf *node, items []*item) bool {
+func reqConflict(rf *selNode, items []*item) bool {
 	if rf == nil {
 		return false
 	}

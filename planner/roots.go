@@ -59,7 +59,7 @@ func (p *Planner) trialRoot(typ, sub string, it *item, client map[string]*item) 
 	return n, weight, nil
 }
 
-func countNodes(ns []*node) int {
+func countNodes(ns []*selNode) int {
 	c := len(ns)
 	for _, n := range ns {
 		c += countNodes(n.children)

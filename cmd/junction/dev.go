@@ -5,9 +5,9 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 
 	"github.com/junction-gateway/junction/internal/gateway"
-	"github.com/junction-gateway/junction/schema"
 	"github.com/junction-gateway/junction/subgraphs"
 )
 
@@ -32,26 +32,41 @@ func runDev(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		return fmt.Errorf("start demo subgraphs: %w", err)
 	}
 	defer demo.Close()
-	sg, err := schema.ParseSupergraph(subgraphs.Supergraph(demo.URLs))
-	if err != nil {
-		return fmt.Errorf("load demo supergraph: %w", err)
-	}
 	authp, err := authPlugins(ctx, cfg, stderr)
 	if err != nil {
 		return err
 	}
-	rc, err := startRateCache(ctx, cfg, sg, stderr)
+	// nil: the registry starts empty (the demo has no @rateLimit; rate
+	// limits apply when rate_limits: is configured).
+	rc, err := startRateCache(ctx, cfg, nil, stderr)
 	if err != nil {
 		return err
 	}
 	defer rc.close()
-	gw, err := gateway.New(sg, gateway.WithPlugins(authp...), gateway.WithPropagatedHeaders(cfg.Headers.Propagate...),
-		rc.option(), gateway.WithPlugins(trafficPlugins(cfg)...))
-	if err != nil {
-		return err
-	}
 	if *cfgPath == "" || isFlagSet(fs, "listen") {
 		cfg.Listen = *listen
 	}
-	return listenAndServe(ctx, cfg, gw, stderr, rc, nil)
+	// The demo is served through a registry (a temporary file store) that
+	// composes the demo subgraphs' SDL, so that the registry API can be
+	// tried: mutations are allowed from loopback without a token.
+	reg, err := devRegistry(cfg, slog.New(slog.NewTextHandler(stderr, nil)))
+	if err != nil {
+		return err
+	}
+	defer reg.close() // after the last usage flush
+	gw, err := gateway.New(nil, gateway.WithPlugins(authp...), gateway.WithPropagatedHeaders(cfg.Headers.Propagate...),
+		rc.option(), gateway.WithPlugins(reg.plugins()...), gateway.WithPlugins(trafficPlugins(cfg)...))
+	if err != nil {
+		return err
+	}
+	rctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	admin, err := reg.start(rctx, gw)
+	if err != nil {
+		return err
+	}
+	if err := reg.seed(ctx, demo); err != nil {
+		return err
+	}
+	return listenAndServe(ctx, cfg, gw, stderr, rc, nil, admin)
 }

@@ -29,7 +29,7 @@ func TestCommandLineErrorsExit2(t *testing.T) {
 		{[]string{}, "usage"},
 		{[]string{"frobnicate"}, "unknown command"},
 		{[]string{"serve", "--bogus"}, "flag provided but not defined: -bogus"},
-		{[]string{"serve"}, "--supergraph FILE is required"},
+		{[]string{"serve"}, "--supergraph FILE (or --registry) is required"},
 		{[]string{"serve", "--supergraph", filepath.Join(dir, "missing.graphql")}, "cannot read supergraph"},
 		{[]string{"serve", "--config", filepath.Join(dir, "missing.yaml")}, "read config"},
 		{[]string{"plan", "--supergraph", filepath.Join(dir, "x")}, "--query FILE are required"},
@@ -91,6 +91,31 @@ func TestDevServesDemo(t *testing.T) {
 	}
 	if len(got.Data.TopProducts) != 2 || len(got.Data.TopProducts[0].Reviews) == 0 || got.Data.TopProducts[0].Reviews[0].Author.Username == "" {
 		t.Fatalf("federated fields missing: %s", raw)
+	}
+
+	// The dev config authenticates: me needs a token from dev token.
+	var tok bytes.Buffer
+	if err := runDevToken([]string{"--sub", "2"}, &tok); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct{ auth, want string }{
+		{"", `"me":null`},
+		{"Bearer " + strings.TrimSpace(tok.String()), `{"data":{"me":{"id":"2"}}}`},
+	} {
+		req, _ := http.NewRequest("POST", "http://"+addr+"/graphql", strings.NewReader(`{"query":"{ me { id } }"}`))
+		req.Header.Set("Content-Type", "application/json")
+		if c.auth != "" {
+			req.Header.Set("Authorization", c.auth)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		raw, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if !strings.Contains(string(raw), c.want) {
+			t.Fatalf("me with %q: %s", c.auth, raw)
+		}
 	}
 
 	req, _ := http.NewRequest("GET", "http://"+addr+"/", nil)

@@ -44,7 +44,7 @@ func startRateCache(_ context.Context, cfg *config.Config, sg *schema.Supergraph
 	rc := &rateCache{}
 	log := slog.New(slog.NewTextHandler(logw, nil))
 	rl := cfg.RateLimits
-	if rl == nil {
+	if rl == nil && sg != nil { // nil: an empty registry; configure rate_limits to have them
 		rules, err := ratelimit.ReadRules(sg, config.DefaultRateLimitMaxLimit)
 		if err != nil {
 			return nil, err

@@ -16,18 +16,6 @@ import (
 	"github.com/junction-gateway/junction/subgraphs"
 )
 
-// withRateLimit puts @rateLimit(max: 3, window: "1m") on Mutation.addReview
-// of the demo supergraph (unless it is there already).
-func withRateLimit(sdl string) string {
-	if strings.Contains(sdl, "@rateLimit") {
-		return sdl
-	}
-	sdl = strings.Replace(sdl, "directive @authenticated",
-		"directive @rateLimit(max: Int!, window: String!, by: String = \"user\") on FIELD_DEFINITION | OBJECT\n\ndirective @authenticated", 1)
-	return strings.Replace(sdl, "addReview(upc: String!, body: String!): Review @authenticated",
-		`addReview(upc: String!, body: String!): Review @authenticated @rateLimit(max: 3, window: "1m", by: "user")`, 1)
-}
-
 // TestTwoServeProcessesShareOneLimit runs two `junction serve` processes
 // on one redis-server: under concurrent requests split between them, a
 // limit of 3 allows exactly 3.
@@ -45,7 +33,7 @@ func TestTwoServeProcessesShareOneLimit(t *testing.T) {
 	defer demo.Close()
 	dir := t.TempDir()
 	sgPath := filepath.Join(dir, "supergraph.graphql")
-	if err := os.WriteFile(sgPath, []byte(withRateLimit(subgraphs.Supergraph(demo.URLs))), 0o644); err != nil {
+	if err := os.WriteFile(sgPath, []byte(subgraphs.Supergraph(demo.URLs)), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	cfgPath := filepath.Join(dir, "junction.yaml")

@@ -2,7 +2,9 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -28,7 +30,18 @@ func TestServeReloadsSupergraph(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	first := subgraphs.Supergraph(map[string]string{"accounts": "http://127.0.0.1:1/first"})
+	// Two accounts subgraphs that answer their own name: which one the
+	// gateway asks shows which supergraph it serves.
+	accounts := map[string]string{}
+	for _, name := range []string{"first", "second"} {
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "application/json")
+			fmt.Fprintf(w, `{"data":{"me":{"id":"1","name":%q}}}`, name)
+		}))
+		t.Cleanup(srv.Close)
+		accounts[name] = srv.URL
+	}
+	first := subgraphs.Supergraph(map[string]string{"accounts": accounts["first"]})
 	write(first)
 	addr := freeAddr(t)
 	cmd, lines := start(t, "serve", "--supergraph", path, "--listen", addr, "--hot-reload")
@@ -38,24 +51,19 @@ func TestServeReloadsSupergraph(t *testing.T) {
 		t.Fatal("serve never became ready")
 	}
 	accountsURL := func() string {
-		resp, err := http.Post("http://"+addr+"/registry/graphql", "application/json",
-			strings.NewReader(`{"query":"{ subgraphs { name url } }"}`))
+		resp, err := http.Post("http://"+addr+"/graphql", "application/json",
+			strings.NewReader(`{"query":"{ me { id name } }"}`))
 		if err != nil {
 			t.Fatal(err)
 		}
 		defer resp.Body.Close()
 		var got struct {
-			Data struct{ Subgraphs []struct{ Name, URL string } }
+			Data struct{ Me struct{ Name string } }
 		}
 		if err := json.NewDecoder(resp.Body).Decode(&got); err != nil {
 			t.Fatal(err)
 		}
-		for _, s := range got.Data.Subgraphs {
-			if s.Name == "accounts" {
-				return s.URL
-			}
-		}
-		return ""
+		return accounts[got.Data.Me.Name]
 	}
 	waitFor := func(want string) {
 		t.Helper()
@@ -67,10 +75,10 @@ func TestServeReloadsSupergraph(t *testing.T) {
 			time.Sleep(100 * time.Millisecond)
 		}
 	}
-	waitFor("http://127.0.0.1:1/first")
+	waitFor(accounts["first"])
 
-	write(subgraphs.Supergraph(map[string]string{"accounts": "http://127.0.0.1:1/second"}))
-	waitFor("http://127.0.0.1:1/second")
+	write(subgraphs.Supergraph(map[string]string{"accounts": accounts["second"]}))
+	waitFor(accounts["second"])
 
 	write("type Query { broken")
 	if err := cmd.Process.Signal(syscall.SIGHUP); err != nil {
@@ -83,7 +91,7 @@ func TestServeReloadsSupergraph(t *testing.T) {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-	if got := accountsURL(); got != "http://127.0.0.1:1/second" {
+	if got := accountsURL(); got != accounts["second"] {
 		t.Errorf("after a broken reload the gateway serves %q", got)
 	}
 }

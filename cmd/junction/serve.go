@@ -13,7 +13,6 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/junction-gateway/junction/graph"
 	"github.com/junction-gateway/junction/internal/config"
 	"github.com/junction-gateway/junction/internal/gateway"
 	"github.com/junction-gateway/junction/internal/gctune"
@@ -28,6 +27,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	sgPath := fs.String("supergraph", "", "supergraph SDL file (overrides the config)")
 	listen := fs.String("listen", "", "HOST:PORT to listen on (default 127.0.0.1:4000)")
 	hotReload := fs.Bool("hot-reload", false, "reload the supergraph file when it changes (SIGHUP always reloads it)")
+	fromRegistry := fs.Bool("registry", false, "serve what the subgraph registry holds (registry: in the config); no supergraph file needed")
 	var inbound, subgraph optionalBool
 	fs.Var(&inbound, "inbound-dedupe", "share one execution between identical concurrent queries (default true)")
 	fs.Var(&subgraph, "subgraph-dedupe", "share one round trip between identical concurrent subgraph requests (default true)")
@@ -88,16 +88,32 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if subgraph.set {
 		cfg.Traffic.SubgraphDedupe = &subgraph.v
 	}
-	if cfg.Supergraph == "" {
-		return usageErr("--supergraph FILE is required")
+	if *fromRegistry {
+		cfg.Registry.Enabled = true
 	}
-	sdl, err := os.ReadFile(cfg.Supergraph)
-	if err != nil {
-		return usageErr("cannot read supergraph: %v", err)
-	}
-	sg, err := schema.ParseSupergraph(string(sdl))
-	if err != nil {
-		return fmt.Errorf("load supergraph %s: %w", cfg.Supergraph, composeHint(err))
+	log := telemetry.Logger(stderr, cfg.Telemetry.Logs.Format)
+	var (
+		sdl []byte
+		sg  *schema.Supergraph
+		reg *registrySetup
+		err error
+	)
+	if cfg.Registry.Enabled {
+		if reg, err = openRegistry(cfg, log); err != nil {
+			return err
+		}
+	} else {
+		if cfg.Supergraph == "" {
+			return usageErr("--supergraph FILE (or --registry) is required")
+		}
+		sdl, err = os.ReadFile(cfg.Supergraph)
+		if err != nil {
+			return usageErr("cannot read supergraph: %v", err)
+		}
+		sg, err = schema.ParseSupergraph(string(sdl))
+		if err != nil {
+			return fmt.Errorf("load supergraph %s: %w", cfg.Supergraph, composeHint(err))
+		}
 	}
 	authp, err := authPlugins(ctx, cfg, stderr)
 	if err != nil {
@@ -115,6 +131,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	defer stopTelemetry()
 	gw, err := gateway.New(sg, append(tel.GatewayOptions(),
 		gateway.WithPlugins(authp...),
+		gateway.WithPlugins(reg.plugins()...),
 		gateway.WithSubgraphURLs(cfg.SubgraphURLs()),
 		gateway.WithSubgraphTimeout(cfg.Traffic.SubgraphTimeout),
 		gateway.WithSubgraphTimeouts(cfg.SubgraphTimeouts()),
@@ -136,19 +153,29 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
-	log := telemetry.Logger(stderr, cfg.Telemetry.Logs.Format)
+	if reg != nil {
+		rctx, cancel := context.WithCancel(ctx)
+		defer reg.wait() // the last usage flush, once cancelled
+		defer cancel()
+		admin, err := reg.start(rctx, gw)
+		if err != nil {
+			return err
+		}
+		return listenAndServe(ctx, cfg, gw, stderr, rc, tel, admin)
+	}
 	rl := &reloader{path: cfg.Supergraph, gw: gw, log: log, last: sdl}
 	poll := time.Duration(0)
 	if *hotReload {
 		poll = time.Second
 	}
 	go rl.run(ctx, poll)
-	return listenAndServe(ctx, cfg, gw, stderr, rc, tel)
+	return listenAndServe(ctx, cfg, gw, stderr, rc, tel, nil)
 }
 
 // listenAndServe serves gw until ctx ends, then shuts down gracefully. It
-// logs exactly one line when ready.
-func listenAndServe(ctx context.Context, cfg *config.Config, gw *gateway.Gateway, logw io.Writer, rc *rateCache, tel *telemetry.Telemetry) error {
+// logs exactly one line when ready. A non-nil registryAPI is served at
+// /registry/graphql, or on registry.listen when configured.
+func listenAndServe(ctx context.Context, cfg *config.Config, gw *gateway.Gateway, logw io.Writer, rc *rateCache, tel *telemetry.Telemetry, registryAPI http.Handler) error {
 	if _, _, err := net.SplitHostPort(cfg.Listen); err != nil {
 		return usageErr("--listen %q: want HOST:PORT", cfg.Listen)
 	}
@@ -163,7 +190,18 @@ func listenAndServe(ctx context.Context, cfg *config.Config, gw *gateway.Gateway
 		ln.Close()
 		return err
 	}
-	mux.Handle("/registry/graphql", graph.Handler(func() *schema.Supergraph { return gw.State().Supergraph }))
+	playgroundRegistry := "" // the playground's registry view: only where the API is served
+	if registryAPI != nil && cfg.Registry.Listen != "" {
+		stop, err := serveAdmin(ctx, cfg.Registry.Listen, registryAPI, log)
+		if err != nil {
+			ln.Close()
+			return err
+		}
+		defer stop()
+	} else if registryAPI != nil {
+		mux.Handle(registryPath, registryAPI)
+		playgroundRegistry = registryPath
+	}
 	mux.Handle("/", server.New(gw,
 		server.WithPath(cfg.GraphQLPath),
 		server.WithPlayground(*cfg.Playground),
@@ -174,7 +212,7 @@ func listenAndServe(ctx context.Context, cfg *config.Config, gw *gateway.Gateway
 		server.WithCORS(corsPolicy(cfg)),
 		server.WithCSRFPrevention(cfg.CSRFOn(cookieAuth(cfg)), cfg.CSRF.RequiredHeaders...),
 		server.WithFieldOwners(gw.FieldOwners),
-		server.WithPlaygroundRegistry("/registry/graphql"),
+		server.WithPlaygroundRegistry(playgroundRegistry),
 		server.WithLogger(log)))
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	errc := make(chan error, 1)

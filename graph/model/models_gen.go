@@ -2,21 +2,98 @@
 
 package model
 
-// Junction's registry and admin API: what the gateway serves now.
-// Registration (registerSubgraph) and composition come with the registry.
+type CheckResult struct {
+	// The candidate composes and no breaking change hits a recorded operation.
+	Ok      bool                `json:"ok"`
+	Errors  []*CompositionError `json:"errors"`
+	Changes []*CheckedChange    `json:"changes"`
+}
+
+type CheckedChange struct {
+	Kind       string `json:"kind"`
+	Coordinate string `json:"coordinate"`
+	Message    string `json:"message"`
+	Breaking   bool   `json:"breaking"`
+	// Not breaking, or no recorded operation uses the coordinate.
+	Safe bool `json:"safe"`
+	// The client operations seen that use the changed coordinate.
+	Operations []*OperationUsage `json:"operations"`
+}
+
+type CompositionError struct {
+	// Apollo's composition error code, e.g. FIELD_TYPE_MISMATCH.
+	Code        string   `json:"code"`
+	Message     string   `json:"message"`
+	Coordinates []string `json:"coordinates"`
+	Subgraphs   []string `json:"subgraphs"`
+}
+
+type HistoryEntry struct {
+	Seq        int    `json:"seq"`
+	Version    string `json:"version"`
+	ComposedAt string `json:"composedAt"`
+	// register or remove
+	Action   string          `json:"action"`
+	Subgraph string          `json:"subgraph"`
+	Changes  []*SchemaChange `json:"changes"`
+}
+
+type Mutation struct {
+}
+
+type OperationUsage struct {
+	ClientName    string `json:"clientName"`
+	ClientVersion string `json:"clientVersion"`
+	// The operation's name (empty for an anonymous operation).
+	OperationName string `json:"operationName"`
+	// Identifies the operation's document.
+	OperationHash string `json:"operationHash"`
+	// Schema coordinates the operation uses (Type.field, Type.field(arg:)).
+	Coordinates []string `json:"coordinates"`
+	Count       int      `json:"count"`
+	// When last seen (RFC 3339).
+	LastSeen string `json:"lastSeen"`
+}
+
+// Junction's subgraph registry: teams register subgraphs, Junction composes
+// them and serves the supergraph. Mutations need the registry token
+// (Authorization: Bearer …); reads need it too once one is configured.
+// URLs are shown with their credentials (userinfo, query values) redacted.
 type Query struct {
+}
+
+type RegisterResult struct {
+	Ok bool `json:"ok"`
+	// The served supergraph's version after the change (null when refused).
+	Version *string             `json:"version,omitempty"`
+	Errors  []*CompositionError `json:"errors"`
+	Changes []*SchemaChange     `json:"changes"`
+}
+
+type SchemaChange struct {
+	Kind       string `json:"kind"`
+	Coordinate string `json:"coordinate"`
+	Message    string `json:"message"`
+	Breaking   bool   `json:"breaking"`
 }
 
 type Subgraph struct {
 	Name string `json:"name"`
 	URL  string `json:"url"`
+	Sdl  string `json:"sdl"`
+	// When it was registered (RFC 3339).
+	RegisteredAt *string `json:"registeredAt,omitempty"`
 }
 
 type Supergraph struct {
 	// Hash of the supergraph SDL; plan caches key on it.
 	Version string `json:"version"`
+	// Sequence number of the registry change that produced it.
+	Seq int `json:"seq"`
 	// The supergraph SDL, join__ directives included.
 	Sdl string `json:"sdl"`
 	// The schema clients see.
 	APISchema string `json:"apiSchema"`
+	// When it was composed (RFC 3339).
+	ComposedAt *string `json:"composedAt,omitempty"`
 }

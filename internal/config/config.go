@@ -58,6 +58,8 @@ type Config struct {
 	RateLimits *RateLimits `yaml:"rate_limits"`
 	// Cache caches subgraph answers by their @cacheControl hints.
 	Cache *Cache `yaml:"cache"`
+	// Registry: subgraphs registered through an API, composed and served.
+	Registry Registry `yaml:"registry"`
 }
 
 // Headers holds header rules.
@@ -168,6 +170,7 @@ func (c *Config) applyDefaults() {
 	c.Authorization.applyDefaults()
 	c.RateLimits.applyDefaults(c.Redis)
 	c.Cache.applyDefaults(c.Redis)
+	c.Registry.applyDefaults()
 }
 
 // Validate reports every problem at once, each naming its key.
@@ -227,6 +230,7 @@ func (c *Config) Validate() error {
 	}
 	probs = append(probs, c.Telemetry.validate()...)
 	probs = append(probs, append(c.Authentication.validate(c), c.Authorization.validate(c)...)...)
+	probs = append(probs, c.Registry.validate()...)
 	if len(probs) > 0 {
 		return invalid(probs)
 	}

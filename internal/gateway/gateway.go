@@ -147,7 +147,10 @@ func WithLimits(l Limits) Option { return func(o *options) { o.limits = l } }
 // WithDocumentCacheSize sets how many parsed and validated documents are kept.
 func WithDocumentCacheSize(n int) Option { return func(o *options) { o.docCacheSize = n } }
 
-// New builds a Gateway serving sg.
+// New builds a Gateway serving sg. A nil sg starts it empty: Ready reports
+// ErrNoSupergraph and every request is answered 503 with
+// SUPERGRAPH_NOT_READY until the first Swap (a registry that holds no
+// subgraph yet).
 func New(sg *schema.Supergraph, opts ...Option) (*Gateway, error) {
 	g := &Gateway{
 		opts: options{subgraphTimeout: 30 * time.Second, docCacheSize: 1024, planCacheSize: 1024,
@@ -179,6 +182,9 @@ func New(sg *schema.Supergraph, opts ...Option) (*Gateway, error) {
 	g.observe()
 	g.handleRequest = chainRequest(ps.request, g.parse)
 	g.handleOperation = chainOperation(ps.operation, g.run)
+	if sg == nil {
+		return g, nil
+	}
 	if err := g.Swap(sg); err != nil {
 		return nil, err
 	}
@@ -188,8 +194,24 @@ func New(sg *schema.Supergraph, opts ...Option) (*Gateway, error) {
 // Swap atomically replaces the served supergraph. Requests in flight finish
 // on the state they started with.
 func (g *Gateway) Swap(sg *schema.Supergraph) error {
+	st, err := g.Build(sg)
+	if err != nil {
+		return err
+	}
+	g.Install(st)
+	return nil
+}
+
+// Install atomically makes st (from Build on this gateway) the served
+// state. Requests in flight finish on the state they started with.
+func (g *Gateway) Install(st *State) { g.state.Store(st) }
+
+// Build prepares the state that would serve sg (URL overrides, planner,
+// executor, every Preparer's data) without serving it: an error means
+// Swap(sg) would refuse sg. Install serves the result.
+func (g *Gateway) Build(sg *schema.Supergraph) (*State, error) {
 	if sg == nil {
-		return ErrNoSupergraph
+		return nil, ErrNoSupergraph
 	}
 	sg = g.withURLs(sg)
 	exOpts := []executor.Option{
@@ -210,7 +232,7 @@ func (g *Gateway) Swap(sg *schema.Supergraph) error {
 	for _, p := range g.plugins.preparers {
 		v, err := p.Prepare(sg)
 		if err != nil {
-			return fmt.Errorf("gateway: %s: %w", p.Name(), err)
+			return nil, fmt.Errorf("gateway: %s: %w", p.Name(), err)
 		}
 		if prepared == nil {
 			prepared = map[Plugin]any{}
@@ -224,8 +246,7 @@ func (g *Gateway) Swap(sg *schema.Supergraph) error {
 		Executor:   executor.New(sg, exOpts...),
 		docs:       newDocumentCache(g.opts.docCacheSize, g.opts.limits),
 	}
-	g.state.Store(st)
-	return nil
+	return st, nil
 }
 
 // withURLs returns sg with subgraph URLs overridden, copying only what changes.
@@ -246,7 +267,7 @@ func (g *Gateway) withURLs(sg *schema.Supergraph) *schema.Supergraph {
 	return &cp
 }
 
-// State returns the current state.
+// State returns the current state, nil while the gateway is empty.
 func (g *Gateway) State() *State { return g.state.Load() }
 
 // Ready reports whether the gateway has a supergraph to serve.

@@ -4,6 +4,7 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 	"github.com/vektah/gqlparser/v2/lexer"
+	"github.com/vektah/gqlparser/v2/parser"
 )
 
 // Limits bound what one client document may ask for. They are checked
@@ -214,4 +215,23 @@ func (w *measurer) fragmentRoot(name string) int {
 	delete(w.active, name)
 	w.memoRoot[name] = n
 	return n
+}
+
+// CheckDocument applies l (zero fields: defaults) to a document that is
+// not served by the gateway's pipeline (the registry API): the token limit,
+// then the operation limits on the parsed document. It returns the limit's
+// error or the parse error; nil when the document is within the limits.
+func (l Limits) CheckDocument(query string) gqlerror.List {
+	l = l.withDefaults()
+	if err := checkTokens(query, l.MaxTokens); err != nil {
+		return gqlerror.List{err}
+	}
+	doc, err := parser.ParseQuery(&ast.Source{Input: query})
+	if err != nil {
+		return codedList(err, CodeParseFailed)
+	}
+	if err := checkOperations(doc, l); err != nil {
+		return gqlerror.List{err}
+	}
+	return nil
 }

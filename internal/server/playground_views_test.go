@@ -22,7 +22,7 @@ import (
 	"github.com/junction-gateway/junction/internal/authz"
 	"github.com/junction-gateway/junction/internal/config"
 	"github.com/junction-gateway/junction/internal/gateway"
-	"github.com/junction-gateway/junction/schema"
+	"github.com/junction-gateway/junction/internal/registry"
 	"github.com/junction-gateway/junction/subgraphs"
 )
 
@@ -94,10 +94,6 @@ func TestPlaygroundViews(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer demo.Close()
-	sg, err := schema.ParseSupergraph(subgraphs.Supergraph(demo.URLs))
-	if err != nil {
-		t.Fatal(err)
-	}
 	rec := &requestRecorder{}
 	// Authentication (HS256 tokens of issuer "playground-test") and the
 	// demo schema's @authenticated / @requiresScopes.
@@ -120,12 +116,31 @@ func TestPlaygroundViews(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	gw, err := gateway.New(sg, gateway.WithPlugins(rec), gateway.WithPlugins(authn.Plugins()...), gateway.WithPlugins(authzn))
+	gw, err := gateway.New(nil, gateway.WithPlugins(rec), gateway.WithPlugins(authn.Plugins()...), gateway.WithPlugins(authzn))
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The demo served through a registry, as junction dev does.
+	store, err := registry.OpenFileStore(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	reg := registry.New(store, registry.SchemaComposer{}, gw, registry.WithLogger(discardLogger()))
+	if err := reg.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range []string{"accounts", "products", "reviews", "inventory"} {
+		sdl, err := registry.FetchSDL(context.Background(), demo.URLs[n])
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res, err := reg.Register(context.Background(), n, demo.URLs[n], sdl); err != nil || !res.OK {
+			t.Fatalf("register %s: %v %+v", n, err, res)
+		}
+	}
+	sg := reg.Supergraph()
 	mux := http.NewServeMux()
-	mux.Handle("/registry/graphql", graph.Handler(func() *schema.Supergraph { return gw.State().Supergraph }))
+	mux.Handle("/registry/graphql", New(graph.New(reg, graph.Options{}), WithPath("/registry/graphql"), WithPlayground(false), WithLogger(discardLogger())))
 	mux.Handle("/", New(gw, WithLogger(discardLogger()), WithFieldOwners(gw.FieldOwners), WithPlaygroundRegistry("/registry/graphql")))
 	ts := httptest.NewServer(mux)
 	defer ts.Close()

@@ -3077,6 +3077,22 @@ func (ec *executionContext) marshalOBoolean2ᚖbool(ctx context.Context, sel ast
 	return res
 }
 
+func (ec *executionContext) unmarshalOCacheControlScope2ᚖgithubᚗcomᚋjunctionᚑgatewayᚋjunctionᚋsubgraphsᚋproductsᚐCacheControlScope(ctx context.Context, v any) (*CacheControlScope, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(CacheControlScope)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOCacheControlScope2ᚖgithubᚗcomᚋjunctionᚑgatewayᚋjunctionᚋsubgraphsᚋproductsᚐCacheControlScope(ctx context.Context, sel ast.SelectionSet, v *CacheControlScope) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
 func (ec *executionContext) unmarshalOInt2ᚖint(ctx context.Context, v any) (*int, error) {
 	if v == nil {
 		return nil, nil

@@ -3321,6 +3321,20 @@ func (ec *executionContext) marshalNID2string(ctx context.Context, sel ast.Selec
 	return res
 }
 
+func (ec *executionContext) unmarshalNInt2int(ctx context.Context, v any) (int, error) {
+	res, err := graphql.UnmarshalInt(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNInt2int(ctx context.Context, sel ast.SelectionSet, v int) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalInt(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "Int!")
+	}
+	return res
+}
+
 func (ec *executionContext) unmarshalNProductByUpcsInput2ᚕᚖgithubᚗcomᚋjunctionᚑgatewayᚋjunctionᚋsubgraphsᚋreviewsᚐProductByUpcsInput(ctx context.Context, v any) ([]*ProductByUpcsInput, error) {
 	vSlice := graphql.CoerceList(v)
 	var err error

@@ -1,4 +1,4 @@
-package executor
+package introspection
 
 import (
 	"bytes"
@@ -176,7 +176,7 @@ func loadTestSchema(t *testing.T, sdl string) *ast.Schema {
 }
 
 // runIntrospection validates query against api, coerces vars, and answers
-// every root field with Introspect, joining the answers into one JSON object
+// every root field with Field, joining the answers into one JSON object
 // in selection order.
 func runIntrospection(t *testing.T, api *ast.Schema, query string, vars map[string]any) (string, error) {
 	t.Helper()
@@ -196,7 +196,7 @@ func runIntrospection(t *testing.T, api *ast.Schema, query string, vars map[stri
 		if !ok {
 			t.Fatalf("root selection %T not supported by this helper", sel)
 		}
-		raw, err := Introspect(api, f, coerced)
+		raw, err := Field(api, f, coerced)
 		if err != nil {
 			return "", err
 		}
@@ -717,11 +717,11 @@ func TestIntrospectMerged(t *testing.T) {
 	for _, sel := range doc.Operations[0].SelectionSet {
 		fields = append(fields, sel.(*ast.Field))
 	}
-	raw, err := IntrospectMerged(api, fields, nil)
+	raw, err := Fields(api, fields, nil)
 	if want := `{"queryType":{"name":"Query","kind":"OBJECT"},"mutationType":{"name":"Mutation"}}`; err != nil || string(raw) != want {
 		t.Errorf("got %s, %v; want %s", raw, err, want)
 	}
-	if _, err := IntrospectMerged(api, []*ast.Field{fields[0], nil}, nil); !errors.Is(err, ErrIntrospection) {
+	if _, err := Fields(api, []*ast.Field{fields[0], nil}, nil); !errors.Is(err, Err) {
 		t.Errorf("nil field in the group: %v", err)
 	}
 }
@@ -731,16 +731,16 @@ func TestIntrospectMerged(t *testing.T) {
 func TestIntrospectDepthLimit(t *testing.T) {
 	api := loadTestSchema(t, introspectionTestSDL)
 	// Six nested list fields: gqlparser's validation refuses this too, so
-	// parse without validating to reach Introspect's own guard.
+	// parse without validating to reach Field's own guard.
 	deep := `{ __schema { types { fields { type { fields { type { fields { type { fields { type { fields { name } } } } } } } } } } } }`
 	doc, perr := parser.ParseQuery(&ast.Source{Input: deep})
 	if perr != nil {
 		t.Fatal(perr)
 	}
-	_, err := Introspect(api, doc.Operations[0].SelectionSet[0].(*ast.Field), nil)
+	_, err := Field(api, doc.Operations[0].SelectionSet[0].(*ast.Field), nil)
 	var ge *gqlerror.Error
-	if !errors.As(err, &ge) || !errors.Is(err, ErrIntrospectionTooDeep) {
-		t.Fatalf("error %v (%T), want a gqlerror wrapping ErrIntrospectionTooDeep", err, err)
+	if !errors.As(err, &ge) || !errors.Is(err, ErrTooDeep) {
+		t.Fatalf("error %v (%T), want a gqlerror wrapping ErrTooDeep", err, err)
 	}
 	if ge.Extensions["code"] != codeIntrospectionTooDeep || len(ge.Locations) != 1 {
 		t.Errorf("error %+v", ge)
@@ -762,7 +762,7 @@ func TestIntrospectDepthLimit(t *testing.T) {
 }
 
 // TestIntrospectBadInput feeds hand-built fields that no validated document
-// contains: each gives an error wrapping ErrIntrospection, never a panic.
+// contains: each gives an error wrapping Err, never a panic.
 func TestIntrospectBadInput(t *testing.T) {
 	api := loadTestSchema(t, introspectionTestSDL)
 	str := func(kind ast.ValueKind, raw string) *ast.Value { return &ast.Value{Kind: kind, Raw: raw} }
@@ -784,16 +784,16 @@ func TestIntrospectBadInput(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			raw, err := Introspect(api, tt.field, map[string]any{})
-			if !errors.Is(err, ErrIntrospection) {
-				t.Errorf("got %s, %v; want an error wrapping ErrIntrospection", raw, err)
+			raw, err := Field(api, tt.field, map[string]any{})
+			if !errors.Is(err, Err) {
+				t.Errorf("got %s, %v; want an error wrapping Err", raw, err)
 			}
 		})
 	}
-	if _, err := Introspect(nil, &ast.Field{Name: "__schema"}, nil); !errors.Is(err, ErrIntrospection) {
+	if _, err := Field(nil, &ast.Field{Name: "__schema"}, nil); !errors.Is(err, Err) {
 		t.Errorf("nil schema: %v", err)
 	}
-	if _, err := Introspect(api, nil, nil); !errors.Is(err, ErrIntrospection) {
+	if _, err := Field(api, nil, nil); !errors.Is(err, Err) {
 		t.Errorf("nil field: %v", err)
 	}
 }
@@ -807,7 +807,7 @@ func TestIntrospectCyclicFragments(t *testing.T) {
 	a.SelectionSet = ast.SelectionSet{&ast.Field{Name: "description"}, &ast.FragmentSpread{Name: "B", Definition: b}}
 	b.SelectionSet = ast.SelectionSet{&ast.FragmentSpread{Name: "A", Definition: a}, &ast.Field{Name: "__typename"}}
 	field := &ast.Field{Name: "__schema", SelectionSet: ast.SelectionSet{&ast.FragmentSpread{Name: "A", Definition: a}}}
-	raw, err := Introspect(api, field, nil)
+	raw, err := Field(api, field, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -854,7 +854,7 @@ func BenchmarkIntrospectStandardQuery(b *testing.B) {
 	field := doc.Operations[0].SelectionSet[0].(*ast.Field)
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := Introspect(api, field, nil); err != nil {
+		if _, err := Field(api, field, nil); err != nil {
 			b.Fatal(err)
 		}
 	}

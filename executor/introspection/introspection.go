@@ -1,28 +1,4 @@
-package executor
-
-// Introspection is answered by the gateway itself, from the API schema, never
-// sent to a subgraph. The algorithm is the spec's ExecuteSelectionSet narrowed
-// to the six introspection object types (__Schema, __Type, __Field,
-// __InputValue, __EnumValue, __Directive):
-//
-//  1. Collect the fields of a selection set for the object's type name:
-//     @skip/@include are evaluated against the variables, inline fragments and
-//     fragment spreads apply when their type condition is empty, the object's
-//     own type, or an abstract type containing it; fields sharing a response
-//     key are merged (their sub-selections are concatenated) and keep the
-//     position of the first occurrence.
-//  2. Resolve each field from the ast.Schema and write its JSON value straight
-//     into one buffer, in collection order, so keys follow the client's
-//     selection order. Lists of types and directives are sorted by name; the
-//     fields, arguments, enum values and input fields of a type keep their
-//     declaration order; the possible types of an interface are sorted by name
-//     and the members of a union keep their declared order.
-//
-// Fields named "__..." that gqlparser adds to the query type (__schema,
-// __type) are not listed by __Type.fields. Nested list fields (types, fields,
-// args, ...) deeper than maxIntrospectionListDepth are refused with a client
-// error, so that a small query cannot ask for an output exponential in its
-// depth. The document is read, never modified.
+package introspection
 
 import (
 	"bytes"
@@ -37,16 +13,16 @@ import (
 	"github.com/vektah/gqlparser/v2/gqlerror"
 )
 
-// ErrIntrospection is the sentinel wrapped by every internal error of
-// Introspect: a field that is not an introspection field, an unbound fragment
+// Err is the sentinel wrapped by every internal error of Field and
+// Fields: a field that is not an introspection field, an unbound fragment
 // spread, an argument of the wrong type. None of them happen for a document
 // validated against the schema.
-var ErrIntrospection = errors.New("executor: introspection")
+var Err = errors.New("introspection")
 
-// ErrIntrospectionTooDeep is wrapped (as gqlerror.Error.Err) by the client
+// ErrTooDeep is wrapped (as gqlerror.Error.Err) by the client
 // error returned when list fields are nested deeper than
 // maxIntrospectionListDepth.
-var ErrIntrospectionTooDeep = errors.New("executor: introspection query too deep")
+var ErrTooDeep = errors.New("introspection query too deep")
 
 // maxIntrospectionListDepth bounds the nesting of list-valued introspection
 // fields (types, directives, fields, args, inputFields, interfaces,
@@ -63,21 +39,21 @@ const codeIntrospectionTooDeep = "INTROSPECTION_TOO_DEEP"
 // defaultDeprecationReason is the spec's default for @deprecated(reason:).
 const defaultDeprecationReason = "No longer supported"
 
-// Introspect answers one root introspection field (__schema or __type(name:)) of a validated client
+// Field answers one root introspection field (__schema or __type(name:)) of a validated client
 // operation against the API schema, returning the field's JSON value (an object, or null for an unknown
 // __type name), with keys in the field's selection order. A root __typename
 // is answered too (the name of the field's parent type, else the query type).
-func Introspect(api *ast.Schema, field *ast.Field, variables map[string]any) (json.RawMessage, error) {
-	return IntrospectMerged(api, []*ast.Field{field}, variables)
+func Field(api *ast.Schema, field *ast.Field, variables map[string]any) (json.RawMessage, error) {
+	return Fields(api, []*ast.Field{field}, variables)
 }
 
-// IntrospectMerged is Introspect for the fields sharing one response key
+// Fields is Field for the fields sharing one response key
 // (as CollectFields groups them, e.g. `{ __schema { types { name } }
 // __schema { directives { name } } }`): their selections are merged, and the
 // arguments of the first one are used.
-func IntrospectMerged(api *ast.Schema, fields []*ast.Field, variables map[string]any) (json.RawMessage, error) {
+func Fields(api *ast.Schema, fields []*ast.Field, variables map[string]any) (json.RawMessage, error) {
 	if api == nil || len(fields) == 0 || slices.Contains(fields, nil) {
-		return nil, fmt.Errorf("%w: nil schema or field", ErrIntrospection)
+		return nil, fmt.Errorf("%w: nil schema or field", Err)
 	}
 	field := fields[0]
 	in := newIntrospector(api, variables)
@@ -101,7 +77,7 @@ func IntrospectMerged(api *ast.Schema, fields []*ast.Field, variables map[string
 		}
 		in.writeString(name)
 	default:
-		return nil, fmt.Errorf("%w: %q is not a root introspection field", ErrIntrospection, field.Name)
+		return nil, fmt.Errorf("%w: %q is not a root introspection field", Err, field.Name)
 	}
 	if err != nil {
 		return nil, err
@@ -109,7 +85,7 @@ func IntrospectMerged(api *ast.Schema, fields []*ast.Field, variables map[string
 	return json.RawMessage(in.buf.Bytes()), nil
 }
 
-// introspector holds the state of one Introspect call.
+// introspector holds the state of one Field (or Fields) call.
 type introspector struct {
 	api       *ast.Schema
 	vars      map[string]any
@@ -222,7 +198,7 @@ func (in *introspector) collect(typeName string, sel ast.SelectionSet, visited m
 				continue
 			}
 			if s.Definition == nil {
-				return fmt.Errorf("%w: fragment %q is not bound", ErrIntrospection, s.Name)
+				return fmt.Errorf("%w: fragment %q is not bound", Err, s.Name)
 			}
 			if visited[s.Name] || !in.applies(s.Definition.TypeCondition, typeName) {
 				continue
@@ -261,7 +237,7 @@ func (in *introspector) included(dirs ast.DirectiveList) (bool, error) {
 			return false, err
 		}
 		if !ok {
-			return false, fmt.Errorf("%w: @%s without a boolean if", ErrIntrospection, d.Name)
+			return false, fmt.Errorf("%w: @%s without a boolean if", Err, d.Name)
 		}
 		if (d.Name == "skip") == v {
 			return false, nil
@@ -315,7 +291,7 @@ func argOf[T bool | string](in *introspector, args ast.ArgumentList, name string
 	}
 	value, ok = v.(T)
 	if !ok {
-		return value, false, fmt.Errorf("%w: argument %q is %T, not a %T", ErrIntrospection, name, v, value)
+		return value, false, fmt.Errorf("%w: argument %q is %T, not a %T", Err, name, v, value)
 	}
 	return value, true, nil
 }
@@ -358,7 +334,7 @@ func (in *introspector) writeObject(obj object, fields []*ast.Field) error {
 }
 
 // collectFor collects the merged selection sets of fields for an object of
-// type typeName. Results are memoized per call of Introspect: every element of
+// type typeName. Results are memoized per call of Field: every element of
 // a list shares the same fields, so each selection is collected once.
 func (in *introspector) collectFor(typeName string, fields []*ast.Field) (*collected, error) {
 	key := collectKey{typeName: typeName, first: fields[0], n: len(fields)}
@@ -421,7 +397,7 @@ func (in *introspector) writeCollected(obj object, out *collected) error {
 func (in *introspector) writeList(objs []object, fields []*ast.Field) error {
 	if in.listDepth >= maxIntrospectionListDepth {
 		ge := &gqlerror.Error{
-			Err:        ErrIntrospectionTooDeep,
+			Err:        ErrTooDeep,
 			Message:    fmt.Sprintf("Introspection query nests list fields deeper than %d levels", maxIntrospectionListDepth),
 			Path:       slices.Clone(in.path),
 			Extensions: map[string]any{"code": codeIntrospectionTooDeep},
@@ -457,7 +433,7 @@ func (in *introspector) writeNamedType(def *ast.Definition, fields []*ast.Field)
 }
 
 func unknownField(obj object, name string) error {
-	return fmt.Errorf("%w: %s has no field %q", ErrIntrospection, obj.typeName(), name)
+	return fmt.Errorf("%w: %s has no field %q", Err, obj.typeName(), name)
 }
 
 // sortedTypes returns every type of the schema sorted by name.
@@ -506,11 +482,11 @@ func (in *introspector) schemaField(fields []*ast.Field) error {
 func (in *introspector) writeTypeRef(t *ast.Type, fields []*ast.Field) error {
 	switch {
 	case t == nil:
-		return fmt.Errorf("%w: missing type reference", ErrIntrospection)
+		return fmt.Errorf("%w: missing type reference", Err)
 	case t.NonNull || t.Elem != nil:
 		return in.writeObject(&typeObj{wrapped: t}, fields)
 	case in.api.Types[t.NamedType] == nil:
-		return fmt.Errorf("%w: type %q is not in the schema", ErrIntrospection, t.NamedType)
+		return fmt.Errorf("%w: type %q is not in the schema", Err, t.NamedType)
 	}
 	return in.writeObject(&typeObj{def: in.api.Types[t.NamedType]}, fields)
 }
@@ -623,7 +599,7 @@ func (in *introspector) namedTypes(names []string) ([]object, error) {
 	for _, n := range names {
 		def := in.api.Types[n]
 		if def == nil {
-			return nil, fmt.Errorf("%w: type %q is not in the schema", ErrIntrospection, n)
+			return nil, fmt.Errorf("%w: type %q is not in the schema", Err, n)
 		}
 		objs = append(objs, &typeObj{def: def})
 	}
