@@ -59,14 +59,14 @@ func (r *run) callCached(ctx context.Context, f *planner.Fetch, body []byte) (*v
 		return r.call(ctx, f, body)
 	}
 	if hit := c.LookupRoot(ctx, f, body); hit != nil {
-		data, errs, err := r.decode(f, answer{body: hit})
+		data, errs, err := r.decodeAnswer(f, answer{body: hit})
 		if err == nil && len(errs) == 0 && data != nil && data.kind == kindObject {
 			return data, nil, nil
 		}
 		// A corrupt entry is a miss.
 	}
 	ans := r.send(ctx, f, body)
-	data, errs, err := r.decode(f, ans)
+	data, errs, err := r.decode(ctx, f, ans)
 	if ans.err == nil && err == nil && len(errs) == 0 && data != nil && data.kind == kindObject {
 		c.StoreRoot(ctx, f, body, ans.body)
 	}
@@ -160,7 +160,7 @@ func (r *run) decodeHits(f *planner.Fetch, hits [][]byte, out []*value) bool {
 		}
 	}
 	buf = append(buf, "]}}"...)
-	data, errs, err := r.decode(f, answer{body: buf})
+	data, errs, err := r.decodeAnswer(f, answer{body: buf})
 	if err != nil || len(errs) > 0 {
 		return false
 	}

@@ -41,6 +41,9 @@ var (
 	// ErrCircuitOpen: a circuit breaker refused the request without
 	// sending it (the subgraph failed too often recently).
 	ErrCircuitOpen = errors.New("circuit breaker open")
+	// ErrMergedTooLarge: the subgraph answers of one request, summed,
+	// passed WithMaxMergedBytes.
+	ErrMergedTooLarge = errors.New("subgraph answers of the request too large")
 )
 
 // StatusError is returned for a non-2xx answer; it wraps ErrSubgraphStatus.
@@ -63,12 +66,16 @@ func (e *StatusError) Unwrap() error { return ErrSubgraphStatus }
 // HTTPOption configures NewHTTPClient.
 type HTTPOption func(*httpClient)
 
-// WithHTTPTimeout sets the default per-request timeout (default 30s).
+// WithHTTPTimeout bounds each request of this client (default: none of
+// its own; the caller's context bounds it, and the executor always sets
+// its per-subgraph deadline). Only an earlier bound than the caller's
+// deadline has any effect.
 func WithHTTPTimeout(d time.Duration) HTTPOption {
 	return func(c *httpClient) { c.timeout = d }
 }
 
-// WithHTTPSubgraphTimeout sets the per-request timeout for one subgraph.
+// WithHTTPSubgraphTimeout bounds each request to one subgraph (see
+// WithHTTPTimeout).
 func WithHTTPSubgraphTimeout(service string, d time.Duration) HTTPOption {
 	return func(c *httpClient) { c.perService[service] = d }
 }
@@ -78,9 +85,14 @@ func WithTransport(rt http.RoundTripper) HTTPOption {
 	return func(c *httpClient) { c.http.Transport = rt }
 }
 
-// WithMaxResponseBytes limits a subgraph body (default 64 MiB).
+// WithMaxResponseBytes limits a subgraph body (default
+// DefaultMaxResponseBytes); n <= 0 keeps the default.
 func WithMaxResponseBytes(n int64) HTTPOption {
-	return func(c *httpClient) { c.maxBytes = n }
+	return func(c *httpClient) {
+		if n > 0 {
+			c.maxBytes = n
+		}
+	}
 }
 
 type httpClient struct {
@@ -111,9 +123,8 @@ func NewHTTPClient(opts ...HTTPOption) Client {
 	}
 	c := &httpClient{
 		http:       &http.Client{Transport: tr},
-		timeout:    30 * time.Second,
 		perService: map[string]time.Duration{},
-		maxBytes:   64 << 20,
+		maxBytes:   DefaultMaxResponseBytes,
 	}
 	for _, o := range opts {
 		o(c)

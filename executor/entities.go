@@ -342,7 +342,7 @@ func (r *run) loadEntities(ctx context.Context, f *planner.Fetch, ks []string, b
 		}
 		return out
 	}
-	data, errs, err := r.decode(f, *ans)
+	data, errs, err := r.decode(ctx, f, *ans)
 	if err != nil {
 		b.err = err
 		return out

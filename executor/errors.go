@@ -5,7 +5,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
+	"net"
 	"net/http"
+	"net/url"
+	"strings"
+	"syscall"
 
 	"github.com/junction-gateway/junction/planner"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -88,11 +93,22 @@ func pathElemEqual(a, b ast.PathElement) bool {
 	return false
 }
 
-// fetchFailure turns a client error into the client-facing error.
+// errRequestDeadline is the cause of the context of a whole execution
+// passing its deadline (WithTimeout): a fetch cut by it is reported as the
+// gateway's own timeout, not the subgraph's.
+var errRequestDeadline = errors.New("the request's time limit passed")
+
+// fetchFailure turns a client error into the client-facing error. Its
+// message and extensions.cause name the cause (connection refused,
+// timeout, status, malformed body...) and never carry a URL or address:
+// the subgraphs' locations are internal (see FailureDetail for logs).
 func fetchFailure(service string, err error, path ast.Path) *gqlerror.Error {
-	code, msg := CodeHTTPError, fmt.Sprintf("HTTP fetch failed from subgraph %q", service)
+	cause := Cause(err)
+	code, msg := CodeHTTPError, fmt.Sprintf("HTTP fetch failed from subgraph %q: %s", service, cause)
 	var se *StatusError
 	switch {
+	case errors.Is(err, errRequestDeadline):
+		code, msg = CodeTimeout, fmt.Sprintf("the request timed out (the gateway's traffic.request_timeout) while waiting for subgraph %q", service)
 	case errors.Is(err, context.DeadlineExceeded):
 		code, msg = CodeTimeout, fmt.Sprintf("request to subgraph %q timed out", service)
 	case errors.As(err, &se):
@@ -101,16 +117,93 @@ func fetchFailure(service string, err error, path ast.Path) *gqlerror.Error {
 		msg = fmt.Sprintf("subgraph %q is not being asked: its circuit breaker is open after too many failures", service)
 	case errors.Is(err, ErrResponseTooLarge):
 		msg = fmt.Sprintf("HTTP fetch failed from subgraph %q: the response is larger than the limit", service)
+	case errors.Is(err, ErrMergedTooLarge):
+		code, msg = CodeResponseTooLarge, fmt.Sprintf("the subgraph answers of this request are larger than the limit (limits.max_merged_bytes); the answer of subgraph %q was dropped", service)
 	case errors.Is(err, errMalformed):
 		code, msg = CodeMalformedResponse, fmt.Sprintf("subgraph %q returned a malformed response", service)
 	case errors.Is(err, context.Canceled):
 		msg = fmt.Sprintf("request to subgraph %q was canceled", service)
 	}
-	ext := map[string]any{"code": code, "serviceName": service}
+	ext := map[string]any{"code": code, "serviceName": service, "cause": cause}
 	if se != nil {
 		ext["http"] = map[string]any{"status": se.StatusCode}
 	}
 	return &gqlerror.Error{Message: msg, Path: path, Extensions: ext, Err: err}
+}
+
+// CodeResponseTooLarge: a bound on the size of what one request holds or
+// answers was passed.
+const CodeResponseTooLarge = "RESPONSE_TOO_LARGE"
+
+// Cause names why a subgraph fetch failed, in a few words that carry no
+// URL or address: "connection refused", "timeout", "status 503",
+// "malformed response: not a JSON object"... It is what the client sees
+// in extensions.cause and what the gateway logs.
+func Cause(err error) string {
+	var (
+		se  *StatusError
+		dns *net.DNSError
+		ne  net.Error
+		op  *net.OpError
+	)
+	switch {
+	case err == nil:
+		return ""
+	case errors.Is(err, errRequestDeadline):
+		return "request timeout"
+	case errors.Is(err, context.DeadlineExceeded):
+		return "timeout"
+	case errors.Is(err, context.Canceled):
+		return "canceled"
+	case errors.As(err, &se):
+		return fmt.Sprintf("status %d", se.StatusCode)
+	case errors.Is(err, ErrResponseTooLarge):
+		return "response too large"
+	case errors.Is(err, ErrMergedTooLarge):
+		return "request's subgraph answers too large"
+	case errors.Is(err, errMalformed):
+		return "malformed response: " + malformedDetail(err)
+	case errors.Is(err, syscall.ECONNREFUSED):
+		return "connection refused"
+	case errors.Is(err, syscall.ECONNRESET), errors.Is(err, syscall.EPIPE):
+		return "connection reset"
+	case errors.As(err, &dns):
+		return "host not found"
+	case errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
+		return "connection closed before the whole answer"
+	case errors.As(err, &ne) && ne.Timeout():
+		return "timeout"
+	case errors.As(err, &op) && op.Op == "dial":
+		return "cannot connect"
+	case errors.Is(err, ErrSubgraphTransport) && strings.Contains(err.Error(), "unknown subgraph"):
+		return "unknown subgraph"
+	case errors.Is(err, syscall.EMFILE), errors.Is(err, syscall.ENFILE):
+		return "out of file descriptors"
+	}
+	var ue *url.Error
+	if errors.As(err, &ue) && strings.Contains(ue.Err.Error(), "unsupported protocol scheme") {
+		return "unsupported URL scheme"
+	}
+	if strings.Contains(err.Error(), "tls:") || strings.Contains(err.Error(), "x509:") {
+		return "TLS failure"
+	}
+	return "transport failure"
+}
+
+// malformedDetail is what follows the malformed sentinel in err's text
+// (the parser's own words: "not a JSON object", "errors[0] has no
+// message"...), cut short.
+func malformedDetail(err error) string {
+	s := err.Error()
+	if i := strings.Index(s, errMalformed.Error()+": "); i >= 0 {
+		s = s[i+len(errMalformed.Error())+2:]
+	} else {
+		return "not a GraphQL response"
+	}
+	if len(s) > 80 {
+		s = s[:80] + "…"
+	}
+	return s
 }
 
 // statusBody reads an error-status answer whose body is a GraphQL response

@@ -24,10 +24,14 @@ type Executor struct {
 	timeout         time.Duration
 	subgraphTimeout time.Duration
 	serviceTimeouts map[string]time.Duration
-	tracer          trace.Tracer
-	possible        map[string]map[string]bool // abstract type -> concrete object types (API)
-	keyFields       map[string]map[string]bool // type + "\x00" + service -> top-level key field names
-	services        map[string]service         // by subgraph name
+	// maxMerged caps the bytes of subgraph answers one request holds
+	// (0: no cap); onFailure hears of every failed fetch.
+	maxMerged int64
+	onFailure func(ctx context.Context, service string, err error)
+	tracer    trace.Tracer
+	possible  map[string]map[string]bool // abstract type -> concrete object types (API)
+	keyFields map[string]map[string]bool // type + "\x00" + service -> top-level key field names
+	services  map[string]service         // by subgraph name
 	// respPerAnswer is the size of the last response shaped, per 1024
 	// bytes of the subgraph answers it was shaped from (0: none yet): a
 	// response buffer is started at that share of the answers' size
@@ -55,12 +59,47 @@ type Option func(*Executor)
 // WithClient sets the subgraph client (default NewHTTPClient()).
 func WithClient(c Client) Option { return func(e *Executor) { e.client = c } }
 
-// WithTimeout bounds a whole Execute call (default 60s).
-func WithTimeout(d time.Duration) Option { return func(e *Executor) { e.timeout = d } }
+// The defaults of the bounds the executor enforces. They are written here
+// once: the gateway and the config hand these down and repeat no number.
+const (
+	// DefaultTimeout bounds a whole Execute call.
+	DefaultTimeout = 60 * time.Second
+	// DefaultSubgraphTimeout bounds each subgraph fetch.
+	DefaultSubgraphTimeout = 30 * time.Second
+	// DefaultMaxResponseBytes caps one subgraph answer's body.
+	DefaultMaxResponseBytes int64 = 64 << 20
+)
 
-// WithDefaultSubgraphTimeout bounds every subgraph fetch (default 30s).
+// WithTimeout bounds a whole Execute call (default DefaultTimeout); d <= 0
+// keeps the default: an execution is always bounded.
+func WithTimeout(d time.Duration) Option {
+	return func(e *Executor) {
+		if d > 0 {
+			e.timeout = d
+		}
+	}
+}
+
+// WithDefaultSubgraphTimeout bounds every subgraph fetch (default
+// DefaultSubgraphTimeout); d <= 0 keeps the default.
 func WithDefaultSubgraphTimeout(d time.Duration) Option {
-	return func(e *Executor) { e.subgraphTimeout = d }
+	return func(e *Executor) {
+		if d > 0 {
+			e.subgraphTimeout = d
+		}
+	}
+}
+
+// WithMaxMergedBytes caps the bytes of subgraph answers one request holds
+// (summed over its fetches; 0: no cap). The fetch that passes it fails with
+// ErrMergedTooLarge, whose client error names limits.max_merged_bytes.
+func WithMaxMergedBytes(n int64) Option { return func(e *Executor) { e.maxMerged = n } }
+
+// WithFetchFailureHook calls f once for every failed fetch (transport
+// failure, error status, malformed or too large answer), with the
+// request's context, for logging. f must be safe for concurrent use.
+func WithFetchFailureHook(f func(ctx context.Context, service string, err error)) Option {
+	return func(e *Executor) { e.onFailure = f }
 }
 
 // WithSubgraphTimeout bounds the fetches to one subgraph.
@@ -76,8 +115,8 @@ func WithTracer(t trace.Tracer) Option { return func(e *Executor) { e.tracer = t
 func New(sg *schema.Supergraph, opts ...Option) *Executor {
 	e := &Executor{
 		sg:              sg,
-		timeout:         60 * time.Second,
-		subgraphTimeout: 30 * time.Second,
+		timeout:         DefaultTimeout,
+		subgraphTimeout: DefaultSubgraphTimeout,
 		serviceTimeouts: map[string]time.Duration{},
 	}
 	for _, o := range opts {
@@ -181,11 +220,9 @@ func (e *Executor) Execute(ctx context.Context, req *Request) (res *Result) {
 	if req == nil || req.Operation == nil {
 		return &Result{Data: json.RawMessage("null"), Errors: gqlerror.List{gqlerror.Errorf("executor: no operation")}}
 	}
-	if e.timeout > 0 {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, e.timeout)
-		defer cancel()
-	}
+	var cancel context.CancelFunc
+	ctx, cancel = context.WithTimeoutCause(ctx, e.timeout, errRequestDeadline)
+	defer cancel()
 	r := &run{ex: e, req: req, root: &value{kind: kindObject}}
 	var sink errSink
 	if req.Plan != nil && req.Plan.Root != nil {
@@ -220,6 +257,9 @@ type run struct {
 	// left of the current one. Guarded by mu.
 	marena  arena
 	mfields []field
+	// held is the bytes of subgraph answers received so far (see
+	// WithMaxMergedBytes).
+	held atomic.Int64
 	// rounds: the state of the plan's rounds (entity calls shared by
 	// Flattens) met so far, guarded by mu.
 	rounds map[*planner.Round]*roundState

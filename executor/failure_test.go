@@ -27,33 +27,33 @@ func TestSubgraphFailures(t *testing.T) {
 	}{{
 		name:  "down",
 		setup: func(f *fakeSubgraph) { f.srv.Close() },
-		want:  `{"message":"HTTP fetch failed from subgraph \"inventory\"","path":["products"],"extensions":{"code":"SUBREQUEST_HTTP_ERROR","serviceName":"inventory"}}`,
+		want:  `{"message":"HTTP fetch failed from subgraph \"inventory\": connection refused","path":["products"],"extensions":{"cause":"connection refused","code":"SUBREQUEST_HTTP_ERROR","serviceName":"inventory"}}`,
 	}, {
 		name:   "500",
 		setup:  func(f *fakeSubgraph) { f.status = 500 },
 		answer: `{"data":{"_entities":[{"inStock":true}]}}`,
-		want:   `{"message":"HTTP fetch failed from subgraph \"inventory\": 500 Internal Server Error","path":["products"],"extensions":{"code":"SUBREQUEST_HTTP_ERROR","http":{"status":500},"serviceName":"inventory"}}`,
+		want:   `{"message":"HTTP fetch failed from subgraph \"inventory\": 500 Internal Server Error","path":["products"],"extensions":{"cause":"status 500","code":"SUBREQUEST_HTTP_ERROR","http":{"status":500},"serviceName":"inventory"}}`,
 	}, {
 		name:   "garbage body",
 		answer: `<html>oops</html>`,
-		want:   `{"message":"subgraph \"inventory\" returned a malformed response","path":["products"],"extensions":{"code":"SUBREQUEST_MALFORMED_RESPONSE","serviceName":"inventory"}}`,
+		want:   `{"message":"subgraph \"inventory\" returned a malformed response","path":["products"],"extensions":{"cause":"malformed response: not a JSON object","code":"SUBREQUEST_MALFORMED_RESPONSE","serviceName":"inventory"}}`,
 	}, {
 		name:   "truncated JSON",
 		answer: `{"data":{"_entities":[{"inStock":tr`,
-		want:   `{"message":"subgraph \"inventory\" returned a malformed response","path":["products"],"extensions":{"code":"SUBREQUEST_MALFORMED_RESPONSE","serviceName":"inventory"}}`,
+		want:   `{"message":"subgraph \"inventory\" returned a malformed response","path":["products"],"extensions":{"cause":"malformed response: invalid JSON: invalid literal at offset 33","code":"SUBREQUEST_MALFORMED_RESPONSE","serviceName":"inventory"}}`,
 	}, {
 		name:   "JSON but not GraphQL",
 		answer: `{"ok":true}`,
-		want:   `{"message":"subgraph \"inventory\" returned a malformed response","path":["products"],"extensions":{"code":"SUBREQUEST_MALFORMED_RESPONSE","serviceName":"inventory"}}`,
+		want:   `{"message":"subgraph \"inventory\" returned a malformed response","path":["products"],"extensions":{"cause":"malformed response: neither data nor errors","code":"SUBREQUEST_MALFORMED_RESPONSE","serviceName":"inventory"}}`,
 	}, {
 		name:   "wrong number of entities",
 		answer: `{"data":{"_entities":[]}}`,
-		want:   `{"message":"subgraph \"inventory\" returned a malformed response","path":["products"],"extensions":{"code":"SUBREQUEST_MALFORMED_RESPONSE","serviceName":"inventory"}}`,
+		want:   `{"message":"subgraph \"inventory\" returned a malformed response","path":["products"],"extensions":{"cause":"malformed response: _entities has 0 items for 1 representations","code":"SUBREQUEST_MALFORMED_RESPONSE","serviceName":"inventory"}}`,
 	}, {
 		name:   "slow beyond timeout",
 		setup:  func(f *fakeSubgraph) { f.delay = 10 * time.Second },
 		answer: `{"data":{"_entities":[{"inStock":true}]}}`,
-		want:   `{"message":"request to subgraph \"inventory\" timed out","path":["products"],"extensions":{"code":"GATEWAY_TIMEOUT","serviceName":"inventory"}}`,
+		want:   `{"message":"request to subgraph \"inventory\" timed out","path":["products"],"extensions":{"cause":"timeout","code":"GATEWAY_TIMEOUT","serviceName":"inventory"}}`,
 	}}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -95,10 +95,10 @@ func TestSubgraphFailures(t *testing.T) {
 func TestRootFetchFailure(t *testing.T) {
 	tests := []struct{ query, op, want string }{{
 		`{ me { name } }`, `{me{name}}`,
-		`{"data":{"me":null},"errors":[{"message":"HTTP fetch failed from subgraph \"accounts\": 503 Service Unavailable","extensions":{"code":"SUBREQUEST_HTTP_ERROR","http":{"status":503},"serviceName":"accounts"}}]}`,
+		`{"data":{"me":null},"errors":[{"message":"HTTP fetch failed from subgraph \"accounts\": 503 Service Unavailable","extensions":{"cause":"status 503","code":"SUBREQUEST_HTTP_ERROR","http":{"status":503},"serviceName":"accounts"}}]}`,
 	}, {
 		`{ viewer { name } }`, `{viewer{name}}`,
-		`{"data":null,"errors":[{"message":"HTTP fetch failed from subgraph \"accounts\": 503 Service Unavailable","extensions":{"code":"SUBREQUEST_HTTP_ERROR","http":{"status":503},"serviceName":"accounts"}}]}`,
+		`{"data":null,"errors":[{"message":"HTTP fetch failed from subgraph \"accounts\": 503 Service Unavailable","extensions":{"cause":"status 503","code":"SUBREQUEST_HTTP_ERROR","http":{"status":503},"serviceName":"accounts"}}]}`,
 	}}
 	for _, tc := range tests {
 		accounts := newFake(t, "accounts", map[string]string{`{"query":"` + tc.op + `"}`: `{}`})
@@ -122,7 +122,7 @@ func TestExecuteTimeout(t *testing.T) {
 	if d := time.Since(start); d > 5*time.Second {
 		t.Errorf("took %v", d)
 	}
-	want := `{"data":{"me":null},"errors":[{"message":"request to subgraph \"accounts\" timed out","extensions":{"code":"GATEWAY_TIMEOUT","serviceName":"accounts"}}]}`
+	want := `{"data":{"me":null},"errors":[{"message":"the request timed out (the gateway's traffic.request_timeout) while waiting for subgraph \"accounts\"","extensions":{"cause":"request timeout","code":"GATEWAY_TIMEOUT","serviceName":"accounts"}}]}`
 	if got != want {
 		t.Errorf("response\n got %s\nwant %s", got, want)
 	}

@@ -58,12 +58,8 @@ func (e *Executor) ExecuteIncremental(ctx context.Context, req *Request) (res *R
 	for _, off := range d.Fragments() {
 		r.deferred[off] = true
 	}
-	pctx := ctx
-	if e.timeout > 0 {
-		var cancel context.CancelFunc
-		pctx, cancel = context.WithTimeout(ctx, e.timeout)
-		defer cancel()
-	}
+	pctx, cancel := context.WithTimeoutCause(ctx, e.timeout, errRequestDeadline)
+	defer cancel()
 	var sink errSink
 	r.node(pctx, d.Primary, &sink)
 	res = r.shapeInto(&sink, true)

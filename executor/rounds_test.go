@@ -66,7 +66,7 @@ func TestRoundErrors(t *testing.T) {
 	}{
 		{"failure", `oops`, 500,
 			`{"data":{"products":[{"upc":"1","inStock":null},{"upc":"3","inStock":null}],"product":{"inStock":null}},` +
-				`"errors":[{"message":"HTTP fetch failed from subgraph \"inventory\": 500 Internal Server Error","path":["products"],"extensions":{"code":"SUBREQUEST_HTTP_ERROR","http":{"status":500},"serviceName":"inventory"}}]}`},
+				`"errors":[{"message":"HTTP fetch failed from subgraph \"inventory\": 500 Internal Server Error","path":["products"],"extensions":{"cause":"status 500","code":"SUBREQUEST_HTTP_ERROR","http":{"status":500},"serviceName":"inventory"}}]}`},
 		{"entity error", `{"data":{"_entities":[{"inStock":true},null]},"errors":[{"message":"no stock for 3","path":["_entities",1,"inStock"]},{"message":"slow"}]}`, 200,
 			`{"data":{"products":[{"upc":"1","inStock":true},{"upc":"3","inStock":null}],"product":{"inStock":null}},` +
 				`"errors":[{"message":"no stock for 3","path":["products",1,"inStock"],"extensions":{"serviceName":"inventory"}},` +

@@ -2,6 +2,7 @@ package executor
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"sync"
@@ -204,7 +205,7 @@ func (r *run) body(f *planner.Fetch, reps []string) ([]byte, error) {
 // call sends one fetch and decodes the answer. err is set when there is no
 // usable GraphQL response (transport failure, non-2xx, malformed body).
 func (r *run) call(ctx context.Context, f *planner.Fetch, body []byte) (data *value, errs []subgraphError, err error) {
-	return r.decode(f, r.send(ctx, f, body))
+	return r.decode(ctx, f, r.send(ctx, f, body))
 }
 
 // answer is a subgraph's raw answer to one request, or why there is none.
@@ -243,6 +244,7 @@ func (r *run) send(ctx context.Context, f *planner.Fetch, body []byte) (ans answ
 	if d, ok := r.ex.serviceTimeouts[f.Service]; ok {
 		timeout = d
 	}
+	reqCtx := ctx
 	if timeout > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, timeout)
@@ -250,13 +252,38 @@ func (r *run) send(ctx context.Context, f *planner.Fetch, body []byte) (ans answ
 	}
 	resp, err := r.ex.client.Do(ctx, &SubgraphRequest{Service: f.Service, URL: sg.URL, Body: body, Header: r.req.Header,
 		Mutation: r.req.Operation.Operation == ast.Mutation})
-	return answer{body: resp, err: err}
+	if err != nil {
+		if errors.Is(context.Cause(reqCtx), errRequestDeadline) {
+			// The whole request's deadline passed, not the subgraph's
+			// own: say so, rather than blame the subgraph.
+			err = fmt.Errorf("%w: %w", errRequestDeadline, err)
+		}
+		return answer{err: err}
+	}
+	if max := r.ex.maxMerged; max > 0 && r.held.Add(int64(len(resp))) > max {
+		return answer{err: fmt.Errorf("%w: %q: the request's subgraph answers passed %d bytes", ErrMergedTooLarge, f.Service, max)}
+	}
+	return answer{body: resp}
 }
 
 // decode turns an answer into data and errors (an error status whose body
 // is a GraphQL response counts as an answer), its nodes in the run's
 // pooled slabs.
-func (r *run) decode(f *planner.Fetch, ans answer) (data *value, errs []subgraphError, err error) {
+func (r *run) decode(ctx context.Context, f *planner.Fetch, ans answer) (data *value, errs []subgraphError, err error) {
+	data, errs, err = r.decodeAnswer(f, ans)
+	if r.ex.onFailure != nil {
+		if ans.err != nil {
+			r.ex.onFailure(ctx, f.Service, ans.err)
+		} else if err != nil {
+			r.ex.onFailure(ctx, f.Service, err)
+		}
+	}
+	return data, errs, err
+}
+
+// decodeAnswer is decode without reporting failures (a cached answer's
+// problems are no subgraph's).
+func (r *run) decodeAnswer(f *planner.Fetch, ans answer) (data *value, errs []subgraphError, err error) {
 	if ans.err != nil {
 		if data, errs, ok := statusBody(f.Service, ans.err); ok {
 			return data, errs, nil

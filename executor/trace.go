@@ -1,6 +1,7 @@
 package executor
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"slices"
@@ -97,8 +98,8 @@ func (t *FetchTrace) record(f *planner.Fetch, start time.Time, ans *answer) {
 // graphQLErrorMessages returns the messages of body's top-level errors
 // (only traced requests pay for this second decoding).
 func graphQLErrorMessages(body []byte) []string {
-	if len(body) == 0 {
-		return nil
+	if len(body) == 0 || !bytes.Contains(body, []byte(`"errors"`)) {
+		return nil // (the usual answer: no second decoding)
 	}
 	var doc struct {
 		Errors []struct {

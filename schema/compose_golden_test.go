@@ -21,10 +21,19 @@ import (
 
 // composeDir parses every <name>.graphql of dir except supergraph.graphql.
 func composeDir(t *testing.T, dir string, ext string, url func(name string) string) (*Supergraph, error) {
+	return composeDirOrder(t, dir, ext, url, false)
+}
+
+// composeDirOrder is composeDir, giving Compose the subgraphs in reverse
+// name order when reverse is set.
+func composeDirOrder(t *testing.T, dir string, ext string, url func(name string) string, reverse bool) (*Supergraph, error) {
 	t.Helper()
 	files, err := filepath.Glob(filepath.Join(dir, "*"+ext))
 	if err != nil {
 		t.Fatal(err)
+	}
+	if reverse {
+		slices.Reverse(files)
 	}
 	var subs []*SubgraphSchema
 	for _, f := range files {
@@ -72,6 +81,10 @@ func TestComposeGoldenCases(t *testing.T) {
 				t.Fatalf("compose: %v", err)
 			}
 			compareSupergraphs(t, want, got)
+			rev, err := composeDirOrder(t, dir, ".graphql", func(n string) string { return "http://" + n + ".invalid/graphql" }, true)
+			if err != nil || Print(rev) != Print(got) {
+				t.Errorf("composing the subgraphs in reverse order printed another supergraph (err %v)", err)
+			}
 			// Byte for byte, too: Print follows graphql-js's layout of
 			// Apollo's supergraph (type order, directive order, join version).
 			if Print(got) == string(raw) {

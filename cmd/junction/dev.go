@@ -18,7 +18,7 @@ func runDev(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		return runDevToken(args[1:], stdout)
 	}
 	fs := flag.NewFlagSet("dev", flag.ContinueOnError)
-	listen := fs.String("listen", "127.0.0.1:4000", "HOST:PORT to listen on")
+	listen := fs.String("listen", "", "HOST:PORT to listen on (default 127.0.0.1:4000, or $JUNCTION_LISTEN)")
 	cfgPath := fs.String("config", "", "YAML config file (default: the built-in dev config, with the demo's HMAC token secret)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -43,7 +43,7 @@ func runDev(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		return err
 	}
 	defer rc.close()
-	if *cfgPath == "" || isFlagSet(fs, "listen") {
+	if *listen != "" {
 		cfg.Listen = *listen
 	}
 	// The demo is served through a registry (a temporary file store) that
@@ -54,8 +54,9 @@ func runDev(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		return err
 	}
 	defer reg.close() // after the last usage flush
-	gw, err := gateway.New(nil, gateway.WithPlugins(authp...), gateway.WithPropagatedHeaders(cfg.Headers.Propagate...),
-		rc.option(), gateway.WithPlugins(reg.plugins()...), gateway.WithPlugins(trafficPlugins(cfg)...))
+	log := slog.New(slog.NewTextHandler(stderr, nil))
+	gw, err := gateway.New(nil, append(gatewayOptions(cfg, log),
+		gateway.WithPlugins(authp...), rc.option(), gateway.WithPlugins(reg.plugins()...), gateway.WithPlugins(trafficPlugins(cfg)...))...)
 	if err != nil {
 		return err
 	}

@@ -6,8 +6,12 @@
 //	junction compose --config supergraph.yaml [--output FILE]
 //	junction check   --config supergraph.yaml [--against SUPERGRAPH]
 //	junction config schema | validate FILE
+//	junction version
+//	junction help [COMMAND]
 //
-// Unknown flags and unreadable files exit with status 2 and a one-line error.
+// `junction COMMAND --help` prints the command's flags with their defaults
+// and examples. Unknown flags exit with status 2 and the list of flags;
+// unreadable files exit with status 2 and a one-line error.
 package main
 
 import (
@@ -38,21 +42,32 @@ func commands() []command {
 		{"compose", "compose subgraphs (rover's supergraph.yaml) into a supergraph", runCompose},
 		{"check", "check that subgraphs compose and, with --against, what breaks clients", runCheck},
 		{"config", "print the config file's JSON Schema (schema), or check a file (validate FILE)", runConfig},
+		{"version", "print the version", runVersion},
+		{"help", "print the help of a command (junction help serve)", runHelp},
 	}
 }
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, os.Interrupt)
-	defer stop()
+	ctx, cancel := context.WithCancel(context.Background())
+	sigs := make(chan os.Signal, 2)
+	signal.Notify(sigs, syscall.SIGTERM, os.Interrupt)
+	go func() {
+		<-sigs
+		cancel() // the first signal drains (see runtime.serve)
+		<-sigs
+		fmt.Fprintln(os.Stderr, "junction: second signal: exiting at once")
+		os.Exit(1)
+	}()
 	os.Exit(run(ctx, os.Args[1:], os.Stdout, os.Stderr))
 }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+	if len(args) == 0 {
 		usage(stderr)
-		if len(args) == 0 {
-			return 2
-		}
+		return 2
+	}
+	if args[0] == "-h" || args[0] == "--help" || args[0] == "-help" {
+		usage(stdout)
 		return 0
 	}
 	for _, c := range commands() {
@@ -64,6 +79,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		case err == nil:
 			return 0
 		case errors.Is(err, flag.ErrHelp):
+			var h helpError
+			if errors.As(err, &h) {
+				fmt.Fprint(stdout, h.text)
+			}
 			return 0
 		case errors.Is(err, errUsage):
 			fmt.Fprintf(stderr, "junction %s: %v\n", c.name, unwrapUsage(err))
@@ -80,8 +99,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 func usage(w io.Writer) {
 	fmt.Fprintln(w, "usage: junction <command> [flags]")
 	for _, c := range commands() {
-		fmt.Fprintf(w, "  %-7s %s\n", c.name, c.summary)
+		fmt.Fprintf(w, "  %-8s %s\n", c.name, c.summary)
 	}
+	fmt.Fprintln(w, "\nrun `junction help COMMAND` or `junction COMMAND --help` for its flags and examples")
 }
 
 type usageError struct{ err error }
@@ -108,10 +128,7 @@ func unwrapUsage(err error) error {
 func parseFlags(fs *flag.FlagSet, args []string) error {
 	fs.SetOutput(io.Discard)
 	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
-		}
-		return usageErr("%v", err)
+		return flagError(fs, err) // help.go
 	}
 	if fs.NArg() > 0 {
 		return usageErr("unexpected argument %q", fs.Arg(0))

@@ -51,7 +51,7 @@ func openRegistry(cfg *config.Config, log *slog.Logger) (*registrySetup, error) 
 	rs := &registrySetup{cfg: cfg, log: log}
 	switch cfg.Registry.Store {
 	case "redis":
-		st, err := openRedisRegistryStore(cfg)
+		st, err := rs.openRedisStore(cfg)
 		if err != nil {
 			return nil, err
 		}

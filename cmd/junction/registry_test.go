@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/junction-gateway/junction/internal/redistest"
 	"github.com/junction-gateway/junction/internal/registry"
 	"github.com/junction-gateway/junction/subgraphs"
 )
@@ -427,4 +428,77 @@ func TestRegistryWithoutToken(t *testing.T) {
 	if !strings.Contains(p.log.String(), "read-only") {
 		t.Errorf("no start-up warning: %s", p.log.String())
 	}
+}
+
+// Two `junction serve --registry` (in this process, each with its own HTTP
+// server) sharing a real redis-server: one's registration is served by the
+// other within a second, and 20 concurrent registrations split between
+// them lose nothing.
+func TestRegistryReplicasShareRedis(t *testing.T) {
+	rs := redistest.Start(t)
+	const token = "replica-token"
+	yaml := fmt.Sprintf("redis:\n  url: %s\nregistry:\n  store: redis\n  token: %s\n  poll: 200ms\n", rs.URL(), token)
+	a := serveInProcess(t, yaml, "--registry")
+	b := serveInProcess(t, yaml, "--registry")
+	demo, sdls := demoSDLs(t)
+	version := func(p *inProcess) (string, int) {
+		ans := post(t, "http://"+p.addr+"/registry/graphql", token, "{ supergraph { version } subgraphs { name } }", nil)
+		var got struct {
+			Supergraph *struct{ Version string }
+			Subgraphs  []struct{ Name string }
+		}
+		if err := json.Unmarshal(ans.Data, &got); err != nil || len(ans.Errors) > 0 {
+			t.Fatalf("%v %+v", err, ans.Errors)
+		}
+		if got.Supergraph == nil {
+			return "", 0
+		}
+		return got.Supergraph.Version, len(got.Subgraphs)
+	}
+	converge := func(want string, n int) time.Duration {
+		t.Helper()
+		start := time.Now()
+		for {
+			v, got := version(b)
+			if v == want && got == n {
+				return time.Since(start)
+			}
+			if time.Since(start) > time.Second {
+				t.Fatalf("replica B at %s with %d subgraphs a second later, want %s with %d", v, got, want, n)
+			}
+			time.Sleep(5 * time.Millisecond)
+		}
+	}
+	want := registerDemo(t, a, token, demo, sdls)
+	t.Logf("B served A's registration after %v", converge(want, 4))
+	if ans := post(t, "http://"+b.addr+"/graphql", "", topProducts, nil); len(ans.Errors) > 0 || !strings.Contains(string(ans.Data), "@ada") {
+		t.Fatalf("replica B: %s %+v", ans.Data, ans.Errors)
+	}
+
+	var wg sync.WaitGroup
+	for i := 0; i < 20; i++ {
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			p := []*inProcess{a, b}[i%2]
+			name := fmt.Sprintf("extra%02d", i)
+			res := register(t, p, token, name, "http://127.0.0.1:1/"+name, fmt.Sprintf("type Query { %s: Int }", name))
+			if !res.RegisterSubgraph.OK {
+				t.Errorf("%s: %+v", name, res.RegisterSubgraph.Errors)
+			}
+		}(i)
+	}
+	wg.Wait()
+	// Each replica serves its own commits at once and the other's within
+	// a second: both end on the same version with all 24 subgraphs.
+	deadline := time.Now().Add(time.Second)
+	va, na := version(a)
+	for na != 24 && time.Now().Before(deadline) {
+		time.Sleep(5 * time.Millisecond)
+		va, na = version(a)
+	}
+	if na != 24 {
+		t.Fatalf("replica A has %d subgraphs a second after 20 concurrent registrations, want 24", na)
+	}
+	converge(va, 24)
 }

@@ -6,40 +6,74 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"syscall"
 	"time"
 
+	"github.com/fsnotify/fsnotify"
+
+	"github.com/junction-gateway/junction/internal/config"
 	"github.com/junction-gateway/junction/internal/gateway"
 	"github.com/junction-gateway/junction/schema"
 )
 
+// reloadDebounce is how long the file must stay quiet after a change before
+// it is read: an editor or a deploy writes a file in several steps (truncate,
+// write, rename), and only the last state counts.
+const reloadDebounce = 100 * time.Millisecond
+
 // reloader re-reads the supergraph file on SIGHUP and, with hot reload on,
-// whenever its content changes. A supergraph that fails to load is logged
-// and refused: the gateway keeps serving the last good one.
+// whenever the file system says it changed (fsnotify, debounced). A
+// supergraph that fails to load is logged and refused: the gateway keeps
+// serving the last good one.
 type reloader struct {
 	path string
 	gw   *gateway.Gateway
 	log  *slog.Logger
 	last []byte
+	cfg  *config.Config // for the subgraph names under subgraphs: (nil: none)
+	// reloaded, when set, hears of every reload attempt (tests).
+	reloaded func()
 }
 
-func (r *reloader) run(ctx context.Context, poll time.Duration) {
+func (r *reloader) run(ctx context.Context, watch bool) {
 	hup := make(chan os.Signal, 1)
 	signal.Notify(hup, syscall.SIGHUP)
 	defer signal.Stop(hup)
-	var tick <-chan time.Time
-	if poll > 0 {
-		t := time.NewTicker(poll)
-		defer t.Stop()
-		tick = t.C
+	var events <-chan fsnotify.Event
+	var errs <-chan error
+	if watch {
+		w, err := fsnotify.NewWatcher()
+		if err != nil {
+			r.log.Error("hot reload is off: cannot watch files", "error", err)
+		} else {
+			defer w.Close()
+			// The directory, not the file: a file replaced by a rename
+			// (as editors and deploys do) keeps being watched.
+			if err := w.Add(filepath.Dir(r.path)); err != nil {
+				r.log.Error("hot reload is off: cannot watch the supergraph's directory", "path", r.path, "error", err)
+			} else {
+				events, errs = w.Events, w.Errors
+			}
+		}
 	}
+	base := filepath.Clean(r.path)
+	debounce := time.NewTimer(time.Hour)
+	debounce.Stop()
+	defer debounce.Stop()
 	for {
 		select {
 		case <-ctx.Done():
 			return
 		case <-hup:
 			r.reload(true)
-		case <-tick:
+		case ev := <-events:
+			if filepath.Clean(ev.Name) == base && ev.Op != fsnotify.Chmod {
+				debounce.Reset(reloadDebounce)
+			}
+		case err := <-errs:
+			r.log.Warn("file watch error", "error", err)
+		case <-debounce.C:
 			r.reload(false)
 		}
 	}
@@ -47,6 +81,9 @@ func (r *reloader) run(ctx context.Context, poll time.Duration) {
 
 // reload loads the file when forced or when it changed since the last load.
 func (r *reloader) reload(force bool) {
+	if r.reloaded != nil {
+		defer r.reloaded()
+	}
 	sdl, err := os.ReadFile(r.path)
 	if err != nil {
 		r.log.Error("supergraph reload failed; serving the previous one", "path", r.path, "error", err)
@@ -62,8 +99,13 @@ func (r *reloader) reload(force bool) {
 		return
 	}
 	if err := r.gw.Swap(sg); err != nil {
-		r.log.Error("supergraph swap failed", "error", err)
+		r.log.Error("supergraph reload refused; serving the previous one", "path", r.path, "error", err)
 		return
+	}
+	if r.cfg != nil {
+		if err := checkSubgraphNames(r.cfg, sg); err != nil {
+			r.log.Warn("config names subgraphs the new supergraph lacks", "error", err)
+		}
 	}
 	r.log.Info("supergraph reloaded", "path", r.path, "version", sg.Version)
 }

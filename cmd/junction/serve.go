@@ -11,7 +11,6 @@ import (
 	"os"
 	"runtime/pprof"
 	"strconv"
-	"time"
 
 	"github.com/junction-gateway/junction/internal/config"
 	"github.com/junction-gateway/junction/internal/gateway"
@@ -68,7 +67,10 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			f.Close()
 		}()
 	}
-	cfg := config.Default()
+	cfg, err := config.Parse(nil) // the defaults, with the JUNCTION_* env overrides
+	if err != nil {
+		return usageErr("%v", err)
+	}
 	if *cfgPath != "" {
 		c, err := config.Load(*cfgPath)
 		if err != nil {
@@ -96,12 +98,12 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		sdl []byte
 		sg  *schema.Supergraph
 		reg *registrySetup
-		err error
 	)
 	if cfg.Registry.Enabled {
 		if reg, err = openRegistry(cfg, log); err != nil {
 			return err
 		}
+		defer reg.close()
 	} else {
 		if cfg.Supergraph == "" {
 			return usageErr("--supergraph FILE (or --registry) is required")
@@ -113,6 +115,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		sg, err = schema.ParseSupergraph(string(sdl))
 		if err != nil {
 			return fmt.Errorf("load supergraph %s: %w", cfg.Supergraph, composeHint(err))
+		}
+		if err := checkSubgraphNames(cfg, sg); err != nil {
+			return usageErr("%v", err)
 		}
 	}
 	authp, err := authPlugins(ctx, cfg, stderr)
@@ -129,27 +134,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	defer stopTelemetry()
-	gw, err := gateway.New(sg, append(tel.GatewayOptions(),
-		gateway.WithPlugins(authp...),
-		gateway.WithPlugins(reg.plugins()...),
-		gateway.WithSubgraphURLs(cfg.SubgraphURLs()),
-		gateway.WithSubgraphTimeout(cfg.Traffic.SubgraphTimeout),
-		gateway.WithSubgraphTimeouts(cfg.SubgraphTimeouts()),
-		gateway.WithRequestTimeout(cfg.Traffic.RequestTimeout),
-		gateway.WithInboundDedupe(*cfg.Traffic.InboundDedupe),
-		gateway.WithSubgraphDedupe(*cfg.Traffic.SubgraphDedupe),
-		gateway.WithPropagatedHeaders(cfg.Headers.Propagate...),
-		rc.option(),
-		gateway.WithPlugins(trafficPlugins(cfg)...),
-		gateway.WithOverrideLabels(cfg.OverrideLabels),
-		gateway.WithMaxSubgraphResponseBytes(cfg.Traffic.MaxSubgraphResponseBytes),
-		gateway.WithLimits(gateway.Limits{
-			MaxTokens:              cfg.Limits.MaxTokens,
-			MaxDepth:               cfg.Limits.MaxDepth,
-			MaxAliases:             cfg.Limits.MaxAliases,
-			MaxRootFields:          cfg.Limits.MaxRootFields,
-			MaxRecursiveSelections: cfg.Limits.MaxRecursiveSelections,
-		}))...)
+	opts := append(tel.GatewayOptions(), gateway.WithPlugins(authp...), gateway.WithPlugins(reg.plugins()...), rc.option(), gateway.WithPlugins(trafficPlugins(cfg)...))
+	gw, err := gateway.New(sg, append(opts, gatewayOptions(cfg, log)...)...)
 	if err != nil {
 		return err
 	}
@@ -163,12 +149,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		}
 		return listenAndServe(ctx, cfg, gw, stderr, rc, tel, admin)
 	}
-	rl := &reloader{path: cfg.Supergraph, gw: gw, log: log, last: sdl}
-	poll := time.Duration(0)
-	if *hotReload {
-		poll = time.Second
-	}
-	go rl.run(ctx, poll)
+	rl := &reloader{path: cfg.Supergraph, gw: gw, log: log, last: sdl, cfg: cfg}
+	go rl.run(ctx, *hotReload)
 	return listenAndServe(ctx, cfg, gw, stderr, rc, tel, nil)
 }
 
@@ -180,6 +162,7 @@ func listenAndServe(ctx context.Context, cfg *config.Config, gw *gateway.Gateway
 		return usageErr("--listen %q: want HOST:PORT", cfg.Listen)
 	}
 	log := telemetry.Logger(logw, cfg.Telemetry.Logs.Format)
+	rt := newRuntime(cfg, gw, log, rc.readiness(gw))
 	ln, err := net.Listen("tcp", cfg.Listen)
 	if err != nil {
 		return err
@@ -202,34 +185,18 @@ func listenAndServe(ctx context.Context, cfg *config.Config, gw *gateway.Gateway
 		mux.Handle(registryPath, registryAPI)
 		playgroundRegistry = registryPath
 	}
-	mux.Handle("/", server.New(gw,
+	mux.Handle("/", server.New(gw, append(rt.serverOptions(),
 		server.WithPath(cfg.GraphQLPath),
 		server.WithPlayground(*cfg.Playground),
 		server.WithMaxBodyBytes(cfg.Limits.MaxBodyBytes),
 		server.WithReadTimeout(cfg.Limits.BodyTimeout),
-		server.WithReadiness(rc.readiness(gw)),
 		server.WithLegacyStatusCodes(cfg.LegacyStatusCodes),
 		server.WithCORS(corsPolicy(cfg)),
 		server.WithCSRFPrevention(cfg.CSRFOn(cookieAuth(cfg)), cfg.CSRF.RequiredHeaders...),
 		server.WithFieldOwners(gw.FieldOwners),
 		server.WithPlaygroundRegistry(playgroundRegistry),
-		server.WithLogger(log)))
-	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
-	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
-	log.Info("junction ready", "url", fmt.Sprintf("http://%s%s", ln.Addr(), cfg.GraphQLPath))
-	select {
-	case err := <-errc:
-		return err
-	case <-ctx.Done():
-	}
-	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	if err := srv.Shutdown(shutdownCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
-		return err
-	}
-	log.Info("junction stopped")
-	return nil
+		server.WithLogger(log))...))
+	return rt.serve(ctx, ln, mux)
 }
 
 // optionalBool is a boolean flag that remembers whether it was given, so a
@@ -241,7 +208,7 @@ func (b *optionalBool) IsBoolFlag() bool { return true }
 func (b *optionalBool) Set(s string) error {
 	v, err := strconv.ParseBool(s)
 	if err != nil {
-		return err
+		return errors.New("want true or false")
 	}
 	b.v, b.set = v, true
 	return nil

@@ -240,7 +240,13 @@ func prepare(sg *schema.Supergraph) (*Prepared, error) {
 // refuses the operation with 403 when configured to.
 func (a *Authorizer) InterceptOperation(ctx context.Context, op *gateway.Operation, next gateway.OperationHandler) *gateway.Response {
 	prep, _ := op.State.Prepared(a).(*Prepared)
-	if prep == nil || len(prep.fields) == 0 && a.intro == nil {
+	if prep == nil {
+		// Never prepared for this supergraph (not given to the gateway as
+		// a plugin): fail closed rather than serve unprotected fields.
+		e := &gqlerror.Error{Message: "authorization is not prepared for this supergraph", Extensions: map[string]any{"code": "INTERNAL_SERVER_ERROR"}}
+		return &gateway.Response{Errors: gqlerror.List{e}, Status: http.StatusInternalServerError}
+	}
+	if len(prep.fields) == 0 && a.intro == nil {
 		return next(ctx, op)
 	}
 	d := decider{a: a, ctx: ctx, op: op, prep: prep, doc: op.Document}

@@ -364,3 +364,20 @@ func TestIntrospectionSetting(t *testing.T) {
 		t.Error("an unknown introspection setting was accepted")
 	}
 }
+
+// interceptOnly hides the Authorizer's Prepare from the gateway.
+type interceptOnly struct{ z *authz.Authorizer }
+
+func (p interceptOnly) Name() string { return "authorization without prepare" }
+func (p interceptOnly) InterceptOperation(ctx context.Context, op *gateway.Operation, next gateway.OperationHandler) *gateway.Response {
+	return p.z.InterceptOperation(ctx, op, next)
+}
+
+func TestUnpreparedFailsClosed(t *testing.T) {
+	z, _ := newAuthorizer(t)
+	gw := fedtest.Start(t, supergraph, []*fedtest.Subgraph{subgraphA()}, gateway.WithPlugins(interceptOnly{z}))
+	status, got := gw.Query(`{ account { id } }`, nil)
+	if status != http.StatusInternalServerError || !strings.Contains(got, "authorization is not prepared") {
+		t.Errorf("%d %s", status, got)
+	}
+}

@@ -7,6 +7,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/junction-gateway/junction/executor"
 )
 
 // ErrInvalid wraps every validation failure.
@@ -60,6 +62,11 @@ type Config struct {
 	Cache *Cache `yaml:"cache"`
 	// Registry: subgraphs registered through an API, composed and served.
 	Registry Registry `yaml:"registry"`
+	// Server, Shutdown, Health: connection bounds, draining on SIGTERM,
+	// subgraph probes behind /ready (runtime.go).
+	Server   Server   `yaml:"server"`
+	Shutdown Shutdown `yaml:"shutdown"`
+	Health   Health   `yaml:"health"`
 }
 
 // Headers holds header rules.
@@ -120,6 +127,17 @@ type Limits struct {
 	// MaxRecursiveSelections caps the selections of an operation with its
 	// fragments expanded (default 100000).
 	MaxRecursiveSelections int `yaml:"max_recursive_selections"`
+	// MaxResponseBytes caps one response document (default 8 MiB); a
+	// larger one is answered with a RESPONSE_TOO_LARGE error naming it.
+	MaxResponseBytes int64 `yaml:"max_response_bytes"`
+	// MaxMergedBytes caps the subgraph answers one request holds, summed
+	// (default 32 MiB).
+	MaxMergedBytes int64 `yaml:"max_merged_bytes"`
+	// MaxConcurrentRequests caps the GraphQL requests executing at once
+	// (default 256); past it a request waits up to QueueTimeout (default
+	// 1s), then is answered 503 with Retry-After.
+	MaxConcurrentRequests int           `yaml:"max_concurrent_requests"`
+	QueueTimeout          time.Duration `yaml:"queue_timeout"`
 }
 
 // Default returns the configuration used when no file is given.
@@ -150,10 +168,13 @@ func (c *Config) applyDefaults() {
 		c.Playground = boolPtr(true)
 	}
 	if c.Traffic.SubgraphTimeout == 0 {
-		c.Traffic.SubgraphTimeout = 30 * time.Second
+		c.Traffic.SubgraphTimeout = executor.DefaultSubgraphTimeout
 	}
 	if c.Traffic.RequestTimeout == 0 {
-		c.Traffic.RequestTimeout = 60 * time.Second
+		c.Traffic.RequestTimeout = executor.DefaultTimeout
+	}
+	if c.Traffic.MaxSubgraphResponseBytes == 0 {
+		c.Traffic.MaxSubgraphResponseBytes = executor.DefaultMaxResponseBytes
 	}
 	if c.Traffic.InboundDedupe == nil {
 		c.Traffic.InboundDedupe = boolPtr(true)
@@ -162,7 +183,7 @@ func (c *Config) applyDefaults() {
 		c.Traffic.SubgraphDedupe = boolPtr(true)
 	}
 	if c.Limits.MaxBodyBytes == 0 {
-		c.Limits.MaxBodyBytes = 2 << 20
+		c.Limits.MaxBodyBytes = defaultMaxBodyBytes
 	}
 	c.Telemetry.applyDefaults()
 	c.Redis.applyDefaults()
@@ -171,6 +192,10 @@ func (c *Config) applyDefaults() {
 	c.RateLimits.applyDefaults(c.Redis)
 	c.Cache.applyDefaults(c.Redis)
 	c.Registry.applyDefaults()
+	if c.Limits.BodyTimeout == 0 {
+		c.Limits.BodyTimeout = defaultBodyTimeout
+	}
+	c.applyRuntimeDefaults()
 }
 
 // Validate reports every problem at once, each naming its key.
@@ -231,6 +256,7 @@ func (c *Config) Validate() error {
 	probs = append(probs, c.Telemetry.validate()...)
 	probs = append(probs, append(c.Authentication.validate(c), c.Authorization.validate(c)...)...)
 	probs = append(probs, c.Registry.validate()...)
+	probs = c.validateRuntime(probs)
 	if len(probs) > 0 {
 		return invalid(probs)
 	}

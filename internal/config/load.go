@@ -186,6 +186,8 @@ type checker struct {
 	probs  []Problem
 	pos    map[string][2]int // dotted key -> line, column of its value
 	bad    map[string]bool   // keys whose value was refused
+	// expanded holds the scalars whose references were expanded.
+	expanded map[*yaml.Node]bool
 }
 
 func (ck *checker) fail(n *yaml.Node, key, format string, a ...any) {
@@ -267,6 +269,9 @@ func (ck *checker) node(n *yaml.Node, t reflect.Type, path string) {
 		fields := structFields(t)
 		for i := 0; i+1 < len(n.Content); i += 2 {
 			k, v := n.Content[i], n.Content[i+1]
+			if ck.merge(k, v, t, path) {
+				continue
+			}
 			f, ok := fields[k.Value]
 			if !ok {
 				key := join(path, k.Value)
@@ -288,6 +293,9 @@ func (ck *checker) node(n *yaml.Node, t reflect.Type, path string) {
 		}
 		for i := 0; i+1 < len(n.Content); i += 2 {
 			k, v := n.Content[i], n.Content[i+1]
+			if ck.merge(k, v, t, path) {
+				continue
+			}
 			if k.Kind != yaml.ScalarNode {
 				ck.fail(k, path, "a key must be a string, got %s", describe(k))
 				continue
@@ -305,6 +313,22 @@ func (ck *checker) node(n *yaml.Node, t reflect.Type, path string) {
 	default:
 		ck.scalar(n, t, path)
 	}
+}
+
+// merge checks a YAML merge key (<<: *anchor, or a list of them) against
+// t, the type of the mapping it is merged into; false for any other key.
+func (ck *checker) merge(k, v *yaml.Node, t reflect.Type, path string) bool {
+	if k.Kind != yaml.ScalarNode || k.ShortTag() != "!!merge" {
+		return false
+	}
+	if v.Kind == yaml.SequenceNode {
+		for _, m := range v.Content {
+			ck.node(m, t, path)
+		}
+		return true
+	}
+	ck.node(v, t, path)
+	return true
 }
 
 // scalar expands n's env references and checks that the result decodes
@@ -327,9 +351,13 @@ func (ck *checker) scalar(n *yaml.Node, t reflect.Type, path string) {
 
 // expand replaces n's env references; false when one cannot be expanded.
 func (ck *checker) expand(n *yaml.Node, path string) bool {
-	if !strings.Contains(n.Value, "${") {
-		return true
+	if !strings.Contains(n.Value, "${") || ck.expanded[n] {
+		return true // (an anchored value is reached once per alias: expand it once)
 	}
+	if ck.expanded == nil {
+		ck.expanded = map[*yaml.Node]bool{}
+	}
+	ck.expanded[n] = true
 	v, err := ExpandEnv(n.Value, ck.lookup)
 	if err != nil {
 		ck.fail(n, path, "%v", err)

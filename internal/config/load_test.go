@@ -265,3 +265,46 @@ func lookupKey(v reflect.Value, keys []string) (reflect.Value, bool) {
 	}
 	return v, true
 }
+
+// TestAnchorsAndMergeKeys: YAML anchors, aliases and merge keys are
+// checked like any mapping; an aliased ${ENV} is expanded once.
+func TestAnchorsAndMergeKeys(t *testing.T) {
+	lookup := func(k string) (string, bool) { v, ok := map[string]string{"JT_T": "3s"}[k]; return v, ok }
+	c, err := parse("a.yaml", []byte(`
+subgraphs:
+  accounts: &base {url: "http://127.0.0.1:1/q", timeout: "${JT_T}"}
+  products:
+    <<: *base
+    url: "http://127.0.0.1:2/q"
+  reviews: {url: "$${LITERAL}"}
+`), lookup)
+	if err == nil {
+		t.Fatal("want the literal ${LITERAL} url refused as not http(s)")
+	}
+	if !strings.Contains(err.Error(), `"${LITERAL}" is not an http(s) URL`) {
+		t.Fatalf("got %v", err)
+	}
+	c, err = parse("a.yaml", []byte(`
+subgraphs:
+  accounts: &base {url: "http://127.0.0.1:1/q", timeout: "${JT_T}"}
+  products:
+    <<: *base
+    url: "http://127.0.0.1:2/q"
+`), lookup)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p := c.Subgraphs["products"]; p.Timeout != 3*time.Second || p.URL != "http://127.0.0.1:2/q" {
+		t.Fatalf("merged %+v", p)
+	}
+	_, err = parse("a.yaml", []byte("base: &b {timout: 1s}\n"), lookup2)
+	if err == nil || !strings.Contains(err.Error(), "a.yaml:1:1: base: unknown key") {
+		t.Fatalf("got %v", err)
+	}
+	_, err = parse("a.yaml", []byte("traffic: &t {subgraph_timeout: 1s}\nlimits:\n  <<: *t\n"), lookup2)
+	if err == nil || !strings.Contains(err.Error(), "limits.subgraph_timeout: unknown key") {
+		t.Fatalf("merged unknown key: got %v", err)
+	}
+}
+
+func lookup2(string) (string, bool) { return "", false }

@@ -10,8 +10,6 @@ import (
 	"sort"
 	"strings"
 
-	"golang.org/x/sync/singleflight"
-
 	"github.com/junction-gateway/junction/executor"
 )
 
@@ -137,11 +135,18 @@ func writeHeaders(b *strings.Builder, h http.Header) {
 	}
 }
 
-// dedupeClient shares identical concurrent subgraph requests.
+// dedupeClient shares identical concurrent subgraph requests. The shared
+// round trip is cancelled once every request waiting for it has gone
+// (flight.go).
 type dedupeClient struct {
 	next      executor.Client
-	group     singleflight.Group
+	group     flightGroup[roundTrip]
 	observers []Observer
+}
+
+type roundTrip struct {
+	body []byte
+	err  error
 }
 
 func (c *dedupeClient) Do(ctx context.Context, req *executor.SubgraphRequest) ([]byte, error) {
@@ -155,40 +160,23 @@ func (c *dedupeClient) Do(ctx context.Context, req *executor.SubgraphRequest) ([
 	writeLen(&b, len(req.Body)) // as writeField, without copying the body into a string first
 	b.Write(req.Body)
 	writeHeaders(&b, req.Header)
-	var led *bool // whether this caller's function ran (only when observed)
-	if len(c.observers) > 0 {
-		led = new(bool)
-	}
-	ch := c.group.DoChan(b.String(), func() (any, error) {
-		if led != nil {
-			*led = true
-		}
-		// The shared round trip outlives the first caller's cancellation
-		// (the others still wait for it) but keeps its deadline, and the
-		// client's own timeout still bounds it.
-		sctx := context.WithoutCancel(ctx)
-		if dl, ok := ctx.Deadline(); ok {
-			var cancel context.CancelFunc
-			sctx, cancel = context.WithDeadline(sctx, dl)
-			defer cancel()
-		}
-		return c.next.Do(sctx, req)
+	led := false
+	rt, shared, err := c.group.do(ctx, b.String(), func(sctx context.Context) roundTrip {
+		led = true
+		body, err := c.next.Do(sctx, req)
+		return roundTrip{body, err}
 	})
-	select {
-	case res := <-ch:
-		if res.Shared && led != nil && !*led { // (written before the result is sent)
-			for _, o := range c.observers {
-				o.Deduplicated(ctx, "subgraph", req.Service)
-			}
-		}
-		if res.Err != nil {
-			return nil, res.Err
-		}
-		return res.Val.([]byte), nil
-	case <-ctx.Done():
-		// Every caller keeps its own deadline, whoever started the call.
-		return nil, fmt.Errorf("%w: %q: %w", executor.ErrSubgraphTransport, req.Service, ctx.Err())
+	if err != nil {
+		// This caller left (its deadline or cancellation), whoever
+		// started the call.
+		return nil, fmt.Errorf("%w: %q: %w", executor.ErrSubgraphTransport, req.Service, err)
 	}
+	if shared && !led {
+		for _, o := range c.observers {
+			o.Deduplicated(ctx, "subgraph", req.Service)
+		}
+	}
+	return rt.body, rt.err
 }
 
 // isMutation reports whether a subgraph request body carries a mutation (or

@@ -12,7 +12,6 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 	"go.opentelemetry.io/otel/trace"
-	"golang.org/x/sync/singleflight"
 
 	"github.com/junction-gateway/junction/executor"
 	"github.com/junction-gateway/junction/planner"
@@ -44,7 +43,7 @@ type Gateway struct {
 	state   atomic.Pointer[State]
 	opts    options
 	tracer  trace.Tracer
-	inbound singleflight.Group
+	inbound flightGroup[*Response]
 	apq     *apqStore
 	plugins plugins
 	// handleRequest and handleOperation are the request and operation
@@ -71,6 +70,7 @@ type options struct {
 	// default, 64 MiB).
 	maxResponseBytes int64
 	plugins          []Plugin
+	bounds           bounds // bounds.go
 	tracerProvider   trace.TracerProvider
 	entityCache      func(*schema.Supergraph) executor.EntityCache // cachehooks.go
 	apqStore         APQStore
@@ -87,7 +87,8 @@ func WithSubgraphURLs(urls map[string]string) Option {
 	return func(o *options) { o.urls = urls }
 }
 
-// WithSubgraphTimeout bounds every subgraph request (default 30s).
+// WithSubgraphTimeout bounds every subgraph request (default
+// executor.DefaultSubgraphTimeout; 0 keeps it).
 func WithSubgraphTimeout(d time.Duration) Option {
 	return func(o *options) { o.subgraphTimeout = d }
 }
@@ -97,7 +98,8 @@ func WithSubgraphTimeouts(m map[string]time.Duration) Option {
 	return func(o *options) { o.perSubgraph = m }
 }
 
-// WithRequestTimeout bounds the execution of a whole request (default 60s).
+// WithRequestTimeout bounds the execution of a whole request (default
+// executor.DefaultTimeout; 0 keeps it: a request is always bounded).
 func WithRequestTimeout(d time.Duration) Option {
 	return func(o *options) { o.requestTimeout = d }
 }
@@ -153,9 +155,8 @@ func WithDocumentCacheSize(n int) Option { return func(o *options) { o.docCacheS
 // subgraph yet).
 func New(sg *schema.Supergraph, opts ...Option) (*Gateway, error) {
 	g := &Gateway{
-		opts: options{subgraphTimeout: 30 * time.Second, docCacheSize: 1024, planCacheSize: 1024,
-			inboundDedupe: true, subgraphDedupe: true},
-		apq: newAPQStore(),
+		opts: options{docCacheSize: 1024, planCacheSize: 1024, inboundDedupe: true, subgraphDedupe: true},
+		apq:  newAPQStore(),
 	}
 	for _, o := range opts {
 		o(&g.opts)
@@ -214,11 +215,17 @@ func (g *Gateway) Build(sg *schema.Supergraph) (*State, error) {
 		return nil, ErrNoSupergraph
 	}
 	sg = g.withURLs(sg)
+	for _, s := range sg.Subgraphs {
+		if err := checkURL(s.Name, s.URL); err != nil {
+			return nil, err
+		}
+	}
 	exOpts := []executor.Option{
 		executor.WithClient(g.opts.client),
 		executor.WithTimeout(g.opts.requestTimeout),
 		executor.WithDefaultSubgraphTimeout(g.opts.subgraphTimeout),
 	}
+	exOpts = append(exOpts, g.opts.bounds.executorOptions()...)
 	if g.opts.tracerProvider != nil {
 		exOpts = append(exOpts, executor.WithTracer(g.opts.tracerProvider.Tracer(tracerName)))
 	}
@@ -342,17 +349,18 @@ func (g *Gateway) run(ctx context.Context, o *Operation) *Response {
 	if g.opts.inboundDedupe && op.Operation == ast.Query && !req.AcceptIncremental &&
 		!req.PlanOnly && !req.IncludeTrace {
 		if key := inboundKey(o.State.Supergraph.Version, req, o.Variables, g.opts.propagate, o.stagesKey()); key != "" {
-			led := g.leader()
-			v, _, shared := g.inbound.Do(key, func() (any, error) {
-				if led != nil {
-					*led = true
-				}
-				// Shared by every identical request in flight: the first
-				// caller going away must not cancel it for the others.
-				return g.execute(context.WithoutCancel(ctx), o), nil
+			// Shared by every identical request in flight: cancelled only
+			// once all of them have gone (flight.go).
+			led := false
+			resp, shared, err := g.inbound.do(ctx, key, func(sctx context.Context) *Response {
+				led = true
+				return g.execute(sctx, o)
 			})
-			resp := v.(*Response)
-			if shared && led != nil && !*led {
+			if err != nil {
+				// This caller went away first: nobody reads this.
+				return requestError("the request was canceled: "+err.Error(), "REQUEST_CANCELED")
+			}
+			if shared && !led {
 				g.deduplicated(ctx, "inbound", "")
 			}
 			if shared {
@@ -425,6 +433,9 @@ func (g *Gateway) execute(ctx context.Context, o *Operation) *Response {
 	} else {
 		res := st.Executor.Execute(ctx, ereq)
 		resp = &Response{Data: res.Data, Errors: res.Errors, Body: res.Body, result: res}
+		if r := g.opts.bounds.checkResponse(resp); r != nil {
+			return r
+		}
 	}
 	if req.ExposePlan {
 		resp.Extensions = map[string]any{"apolloQueryPlan": planExtension(plan)}

@@ -32,6 +32,13 @@ func (s *Server) serveGraphQL(w http.ResponseWriter, r *http.Request) {
 		req *gateway.Request
 		e   *requestError
 	)
+	if r.Method == http.MethodGet || r.Method == http.MethodPost {
+		if !s.bounds.acquire(r) {
+			s.writeError(w, r, mt, s.bounds.busy(w))
+			return
+		}
+		defer s.bounds.release()
+	}
 	switch r.Method {
 	case http.MethodOptions:
 		w.Header().Set("Allow", "GET, POST, OPTIONS")

@@ -71,6 +71,7 @@ func (s *Server) writeMultipart(w http.ResponseWriter, r *http.Request, resp *ga
 			s.log.LogAttrs(r.Context(), slogError, "encode incremental payload", attrErr(err), attrRequestID(r))
 			body, sub = []byte(`{"hasNext":false}`), &gateway.Subsequent{}
 		}
+		s.bounds.startWrite(w) // each part has the write timeout
 		if !writePart(w, rc, "", body, sub.HasNext) || !sub.HasNext {
 			return
 		}

@@ -239,6 +239,12 @@ func TestPlaygroundViews(t *testing.T) {
 			return nil
 		}),
 		shot("trace"),
+		// Query plan, after running: the plan the run used.
+		plugin("Query plan"),
+		click(`.jn-tab[data-tab=run]`),
+		poll("plan of the last run", `(() => { const p = document.querySelector('.jn-plan[data-source=run]');
+			return p && p.querySelectorAll('.jn-plan-fetch').length === 13 ? true : null; })()`, &ok),
+		plugin("Trace"),
 
 		// @defer: the payloads in the order they arrived.
 		setQuery(deferQuery, "Deferred"),

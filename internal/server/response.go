@@ -116,6 +116,7 @@ func envelope(resp *gateway.Response) (head, tail []byte, err error) {
 // writeResponse writes resp as media type mt with its status: the envelope
 // and the data entry are written in place, without joining them first.
 func (s *Server) writeResponse(w http.ResponseWriter, r *http.Request, mt string, resp *gateway.Response) {
+	s.bounds.startWrite(w)
 	for k, vs := range resp.Header {
 		w.Header()[k] = vs
 	}
@@ -189,6 +190,7 @@ func errorResponse(status int, code, msg string) *gateway.Response {
 // writeError answers a transport-level error with its status under both
 // media types.
 func (s *Server) writeError(w http.ResponseWriter, r *http.Request, mt string, e *requestError) {
+	s.bounds.startWrite(w)
 	status := e.status
 	if status == http.StatusBadRequest && e.code == codeBadRequest && !s.legacyStatus {
 		// A malformed request: 422 in the 2026 draft.

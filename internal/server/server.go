@@ -49,6 +49,7 @@ type Server struct {
 	// owners and registryPath feed the playground (workbench.go).
 	owners       func() []byte
 	registryPath string
+	bounds       bounds // bounds.go
 }
 
 // Option configures a Server.

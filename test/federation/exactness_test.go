@@ -204,19 +204,19 @@ func TestExactSubgraphFailures(t *testing.T) {
 		{"500", func(w http.ResponseWriter, _ *http.Request) bool {
 			http.Error(w, "boom", http.StatusInternalServerError)
 			return true
-		}, `{"message":"HTTP fetch failed from subgraph \"posts\": 500 Internal Server Error","path":["users"],"extensions":{"code":"SUBREQUEST_HTTP_ERROR","http":{"status":500},"serviceName":"posts"}}`},
+		}, `{"message":"HTTP fetch failed from subgraph \"posts\": 500 Internal Server Error","path":["users"],"extensions":{"cause":"status 500","code":"SUBREQUEST_HTTP_ERROR","http":{"status":500},"serviceName":"posts"}}`},
 		{"not json", func(w http.ResponseWriter, _ *http.Request) bool {
 			w.Header().Set("Content-Type", "text/html")
 			_, _ = w.Write([]byte("<html>oops</html>"))
 			return true
-		}, `{"message":"subgraph \"posts\" returned a malformed response","path":["users"],"extensions":{"code":"SUBREQUEST_MALFORMED_RESPONSE","serviceName":"posts"}}`},
+		}, `{"message":"subgraph \"posts\" returned a malformed response","path":["users"],"extensions":{"cause":"malformed response: not a JSON object","code":"SUBREQUEST_MALFORMED_RESPONSE","serviceName":"posts"}}`},
 		{"slow", func(w http.ResponseWriter, r *http.Request) bool {
 			select {
 			case <-r.Context().Done():
 			case <-time.After(2 * time.Second):
 			}
 			return true
-		}, `{"message":"request to subgraph \"posts\" timed out","path":["users"],"extensions":{"code":"GATEWAY_TIMEOUT","serviceName":"posts"}}`},
+		}, `{"message":"request to subgraph \"posts\" timed out","path":["users"],"extensions":{"cause":"timeout","code":"GATEWAY_TIMEOUT","serviceName":"posts"}}`},
 		{"dropped", func(w http.ResponseWriter, _ *http.Request) bool {
 			if hj, ok := w.(http.Hijacker); ok {
 				if c, _, err := hj.Hijack(); err == nil {
@@ -224,7 +224,7 @@ func TestExactSubgraphFailures(t *testing.T) {
 				}
 			}
 			return true
-		}, `{"message":"HTTP fetch failed from subgraph \"posts\"","path":["users"],"extensions":{"code":"SUBREQUEST_HTTP_ERROR","serviceName":"posts"}}`},
+		}, `{"message":"HTTP fetch failed from subgraph \"posts\": connection closed before the whole answer","path":["users"],"extensions":{"cause":"connection closed before the whole answer","code":"SUBREQUEST_HTTP_ERROR","serviceName":"posts"}}`},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -255,7 +255,7 @@ func TestExactSubgraphErrorStatusWithErrors(t *testing.T) {
 			return true
 		}
 		gw := startCase(t, "exact-basic", users, posts)
-		status := `{"message":"HTTP fetch failed from subgraph \"posts\": 400 Bad Request","path":["users"],"extensions":{"code":"SUBREQUEST_HTTP_ERROR","http":{"status":400},"serviceName":"posts"}}`
+		status := `{"message":"HTTP fetch failed from subgraph \"posts\": 400 Bad Request","path":["users"],"extensions":{"cause":"status 400","code":"SUBREQUEST_HTTP_ERROR","http":{"status":400},"serviceName":"posts"}}`
 		own := `{"message":"Unknown type _Any","path":["users"],"extensions":{"code":"GRAPHQL_VALIDATION_FAILED","serviceName":"posts"}}`
 		gw.Expect(`{ users { name posts { title } } }`, nil,
 			`{"data":{"users":[{"name":"Ann","posts":null},{"name":"Bob","posts":null}]},"errors":[`+status+`,`+own+`]}`)
@@ -272,7 +272,7 @@ func TestExactSubgraphErrorStatusWithErrors(t *testing.T) {
 	}
 	gw := startCase(t, "exact-basic", users, posts)
 	gw.Expect(`{ me { name } feed { __typename } }`, nil,
-		`{"data":{"me":{"name":"Ann"},"feed":null},"errors":[{"message":"HTTP fetch failed from subgraph \"posts\": 502 Bad Gateway","extensions":{"code":"SUBREQUEST_HTTP_ERROR","http":{"status":502},"serviceName":"posts"}}]}`)
+		`{"data":{"me":{"name":"Ann"},"feed":null},"errors":[{"message":"HTTP fetch failed from subgraph \"posts\": 502 Bad Gateway","extensions":{"cause":"status 502","code":"SUBREQUEST_HTTP_ERROR","http":{"status":502},"serviceName":"posts"}}]}`)
 }
 
 // A subgraph that is down (nothing listens at its URL) is an HTTP fetch
@@ -285,7 +285,7 @@ func TestExactSubgraphDown(t *testing.T) {
 	sdl := strings.Replace(supergraph(t, "exact-basic"), "http://posts.invalid/graphql", url, 1)
 	gw := fedtest.Start(t, sdl, []*fedtest.Subgraph{users})
 	gw.Expect(`{ me { name posts { title } } }`, nil, `{"data":{"me":{"name":"Ann","posts":null}},
-		"errors":[{"message":"HTTP fetch failed from subgraph \"posts\"","path":["me"],"extensions":{"code":"SUBREQUEST_HTTP_ERROR","serviceName":"posts"}}]}`)
+		"errors":[{"message":"HTTP fetch failed from subgraph \"posts\": connection refused","path":["me"],"extensions":{"cause":"connection refused","code":"SUBREQUEST_HTTP_ERROR","serviceName":"posts"}}]}`)
 	gw.Expect(`{ me { name } feed { __typename } }`, nil, `{"data":{"me":{"name":"Ann"},"feed":null},
-		"errors":[{"message":"HTTP fetch failed from subgraph \"posts\"","extensions":{"code":"SUBREQUEST_HTTP_ERROR","serviceName":"posts"}}]}`)
+		"errors":[{"message":"HTTP fetch failed from subgraph \"posts\": connection refused","extensions":{"cause":"connection refused","code":"SUBREQUEST_HTTP_ERROR","serviceName":"posts"}}]}`)
 }
