@@ -34,7 +34,7 @@ func (w walk) at(g *group, pos *selNode, typ string) walk {
 }
 
 // planSelection plans a client selection set at w.
-func (p *Planner) planSelection(w walk, ss ast.SelectionSet, inherited ast.DirectiveList) error {
+func (p *planning) planSelection(w walk, ss ast.SelectionSet, inherited ast.DirectiveList) error {
 	c := &collector{p: p, typ: w.typ, dm: w.b.mode}
 	c.collect(ss, inherited)
 	return p.planItems(w, c.items, c.frags, c.defers)
@@ -42,7 +42,7 @@ func (p *Planner) planSelection(w walk, ss ast.SelectionSet, inherited ast.Direc
 
 // planItems plans the fields, fragments on other types (abstract w.typ)
 // and deferred fragments collected at w.
-func (p *Planner) planItems(w walk, items []*item, frags []fragItem, defers []*deferItem) error {
+func (p *planning) planItems(w walk, items []*item, frags []fragItem, defers []*deferItem) error {
 	w.client = p.clientMap(w.typ, items, defers)
 	p.reservePeers(&w, items)
 	if !p.isAbstract(w.typ) {
@@ -117,7 +117,7 @@ func (p *Planner) planItems(w walk, items []*item, frags []fragItem, defers []*d
 	return p.planDefers(w, defers)
 }
 
-func (p *Planner) planDefers(w walk, defers []*deferItem) error {
+func (p *planning) planDefers(w walk, defers []*deferItem) error {
 	for _, d := range defers {
 		if err := p.planDefer(w, d); err != nil {
 			return err
@@ -135,7 +135,7 @@ func (p *Planner) planDefers(w walk, defers []*deferItem) error {
 // (still delivered with the block) when the type has no key there, or when
 // it is a leaf w's fetch selects anyway (a key field, or a field the
 // enclosing part already asks for).
-func (p *Planner) planField(w walk, it *item) error {
+func (p *planning) planField(w walk, it *item) error {
 	name := it.field.Name
 	if p.local(w.g.service, w.typ, name, w.prov) {
 		if w.g.blk == w.blk || name == "__typename" {
@@ -179,7 +179,7 @@ func (p *Planner) planField(w walk, it *item) error {
 }
 
 // placeField selects the field at w.pos and plans its sub-selection.
-func (p *Planner) placeField(w walk, it *item) error {
+func (p *planning) placeField(w walk, it *item) error {
 	if w.touched != nil {
 		*w.touched = append(*w.touched, w.g)
 	}
@@ -235,7 +235,7 @@ func appendPath(path []string, key string, def *ast.FieldDefinition) []string {
 
 // chooseTarget picks the subgraph to resolve w.typ.name from w: fewest
 // jumps, then a subgraph already fetched at this path, then ascending name.
-func (p *Planner) chooseTarget(w walk, name string) (string, []hop) {
+func (p *planning) chooseTarget(w walk, name string) (string, []hop) {
 	var best string
 	var bestHops []hop
 	bestUsed := false
@@ -269,14 +269,14 @@ func (p *Planner) chooseTarget(w walk, name string) (string, []hop) {
 // group of the last hop.
 // avoid, when set, rejects an existing entity group for the last hop (a
 // sibling group is used instead).
-func (p *Planner) jump(w walk, hops []hop, conds []cond, avoid func(*group) bool) (walk, error) {
+func (p *planning) jump(w walk, hops []hop, conds []cond, avoid func(*group) bool) (walk, error) {
 	return p.jumpAs(w, hops, conds, []string{w.typ}, "", w.typ, avoid)
 }
 
 // jumpAs is jump where the representation is gathered from objects of each
 // of reqTypes; rewriteTo, when set, replaces their __typename (entities sent
 // to an @interfaceObject subgraph carry the interface's name).
-func (p *Planner) jumpAs(w walk, hops []hop, conds []cond, reqTypes []string, rewriteTo, childTyp string,
+func (p *planning) jumpAs(w walk, hops []hop, conds []cond, reqTypes []string, rewriteTo, childTyp string,
 	avoid func(*group) bool) (walk, error) {
 	cur := w
 	for i, h := range hops {
@@ -353,7 +353,7 @@ func (p *Planner) jumpAs(w walk, hops []hop, conds []cond, reqTypes []string, re
 // planInterfaceObject plans at an object that w's subgraph knows only as an
 // @interfaceObject: it cannot tell the concrete type, so __typename and
 // fragments on implementations are fetched from a subgraph that knows them.
-func (p *Planner) planInterfaceObject(w walk, items []*item, frags []fragItem) error {
+func (p *planning) planInterfaceObject(w walk, items []*item, frags []fragItem) error {
 	var rest []*item
 	for _, it := range items {
 		if it.field.Name == "__typename" {
@@ -388,7 +388,7 @@ func (p *Planner) planInterfaceObject(w walk, items []*item, frags []fragItem) e
 // jumpInterfaceObject handles a field of an interface that only an
 // @interfaceObject subgraph resolves: the objects are sent with the
 // interface's name as __typename. It reports false when not applicable.
-func (p *Planner) jumpInterfaceObject(w walk, it *item) (bool, error) {
+func (p *planning) jumpInterfaceObject(w walk, it *item) (bool, error) {
 	for _, src := range p.candidates(w.typ, it.field.Name) {
 		if !p.isInterfaceObject(w.typ, src.Subgraph) {
 			continue
@@ -420,7 +420,7 @@ func (p *Planner) jumpInterfaceObject(w walk, it *item) (bool, error) {
 // viaInterfaceObject resolves a field of a concrete type that no subgraph
 // declares on it directly but an @interfaceObject subgraph declares on one
 // of its interfaces: the object is sent as the interface.
-func (p *Planner) viaInterfaceObject(w walk, it *item) (bool, error) {
+func (p *planning) viaInterfaceObject(w walk, it *item) (bool, error) {
 	def := p.sg.API.Types[w.typ]
 	if def == nil {
 		return false, nil
@@ -460,7 +460,7 @@ func (p *Planner) viaInterfaceObject(w walk, it *item) (bool, error) {
 // withFragmentKeys returns client extended with the response keys the
 // client's fragments on other types use at this object (first use wins);
 // client itself is returned when there are no fragments.
-func withFragmentKeys(p *Planner, client map[string]*item, frags []fragItem) map[string]*item {
+func withFragmentKeys(p *planning, client map[string]*item, frags []fragItem) map[string]*item {
 	if len(frags) == 0 {
 		return client
 	}
@@ -485,7 +485,7 @@ func withFragmentKeys(p *Planner, client map[string]*item, frags []fragItem) map
 // one a merged sibling selection uses for something else), and records on
 // each item the sub-selections of its own peers: the other items with its
 // response key here, and the peers' items with that key.
-func (p *Planner) reservePeers(w *walk, items []*item) {
+func (p *planning) reservePeers(w *walk, items []*item) {
 	var peerItems []*item
 	if len(w.peers) > 0 {
 		c := &collector{p: p, typ: w.typ, dm: w.b.mode}

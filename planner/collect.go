@@ -78,7 +78,7 @@ func joinDirs(a, b ast.DirectiveList) ast.DirectiveList {
 // apply to typ and keeping the others (for abstract typ) as fragItems.
 // With dm set, fragments deferred under dm are kept apart as deferItems.
 type collector struct {
-	p      *Planner
+	p      *planning
 	typ    string
 	dm     *deferMode
 	items  []*item
@@ -163,7 +163,7 @@ func (c *collector) spread(tc string, ss ast.SelectionSet, d ast.DirectiveList) 
 }
 
 // interfaceOf reports whether the interface typ declares it implements tc.
-func (p *Planner) interfaceOf(typ, tc string) bool {
+func (p *planning) interfaceOf(typ, tc string) bool {
 	d := p.sg.API.Types[typ]
 	if d == nil {
 		return false
@@ -206,7 +206,7 @@ func clientItems(items []*item) map[string]*item {
 // key the client uses on the objects at this position. A key used with
 // different fields or arguments maps to conflictItem, so that an internal
 // field never takes it.
-func (p *Planner) clientKeys(items []*item, frags []fragItem) map[string]*item {
+func (p *planning) clientKeys(items []*item, frags []fragItem) map[string]*item {
 	m := clientItems(items)
 	var add func([]fragItem)
 	add = func(frags []fragItem) {
@@ -235,7 +235,7 @@ var conflictItem = &item{field: &ast.Field{Name: "\x00conflict"}}
 // field's name as response key unless the client uses that key for
 // something else, in which case it is aliased __junction_<name>. Nested
 // field sets are aliased the same way against the client's sub-selection.
-func (p *Planner) internalItem(f *ast.Field, client map[string]*item) *item {
+func (p *planning) internalItem(f *ast.Field, client map[string]*item) *item {
 	key := f.Name
 	ci := client[key]
 	if ci != nil && signature(ci.field) != signature(f) {
@@ -263,7 +263,7 @@ func (p *Planner) internalItem(f *ast.Field, client map[string]*item) *item {
 // internalKids makes the items of an internal field set on typ: fields, and
 // inline fragments as items with typeCond set (field nil) whose kids are
 // the fragment's selections.
-func (p *Planner) internalKids(typ string, ss ast.SelectionSet, client map[string]*item) []*item {
+func (p *planning) internalKids(typ string, ss ast.SelectionSet, client map[string]*item) []*item {
 	var out []*item
 	for _, s := range ss {
 		switch s := s.(type) {

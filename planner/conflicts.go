@@ -21,7 +21,7 @@ import (
 // set, recursively, as the spec does.
 
 // shape returns the response shape of typeName.field in subgraph sub.
-func (p *Planner) shape(sub, typeName string, f *ast.Field) string {
+func (p *planning) shape(sub, typeName string, f *ast.Field) string {
 	if f.Name == "__typename" {
 		return "String!"
 	}
@@ -119,7 +119,7 @@ func (d *dealiaser) set(ns []*selNode, path []string) []Rewrite {
 // type, so nothing is asked that its schema cannot spread; when the
 // supergraph type is abstract __typename is selected at n all the same, for
 // the client's fragments to be decided.
-func (p *Planner) subgraphType(sub, typeName, name, super string, n *selNode) string {
+func (p *planning) subgraphType(sub, typeName, name, super string, n *selNode) string {
 	fm := p.field(typeName, name)
 	if fm == nil {
 		return super

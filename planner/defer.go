@@ -91,7 +91,7 @@ func blockID(blk *deferBlock) int {
 // planDefer plans the deferred fragment d found at the object at w: a new
 // block whose fields are fetched by entity jumps from w's group (see
 // planField), so that w's fetch only selects the keys.
-func (p *Planner) planDefer(w walk, d *deferItem) error {
+func (p *planning) planDefer(w walk, d *deferItem) error {
 	blk := w.b.newBlock(d, w.blk, w.path, w.typ, w.g)
 	dw := w
 	dw.blk = blk
@@ -121,7 +121,7 @@ func (p *Planner) planDefer(w walk, d *deferItem) error {
 
 // planRootDefer plans a deferred fragment at the root: its root fields are
 // fetched by root fetches of their own.
-func (p *Planner) planRootDefer(b *buildState, typ string, d *deferItem, parent *deferBlock) error {
+func (p *planning) planRootDefer(b *buildState, typ string, d *deferItem, parent *deferBlock) error {
 	blk := b.newBlock(d, parent, nil, typ, nil)
 	c := &collector{p: p, typ: typ, dm: b.mode}
 	c.collect(d.sel, d.dirs)
@@ -156,7 +156,7 @@ func rootItems(in []*item) []*item {
 
 // clientMap is the client's fields at one object by response key, the
 // fields of deferred fragments included (they land in the same object).
-func (p *Planner) clientMap(typ string, items []*item, defers []*deferItem) map[string]*item {
+func (p *planning) clientMap(typ string, items []*item, defers []*deferItem) map[string]*item {
 	if len(defers) == 0 {
 		return clientItems(items)
 	}
@@ -209,7 +209,7 @@ func deferVariables(op *ast.OperationDefinition) []string {
 
 // buildDeferVariants plans op once per assignment of the @defer(if:)
 // variables vars[i:], joined by Condition nodes on those variables.
-func (p *Planner) buildDeferVariants(op *ast.OperationDefinition, vars []string, set map[string]bool) (*Plan, error) {
+func (p *planning) buildDeferVariants(op *ast.OperationDefinition, vars []string, set map[string]bool) (*Plan, error) {
 	if len(vars) == 0 {
 		cp := make(map[string]bool, len(set))
 		for k, v := range set {

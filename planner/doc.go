@@ -11,7 +11,9 @@
 // text; PlanWithLabels does the same with the labels decided by the caller
 // for one request (OverrideLabels lists them); Print renders a Plan.
 // Options: WithOverrideLabels (the label policy of Plan), WithCacheSize.
-// Errors wrap ErrNoOperation or ErrUnsatisfiable.
+// Errors wrap ErrNoOperation or ErrUnsatisfiable. A Planner is shared and
+// never changed by a call: each call plans in its own planning context
+// (the planner plus that call's active labels and skipped fields).
 //
 // Prepared plans: when a plan is built, before it is cached and shared,
 // every Fetch is prepared once (prepare.go): its parsed Selection, its
@@ -112,7 +114,7 @@
 // field (another name or other arguments; at an abstract object, in a
 // fragment on a concrete type too; under another @skip/@include variant of
 // the same response key too, which the subgraph merges with this one:
-// walk.peers, node.freeKey); then they are aliased
+// walk.peers, selNode.freeKey); then they are aliased
 // "__junction_<name>" (the executor reads a __typename fetched so under
 // "__junction___typename"; nested field sets are checked against the client's
 // nested selection); an internal field whose key is already taken at that

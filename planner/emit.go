@@ -8,7 +8,7 @@ import (
 )
 
 // build plans op from scratch; dm says which fragments are deferred.
-func (p *Planner) build(op *ast.OperationDefinition, dm *deferMode) (*Plan, error) {
+func (p *planning) build(op *ast.OperationDefinition, dm *deferMode) (*Plan, error) {
 	var root *ast.Definition
 	switch op.Operation {
 	case ast.Mutation:

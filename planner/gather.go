@@ -25,7 +25,7 @@ const gatherDepth = 3
 
 // gatherKey returns the first resolvable key of typeName in target whose
 // fields can all be obtained at an object of subgraph from, or nil.
-func (p *Planner) gatherKey(from, target, typeName string, prov ast.SelectionSet, depth int) *schema.Key {
+func (p *planning) gatherKey(from, target, typeName string, prov ast.SelectionSet, depth int) *schema.Key {
 	t := p.sg.Types[typeName]
 	if t == nil {
 		return nil
@@ -45,7 +45,7 @@ func (p *Planner) gatherKey(from, target, typeName string, prov ast.SelectionSet
 // of typeName in subgraph sub: each field local there, or resolvable by a
 // subgraph reached with a direct route (or, depth permitting, a gathered
 // key), its sub-selection obtainable there in turn.
-func (p *Planner) obtainable(sub, typeName string, fs ast.SelectionSet, prov ast.SelectionSet, depth int) bool {
+func (p *planning) obtainable(sub, typeName string, fs ast.SelectionSet, prov ast.SelectionSet, depth int) bool {
 	for _, s := range fs {
 		switch s := s.(type) {
 		case *ast.Field:
@@ -91,7 +91,7 @@ func (p *Planner) obtainable(sub, typeName string, fs ast.SelectionSet, prov ast
 // gatherKeyFields plans the fields of h's key at kw (the object in the
 // source group) and returns them as representation items with the groups
 // that fetch parts of them.
-func (p *Planner) gatherKeyFields(kw walk, h hop) ([]*item, []*group, error) {
+func (p *planning) gatherKeyFields(kw walk, h hop) ([]*item, []*group, error) {
 	b := kw.b
 	id := h.service + "|" + kw.typ + "|" + h.key.Fields + "|" + strings.Join(kw.path, ".") + "|" + itoa(kw.g.id)
 	if b.gathering[id] {

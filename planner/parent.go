@@ -26,7 +26,7 @@ type frame struct {
 // and can jump from there to one that resolves the field (the object has a
 // key there). The enclosing object is sent from any group that selects it
 // (walk.from: the groups it was reached through), nearest first.
-func (p *Planner) viaParent(w walk, it *item) (bool, error) {
+func (p *planning) viaParent(w walk, it *item) (bool, error) {
 	for _, direct := range []bool{true, false} {
 		var steps []*frame // from the enclosing object down to w
 		for f := w.up; f != nil; f = f.w.up {
@@ -46,7 +46,7 @@ func (p *Planner) viaParent(w walk, it *item) (bool, error) {
 // parentTargets lists, ascending, the subgraphs to go through: with direct,
 // those resolving w.typ.name and the whole path; otherwise those resolving
 // the path from which a key leads to a subgraph resolving the field.
-func (p *Planner) parentTargets(w walk, it *item, steps []*frame, direct bool) []string {
+func (p *planning) parentTargets(w walk, it *item, steps []*frame, direct bool) []string {
 	var out []string
 	name := it.field.Name
 	if direct {
@@ -75,7 +75,7 @@ func (p *Planner) parentTargets(w walk, it *item, steps []*frame, direct bool) [
 // jumpParent jumps from the enclosing object a into x, selects the path of
 // steps again and plans it at its end (placed when x resolves it, planned
 // from there otherwise). It reports false when a cannot reach x.
-func (p *Planner) jumpParent(a walk, x string, steps []*frame, w walk, it *item, direct bool) (bool, error) {
+func (p *planning) jumpParent(a walk, x string, steps []*frame, w walk, it *item, direct bool) (bool, error) {
 	types := []string{a.typ}
 	if p.isAbstract(a.typ) {
 		types = p.possibleIn(a.typ, a.g.service)
@@ -120,7 +120,7 @@ func (p *Planner) jumpParent(a walk, x string, steps []*frame, w walk, it *item,
 // pathLocal reports whether subgraph x resolves every field of steps and
 // then typ.name (unless name is empty), and knows every type the path
 // narrows to.
-func (p *Planner) pathLocal(x string, steps []*frame, typ, name string) bool {
+func (p *planning) pathLocal(x string, steps []*frame, typ, name string) bool {
 	for i, s := range steps {
 		if i > 0 && !p.local(x, s.w.typ, s.it.field.Name, nil) {
 			return false
@@ -132,14 +132,14 @@ func (p *Planner) pathLocal(x string, steps []*frame, typ, name string) bool {
 	return p.typeIn(typ, x) && (name == "" || p.local(x, typ, name, nil))
 }
 
-func (p *Planner) typeIn(typ, sub string) bool {
+func (p *planning) typeIn(typ, sub string) bool {
 	t := p.sg.Types[typ]
 	return t != nil && t.In(sub)
 }
 
 // descend selects the path of steps again from cw (the enclosing object in
 // the new group) and returns the walk at the object w.
-func (p *Planner) descend(cw walk, steps []*frame, w walk) walk {
+func (p *planning) descend(cw walk, steps []*frame, w walk) walk {
 	for i, s := range steps {
 		next := w.typ
 		if i+1 < len(steps) {

@@ -21,11 +21,21 @@ var (
 
 // Planner builds plans for one supergraph. It is safe for concurrent use.
 type Planner struct {
-	sg          *schema.Supergraph
-	labelActive func(string) bool
+	sg *schema.Supergraph
+	// labelPolicy decides the active override labels for Plan.
+	labelPolicy func(string) bool
 	cache       *planCache
 	labels      []string // progressive-override labels of sg, ascending
-	// skip: client fields left out of this planning call (Options.Skip).
+}
+
+// planning is the state of one planning call: the planner and what this
+// call was asked (its active labels and skipped fields). The Planner itself
+// is shared and never changed by a call.
+type planning struct {
+	*Planner
+	// labelActive tells which override labels are active in this call.
+	labelActive func(string) bool
+	// skip: client fields left out of this call (Options.Skip).
 	skip map[*ast.Field]bool
 }
 
@@ -55,7 +65,7 @@ type Option func(*Planner)
 func WithOverrideLabels(active func(label string) bool) Option {
 	return func(p *Planner) {
 		if active != nil {
-			p.labelActive = active
+			p.labelPolicy = active
 		}
 	}
 }
@@ -76,7 +86,7 @@ func DefaultOverrideLabel(label string) bool {
 
 // New returns a planner for sg.
 func New(sg *schema.Supergraph, opts ...Option) *Planner {
-	p := &Planner{sg: sg, labelActive: DefaultOverrideLabel, cache: newLRU(1024), labels: overrideLabels(sg)}
+	p := &Planner{sg: sg, labelPolicy: DefaultOverrideLabel, cache: newLRU(1024), labels: overrideLabels(sg)}
 	for _, o := range opts {
 		o(p)
 	}
@@ -119,7 +129,7 @@ func PercentLabel(label string) (n float64, ok bool) {
 func (p *Planner) Plan(doc *ast.QueryDocument, operationName string) (*Plan, error) {
 	var active map[string]bool
 	for _, l := range p.labels {
-		if p.labelActive(l) {
+		if p.labelPolicy(l) {
 			if active == nil {
 				active = map[string]bool{}
 			}
@@ -164,8 +174,7 @@ func (p *Planner) PlanWith(doc *ast.QueryDocument, operationName string, o Optio
 			return pl, nil
 		}
 	}
-	q := *p
-	q.labelActive = func(l string) bool { return active[l] }
+	q := &planning{Planner: p, labelActive: func(l string) bool { return active[l] }}
 	if len(o.Skip) > 0 {
 		q.skip = o.Skip
 	}

@@ -29,7 +29,7 @@ import (
 // jump created (the object's own type, or the implementations of an
 // interface sent to an @interfaceObject subgraph): each gets the
 // requirements.
-func (p *Planner) addRequires(w, cw walk, req ast.SelectionSet, dirs ast.DirectiveList, reqTypes []string,
+func (p *planning) addRequires(w, cw walk, req ast.SelectionSet, dirs ast.DirectiveList, reqTypes []string,
 	rejump func(avoid func(*group) bool) (walk, error)) (walk, error) {
 	if len(req) == 0 {
 		return cw, nil
@@ -98,7 +98,7 @@ func (p *Planner) addRequires(w, cw walk, req ast.SelectionSet, dirs ast.Directi
 // per concrete type the subgraph can return; __typename is selected
 // wherever a fragment is to be decided. csel is the client's selection of
 // the enclosing field, when the client selects it too.
-func (p *Planner) planInternal(w walk, kids []*item, csel ast.SelectionSet) error {
+func (p *planning) planInternal(w walk, kids []*item, csel ast.SelectionSet) error {
 	hasFrag := false
 	for _, k := range kids {
 		hasFrag = hasFrag || k.field == nil

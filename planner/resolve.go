@@ -8,7 +8,7 @@ import (
 // usable reports whether src may resolve its field: not overridden away
 // (by an active @override), not itself behind an inactive progressive
 // override, not kept only for keys/@requires.
-func (p *Planner) usable(fm *schema.Field, src *schema.FieldSource) bool {
+func (p *planning) usable(fm *schema.Field, src *schema.FieldSource) bool {
 	if src.UsedOverridden {
 		return false
 	}
@@ -23,7 +23,7 @@ func (p *Planner) usable(fm *schema.Field, src *schema.FieldSource) bool {
 	return true
 }
 
-func (p *Planner) field(typeName, name string) *schema.Field {
+func (p *planning) field(typeName, name string) *schema.Field {
 	t := p.sg.Types[typeName]
 	if t == nil || t.Fields == nil {
 		return nil
@@ -32,7 +32,7 @@ func (p *Planner) field(typeName, name string) *schema.Field {
 }
 
 // isInterfaceObject reports whether typeName is an @interfaceObject in sub.
-func (p *Planner) isInterfaceObject(typeName, sub string) bool {
+func (p *planning) isInterfaceObject(typeName, sub string) bool {
 	t := p.sg.Types[typeName]
 	if t == nil {
 		return false
@@ -49,7 +49,7 @@ func (p *Planner) isInterfaceObject(typeName, sub string) bool {
 // the @provides selection prov that applies at this position. A field with
 // @requires is never local: it needs an entity fetch carrying its
 // requirements.
-func (p *Planner) local(sub, typeName, name string, prov ast.SelectionSet) bool {
+func (p *planning) local(sub, typeName, name string, prov ast.SelectionSet) bool {
 	if name == "__typename" {
 		return !p.isInterfaceObject(typeName, sub)
 	}
@@ -78,7 +78,7 @@ func (p *Planner) local(sub, typeName, name string, prov ast.SelectionSet) bool 
 // an interface, every implementation sub can return resolves name in place:
 // an interface field whose implementation is @external (or needs @requires,
 // or was overridden away) in sub must be asked per concrete type.
-func (p *Planner) localImplementations(sub, typeName, name string, prov ast.SelectionSet) bool {
+func (p *planning) localImplementations(sub, typeName, name string, prov ast.SelectionSet) bool {
 	t := p.sg.Types[typeName]
 	if t == nil || t.Kind != ast.Interface || p.isInterfaceObject(typeName, sub) {
 		return true
@@ -116,7 +116,7 @@ func providedField(prov ast.SelectionSet, typeName, name string) (*ast.Field, bo
 
 // canProvide reports whether sub can select the field set fs on typeName in
 // place (every field local, recursively).
-func (p *Planner) canProvide(sub, typeName string, fs ast.SelectionSet, prov ast.SelectionSet) bool {
+func (p *planning) canProvide(sub, typeName string, fs ast.SelectionSet, prov ast.SelectionSet) bool {
 	for _, s := range fs {
 		switch s := s.(type) {
 		case *ast.Field:
@@ -161,7 +161,7 @@ type hop struct {
 
 // keyInto returns the first resolvable key of typeName in target (declaration
 // order) that from can provide, or nil.
-func (p *Planner) keyInto(from, target, typeName string, prov ast.SelectionSet) *schema.Key {
+func (p *planning) keyInto(from, target, typeName string, prov ast.SelectionSet) *schema.Key {
 	t := p.sg.Types[typeName]
 	if t == nil {
 		return nil
@@ -182,7 +182,7 @@ func (p *Planner) keyInto(from, target, typeName string, prov ast.SelectionSet) 
 // over subgraphs in ascending name order, so the result is the shortest
 // chain and, among those, the first in name order. The search is over at
 // most len(Subgraphs) nodes: it has no arbitrary limit.
-func (p *Planner) route(from, target, typeName string, prov ast.SelectionSet) []hop {
+func (p *planning) route(from, target, typeName string, prov ast.SelectionSet) []hop {
 	if hops := p.directRoute(from, target, typeName, prov); hops != nil {
 		return hops
 	}
@@ -194,7 +194,7 @@ func (p *Planner) route(from, target, typeName string, prov ast.SelectionSet) []
 
 // directRoute is route through keys whose fields each source subgraph
 // selects in place.
-func (p *Planner) directRoute(from, target, typeName string, prov ast.SelectionSet) []hop {
+func (p *planning) directRoute(from, target, typeName string, prov ast.SelectionSet) []hop {
 	if k := p.keyInto(from, target, typeName, prov); k != nil {
 		return []hop{{service: target, key: k}}
 	}
@@ -230,7 +230,7 @@ func (p *Planner) directRoute(from, target, typeName string, prov ast.SelectionS
 }
 
 // candidates lists the subgraphs that can resolve typeName.name, ascending.
-func (p *Planner) candidates(typeName, name string) []*schema.FieldSource {
+func (p *planning) candidates(typeName, name string) []*schema.FieldSource {
 	fm := p.field(typeName, name)
 	if fm == nil {
 		return nil
@@ -246,7 +246,7 @@ func (p *Planner) candidates(typeName, name string) []*schema.FieldSource {
 
 // possibleIn lists the concrete types an abstract type may have at runtime
 // when returned by subgraph sub, ascending.
-func (p *Planner) possibleIn(abstract, sub string) []string {
+func (p *planning) possibleIn(abstract, sub string) []string {
 	var out []string
 	for _, def := range p.sg.API.PossibleTypes[abstract] {
 		t := p.sg.Types[def.Name]
@@ -277,13 +277,13 @@ func (p *Planner) possibleIn(abstract, sub string) []string {
 	return out
 }
 
-func (p *Planner) isAbstract(typeName string) bool {
+func (p *planning) isAbstract(typeName string) bool {
 	d := p.sg.API.Types[typeName]
 	return d != nil && (d.Kind == ast.Interface || d.Kind == ast.Union)
 }
 
 // implements reports whether concrete satisfies typeCond.
-func (p *Planner) implements(concrete, typeCond string) bool {
+func (p *planning) implements(concrete, typeCond string) bool {
 	if concrete == typeCond {
 		return true
 	}

@@ -26,7 +26,7 @@ import (
 
 // rootCandidates lists the subgraphs that can resolve a root field (no
 // @requires), ascending.
-func (p *Planner) rootCandidates(typ, name string) []string {
+func (p *planning) rootCandidates(typ, name string) []string {
 	var out []string
 	for _, c := range p.candidates(typ, name) {
 		if len(c.Requires) == 0 {
@@ -41,7 +41,7 @@ func (p *Planner) rootCandidates(typ, name string) []string {
 // nothing and cost nothing) and, to break ties, the number of selections
 // the entity fetches carry (a @provides that spares part of an entity
 // fetch makes it lighter).
-func (p *Planner) trialRoot(typ, sub string, it *item, client map[string]*item) (int, int, error) {
+func (p *planning) trialRoot(typ, sub string, it *item, client map[string]*item) (int, int, error) {
 	b := &buildState{byKey: map[string]*group{}}
 	g := b.newGroup(sub, false, nil, nil, nil)
 	if err := p.placeField(walk{b: b, g: g, pos: g.sel, typ: typ, client: client}, it); err != nil {
@@ -71,7 +71,7 @@ func countNodes(ns []*selNode) int {
 // (see above; used lists the preferred subgraphs in order), or "" and the
 // first candidate's error when none can. A single candidate is returned
 // untried.
-func (p *Planner) cheapestRoot(typ string, cands []string, it *item, client map[string]*item, used []string) (string, error) {
+func (p *planning) cheapestRoot(typ string, cands []string, it *item, client map[string]*item, used []string) (string, error) {
 	if len(cands) == 1 {
 		return cands[0], nil // no choice: planning it for real reports any error
 	}
@@ -115,7 +115,7 @@ type rootPart struct {
 
 // splitRoot divides the selection of the root item it among cands (see
 // above). used are the subgraphs already holding root fetches.
-func (p *Planner) splitRoot(typ string, cands []string, it *item, client map[string]*item, used []string) ([]rootPart, error) {
+func (p *planning) splitRoot(typ string, cands []string, it *item, client map[string]*item, used []string) ([]rootPart, error) {
 	var parts []rootPart
 	with := func(sel ast.SelectionSet) *item {
 		cp := *it
@@ -194,7 +194,7 @@ func (p *Planner) splitRoot(typ string, cands []string, it *item, client map[str
 // selection among subgraphs (not for a subscription: one event stream
 // comes from one subgraph). blk is the deferred block the item belongs to
 // (nil: the primary part).
-func (p *Planner) planQueryRoot(b *buildState, roots *[]*group, typ string, it *item, client map[string]*item, forced []string, split bool, blk *deferBlock) error {
+func (p *planning) planQueryRoot(b *buildState, roots *[]*group, typ string, it *item, client map[string]*item, forced []string, split bool, blk *deferBlock) error {
 	cands := p.rootCandidates(typ, it.field.Name)
 	if len(cands) == 0 {
 		return unsatisfiableRoot(typ, it.field.Name)
