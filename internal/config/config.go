@@ -67,6 +67,8 @@ type Config struct {
 	Server   Server   `yaml:"server"`
 	Shutdown Shutdown `yaml:"shutdown"`
 	Health   Health   `yaml:"health"`
+	// Batching: several operations in one POST (off by default; batching.go).
+	Batching Batching `yaml:"batching"`
 }
 
 // Headers holds header rules.
@@ -230,6 +232,7 @@ func (c *Config) Validate() error {
 	probs = c.RateLimits.validate(probs, c.Redis)
 	probs = c.Cache.validate(probs, c.Redis)
 	probs = c.validateCORS(probs)
+	probs = c.Batching.validate(probs)
 	names := make([]string, 0, len(c.Subgraphs))
 	for n := range c.Subgraphs {
 		names = append(names, n)
