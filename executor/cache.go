@@ -24,8 +24,10 @@ import (
 // A root fetch is identified by its whole request body.
 type EntityCache interface {
 	// LookupEntities returns the cached JSON of each entity of reps (a
-	// nil entry is a miss); nil or a slice of another length: all miss.
-	LookupEntities(ctx context.Context, f *planner.Fetch, sel []byte, reps []string) [][]byte
+	// nil entry is a miss; nil or a slice of another length: all miss),
+	// and which of them the cache would keep (nil: none, so that the
+	// executor does not encode answers nobody keeps).
+	LookupEntities(ctx context.Context, f *planner.Fetch, sel []byte, reps []string) (hits [][]byte, keep []bool)
 	// StoreEntities offers what the subgraph answered for reps: ents[i]
 	// is the JSON of entity i, nil when it is not to be kept (null, or
 	// answered with an error).
@@ -95,7 +97,11 @@ func (r *run) loadEntitiesCached(ctx context.Context, f *planner.Fetch, ks []str
 		}
 		clear(out)
 	}
-	if hits := c.LookupEntities(ctx, f, sel, ks); len(hits) == len(ks) {
+	hits, keep := c.LookupEntities(ctx, f, sel, ks)
+	if len(keep) != len(ks) {
+		keep = nil
+	}
+	if len(hits) == len(ks) {
 		for i, h := range hits {
 			if h == nil {
 				missIdx = append(missIdx, i)
@@ -125,12 +131,12 @@ func (r *run) loadEntitiesCached(ctx context.Context, f *planner.Fetch, ks []str
 	for j, i := range missIdx {
 		out[i] = ents[j]
 	}
-	if sub.err == nil && sub.ok {
+	if sub.err == nil && sub.ok && keep != nil {
 		bad, whole := erroredEntities(sub.errs)
 		if !whole {
 			store := make([][]byte, len(missKeys))
 			for j, e := range ents {
-				if e != nil && e.kind == kindObject && !bad[j] {
+				if keep[missIdx[j]] && e != nil && e.kind == kindObject && !bad[j] {
 					store[j] = appendValue(nil, e)
 				}
 			}

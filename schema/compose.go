@@ -304,13 +304,6 @@ func (c *composer) collect() {
 			c.fail("TYPE_KIND_MISMATCH", []string{n}, subs, "type %s is declared as %s: declare it with the same kind everywhere (an interface may be an @interfaceObject object)",
 				n, strings.Join(parts, " but as "))
 		}
-		if t.kind == ast.Interface {
-			for _, d := range t.decls {
-				if d.def.Kind == ast.Object && !d.ifaceObj {
-					d.ifaceObj = false
-				}
-			}
-		}
 	}
 }
 

@@ -57,8 +57,6 @@ var directiveSince = map[string]int{
 	"cost": 9, "listSize": 9,
 }
 
-func url(f *feature) string { return f.url }
-
 // federationSubgraphDefs declares the federation directives loosely, with
 // their canonical names, so that a subgraph validates with gqlparser.
 const federationSubgraphDefs = `
@@ -278,7 +276,7 @@ func (p *subParser) links() error {
 				why = fmt.Sprintf("needs federation v2.%d or later", min)
 			}
 			return CompositionErrors{{Code: "INVALID_LINK_DIRECTIVE_USAGE", Subgraphs: []string{p.s.Name},
-				Message: fmt.Sprintf("[%s] the @link to %s imports %s, which %s: raise the version in the URL or remove the import", p.s.Name, url(fed), spec, why)}}
+				Message: fmt.Sprintf("[%s] the @link to %s imports %s, which %s: raise the version in the URL or remove the import", p.s.Name, fed.url, spec, why)}}
 		}
 	}
 	for _, d := range FederationDirectives {

@@ -7,7 +7,6 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"os"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -124,9 +123,9 @@ func startRateCache(_ context.Context, cfg *config.Config, sg *schema.Supergraph
 }
 
 // registryToken is the token that guards purges: the registry's
-// (JUNCTION_REGISTRY_TOKEN).
-func registryToken(*config.Config) func() string {
-	return func() string { return os.Getenv("JUNCTION_REGISTRY_TOKEN") }
+// (registry.token, or JUNCTION_REGISTRY_TOKEN).
+func registryToken(cfg *config.Config) func() string {
+	return cfg.Registry.TokenValue
 }
 
 // option is everything rc adds to the gateway, as one option.

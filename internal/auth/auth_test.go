@@ -392,3 +392,34 @@ func TestVerifiedTokenCache(t *testing.T) {
 		t.Fatalf("expired token after caching: %v", err)
 	}
 }
+
+func TestPEMKeys(t *testing.T) {
+	ecPriv, _ := ecdsa.GenerateKey(elliptic.P384(), rand.Reader)
+	edPub, edPriv, _ := ed25519.GenerateKey(rand.Reader)
+	ecDER, _ := x509.MarshalPKIXPublicKey(&ecPriv.PublicKey)
+	edDER, _ := x509.MarshalPKIXPublicKey(edPub)
+	file := writeFile(t, "keys.pem", append(
+		pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: ecDER}),
+		pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: edDER})...))
+	a := newAuth(t, config.JWTProvider{Name: "pem", PublicKeyFile: file})
+	ctx := context.Background()
+	if _, err := a.Authenticate(ctx, sign(t, jwt.SigningMethodES384, ecPriv, "", claims())); err != nil {
+		t.Errorf("ES384 from PEM: %v", err)
+	}
+	if _, err := a.Authenticate(ctx, sign(t, jwt.SigningMethodEdDSA, edPriv, "", claims())); err != nil {
+		t.Errorf("EdDSA from PEM: %v", err)
+	}
+	// ES256 names another curve than the key's: refused.
+	ec256, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if _, err := a.Authenticate(ctx, sign(t, jwt.SigningMethodES256, ec256, "", claims())); err == nil || err.Reason != "token is signed with an unknown key" {
+		t.Errorf("ES256 against a P-384 key: %v", err)
+	}
+	privDER, _ := x509.MarshalPKCS8PrivateKey(edPriv)
+	privFile := writeFile(t, "priv.pem", pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: privDER}))
+	ctx2, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	_, err := New(ctx2, Options{JWT: config.JWT{Providers: []config.JWTProvider{{Name: "p", PublicKeyFile: privFile}}}})
+	if err == nil || !strings.Contains(err.Error(), "private key") || strings.Contains(err.Error(), "MC4C") {
+		t.Errorf("private key file: %v", err)
+	}
+}

@@ -133,8 +133,8 @@ func digest(parts ...[]byte) string {
 // entityKeys are the store keys of reps ("" where not cacheable), with
 // each one's policy, typename and type+key tag.
 type entityKey struct {
-	key, typename, idTag string
-	policy               Policy
+	key, typename string
+	policy        Policy
 }
 
 func (e *entityCache) entityKeys(ctx context.Context, f *planner.Fetch, sel []byte, reps []string) []entityKey {
@@ -146,7 +146,7 @@ func (e *entityCache) entityKeys(ctx context.Context, f *planner.Fetch, sel []by
 	out := make([]entityKey, len(reps))
 	found := false
 	for i, rep := range reps {
-		tn, id := repInfo(e.sg, f.Service, rep)
+		tn := repTypename(rep)
 		p, ok := fp.entities[tn]
 		if !ok || !p.Cacheable() {
 			continue
@@ -163,7 +163,6 @@ func (e *entityCache) entityKeys(ctx context.Context, f *planner.Fetch, sel []by
 		out[i] = entityKey{
 			key:      "ent:" + f.Service + ":" + e.gens[f.Service] + ":" + tn + ":" + digest(sel, []byte(rep), priv),
 			typename: tn,
-			idTag:    "id:" + tn + ":" + id,
 			policy:   p,
 		}
 		found = true
@@ -175,28 +174,30 @@ func (e *entityCache) entityKeys(ctx context.Context, f *planner.Fetch, sel []by
 }
 
 // LookupEntities implements executor.EntityCache.
-func (e *entityCache) LookupEntities(ctx context.Context, f *planner.Fetch, sel []byte, reps []string) [][]byte {
+func (e *entityCache) LookupEntities(ctx context.Context, f *planner.Fetch, sel []byte, reps []string) ([][]byte, []bool) {
 	ks := e.entityKeys(ctx, f, sel, reps)
 	if ks == nil {
-		return nil
+		return nil, nil
 	}
 	var keys []string
 	var at []int
+	keep := make([]bool, len(reps))
 	for i, k := range ks {
 		if k.key != "" {
 			keys = append(keys, k.key)
 			at = append(at, i)
+			keep[i] = true
 		}
 	}
 	vals := e.c.get(ctx, keys)
 	if len(vals) != len(keys) {
-		return nil
+		return nil, keep
 	}
 	out := make([][]byte, len(reps))
 	for j, v := range vals {
 		out[at[j]] = v
 	}
-	return out
+	return out, keep
 }
 
 // StoreEntities implements executor.EntityCache.
@@ -210,11 +211,12 @@ func (e *entityCache) StoreEntities(ctx context.Context, f *planner.Fetch, sel [
 		if k.key == "" || ents[i] == nil || len(ents[i]) > e.c.o.MaxEntryBytes {
 			continue
 		}
+		_, id := repInfo(e.sg, f.Service, reps[i])
 		entries = append(entries, Entry{
 			Key:   k.key,
 			Value: ents[i],
 			TTL:   time.Duration(k.policy.MaxAge) * time.Second,
-			Tags:  []string{"type:" + k.typename, k.idTag},
+			Tags:  []string{"type:" + k.typename, "id:" + k.typename + ":" + id},
 		})
 	}
 	e.c.set(ctx, entries)

@@ -192,6 +192,23 @@ func writeDirectives(b *strings.Builder, ds ast.DirectiveList) {
 	}
 }
 
+// repTypename reads a representation's __typename: at once when it comes
+// first, as the executor writes it; else by decoding.
+func repTypename(rep string) string {
+	const pre = `{"__typename":"`
+	if strings.HasPrefix(rep, pre) {
+		rest := rep[len(pre):]
+		if i := strings.IndexByte(rest, '"'); i >= 0 && !strings.Contains(rest[:i], `\`) {
+			return rest[:i]
+		}
+	}
+	var v struct {
+		Typename string `json:"__typename"`
+	}
+	_ = json.Unmarshal([]byte(rep), &v)
+	return v.Typename
+}
+
 // repInfo reads a representation's __typename and its key fields (the
 // type's keys in the subgraph) as canonical JSON, for the type+key tag.
 func repInfo(sg *schema.Supergraph, service, rep string) (typename, key string) {
