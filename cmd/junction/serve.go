@@ -203,6 +203,7 @@ func listenAndServe(ctx context.Context, cfg *config.Config, gw *gateway.Gateway
 		server.WithReadTimeout(cfg.Limits.BodyTimeout),
 		server.WithLegacyStatusCodes(cfg.LegacyStatusCodes),
 		server.WithCORS(corsPolicy(cfg)),
+		server.WithBatching(cfg.Batching.Enabled, cfg.Batching.MaxSize),
 		server.WithCSRFPrevention(cfg.CSRFOn(cookieAuth(cfg)), cfg.CSRF.RequiredHeaders...),
 		server.WithFieldOwners(gw.FieldOwners),
 		server.WithPlaygroundRegistry(playgroundRegistry),

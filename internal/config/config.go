@@ -67,6 +67,8 @@ type Config struct {
 	Server   Server   `yaml:"server"`
 	Shutdown Shutdown `yaml:"shutdown"`
 	Health   Health   `yaml:"health"`
+	// Batching: several operations in one POST (off by default; batching.go).
+	Batching Batching `yaml:"batching"`
 }
 
 // Headers holds header rules.
@@ -237,6 +239,7 @@ func (c *Config) Validate() error {
 	probs = c.RateLimits.validate(probs, c.Redis)
 	probs = c.Cache.validate(probs, c.Redis)
 	probs = c.validateCORS(probs)
+	probs = c.Batching.validate(probs)
 	probs = validateShaping("traffic", &c.Traffic.Retry, &c.Traffic.CircuitBreaker, probs)
 	names := make([]string, 0, len(c.Subgraphs))
 	for n := range c.Subgraphs {
