@@ -25,6 +25,9 @@ type SubgraphRequest struct {
 	Service, URL string
 	Body         []byte
 	Header       http.Header
+	// Mutation: the request runs a mutation, which must never be sent
+	// twice (no retry).
+	Mutation bool
 }
 
 // Sentinels for subgraph failures; the executor maps them to error codes.
@@ -35,6 +38,9 @@ var (
 	ErrSubgraphTransport = errors.New("subgraph request failed")
 	// ErrResponseTooLarge: the body exceeded the configured limit.
 	ErrResponseTooLarge = errors.New("subgraph response too large")
+	// ErrCircuitOpen: a circuit breaker refused the request without
+	// sending it (the subgraph failed too often recently).
+	ErrCircuitOpen = errors.New("circuit breaker open")
 	// ErrMergedTooLarge: the subgraph answers of one request, summed,
 	// passed WithMaxMergedBytes.
 	ErrMergedTooLarge = errors.New("subgraph answers of the request too large")

@@ -113,6 +113,8 @@ func fetchFailure(service string, err error, path ast.Path) *gqlerror.Error {
 		code, msg = CodeTimeout, fmt.Sprintf("request to subgraph %q timed out", service)
 	case errors.As(err, &se):
 		msg = fmt.Sprintf("HTTP fetch failed from subgraph %q: %d %s", service, se.StatusCode, http.StatusText(se.StatusCode))
+	case errors.Is(err, ErrCircuitOpen):
+		msg = fmt.Sprintf("subgraph %q is not being asked: its circuit breaker is open after too many failures", service)
 	case errors.Is(err, ErrResponseTooLarge):
 		msg = fmt.Sprintf("HTTP fetch failed from subgraph %q: the response is larger than the limit", service)
 	case errors.Is(err, ErrMergedTooLarge):

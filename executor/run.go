@@ -250,7 +250,8 @@ func (r *run) send(ctx context.Context, f *planner.Fetch, body []byte) (ans answ
 		ctx, cancel = context.WithTimeout(ctx, timeout)
 		defer cancel()
 	}
-	resp, err := r.ex.client.Do(ctx, &SubgraphRequest{Service: f.Service, URL: sg.URL, Body: body, Header: r.req.Header})
+	resp, err := r.ex.client.Do(ctx, &SubgraphRequest{Service: f.Service, URL: sg.URL, Body: body, Header: r.req.Header,
+		Mutation: r.req.Operation.Operation == ast.Mutation})
 	if err != nil {
 		if errors.Is(context.Cause(reqCtx), errRequestDeadline) {
 			// The whole request's deadline passed, not the subgraph's

@@ -62,6 +62,7 @@ authentication:
 headers:
   claims:
     x-user-id: sub
+rate_limits: {}
 `
 
 // loadDevConfig reads path, or the built-in dev config when path is "".

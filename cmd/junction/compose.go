@@ -349,3 +349,21 @@ func composeHint(err error) error {
 	}
 	return err
 }
+
+// roverComposer composes the subgraphs of the rover config at path (serve
+// --subgraphs): read and parse every subgraph (files, URLs, inline SDL),
+// compose with the satisfiability check, and return the supergraph with
+// its SDL.
+func roverComposer(ctx context.Context, path string) func() (*schema.Supergraph, []byte, error) {
+	return func() (*schema.Supergraph, []byte, error) {
+		subs, err := loadRoverSubgraphs(ctx, path, composeLimits{timeout: 10 * time.Second, maxSDL: 8 << 20}, io.Discard)
+		if err != nil {
+			return nil, nil, err
+		}
+		sg, err := compose.Compose(subs)
+		if err != nil {
+			return nil, nil, err
+		}
+		return sg, []byte(schema.Print(sg)), nil
+	}
+}

@@ -56,7 +56,7 @@ func runDev(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	defer reg.close() // after the last usage flush
 	log := slog.New(slog.NewTextHandler(stderr, nil))
 	gw, err := gateway.New(nil, append(gatewayOptions(cfg, log),
-		gateway.WithPlugins(authp...), rc.option(), gateway.WithPlugins(reg.plugins()...))...)
+		gateway.WithPlugins(authp...), rc.option(), gateway.WithPlugins(reg.plugins()...), gateway.WithPlugins(trafficPlugins(cfg)...))...)
 	if err != nil {
 		return err
 	}

@@ -29,7 +29,7 @@ func TestCommandLineErrorsExit2(t *testing.T) {
 		{[]string{}, "usage"},
 		{[]string{"frobnicate"}, "unknown command"},
 		{[]string{"serve", "--bogus"}, "flag provided but not defined: -bogus"},
-		{[]string{"serve"}, "--supergraph FILE (or --registry) is required"},
+		{[]string{"serve"}, "--supergraph FILE (or --subgraphs FILE, or --registry) is required"},
 		{[]string{"serve", "--supergraph", filepath.Join(dir, "missing.graphql")}, "cannot read supergraph"},
 		{[]string{"serve", "--config", filepath.Join(dir, "missing.yaml")}, "read config"},
 		{[]string{"plan", "--supergraph", filepath.Join(dir, "x")}, "--query FILE are required"},

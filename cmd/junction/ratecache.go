@@ -36,20 +36,20 @@ type route struct {
 	handler http.Handler
 }
 
-// startRateCache builds the rate limiter and cache from cfg. Rate limits
-// are on when rate_limits: is configured or when sg applies @rateLimit
-// (with the defaults: memory, or Redis when redis: is configured).
+// startRateCache builds the rate limiter and cache from cfg: each only
+// when its section is configured (a supergraph applying @rateLimit without
+// rate_limits: is logged, not enforced), so that neither adds anything to
+// the request path otherwise. junction dev's built-in config has
+// rate_limits: {}.
 func startRateCache(_ context.Context, cfg *config.Config, sg *schema.Supergraph, logw io.Writer) (*rateCache, error) {
 	rc := &rateCache{}
 	log := slog.New(slog.NewTextHandler(logw, nil))
 	rl := cfg.RateLimits
-	if rl == nil && sg != nil { // nil: an empty registry; configure rate_limits to have them
-		rules, err := ratelimit.ReadRules(sg, config.DefaultRateLimitMaxLimit)
-		if err != nil {
-			return nil, err
-		}
-		if rules.Len() > 0 {
-			rl = config.DefaultRateLimits(cfg.Redis)
+	if rl == nil && sg != nil { // sg nil: an empty registry
+		// Not configured: nothing on the request path. Say so when the
+		// supergraph asks for limits.
+		if rules, err := ratelimit.ReadRules(sg, config.DefaultRateLimitMaxLimit); err == nil && rules.Len() > 0 {
+			log.Warn("the supergraph applies @rateLimit but rate_limits is not configured: not enforced (add rate_limits: {} to enforce them)", "limits", rules.Len())
 		}
 	}
 	var client redis.UniversalClient

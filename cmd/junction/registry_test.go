@@ -502,3 +502,58 @@ func TestRegistryReplicasShareRedis(t *testing.T) {
 	}
 	converge(va, 24)
 }
+
+// serve --subgraphs composes a rover config at start and on reload
+// (--hot-reload), keeping the last good supergraph when one fails.
+func TestServeSubgraphsRecomposes(t *testing.T) {
+	demo, sdls := demoSDLs(t)
+	dir := t.TempDir()
+	var conf strings.Builder
+	conf.WriteString("federation_version: =2.5.0\nsubgraphs:\n")
+	for _, n := range subgraphs.Names {
+		if err := os.WriteFile(filepath.Join(dir, n+".graphql"), []byte(sdls[n]), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		fmt.Fprintf(&conf, "  %s:\n    routing_url: %s\n    schema:\n      file: ./%s.graphql\n", n, demo.URLs[n], n)
+	}
+	roverPath := filepath.Join(dir, "supergraph.yaml")
+	if err := os.WriteFile(roverPath, []byte(conf.String()), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	p := serveInProcess(t, "", "--subgraphs", roverPath, "--hot-reload")
+	if a := post(t, "http://"+p.addr+"/graphql", "", topProducts, nil); len(a.Errors) > 0 || !strings.Contains(string(a.Data), "@ada") {
+		t.Fatalf("composed at start: %s %+v", a.Data, a.Errors)
+	}
+	products := filepath.Join(dir, "products.graphql")
+	if err := os.WriteFile(products, []byte(strings.Replace(sdls["products"], "upc: String!", "upc: Int!", 1)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for !strings.Contains(p.log.String(), "subgraphs recomposition refused") {
+		if time.Now().After(deadline) {
+			t.Fatalf("broken subgraph not reported: %s", p.log.String())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if !strings.Contains(p.log.String(), "FIELD_TYPE_MISMATCH") {
+		t.Errorf("the refusal does not name the error: %s", p.log.String())
+	}
+	if a := post(t, "http://"+p.addr+"/graphql", "", topProducts, nil); len(a.Errors) > 0 || !strings.Contains(string(a.Data), "@ada") {
+		t.Fatalf("last good supergraph after a failed recomposition: %s %+v", a.Data, a.Errors)
+	}
+	// A good change is composed and served.
+	if err := os.WriteFile(products, []byte(strings.Replace(sdls["products"], "  weight: Int\n", "  weight: Int\n  color: String\n", 1)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	deadline = time.Now().Add(10 * time.Second)
+	for {
+		a := post(t, "http://"+p.addr+"/graphql", "", "{ __type(name: \"Product\") { fields { name } } }", nil)
+		if strings.Contains(string(a.Data), `"color"`) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("recomposed supergraph not served: %s", a.Data)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}

@@ -34,6 +34,11 @@ type reloader struct {
 	cfg  *config.Config // for the subgraph names under subgraphs: (nil: none)
 	// reloaded, when set, hears of every reload attempt (tests).
 	reloaded func()
+	// compose, when set (serve --subgraphs), recomposes the subgraphs of
+	// the rover config at path instead of reading a supergraph file; it
+	// returns the supergraph and its SDL. Any change in the config's
+	// directory (where its schema files usually are) triggers it.
+	compose func() (*schema.Supergraph, []byte, error)
 }
 
 func (r *reloader) run(ctx context.Context, watch bool) {
@@ -68,7 +73,7 @@ func (r *reloader) run(ctx context.Context, watch bool) {
 		case <-hup:
 			r.reload(true)
 		case ev := <-events:
-			if filepath.Clean(ev.Name) == base && ev.Op != fsnotify.Chmod {
+			if (filepath.Clean(ev.Name) == base || r.compose != nil) && ev.Op != fsnotify.Chmod {
 				debounce.Reset(reloadDebounce)
 			}
 		case err := <-errs:
@@ -83,6 +88,10 @@ func (r *reloader) run(ctx context.Context, watch bool) {
 func (r *reloader) reload(force bool) {
 	if r.reloaded != nil {
 		defer r.reloaded()
+	}
+	if r.compose != nil {
+		r.recompose(force)
+		return
 	}
 	sdl, err := os.ReadFile(r.path)
 	if err != nil {
@@ -108,4 +117,23 @@ func (r *reloader) reload(force bool) {
 		}
 	}
 	r.log.Info("supergraph reloaded", "path", r.path, "version", sg.Version)
+}
+
+// recompose composes the configured subgraphs and swaps the result in
+// when it differs from the last; a failure keeps the last good supergraph.
+func (r *reloader) recompose(force bool) {
+	sg, sdl, err := r.compose()
+	if err != nil {
+		r.log.Error("subgraphs recomposition refused; serving the previous supergraph", "config", r.path, "error", err)
+		return
+	}
+	if !force && bytes.Equal(sdl, r.last) {
+		return
+	}
+	r.last = sdl
+	if err := r.gw.Swap(sg); err != nil {
+		r.log.Error("supergraph swap failed", "error", err)
+		return
+	}
+	r.log.Info("subgraphs recomposed", "config", r.path, "version", sg.Version)
 }

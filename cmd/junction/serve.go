@@ -26,6 +26,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	sgPath := fs.String("supergraph", "", "supergraph SDL file (overrides the config)")
 	listen := fs.String("listen", "", "HOST:PORT to listen on (default 127.0.0.1:4000)")
 	hotReload := fs.Bool("hot-reload", false, "reload the supergraph file when it changes (SIGHUP always reloads it)")
+	subgraphsPath := fs.String("subgraphs", "", "rover supergraph.yaml of subgraphs to compose at start and on every reload (instead of --supergraph)")
 	fromRegistry := fs.Bool("registry", false, "serve what the subgraph registry holds (registry: in the config); no supergraph file needed")
 	var inbound, subgraph optionalBool
 	fs.Var(&inbound, "inbound-dedupe", "share one execution between identical concurrent queries (default true)")
@@ -98,15 +99,22 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		sdl []byte
 		sg  *schema.Supergraph
 		reg *registrySetup
+		// composeSubgraphs recomposes --subgraphs on reload.
+		composeSubgraphs func() (*schema.Supergraph, []byte, error)
 	)
 	if cfg.Registry.Enabled {
 		if reg, err = openRegistry(cfg, log); err != nil {
 			return err
 		}
 		defer reg.close()
+	} else if *subgraphsPath != "" {
+		composeSubgraphs = roverComposer(ctx, *subgraphsPath)
+		if sg, sdl, err = composeSubgraphs(); err != nil {
+			return fmt.Errorf("compose %s: %w", *subgraphsPath, err)
+		}
 	} else {
 		if cfg.Supergraph == "" {
-			return usageErr("--supergraph FILE (or --registry) is required")
+			return usageErr("--supergraph FILE (or --subgraphs FILE, or --registry) is required")
 		}
 		sdl, err = os.ReadFile(cfg.Supergraph)
 		if err != nil {
@@ -134,7 +142,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	defer stopTelemetry()
-	opts := append(tel.GatewayOptions(), gateway.WithPlugins(authp...), gateway.WithPlugins(reg.plugins()...), rc.option())
+	opts := append(tel.GatewayOptions(), gateway.WithPlugins(authp...), gateway.WithPlugins(reg.plugins()...), rc.option(), gateway.WithPlugins(trafficPlugins(cfg)...))
 	gw, err := gateway.New(sg, append(opts, gatewayOptions(cfg, log)...)...)
 	if err != nil {
 		return err
@@ -150,6 +158,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return listenAndServe(ctx, cfg, gw, stderr, rc, tel, admin)
 	}
 	rl := &reloader{path: cfg.Supergraph, gw: gw, log: log, last: sdl, cfg: cfg}
+	if composeSubgraphs != nil {
+		rl.path, rl.compose = *subgraphsPath, composeSubgraphs
+	}
 	go rl.run(ctx, *hotReload)
 	return listenAndServe(ctx, cfg, gw, stderr, rc, tel, nil)
 }
@@ -192,6 +203,7 @@ func listenAndServe(ctx context.Context, cfg *config.Config, gw *gateway.Gateway
 		server.WithReadTimeout(cfg.Limits.BodyTimeout),
 		server.WithLegacyStatusCodes(cfg.LegacyStatusCodes),
 		server.WithCORS(corsPolicy(cfg)),
+		server.WithBatching(cfg.Batching.Enabled, cfg.Batching.MaxSize),
 		server.WithCSRFPrevention(cfg.CSRFOn(cookieAuth(cfg)), cfg.CSRF.RequiredHeaders...),
 		server.WithFieldOwners(gw.FieldOwners),
 		server.WithPlaygroundRegistry(playgroundRegistry),

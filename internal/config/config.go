@@ -67,6 +67,8 @@ type Config struct {
 	Server   Server   `yaml:"server"`
 	Shutdown Shutdown `yaml:"shutdown"`
 	Health   Health   `yaml:"health"`
+	// Batching: several operations in one POST (off by default; batching.go).
+	Batching Batching `yaml:"batching"`
 }
 
 // Headers holds header rules.
@@ -83,10 +85,17 @@ type Headers struct {
 type Subgraph struct {
 	URL     string        `yaml:"url"`
 	Timeout time.Duration `yaml:"timeout"`
+	// Retry and CircuitBreaker replace traffic.retry and
+	// traffic.circuit_breaker for this subgraph when set.
+	Retry          *Retry          `yaml:"retry"`
+	CircuitBreaker *CircuitBreaker `yaml:"circuit_breaker"`
 }
 
 // Traffic holds subgraph traffic settings.
 type Traffic struct {
+	// Retry and CircuitBreaker apply to every subgraph (see shaping.go).
+	Retry          Retry          `yaml:"retry"`
+	CircuitBreaker CircuitBreaker `yaml:"circuit_breaker"`
 	// SubgraphTimeout bounds each subgraph request (default 30s).
 	SubgraphTimeout time.Duration `yaml:"subgraph_timeout"`
 	// RequestTimeout bounds a whole request's execution (default 60s).
@@ -230,6 +239,8 @@ func (c *Config) Validate() error {
 	probs = c.RateLimits.validate(probs, c.Redis)
 	probs = c.Cache.validate(probs, c.Redis)
 	probs = c.validateCORS(probs)
+	probs = c.Batching.validate(probs)
+	probs = validateShaping("traffic", &c.Traffic.Retry, &c.Traffic.CircuitBreaker, probs)
 	names := make([]string, 0, len(c.Subgraphs))
 	for n := range c.Subgraphs {
 		names = append(names, n)
@@ -243,6 +254,7 @@ func (c *Config) Validate() error {
 		if s.Timeout < 0 {
 			probs = append(probs, fmt.Sprintf("subgraphs.%s.timeout: must be positive", n))
 		}
+		probs = validateShaping("subgraphs."+n, s.Retry, s.CircuitBreaker, probs)
 	}
 	probs = append(probs, c.Telemetry.validate()...)
 	probs = append(probs, append(c.Authentication.validate(c), c.Authorization.validate(c)...)...)

@@ -8,8 +8,9 @@ import (
 
 // RateLimits configures rate limiting: the @rateLimit directives of the
 // supergraph and the request-level limits below. Nil (no `rate_limits:`
-// key) adds nothing to the request path (a supergraph that applies
-// @rateLimit turns it on with the defaults).
+// key) adds nothing to the request path and enforces no @rateLimit (a
+// warning says so at startup); `rate_limits: {}` enforces them with the
+// defaults.
 type RateLimits struct {
 	// Store keeps the counts: redis (default when `redis:` is configured:
 	// exact across every replica sharing it) or memory (this process only).
@@ -118,12 +119,4 @@ func (r *RateLimits) validate(probs []string, redis *Redis) []string {
 		}
 	}
 	return probs
-}
-
-// DefaultRateLimits is the rate_limits section with every default, for a
-// supergraph that applies @rateLimit without the section configured.
-func DefaultRateLimits(redis *Redis) *RateLimits {
-	r := &RateLimits{}
-	r.applyDefaults(redis)
-	return r
 }

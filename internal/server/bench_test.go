@@ -78,7 +78,7 @@ func BenchmarkDecodePOST(b *testing.B) {
 			for b.Loop() {
 				rd.Reset(body)
 				r.Body = io.NopCloser(rd)
-				if _, e := srv.decodePOST(w, r); e != nil {
+				if _, _, e := srv.decodePOST(w, r); e != nil {
 					b.Fatal(e)
 				}
 			}

@@ -53,10 +53,13 @@ type params struct {
 
 // decodePOST reads a POST body: Content-Type application/json (utf-8), a
 // JSON object within the size limit.
-func (s *Server) decodePOST(w http.ResponseWriter, r *http.Request) (*gateway.Request, *requestError) {
+//
+// A JSON array is a batch (batch.go): refused unless batching is on, else
+// returned raw in batch for serveBatch to split.
+func (s *Server) decodePOST(w http.ResponseWriter, r *http.Request) (req *gateway.Request, batch []byte, e *requestError) {
 	var err error
 	if e := checkContentType(r.Header.Get("Content-Type")); e != nil {
-		return nil, e
+		return nil, nil, e
 	}
 	if s.readTimeout > 0 {
 		// A client trickling its body must not hold a request forever
@@ -75,25 +78,34 @@ func (s *Server) decodePOST(w http.ResponseWriter, r *http.Request) (*gateway.Re
 	body, err = readBody(http.MaxBytesReader(w, r.Body, s.maxBody), r.ContentLength)
 	if err != nil {
 		if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
-			return nil, &requestError{status: http.StatusRequestEntityTooLarge, code: codePayloadTooLarge,
+			return nil, nil, &requestError{status: http.StatusRequestEntityTooLarge, code: codePayloadTooLarge,
 				message: "request body is larger than the limit"}
 		}
 		if ne, ok := errors.AsType[net.Error](err); ok && ne.Timeout() {
-			return nil, &requestError{status: http.StatusRequestTimeout, code: codeRequestTimeout,
+			return nil, nil, &requestError{status: http.StatusRequestTimeout, code: codeRequestTimeout,
 				message: "the request body was not received in time"}
 		}
-		return nil, badRequest("could not read the request body")
+		return nil, nil, badRequest("could not read the request body")
 	}
 	body = bytes.TrimSpace(body)
 	if len(body) == 0 {
-		return nil, badRequest("the request body is empty")
+		return nil, nil, badRequest("the request body is empty")
 	}
 	if body[0] == '[' {
-		return nil, badRequest("batched requests are not supported")
+		if s.batchMax <= 0 {
+			return nil, nil, badRequest("batched requests are not supported (batching.enabled is off)")
+		}
+		return nil, body, nil
 	}
 	if body[0] != '{' {
-		return nil, badRequest("the request body must be a JSON object")
+		return nil, nil, badRequest("the request body must be a JSON object")
 	}
+	req, e = decodeOne(body)
+	return req, nil, e
+}
+
+// decodeOne decodes one request object (trimmed, starting with '{').
+func decodeOne(body []byte) (*gateway.Request, *requestError) {
 	req := &gateway.Request{}
 	if decodeBody(body, req) {
 		return req, nil

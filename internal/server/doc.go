@@ -22,6 +22,10 @@
 //     extensions} within the size limit (default 2 MiB, else 413). GET takes
 //     the same four as query parameters, variables and extensions
 //     JSON-encoded, and sets Request.AllowedKinds to queries only.
+//   - A POST body that is a JSON array is a batch (batch.go, WithBatching):
+//     refused with 422 unless batching is on; on, at most max_size
+//     operations (else 422 BATCH_LIMIT_EXCEEDED), run concurrently and
+//     answered as a JSON array in request order, one error per failed item.
 //   - A POST body not received within the read timeout (default 30s) is
 //     408 with extensions.code REQUEST_TIMEOUT.
 //   - Malformed JSON, a missing or non-string query (unless extensions carry

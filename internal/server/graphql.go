@@ -29,8 +29,9 @@ func (s *Server) serveGraphQL(w http.ResponseWriter, r *http.Request) {
 	accept := r.Header.Get("Accept")
 	mt, acceptable := negotiateOK(accept)
 	var (
-		req *gateway.Request
-		e   *requestError
+		req   *gateway.Request
+		batch []byte
+		e     *requestError
 	)
 	if r.Method == http.MethodGet || r.Method == http.MethodPost {
 		if !s.bounds.acquire(r) {
@@ -60,7 +61,7 @@ func (s *Server) serveGraphQL(w http.ResponseWriter, r *http.Request) {
 			e = s.csrfError()
 			break
 		}
-		req, e = s.decodePOST(w, r)
+		req, batch, e = s.decodePOST(w, r)
 	default:
 		w.Header().Set("Allow", "GET, POST, OPTIONS")
 		e = &requestError{status: http.StatusMethodNotAllowed, code: codeMethodNotAllowed,
@@ -74,6 +75,10 @@ func (s *Server) serveGraphQL(w http.ResponseWriter, r *http.Request) {
 	}
 	if e != nil {
 		s.writeError(w, r, mt, e)
+		return
+	}
+	if batch != nil {
+		s.serveBatch(w, r, mt, batch)
 		return
 	}
 	req.Header = r.Header

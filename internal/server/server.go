@@ -50,6 +50,9 @@ type Server struct {
 	owners       func() []byte
 	registryPath string
 	bounds       bounds // bounds.go
+	// batchMax is the most operations a batched POST may carry; 0 refuses
+	// batches (batch.go).
+	batchMax int
 }
 
 // Option configures a Server.

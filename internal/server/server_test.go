@@ -179,7 +179,7 @@ func TestGraphQLOverHTTP(t *testing.T) {
 		{name: "body not an object", method: "POST", body: `"{ ok }"`,
 			wantStatus: 422, legacyStatus: 400, wantCT: ctGR, wantBody: badBody("the request body must be a JSON object")},
 		{name: "batch refused", method: "POST", body: `[{"query":"{ ok }"}]`,
-			wantStatus: 422, legacyStatus: 400, wantCT: ctGR, wantBody: badBody("batched requests are not supported")},
+			wantStatus: 422, legacyStatus: 400, wantCT: ctGR, wantBody: badBody("batched requests are not supported (batching.enabled is off)")},
 		{name: "missing query", method: "POST", body: `{"variables":{}}`,
 			wantStatus: 422, legacyStatus: 400, wantCT: ctGR, wantBody: badBody("the query parameter is missing")},
 		{name: "null query", method: "POST", body: `{"query":null}`,
