@@ -7,11 +7,12 @@
 // holds the times of its accepted hits; a hit is accepted while fewer than
 // max hits are younger than the window, and a refused hit is not
 // recorded, so "max 3 per 1m" means at most 3 accepted in any minute.
-// An operation counts one hit per selection of a limited field (an alias
-// is a selection of its own; a field under a list is one selection
-// however many items the list has; a selection skipped by @skip/@include
-// is not counted). Every hit of a request is decided in one store call:
-// with Redis, one Lua script run (one round trip) that reads the Redis
+// An operation counts one hit per limited field coordinate and key,
+// however many times or under however many aliases it selects the field
+// (a field under a list counts once however many items the list has; a
+// selection skipped by @skip/@include is not counted); over the limit,
+// every selection of that field is denied. Every hit of a request is
+// decided in one store call: with Redis, one Lua script run (one round trip) that reads the Redis
 // server's clock, so every replica sharing the Redis agrees and a limit
 // of N allows exactly N however many gateways count; in memory, under
 // per-shard locks, for this process only.

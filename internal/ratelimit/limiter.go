@@ -137,11 +137,13 @@ func (l *fieldLimits) Prepare(sg *schema.Supergraph) (any, error) {
 type limited struct {
 	field *ast.Field
 	rule  *Rule
+	hit   int // index of the field's hit (one per coordinate and key)
 }
 
-// InterceptOperation counts one hit per limited field selected by the
-// operation (aliases and repeated selections count apart), in one store
-// call, and denies the fields over their limit.
+// InterceptOperation counts one hit per limited field coordinate and key
+// selected by the operation, however many times or under however many
+// aliases it is selected, in one store call, and denies every selection
+// of a field over its limit.
 func (l *fieldLimits) InterceptOperation(ctx context.Context, op *gateway.Operation, next gateway.OperationHandler) *gateway.Response {
 	rules, _ := op.State.Prepared(l).(*Rules)
 	if rules.Len() == 0 {
@@ -154,20 +156,24 @@ func (l *fieldLimits) InterceptOperation(ctx context.Context, op *gateway.Operat
 			roots = append(roots, f)
 		}
 		if r := rules.forField(f); r != nil {
-			sel = append(sel, limited{f, r})
+			sel = append(sel, limited{field: f, rule: r})
 		}
 	})
 	if len(sel) == 0 {
 		return next(ctx, op)
 	}
 	lim := (*Limiter)(l)
-	hits := make([]Hit, len(sel))
+	var hits []Hit
+	index := make(map[string]int, len(sel))
 	for i, s := range sel {
-		hits[i] = Hit{
-			Key:    "rl:" + s.rule.Coordinate + ":" + strconv.FormatInt(s.rule.Window.Microseconds(), 10) + ":" + lim.keyValue(ctx, op.Request, s.rule.By),
-			Max:    s.rule.Max,
-			Window: s.rule.Window,
+		key := "rl:" + s.rule.Coordinate + ":" + strconv.FormatInt(s.rule.Window.Microseconds(), 10) + ":" + lim.keyValue(ctx, op.Request, s.rule.By)
+		h, ok := index[key]
+		if !ok {
+			h = len(hits)
+			index[key] = h
+			hits = append(hits, Hit{Key: key, Max: s.rule.Max, Window: s.rule.Window})
 		}
+		sel[i].hit = h
 	}
 	verdicts, err := lim.take(ctx, hits)
 	if err != nil {
@@ -180,12 +186,15 @@ func (l *fieldLimits) InterceptOperation(ctx context.Context, op *gateway.Operat
 		verdicts = nil
 	}
 	var retry time.Duration
-	for i, v := range verdicts {
-		if v.Allowed {
-			continue
+	if verdicts != nil {
+		for _, s := range sel {
+			v := verdicts[s.hit]
+			if v.Allowed {
+				continue
+			}
+			retry = max(retry, v.RetryAfter)
+			op.Deny(s.field, limitedError(s.rule, v.RetryAfter))
 		}
-		retry = max(retry, v.RetryAfter)
-		op.Deny(sel[i].field, limitedError(sel[i].rule, v.RetryAfter))
 	}
 	if verdicts == nil {
 		retry = time.Second

@@ -334,3 +334,45 @@ func TestPrepareRefusesBadRule(t *testing.T) {
 		}
 	}
 }
+
+// A limited field selected several times in one operation (aliases,
+// repeated selections) counts one hit for its coordinate and key; over
+// the limit every selection of it is denied.
+func TestOneHitPerFieldAndKey(t *testing.T) {
+	for _, mode := range modes(t) {
+		t.Run(mode, func(t *testing.T) {
+			e := newEnv(t, mode, false, nil, "1m")
+			// Mutation.addReview: 3 per minute per user.
+			m := `mutation { a: addReview(upc: "1", body: "x") { body } b: addReview(upc: "2", body: "y") { body } }`
+			for i := range 3 {
+				a := serve(t, e.gws[i%2], m, "dup", "")
+				if len(a.Errors) != 0 || string(a.Data["a"]) != `{"body":"x"}` || string(a.Data["b"]) != `{"body":"y"}` {
+					t.Fatalf("mutation %d (two aliases, one hit): %+v", i, a)
+				}
+			}
+			a := serve(t, e.gws[0], m, "dup", "")
+			if a.status != http.StatusTooManyRequests || len(a.Errors) != 2 ||
+				string(a.Data["a"]) != "null" || string(a.Data["b"]) != "null" {
+				t.Fatalf("fourth mutation: both aliases must be denied: %+v", a)
+			}
+			for _, er := range a.Errors {
+				if er.Extensions["code"] != CodeRateLimited {
+					t.Fatalf("fourth mutation: %+v", a)
+				}
+			}
+
+			// Query.users: 2 per window per IP, selected twice per query.
+			q := `{ users { id } again: users { id } topProducts(first: 1) { upc } ...F } fragment F on Query { users { id } }`
+			for i := range 2 {
+				if a := serve(t, e.gws[i], q, "", "198.51.100.77"); len(a.Errors) != 0 {
+					t.Fatalf("query %d (users selected twice, one hit): %+v", i, a)
+				}
+			}
+			a = serve(t, e.gws[0], q, "", "198.51.100.77")
+			if a.status != 0 || len(a.Errors) != 2 || string(a.Data["users"]) != "null" || string(a.Data["again"]) != "null" ||
+				string(a.Data["topProducts"]) != `[{"upc":"1"}]` {
+				t.Fatalf("third query: every selection of users denied, the rest answered: %+v", a)
+			}
+		})
+	}
+}
