@@ -24,7 +24,7 @@ import (
 // dev build their gateway from the same config, so neither repeats a
 // default (config.Default holds them all).
 func gatewayOptions(cfg *config.Config, log *slog.Logger) []gateway.Option {
-	return append(introspectionOptions(cfg),
+	return append(append(introspectionOptions(cfg), headerRuleOptions(cfg)...),
 		gateway.WithSubgraphURLs(cfg.SubgraphURLs()),
 		gateway.WithSubgraphTimeout(cfg.Traffic.SubgraphTimeout),
 		gateway.WithSubgraphTimeouts(cfg.SubgraphTimeouts()),

@@ -81,6 +81,8 @@ type Headers struct {
 	// Claims puts token claims into subgraph request headers: header name
 	// -> claim name (a dotted path for nested claims), e.g. x-user-id: sub.
 	Claims map[string]string `yaml:"claims"`
+	// Rules for every subgraph request, in order (headerrules.go).
+	Rules []HeaderRule `yaml:"rules"`
 }
 
 // Subgraph overrides the supergraph's settings for one subgraph.
@@ -91,6 +93,8 @@ type Subgraph struct {
 	// traffic.circuit_breaker for this subgraph when set.
 	Retry          *Retry          `yaml:"retry"`
 	CircuitBreaker *CircuitBreaker `yaml:"circuit_breaker"`
+	// Headers: rules for this subgraph's requests, after headers.rules.
+	Headers SubgraphHeaders `yaml:"headers"`
 }
 
 // Traffic holds subgraph traffic settings.
@@ -263,6 +267,7 @@ func (c *Config) Validate() error {
 	probs = append(probs, append(c.Authentication.validate(c), c.Authorization.validate(c)...)...)
 	probs = append(probs, c.Registry.validate()...)
 	probs = c.validateRuntime(probs)
+	probs = c.validateHeaderRules(probs)
 	if len(probs) > 0 {
 		return invalid(probs)
 	}
