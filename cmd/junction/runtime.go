@@ -24,7 +24,7 @@ import (
 // dev build their gateway from the same config, so neither repeats a
 // default (config.Default holds them all).
 func gatewayOptions(cfg *config.Config, log *slog.Logger) []gateway.Option {
-	return []gateway.Option{
+	return append(introspectionOptions(cfg),
 		gateway.WithSubgraphURLs(cfg.SubgraphURLs()),
 		gateway.WithSubgraphTimeout(cfg.Traffic.SubgraphTimeout),
 		gateway.WithSubgraphTimeouts(cfg.SubgraphTimeouts()),
@@ -44,7 +44,7 @@ func gatewayOptions(cfg *config.Config, log *slog.Logger) []gateway.Option {
 			MaxRootFields:          cfg.Limits.MaxRootFields,
 			MaxRecursiveSelections: cfg.Limits.MaxRecursiveSelections,
 		}),
-	}
+	)
 }
 
 // fetchFailureLogger logs one line per failed subgraph fetch: the

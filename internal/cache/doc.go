@@ -29,7 +29,8 @@
 // subgraph's old entries (they age out within their maxAge); the other
 // subgraphs' entries stay valid.
 //
-// Purges (Handler, POST with the registry token): everything, a type (its
+// Purges (Handler, POST with the registry token; the registry's
+// purgeCache mutation calls Cache.Purge too): everything, a type (its
 // entities and the root fields returning it, through tag sets), or one
 // entity by type and key fields.
 //

@@ -69,6 +69,8 @@ type Config struct {
 	Health   Health   `yaml:"health"`
 	// Batching: several operations in one POST (off by default; batching.go).
 	Batching Batching `yaml:"batching"`
+	// Introspection answers __schema and __type (default true; introspection.go).
+	Introspection *bool `yaml:"introspection"`
 }
 
 // Headers holds header rules.
@@ -169,6 +171,7 @@ func (c *Config) applyDefaults() {
 	if c.Playground == nil {
 		c.Playground = boolPtr(true)
 	}
+	c.applyIntrospectionDefault()
 	if c.Traffic.SubgraphTimeout == 0 {
 		c.Traffic.SubgraphTimeout = executor.DefaultSubgraphTimeout
 	}
