@@ -69,6 +69,7 @@ type ComplexityRoot struct {
 
 	Mutation struct {
 		CheckSubgraph    func(childComplexity int, name string, url string, sdl string) int
+		PurgeCache       func(childComplexity int, typeArg *string, key *string, all *bool) int
 		RegisterSubgraph func(childComplexity int, name string, url string, sdl string) int
 		RemoveSubgraph   func(childComplexity int, name string) int
 	}
@@ -81,6 +82,10 @@ type ComplexityRoot struct {
 		LastSeen      func(childComplexity int) int
 		OperationHash func(childComplexity int) int
 		OperationName func(childComplexity int) int
+	}
+
+	PurgeResult struct {
+		Purged func(childComplexity int) int
 	}
 
 	Query struct {
@@ -129,6 +134,7 @@ type MutationResolver interface {
 	RegisterSubgraph(ctx context.Context, name string, url string, sdl string) (*model.RegisterResult, error)
 	RemoveSubgraph(ctx context.Context, name string) (*model.RegisterResult, error)
 	CheckSubgraph(ctx context.Context, name string, url string, sdl string) (*model.CheckResult, error)
+	PurgeCache(ctx context.Context, typeArg *string, key *string, all *bool) (*model.PurgeResult, error)
 }
 type QueryResolver interface {
 	Supergraph(ctx context.Context) (*model.Supergraph, error)
@@ -285,6 +291,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CheckSubgraph(childComplexity, args["name"].(string), args["url"].(string), args["sdl"].(string)), true
+	case "Mutation.purgeCache":
+		if e.ComplexityRoot.Mutation.PurgeCache == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_purgeCache_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.PurgeCache(childComplexity, args["type"].(*string), args["key"].(*string), args["all"].(*bool)), true
 	case "Mutation.registerSubgraph":
 		if e.ComplexityRoot.Mutation.RegisterSubgraph == nil {
 			break
@@ -350,6 +367,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.OperationUsage.OperationName(childComplexity), true
+
+	case "PurgeResult.purged":
+		if e.ComplexityRoot.PurgeResult.Purged == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PurgeResult.Purged(childComplexity), true
 
 	case "Query.history":
 		if e.ComplexityRoot.Query.History == nil {
@@ -684,6 +708,14 @@ func (ec *executionContext) childFields_OperationUsage(ctx context.Context, fiel
 	return nil, fmt.Errorf("no field named %q was found under type OperationUsage", field.Name)
 }
 
+func (ec *executionContext) childFields_PurgeResult(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "purged":
+		return ec.fieldContext_PurgeResult_purged(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PurgeResult", field.Name)
+}
+
 func (ec *executionContext) childFields_RegisterResult(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "ok":
@@ -885,6 +917,36 @@ func (ec *executionContext) field_Mutation_checkSubgraph_args(ctx context.Contex
 		return nil, err
 	}
 	args["sdl"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_purgeCache_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "type",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["type"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "key",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["key"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "all",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["all"] = arg2
 	return args, nil
 }
 
@@ -1653,6 +1715,50 @@ func (ec *executionContext) fieldContext_Mutation_checkSubgraph(ctx context.Cont
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_purgeCache(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_purgeCache(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().PurgeCache(ctx, fc.Args["type"].(*string), fc.Args["key"].(*string), fc.Args["all"].(*bool))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PurgeResult) graphql.Marshaler {
+			return ec.marshalNPurgeResult2ᚖgithubᚗcomᚋjunctionᚑgatewayᚋjunctionᚋgraphᚋmodelᚐPurgeResult(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_purgeCache(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PurgeResult(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_purgeCache_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _OperationUsage_clientName(ctx context.Context, field graphql.CollectedField, obj *model.OperationUsage) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -1812,6 +1918,29 @@ func (ec *executionContext) _OperationUsage_lastSeen(ctx context.Context, field 
 }
 func (ec *executionContext) fieldContext_OperationUsage_lastSeen(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("OperationUsage", field, false, false, "String")
+}
+
+func (ec *executionContext) _PurgeResult_purged(ctx context.Context, field graphql.CollectedField, obj *model.PurgeResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PurgeResult_purged(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Purged, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PurgeResult_purged(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PurgeResult", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Query_supergraph(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
@@ -3811,6 +3940,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "purgeCache":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_purgeCache(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -3871,6 +4007,39 @@ func (ec *executionContext) _OperationUsage(ctx context.Context, sel ast.Selecti
 			}
 		case "lastSeen":
 			out.Values[i] = ec._OperationUsage_lastSeen(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var purgeResultImplementors = []string{"PurgeResult"}
+
+func (ec *executionContext) _PurgeResult(ctx context.Context, sel ast.SelectionSet, obj *model.PurgeResult) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, purgeResultImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PurgeResult")
+		case "purged":
+			out.Values[i] = ec._PurgeResult_purged(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -4660,6 +4829,14 @@ func (ec *executionContext) marshalNOperationUsage2ᚖgithubᚗcomᚋjunctionᚑ
 		return graphql.Null
 	}
 	return ec._OperationUsage(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNPurgeResult2ᚖgithubᚗcomᚋjunctionᚑgatewayᚋjunctionᚋgraphᚋmodelᚐPurgeResult(ctx context.Context, sel ast.SelectionSet, v *model.PurgeResult) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PurgeResult!")
+		return graphql.Null
+	}
+	return ec._PurgeResult(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNRegisterResult2ᚖgithubᚗcomᚋjunctionᚑgatewayᚋjunctionᚋgraphᚋmodelᚐRegisterResult(ctx context.Context, sel ast.SelectionSet, v *model.RegisterResult) graphql.Marshaler {

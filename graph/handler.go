@@ -47,6 +47,8 @@ type Options struct {
 	Limits gateway.Limits
 	// Timeout bounds one request (default 60s).
 	Timeout time.Duration
+	// Purge serves purgeCache (nil: the gateway has no response cache).
+	Purge Purger
 }
 
 // API is the registry API as an internal/server Handler: mounted with
@@ -79,7 +81,7 @@ func New(reg *registry.Registry, o Options) *API {
 	a.limits.MaxAliases = capped(a.limits.MaxAliases, MaxAliases)
 	a.limits.MaxRootFields = capped(a.limits.MaxRootFields, MaxRootFields)
 	a.limits.MaxDepth = capped(a.limits.MaxDepth, MaxDepth)
-	a.exec = executor.New(NewExecutableSchema(Config{Resolvers: &Resolver{Registry: reg}}))
+	a.exec = executor.New(NewExecutableSchema(Config{Resolvers: &Resolver{Registry: reg, Purge: o.Purge}}))
 	a.exec.Use(extension.Introspection{})
 	a.exec.Use(mutationGuard{})
 	return a

@@ -1,8 +1,12 @@
 package graph
 
 import (
+	"context"
+	"encoding/json"
 	"regexp"
 	"time"
+
+	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/junction-gateway/junction/graph/model"
 	"github.com/junction-gateway/junction/internal/registry"
@@ -11,6 +15,55 @@ import (
 // Resolver answers the registry API from a registry.
 type Resolver struct {
 	Registry *registry.Registry
+	// Purge purges the gateway's response cache (nil: no cache configured).
+	Purge Purger
+}
+
+// Purger purges the gateway's response cache: every entry (all), the
+// entities of a type and the root fields returning it (typ), or one
+// entity (typ and key, its key fields). It returns how many entries went.
+type Purger func(ctx context.Context, all bool, typ string, key map[string]json.RawMessage) (int, error)
+
+// Error codes of purgeCache.
+const (
+	CodeBadUserInput       = "BAD_USER_INPUT"
+	CodeCacheNotConfigured = "CACHE_NOT_CONFIGURED"
+	CodeCacheUnavailable   = "CACHE_UNAVAILABLE"
+)
+
+func codeError(code, format string, args ...any) *gqlerror.Error {
+	e := gqlerror.Errorf(format, args...)
+	e.Extensions = map[string]any{"code": code}
+	return e
+}
+
+// purge checks purgeCache's arguments and runs the purge.
+func (r *Resolver) purge(ctx context.Context, typ, key *string, all *bool) (int, error) {
+	if r.Purge == nil {
+		return 0, codeError(CodeCacheNotConfigured, "purgeCache: the gateway has no response cache (cache: is not configured)")
+	}
+	a := all != nil && *all
+	t := ""
+	if typ != nil {
+		t = *typ
+	}
+	var k map[string]json.RawMessage
+	if key != nil {
+		if err := json.Unmarshal([]byte(*key), &k); err != nil || len(k) == 0 {
+			return 0, codeError(CodeBadUserInput, `purgeCache: key must be a JSON object of the entity's key fields, e.g. {"upc": "1"}`)
+		}
+	}
+	switch {
+	case a && (t != "" || k != nil):
+		return 0, codeError(CodeBadUserInput, "purgeCache: all: true takes no type or key")
+	case !a && t == "":
+		return 0, codeError(CodeBadUserInput, "purgeCache: name all: true, a type, or a type and key")
+	}
+	n, err := r.Purge(ctx, a, t, k)
+	if err != nil {
+		return 0, codeError(CodeCacheUnavailable, "purgeCache: %v", err)
+	}
+	return n, nil
 }
 
 // maxHistory caps history(limit:).

@@ -45,6 +45,15 @@ func (r *mutationResolver) CheckSubgraph(ctx context.Context, name string, url s
 	return out, nil
 }
 
+// PurgeCache is the resolver for the purgeCache field.
+func (r *mutationResolver) PurgeCache(ctx context.Context, typeArg *string, key *string, all *bool) (*model.PurgeResult, error) {
+	n, err := r.purge(ctx, typeArg, key, all)
+	if err != nil {
+		return nil, err
+	}
+	return &model.PurgeResult{Purged: n}, nil
+}
+
 // Supergraph is the resolver for the supergraph field.
 func (r *queryResolver) Supergraph(ctx context.Context) (*model.Supergraph, error) {
 	sg := r.Registry.Supergraph()
@@ -111,5 +120,7 @@ func (r *Resolver) Mutation() MutationResolver { return &mutationResolver{r} }
 // Query returns QueryResolver implementation.
 func (r *Resolver) Query() QueryResolver { return &queryResolver{r} }
 
-type mutationResolver struct{ *Resolver }
-type queryResolver struct{ *Resolver }
+type (
+	mutationResolver struct{ *Resolver }
+	queryResolver    struct{ *Resolver }
+)

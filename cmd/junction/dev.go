@@ -62,6 +62,7 @@ func runDev(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	}
 	rctx, cancel := context.WithCancel(ctx)
 	defer cancel()
+	reg.purge = rc.purger()
 	admin, err := reg.start(rctx, gw)
 	if err != nil {
 		return err

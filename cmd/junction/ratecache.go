@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/junction-gateway/junction/graph"
 	"github.com/junction-gateway/junction/internal/cache"
 	"github.com/junction-gateway/junction/internal/config"
 	"github.com/junction-gateway/junction/internal/gateway"
@@ -29,6 +31,7 @@ type rateCache struct {
 	ready   func() error
 	routes  []route
 	closers []func()
+	cache   *cache.Cache // nil without cache:
 }
 
 type route struct {
@@ -110,6 +113,7 @@ func startRateCache(_ context.Context, cfg *config.Config, sg *schema.Supergraph
 		if err != nil {
 			return nil, err
 		}
+		rc.cache = c
 		rc.plugins = append(rc.plugins, c.Plugin())
 		rc.options = append(rc.options, gateway.WithEntityCache(c.Build))
 		if cc.Store == "redis" {
@@ -126,6 +130,18 @@ func startRateCache(_ context.Context, cfg *config.Config, sg *schema.Supergraph
 // (registry.token, or JUNCTION_REGISTRY_TOKEN).
 func registryToken(cfg *config.Config) func() string {
 	return cfg.Registry.TokenValue
+}
+
+// purger serves the registry's purgeCache mutation with the same purge
+// as the invalidate endpoint (nil without cache:).
+func (rc *rateCache) purger() graph.Purger {
+	if rc == nil || rc.cache == nil {
+		return nil
+	}
+	c := rc.cache
+	return func(ctx context.Context, all bool, typ string, key map[string]json.RawMessage) (int, error) {
+		return c.Purge(ctx, cache.Purge{All: all, Type: typ, Key: key})
+	}
 }
 
 // option is everything rc adds to the gateway, as one option.

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"os"
@@ -118,5 +119,77 @@ func TestTwoServeProcessesShareOneLimit(t *testing.T) {
 	srv.Kill()
 	if c := ready(); c != 503 {
 		t.Fatalf("/ready %d with Redis down and rate_limits.fail: closed", c)
+	}
+}
+
+// Issue 11: the registry's purgeCache mutation runs the invalidate
+// endpoint's purge: a cached answer is served without a subgraph request,
+// the mutation (with the registry token) drops it, the next request
+// reaches the subgraph again.
+func TestPurgeCacheMutation(t *testing.T) {
+	const token = "purge-token"
+	yaml := fmt.Sprintf("registry:\n  token: %s\n  dir: %s\ncache: {}\n", token, t.TempDir())
+	p := serveInProcess(t, yaml, "--registry")
+	demo, sdls := demoSDLs(t)
+	registerDemo(t, p, token, demo, sdls)
+	products := demo.Servers["products"]
+	const q = `{ topProducts(first: 2) { upc name } }`
+	ask := func() int64 {
+		t.Helper()
+		before := products.Requests()
+		a := post(t, "http://"+p.addr+"/graphql", "", q, nil)
+		if a.status != 200 || len(a.Errors) > 0 || !strings.Contains(string(a.Data), `"upc":"1"`) {
+			t.Fatalf("query: %d %s %+v", a.status, a.Data, a.Errors)
+		}
+		return products.Requests() - before
+	}
+	if n := ask(); n != 1 {
+		t.Fatalf("first query: %d products requests, want 1 (a miss)", n)
+	}
+	if n := ask(); n != 0 {
+		t.Fatalf("second query: %d products requests, want 0 (a hit)", n)
+	}
+	reg := "http://" + p.addr + "/registry/graphql"
+	const purge = `mutation($t: String, $k: String, $a: Boolean) { purgeCache(type: $t, key: $k, all: $a) { purged } }`
+	// Without the token: refused, nothing purged.
+	if a := post(t, reg, "", purge, map[string]any{"t": "Product"}); a.status != http.StatusUnauthorized || a.code() != "UNAUTHENTICATED" {
+		t.Fatalf("purge without the token: %d %+v", a.status, a.Errors)
+	}
+	if n := ask(); n != 0 {
+		t.Fatalf("after a refused purge: %d products requests, want 0 (still a hit)", n)
+	}
+	// Bad arguments: a clear error.
+	for _, vars := range []map[string]any{{}, {"k": `{"upc":"1"}`}, {"t": "Product", "k": "not json"}, {"a": true, "t": "Product"}} {
+		if a := post(t, reg, token, purge, vars); a.code() != "BAD_USER_INPUT" {
+			t.Fatalf("purge %v: %+v", vars, a.Errors)
+		}
+	}
+	a := post(t, reg, token, purge, map[string]any{"t": "Product"})
+	var got struct{ PurgeCache struct{ Purged int } }
+	if err := json.Unmarshal(a.Data, &got); err != nil || len(a.Errors) > 0 || got.PurgeCache.Purged < 1 {
+		t.Fatalf("purge Product: %v %s %+v", err, a.Data, a.Errors)
+	}
+	if n := ask(); n != 1 {
+		t.Fatalf("after the purge: %d products requests, want 1 (a miss)", n)
+	}
+	if n := ask(); n != 0 {
+		t.Fatalf("cached again: %d products requests, want 0", n)
+	}
+	a = post(t, reg, token, purge, map[string]any{"a": true})
+	if err := json.Unmarshal(a.Data, &got); err != nil || len(a.Errors) > 0 || got.PurgeCache.Purged < 1 {
+		t.Fatalf("purge all: %v %s %+v", err, a.Data, a.Errors)
+	}
+	if n := ask(); n != 1 {
+		t.Fatalf("after purging all: %d products requests, want 1", n)
+	}
+}
+
+// Without cache: purgeCache answers a clear error.
+func TestPurgeCacheWithoutCache(t *testing.T) {
+	const token = "purge-token"
+	p := serveInProcess(t, fmt.Sprintf("registry:\n  token: %s\n  dir: %s\n", token, t.TempDir()), "--registry")
+	a := post(t, "http://"+p.addr+"/registry/graphql", token, `mutation { purgeCache(all: true) { purged } }`, nil)
+	if a.code() != "CACHE_NOT_CONFIGURED" {
+		t.Fatalf("purge without cache: %d %+v", a.status, a.Errors)
 	}
 }

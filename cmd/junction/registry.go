@@ -37,6 +37,8 @@ type registrySetup struct {
 	// flushed is closed once the usage recorder's last flush is done
 	// (after the context given to start ends).
 	flushed chan struct{}
+	// purge serves purgeCache (nil: no response cache).
+	purge graph.Purger
 }
 
 // wait waits for the last usage flush (once start's context has ended).
@@ -110,6 +112,7 @@ func (rs *registrySetup) start(ctx context.Context, gw *gateway.Gateway) (http.H
 		LoopbackWrites: rs.loopbackWrites,
 		Timeout:        rs.cfg.Traffic.RequestTimeout,
 		Limits:         gatewayLimits(rs.cfg),
+		Purge:          rs.purge,
 	})
 	return server.New(api,
 		server.WithPath(registryPath),

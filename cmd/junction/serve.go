@@ -151,6 +151,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		rctx, cancel := context.WithCancel(ctx)
 		defer reg.wait() // the last usage flush, once cancelled
 		defer cancel()
+		reg.purge = rc.purger()
 		admin, err := reg.start(rctx, gw)
 		if err != nil {
 			return err

@@ -55,6 +55,11 @@ type OperationUsage struct {
 	LastSeen string `json:"lastSeen"`
 }
 
+type PurgeResult struct {
+	// How many cache entries were dropped.
+	Purged int `json:"purged"`
+}
+
 // Junction's subgraph registry: teams register subgraphs, Junction composes
 // them and serves the supergraph. Mutations need the registry token
 // (Authorization: Bearer …); reads need it too once one is configured.

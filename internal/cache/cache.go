@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/junction-gateway/junction/executor"
@@ -32,7 +33,8 @@ type Options struct {
 // Cache is the entity and root-field cache, the response's Cache-Control
 // (Plugin), purges (Handler) and the APQ store (APQ), over one Store.
 type Cache struct {
-	o Options
+	o      Options
+	served served
 }
 
 // New returns a Cache.
@@ -109,6 +111,8 @@ type entityCache struct {
 	hints    *Hints
 	gens     map[string]string
 	analyses analyses
+	// servedOnce: markServed at the first lookup.
+	servedOnce sync.Once
 }
 
 // principal is the caller's identity in PRIVATE keys ("" when anonymous:
@@ -175,6 +179,7 @@ func (e *entityCache) entityKeys(ctx context.Context, f *planner.Fetch, sel []by
 
 // LookupEntities implements executor.EntityCache.
 func (e *entityCache) LookupEntities(ctx context.Context, f *planner.Fetch, sel []byte, reps []string) ([][]byte, []bool) {
+	e.markServed()
 	ks := e.entityKeys(ctx, f, sel, reps)
 	if ks == nil {
 		return nil, nil
@@ -240,6 +245,7 @@ func (e *entityCache) rootKey(ctx context.Context, f *planner.Fetch, body []byte
 
 // LookupRoot implements executor.EntityCache.
 func (e *entityCache) LookupRoot(ctx context.Context, f *planner.Fetch, body []byte) []byte {
+	e.markServed()
 	k, _ := e.rootKey(ctx, f, body)
 	if k == "" {
 		return nil

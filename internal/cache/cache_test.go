@@ -367,3 +367,52 @@ func TestCorruptEntryIsAMiss(t *testing.T) {
 		t.Fatalf("answer with corrupt entries\n%s\nwant\n%s", got.body, want.body)
 	}
 }
+
+// Issue 11: when a new supergraph version is served, the entries of the
+// types it changed are dropped (not only left unreachable by the
+// subgraph fingerprint); a rebuild of the same version drops nothing.
+func TestNewSupergraphPurgesChangedTypes(t *testing.T) {
+	e := newEnv(t, "memory", "5")
+	mem := e.cache.o.Store.(*Memory)
+	q := `{ topProducts(first: 2) { upc name } }`
+	do(t, e.gw, q, "")
+	if mem.Len() == 0 {
+		t.Fatal("nothing cached")
+	}
+	// The same version again: nothing purged.
+	if err := e.gw.Swap(hinted(t, e.demo.URLs, "5")); err != nil {
+		t.Fatal(err)
+	}
+	before := e.counts()
+	do(t, e.gw, q, "")
+	if d := e.since(before); len(d) != 0 {
+		t.Fatalf("same version: subgraph requests %v, want a hit", d)
+	}
+	time.Sleep(100 * time.Millisecond)
+	if mem.Len() == 0 {
+		t.Fatal("the same version purged the cache")
+	}
+	// Product.name deprecated: Product changed; its entries go once the
+	// new version serves a request.
+	sdl := strings.Replace(subgraphs.Supergraph(e.demo.URLs), "  name: String @join__field(graph: PRODUCTS)\n",
+		"  name: String @join__field(graph: PRODUCTS) @deprecated(reason: \"test\")\n", 1)
+	sg2, err := schema.ParseSupergraph(sdl)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(changedTypes(hinted(t, e.demo.URLs, "5"), sg2)) == 0 {
+		t.Fatal("the edit changed no type")
+	}
+	if err := e.gw.Swap(sg2); err != nil {
+		t.Fatal(err)
+	}
+	n := mem.Len()
+	do(t, e.gw, `{ me { id } }`, "")
+	deadline := time.Now().Add(5 * time.Second)
+	for mem.Len() >= n {
+		if time.Now().After(deadline) {
+			t.Fatalf("entries of the changed type Product kept: %d", mem.Len())
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}

@@ -26,10 +26,13 @@
 // Answers with errors, and entities an error points at, are not kept.
 // Keys carry a fingerprint of their subgraph's types in the supergraph: a
 // new supergraph that changes what a subgraph serves misses that
-// subgraph's old entries (they age out within their maxAge); the other
-// subgraphs' entries stay valid.
+// subgraph's old entries; the other subgraphs' entries stay valid. At the
+// first lookup of a new supergraph version (one served, not only built)
+// the entries of the types schema.Diff reports changed are purged as
+// well, in the background; the rest age out within their maxAge.
 //
-// Purges (Handler, POST with the registry token): everything, a type (its
+// Purges (Handler, POST with the registry token; the registry's
+// purgeCache mutation calls Cache.Purge too): everything, a type (its
 // entities and the root fields returning it, through tag sets), or one
 // entity by type and key fields.
 //

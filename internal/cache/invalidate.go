@@ -38,6 +38,13 @@ func (c *Cache) Purge(ctx context.Context, p Purge) (int, error) {
 	return 0, fmt.Errorf("cache: a purge names all: true, a type, or a type and key")
 }
 
+// purgeTags drops the entries of tags, bounded like Purge.
+func (c *Cache) purgeTags(ctx context.Context, tags []string) (int, error) {
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	return c.o.Store.PurgeTags(ctx, tags)
+}
+
 // Handler serves POST purges guarded by `Authorization: Bearer <token>`
 // (token() read at each request; an empty token refuses every request).
 // The body is a Purge as JSON; the answer {"purged": N}.
