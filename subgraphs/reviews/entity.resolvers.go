@@ -11,9 +11,6 @@ import (
 
 // FindManyProductByUpcs is the resolver for the findManyProductByUpcs field.
 func (r *entityResolver) FindManyProductByUpcs(ctx context.Context, reps []*ProductByUpcsInput) ([]*Product, error) {
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
 	r.counters.Entity(len(reps))
 	out := make([]*Product, len(reps))
 	for i, rep := range reps {
@@ -24,9 +21,6 @@ func (r *entityResolver) FindManyProductByUpcs(ctx context.Context, reps []*Prod
 
 // FindManyReviewByIDs is the resolver for the findManyReviewByIDs field.
 func (r *entityResolver) FindManyReviewByIDs(ctx context.Context, reps []*ReviewByIDsInput) ([]*Review, error) {
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
 	r.counters.Entity(len(reps))
 	out := make([]*Review, len(reps))
 	for i, rep := range reps {
@@ -39,9 +33,6 @@ func (r *entityResolver) FindManyReviewByIDs(ctx context.Context, reps []*Review
 
 // FindManyUserByIDs is the resolver for the findManyUserByIDs field.
 func (r *entityResolver) FindManyUserByIDs(ctx context.Context, reps []*UserByIDsInput) ([]*User, error) {
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
 	r.counters.Entity(len(reps))
 	out := make([]*User, len(reps))
 	for i, rep := range reps {
