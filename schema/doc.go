@@ -31,6 +31,7 @@
 // Files: link.go resolves @link/@core features, supergraph.go loads
 // subgraphs and type headers, join.go reads the join directives, fieldset.go
 // parses and binds field sets, api.go derives and prints the API schema; subgraph.go
-// (ParseSubgraph), compose.go (merging and validation), compose_errors.go,
+// (ParseSubgraph), compose.go (merging and validation), compose_types.go (merging field
+// types, arguments, input objects, enums and unions), compose_errors.go,
 // print.go (supergraph SDL) and diff.go (Diff) compose.
 package schema
