@@ -78,15 +78,6 @@ func (g *Gateway) plan(ctx context.Context, st *State, doc *ast.QueryDocument, n
 	return pl, err
 }
 
-// leader returns a flag for a deduplicated call to set when it runs its
-// own function (nil without observers: no allocation then).
-func (g *Gateway) leader() *bool {
-	if len(g.plugins.observers) == 0 {
-		return nil
-	}
-	return new(bool)
-}
-
 // deduplicated tells the observers that a request shared another's work.
 func (g *Gateway) deduplicated(ctx context.Context, layer, service string) {
 	for _, ob := range g.plugins.observers {
