@@ -37,6 +37,10 @@ type Request struct {
 	// defers a fragment is refused with 406 and DEFER_BAD_HEADER, as Apollo
 	// Router does.
 	AcceptIncremental bool
+	// AcceptSubscription: the transport can stream a subscription's events
+	// (WebSocket, SSE, multipart subscriptions). Without it a subscription
+	// operation is refused with SUBSCRIPTION_NOT_SUPPORTED.
+	AcceptSubscription bool
 }
 
 // Subsequent is one payload after the first of an incremental response.
@@ -66,6 +70,16 @@ type Response struct {
 	// payloads that follow, the last with HasNext false. It is iterated at
 	// most once, by the transport, while the client is connected.
 	Incremental iter.Seq[*Subsequent]
+	// Events, when set, makes this a subscription's response: Data, Errors
+	// and Extensions are empty and iterating Events yields one complete
+	// response per event (data from every subgraph the selection needs,
+	// merged and shaped like a query's), in order. The sequence ends when
+	// the upstream ends, when a new supergraph no longer has the
+	// subscribed field (the last response carries the error), or when
+	// the context passed to Serve is done. It is iterated at most once, by
+	// the transport, while the client is connected; the transport releases
+	// each yielded response after writing it.
+	Events iter.Seq[*Response]
 	// Body, when set, is the whole response document {"data":<Data>}; it
 	// is the response only while Errors and Extensions are empty.
 	Body []byte
