@@ -74,6 +74,7 @@ type options struct {
 	tracerProvider   trace.TracerProvider
 	entityCache      func(*schema.Supergraph) executor.EntityCache // cachehooks.go
 	apqStore         APQStore
+	httpOptions      []executor.HTTPOption // transport.go
 }
 
 // Option configures a Gateway.
@@ -166,7 +167,7 @@ func New(sg *schema.Supergraph, opts ...Option) (*Gateway, error) {
 		if g.opts.maxResponseBytes > 0 {
 			hopts = append(hopts, executor.WithMaxResponseBytes(g.opts.maxResponseBytes))
 		}
-		g.opts.client = executor.NewHTTPClient(hopts...)
+		g.opts.client = executor.NewHTTPClient(append(hopts, g.opts.httpOptions...)...)
 	}
 	g.apq.shared = g.opts.apqStore
 	ps, err := sortPlugins(g.opts.plugins)
