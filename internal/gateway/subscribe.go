@@ -145,6 +145,13 @@ func (g *Gateway) subscribe(ctx context.Context, o *Operation) *Response {
 	}
 	run := &subRun{g: g, stream: stream}
 	run.cur.Store(sp)
+	// The full State o.State belongs to (itself, or the one holding its
+	// contract); nil when a swap came in between: re-planned at once.
+	if root := g.state.Load(); root != nil {
+		if cs, _ := forContract(ctx, root, o.Request); cs == o.State {
+			run.root = root
+		}
+	}
 	return &Response{Events: run.events(ctx)}
 }
 
@@ -267,6 +274,9 @@ type subRun struct {
 	g      *Gateway
 	stream *subscription.Stream
 	cur    atomic.Pointer[subPlan]
+	// root is the full State the current plan comes from (owned by
+	// watchSwaps once it runs).
+	root *State
 }
 
 // errExpired ends a stream when the caller's credentials expire.
@@ -349,13 +359,22 @@ func (s *subRun) endResponse(ctx context.Context, err error) *Response {
 func (s *subRun) watchSwaps(ctx context.Context, cancel context.CancelCauseFunc) {
 	for {
 		ch := s.g.subs.swapped()
-		if st := s.g.state.Load(); st != nil && st != s.cur.Load().op.State {
-			sp, err := s.g.replanSubscription(ctx, s.cur.Load(), st)
+		if root := s.g.state.Load(); root != nil && root != s.root {
+			old := s.cur.Load()
+			st, resp := forContract(ctx, root, old.op.Request)
+			var err *gqlerror.Error
+			var sp *subPlan
+			if resp != nil {
+				err = schemaChangedError(resp.Errors[0].Message)
+			} else {
+				sp, err = s.g.replanSubscription(ctx, old, st)
+			}
 			if err != nil {
 				cancel(&schemaChanged{err})
 				return
 			}
 			s.cur.Store(sp)
+			s.root = root
 			continue
 		}
 		select {
@@ -371,9 +390,7 @@ func (s *subRun) watchSwaps(ctx context.Context, cancel context.CancelCauseFunc)
 // same upstream subscription.
 func (g *Gateway) replanSubscription(ctx context.Context, old *subPlan, st *State) (*subPlan, *gqlerror.Error) {
 	req := old.op.Request
-	changed := func(why string) *gqlerror.Error {
-		return withCode(gqlerror.Errorf("the supergraph changed and no longer serves this subscription (%s); subscribe again", why), CodeSubscriptionSchemaChanged)
-	}
+	changed := schemaChangedError
 	cd := g.load(ctx, st, req.Query)
 	if len(cd.errs) > 0 {
 		return nil, changed(cd.errs[0].Message)
@@ -409,6 +426,11 @@ func (g *Gateway) replanSubscription(ctx context.Context, old *subPlan, st *Stat
 		return nil, changed("its variables are now coerced differently")
 	}
 	return &subPlan{op: kept, plan: plan, fetch: f, vars: vj}, nil
+}
+
+// schemaChangedError ends a subscription a new supergraph cannot carry on.
+func schemaChangedError(why string) *gqlerror.Error {
+	return withCode(gqlerror.Errorf("the supergraph changed and no longer serves this subscription (%s); subscribe again", why), CodeSubscriptionSchemaChanged)
 }
 
 // recheckOperation runs the operation interceptors on o again (a
