@@ -63,7 +63,8 @@ func (p *planning) planItems(w walk, items []*item, frags []fragItem, defers []*
 	// Its response key must not be one the client uses for another field in
 	// a fragment on a concrete type either ("... on T { __typename: name }").
 	p.placeField(w, p.internalItem(typenameField, withFragmentKeys(p, w.client, frags)))
-	poss := p.possibleIn(w.typ, w.g.service)
+	known := p.possibleIn(w.typ, w.g.service)
+	poss := p.sharedMembers(w, known)
 	var spread []*item // interface fields that must be asked per concrete type
 	for _, it := range items {
 		name := it.field.Name
@@ -79,7 +80,7 @@ func (p *planning) planItems(w walk, items []*item, frags []fragItem, defers []*
 			}
 			continue
 		}
-		if len(poss) == 0 {
+		if len(known) == 0 {
 			// No implementation here to ask per type: the field is reached
 			// through the interface's own key (an entity interface of
 			// another subgraph) or not at all, and then the query cannot be

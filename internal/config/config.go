@@ -73,6 +73,8 @@ type Config struct {
 	Introspection *bool `yaml:"introspection"`
 	// DemandControl: operation cost from @cost and @listSize, with a budget (demandcontrol.go).
 	DemandControl DemandControl `yaml:"demand_control"`
+	// Contracts: variants of the API schema filtered by @tag, by name (contracts.go).
+	Contracts map[string]Contract `yaml:"contracts"`
 }
 
 // Headers holds header rules.
@@ -271,6 +273,7 @@ func (c *Config) Validate() error {
 	probs = append(probs, c.Registry.validate()...)
 	probs = c.validateRuntime(probs)
 	probs = c.validateHeaderRules(probs)
+	probs = c.validateContracts(probs)
 	if len(probs) > 0 {
 		return invalid(probs)
 	}
