@@ -73,6 +73,10 @@ type Config struct {
 	Introspection *bool `yaml:"introspection"`
 	// Compression of responses by Accept-Encoding (off by default; compression.go).
 	Compression Compression `yaml:"compression"`
+	// DemandControl: operation cost from @cost and @listSize, with a budget (demandcontrol.go).
+	DemandControl DemandControl `yaml:"demand_control"`
+	// Contracts: variants of the API schema filtered by @tag, by name (contracts.go).
+	Contracts map[string]Contract `yaml:"contracts"`
 }
 
 // Headers holds header rules.
@@ -254,6 +258,7 @@ func (c *Config) Validate() error {
 	probs = c.Cache.validate(probs, c.Redis)
 	probs = c.validateCORS(probs)
 	probs = c.Batching.validate(probs)
+	probs = c.DemandControl.validate(probs)
 	probs = validateShaping("traffic", &c.Traffic.Retry, &c.Traffic.CircuitBreaker, probs)
 	names := make([]string, 0, len(c.Subgraphs))
 	for n := range c.Subgraphs {
@@ -276,6 +281,7 @@ func (c *Config) Validate() error {
 	probs = c.validateRuntime(probs)
 	probs = c.validateHeaderRules(probs)
 	probs = c.validateCompression(probs)
+	probs = c.validateContracts(probs)
 	if len(probs) > 0 {
 		return invalid(probs)
 	}
