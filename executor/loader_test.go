@@ -22,7 +22,7 @@ func TestLoaderPerRequestAndBatchKey(t *testing.T) {
 	inventory := newFake(t, "inventory", map[string]string{
 		entitiesBody(`...on Product{inStock}`, `[{"__typename":"Product","upc":"1"},{"__typename":"Product","upc":"3"}]`): `{"data":{"_entities":[{"inStock":true},{"inStock":false}]}}`,
 		entitiesBody(`...on Product{inStock}`, `[{"__typename":"Product","upc":"3"}]`):                                    `{"data":{"_entities":[{"inStock":false}]}}`,
-		entitiesBody(`...on Product{weight}`, `[{"__typename":"Product","upc":"3"}]`):                           `{"data":{"_entities":[{"weight":7}]}}`,
+		entitiesBody(`...on Product{weight}`, `[{"__typename":"Product","upc":"3"}]`):                                     `{"data":{"_entities":[{"weight":7}]}}`,
 	})
 	sg := testSupergraph(t, products, inventory)
 	flat := func(sel string, path ...string) *planner.Flatten {
