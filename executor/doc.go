@@ -12,8 +12,9 @@
 //     starts once what it needs is done). Sequence runs in order, Parallel
 //     runs its children concurrently (on reused workers, workers.go) and
 //     never cancels one because another failed, Condition reads a boolean
-//     variable, Defer (in Execute) runs the primary part then every
-//     deferred block into the same response. Errors are collected per
+//     variable, Defer (in Execute) runs the primary part then its
+//     deferred blocks together (as ExecuteIncremental starts them) into
+//     the same response. Errors are collected per
 //     branch and merged in plan order.
 //  2. A root Fetch posts {"query","operationName"?,"variables"?} (the
 //     prepared BodyStart, then the variables: only the Fetch's, omitted
@@ -38,7 +39,7 @@
 //     batch is one _entities call, made once by the first member to read a
 //     result, on its own goroutine. Flattens of one round (planner.Round:
 //     the same subgraph and selection, ready at the same moment as the plan
-//     shows: sibling Parallel branches) share that
+//     shows: sibling Parallel branches, sibling deferred blocks) share that
 //     batch (joinRound): the last member to gather its
 //     representations queues them all, deduplicated across members in
 //     member order, so the call's body never depends on timing; a failure
