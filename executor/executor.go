@@ -183,6 +183,12 @@ type Request struct {
 	Denied map[*ast.Field]*gqlerror.Error
 	// Trace, when set, records every subgraph fetch (see FetchTrace).
 	Trace *FetchTrace
+	// Event, for a subscription's plan, is one event of the upstream
+	// subscription: the subgraph's response document {"data":…,"errors":…}
+	// that stands for the answer of the plan's root (subscription) fetch,
+	// which is never sent. The rest of the plan (entity fetches) runs as
+	// for a query. See subscription.go.
+	Event []byte
 }
 
 // Result is the response of one operation: Data is the JSON of the data
