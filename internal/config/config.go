@@ -71,6 +71,10 @@ type Config struct {
 	Batching Batching `yaml:"batching"`
 	// Introspection answers __schema and __type (default true; introspection.go).
 	Introspection *bool `yaml:"introspection"`
+	// DemandControl: operation cost from @cost and @listSize, with a budget (demandcontrol.go).
+	DemandControl DemandControl `yaml:"demand_control"`
+	// Contracts: variants of the API schema filtered by @tag, by name (contracts.go).
+	Contracts map[string]Contract `yaml:"contracts"`
 }
 
 // Headers holds header rules.
@@ -247,6 +251,7 @@ func (c *Config) Validate() error {
 	probs = c.Cache.validate(probs, c.Redis)
 	probs = c.validateCORS(probs)
 	probs = c.Batching.validate(probs)
+	probs = c.DemandControl.validate(probs)
 	probs = validateShaping("traffic", &c.Traffic.Retry, &c.Traffic.CircuitBreaker, probs)
 	names := make([]string, 0, len(c.Subgraphs))
 	for n := range c.Subgraphs {
@@ -268,6 +273,7 @@ func (c *Config) Validate() error {
 	probs = append(probs, c.Registry.validate()...)
 	probs = c.validateRuntime(probs)
 	probs = c.validateHeaderRules(probs)
+	probs = c.validateContracts(probs)
 	if len(probs) > 0 {
 		return invalid(probs)
 	}
