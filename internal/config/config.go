@@ -89,6 +89,8 @@ type Headers struct {
 	Claims map[string]string `yaml:"claims"`
 	// Rules for every subgraph request, in order (headerrules.go).
 	Rules []HeaderRule `yaml:"rules"`
+	// Response: headers of subgraph answers passed to the client (respheaders.go).
+	Response ResponseHeaders `yaml:"response"`
 }
 
 // Subgraph overrides the supergraph's settings for one subgraph.
@@ -281,6 +283,7 @@ func (c *Config) Validate() error {
 	probs = c.validateRuntime(probs)
 	probs = c.validateHeaderRules(probs)
 	probs = c.validateCompression(probs)
+	probs = c.validateResponseHeaders(probs)
 	probs = c.validateContracts(probs)
 	if len(probs) > 0 {
 		return invalid(probs)
