@@ -73,6 +73,8 @@ type Config struct {
 	Introspection *bool `yaml:"introspection"`
 	// DemandControl: operation cost from @cost and @listSize, with a budget (demandcontrol.go).
 	DemandControl DemandControl `yaml:"demand_control"`
+	// PersistedDocuments: trusted documents from a manifest (persisted.go).
+	PersistedDocuments PersistedDocuments `yaml:"persisted_documents"`
 	// Contracts: variants of the API schema filtered by @tag, by name (contracts.go).
 	Contracts map[string]Contract `yaml:"contracts"`
 }
@@ -252,6 +254,7 @@ func (c *Config) Validate() error {
 	probs = c.validateCORS(probs)
 	probs = c.Batching.validate(probs)
 	probs = c.DemandControl.validate(probs)
+	probs = c.PersistedDocuments.validate(probs)
 	probs = validateShaping("traffic", &c.Traffic.Retry, &c.Traffic.CircuitBreaker, probs)
 	names := make([]string, 0, len(c.Subgraphs))
 	for n := range c.Subgraphs {
