@@ -19,8 +19,9 @@
 // every Fetch is prepared once (prepare.go): its parsed Selection, its
 // RootKeys (what it writes at the top) and its BodyStart (the request
 // body's JSON up to the variables), and its BatchKey; Flattens that become
-// ready at the same moment (sibling branches of a Parallel, and the next
-// steps of those branches while every step is shared) and fetch the same
+// ready at the same moment (sibling branches of a Parallel or sibling
+// blocks of a Defer, and the next steps of those branches while every step
+// is shared) and fetch the same
 // selection from the same subgraph are put in a Round, whose lookups the
 // executor sends in one _entities call (rounds.go). The executor reads
 // these and keeps no memo of its own; NewPlan prepares a plan built by
