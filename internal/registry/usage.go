@@ -27,11 +27,15 @@ type OperationUsage struct {
 	Coordinates   []string  `json:"coordinates"`
 	Count         int64     `json:"count"`
 	LastSeen      time.Time `json:"lastSeen"`
+	// Contract is the contract the operation was sent to (empty for the
+	// full API schema).
+	Contract string `json:"contract,omitempty"`
 }
 
-// Key identifies the usage entry: client, client version, operation hash.
+// Key identifies the usage entry: client, client version, operation hash
+// and contract.
 func (u *OperationUsage) Key() string {
-	return u.Client + "\x00" + u.ClientVersion + "\x00" + u.Hash
+	return u.Client + "\x00" + u.ClientVersion + "\x00" + u.Hash + "\x00" + u.Contract
 }
 
 // Uses reports whether the operation uses coordinate c (see Touches).
@@ -49,7 +53,8 @@ func (u *OperationUsage) Uses(c string) bool {
 // that used coordinate used ("Type.field" or "Type.field(arg:)"). It errs
 // on the side of reporting: a change to an argument hits every use of its
 // field (a new required argument breaks them all), a change to a type hits
-// every use of its fields.
+// every use of its fields, and a change to an input type's field hits every
+// operation that passes that input type (recorded as "Input").
 func Touches(change, used string) bool {
 	if change == used {
 		return true
@@ -61,7 +66,39 @@ func Touches(change, used string) bool {
 	if !strings.Contains(cb, ".") {
 		return strings.HasPrefix(ub, cb+".")
 	}
+	// An operation that passes an input type ("Input") is hit by every
+	// change to that type's fields (a new required field breaks it).
+	if !strings.Contains(ub, ".") {
+		return strings.HasPrefix(cb, ub+".")
+	}
 	return false
+}
+
+// unionCoordinates returns the sorted union of two sorted lists, at most
+// maxStoredCoordinates long.
+func unionCoordinates(a, b []string) []string {
+	if len(b) == 0 {
+		return a
+	}
+	out := slices.Concat(a, b)
+	slices.Sort(out)
+	out = slices.Compact(out)
+	if len(out) > maxStoredCoordinates {
+		out = out[:maxStoredCoordinates]
+	}
+	return out
+}
+
+func sortedKeys(m map[string]bool) []string {
+	if len(m) == 0 {
+		return nil
+	}
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	slices.Sort(out)
+	return out
 }
 
 func stripArg(c string) string {
@@ -99,13 +136,15 @@ type Usage struct {
 }
 
 type usageKey struct {
-	client, version string
-	op              *ast.OperationDefinition
+	client, version, contract string
+	op                        *ast.OperationDefinition
 }
 
 type usageCount struct {
 	n    int64
 	last int64 // unix nanoseconds
+	// inputs are the coordinates variable values added (usage_inputs.go).
+	inputs map[string]bool
 }
 
 // NewUsage returns a usage recorder flushing to store. maxEntries <= 0 and
@@ -129,7 +168,20 @@ func (u *Usage) InterceptOperation(ctx context.Context, op *gateway.Operation, n
 	if op.Request != nil {
 		h = op.Request.Header
 	}
-	u.Record(first(h["Apollographql-Client-Name"]), first(h["Apollographql-Client-Version"]), op.Definition, time.Now())
+	contract := ""
+	if op.State != nil && op.State.Supergraph != nil {
+		contract = op.State.Supergraph.Contract
+	}
+	var inputs map[string]bool
+	if op.Definition != nil && hasInputVariables(op.Definition) && len(op.Variables) > 0 {
+		var api *ast.Schema
+		if op.State != nil && op.State.Supergraph != nil {
+			api = op.State.Supergraph.API
+		}
+		inputs = map[string]bool{}
+		inputCoordinates(api, op.Definition, op.Variables, inputs, maxInputCoordinates)
+	}
+	u.record(contract, first(h["Apollographql-Client-Name"]), first(h["Apollographql-Client-Version"]), op.Definition, time.Now(), inputs)
 	return next(ctx, op)
 }
 
@@ -144,10 +196,27 @@ func first(vs []string) string {
 // operations not yet counted since the last flush are dropped (and
 // counted as dropped).
 func (u *Usage) Record(client, version string, op *ast.OperationDefinition, at time.Time) {
+	u.record("", client, version, op, at, nil)
+}
+
+// RecordInputs is Record for an execution whose variable values are
+// vars (their enum values and input fields are recorded too).
+func (u *Usage) RecordInputs(client, version string, api *ast.Schema, op *ast.OperationDefinition, vars map[string]any, at time.Time) {
+	var inputs map[string]bool
+	if op != nil && hasInputVariables(op) {
+		inputs = map[string]bool{}
+		inputCoordinates(api, op, vars, inputs, maxInputCoordinates)
+	}
+	u.record("", client, version, op, at, inputs)
+}
+
+// record counts one execution of op by a client through a contract ("":
+// the full API schema).
+func (u *Usage) record(contract, client, version string, op *ast.OperationDefinition, at time.Time, inputs map[string]bool) {
 	if op == nil {
 		return
 	}
-	k := usageKey{client: clip(client, maxClientLen), version: clip(version, maxClientLen), op: op}
+	k := usageKey{client: clip(client, maxClientLen), version: clip(version, maxClientLen), contract: contract, op: op}
 	u.mu.Lock()
 	c := u.counts[k]
 	if c == nil {
@@ -161,6 +230,15 @@ func (u *Usage) Record(client, version string, op *ast.OperationDefinition, at t
 	}
 	c.n++
 	c.last = at.UnixNano()
+	for k := range inputs {
+		if c.inputs == nil {
+			c.inputs = map[string]bool{}
+		}
+		if len(c.inputs) >= maxInputCoordinates {
+			break
+		}
+		c.inputs[k] = true
+	}
 	u.mu.Unlock()
 }
 
@@ -180,16 +258,17 @@ func (u *Usage) Flush(ctx context.Context) error {
 	}
 	merged := map[string]*OperationUsage{}
 	for k, c := range counts {
-		e := &OperationUsage{Client: k.client, ClientVersion: k.version, Operation: k.op.Name,
+		e := &OperationUsage{Client: k.client, ClientVersion: k.version, Operation: k.op.Name, Contract: k.contract,
 			Hash: operationHash(k.op), Count: c.n, LastSeen: time.Unix(0, c.last).UTC()}
 		if m := merged[e.Key()]; m != nil {
 			m.Count += e.Count
 			if e.LastSeen.After(m.LastSeen) {
 				m.LastSeen = e.LastSeen
 			}
+			m.Coordinates = unionCoordinates(m.Coordinates, sortedKeys(c.inputs))
 			continue
 		}
-		e.Coordinates = Coordinates(k.op)
+		e.Coordinates = unionCoordinates(Coordinates(k.op), sortedKeys(c.inputs))
 		merged[e.Key()] = e
 	}
 	return u.store.AddUsage(ctx, sortedUsage(merged))
@@ -254,7 +333,10 @@ func sortUsage(us []OperationUsage) {
 		if c := strings.Compare(a.Operation, b.Operation); c != 0 {
 			return c
 		}
-		return strings.Compare(a.Hash, b.Hash)
+		if c := strings.Compare(a.Hash, b.Hash); c != 0 {
+			return c
+		}
+		return strings.Compare(a.Contract, b.Contract)
 	})
 }
 
@@ -272,7 +354,9 @@ func mergeUsage(stored, batch []OperationUsage, now time.Time, window time.Durat
 			if e.LastSeen.After(s.LastSeen) {
 				s.LastSeen = e.LastSeen
 			}
-			s.Coordinates = e.Coordinates
+			// Variable values differ between flushes: keep what every
+			// flush saw (bounded).
+			s.Coordinates = unionCoordinates(s.Coordinates, e.Coordinates)
 			continue
 		}
 		e := e
@@ -305,8 +389,10 @@ func operationHash(op *ast.OperationDefinition) string {
 
 // Coordinates lists the schema coordinates a validated operation uses:
 // "Type.field" for every field selected (on the type it is selected on,
-// through fragments) and "Type.field(arg:)" for every argument given,
-// sorted. Introspection fields are left out.
+// through fragments), "Type.field(arg:)" for every argument given, and
+// the input side of its literal values and variable definitions ("Input",
+// "Input.field", "Enum.VALUE": usage_inputs.go), sorted. Introspection
+// fields are left out.
 func Coordinates(op *ast.OperationDefinition) []string {
 	set := map[string]bool{}
 	seen := map[string]bool{}
@@ -323,6 +409,7 @@ func Coordinates(op *ast.OperationDefinition) []string {
 				set[c] = true
 				for _, a := range s.Arguments {
 					set[c+"("+a.Name+":)"] = true
+					literalCoordinates(a.Value, set)
 				}
 				walk(s.SelectionSet)
 			case *ast.InlineFragment:
@@ -336,6 +423,7 @@ func Coordinates(op *ast.OperationDefinition) []string {
 		}
 	}
 	walk(op.SelectionSet)
+	variableCoordinates(op, set)
 	out := make([]string, 0, len(set))
 	for c := range set {
 		out = append(out, c)
