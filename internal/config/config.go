@@ -71,6 +71,8 @@ type Config struct {
 	Batching Batching `yaml:"batching"`
 	// Introspection answers __schema and __type (default true; introspection.go).
 	Introspection *bool `yaml:"introspection"`
+	// Subscriptions: the client transports of subscriptions (subscriptions.go).
+	Subscriptions Subscriptions `yaml:"subscriptions"`
 }
 
 // Headers holds header rules.
@@ -205,6 +207,7 @@ func (c *Config) applyDefaults() {
 		c.Limits.BodyTimeout = defaultBodyTimeout
 	}
 	c.applyRuntimeDefaults()
+	c.Subscriptions.applyDefaults()
 }
 
 // Validate reports every problem at once, each naming its key.
@@ -247,6 +250,7 @@ func (c *Config) Validate() error {
 	probs = c.Cache.validate(probs, c.Redis)
 	probs = c.validateCORS(probs)
 	probs = c.Batching.validate(probs)
+	probs = c.Subscriptions.validate(probs)
 	probs = validateShaping("traffic", &c.Traffic.Retry, &c.Traffic.CircuitBreaker, probs)
 	names := make([]string, 0, len(c.Subgraphs))
 	for n := range c.Subgraphs {

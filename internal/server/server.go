@@ -53,6 +53,9 @@ type Server struct {
 	// batchMax is the most operations a batched POST may carry; 0 refuses
 	// batches (batch.go).
 	batchMax int
+	// subs serves the subscription transports; nil when they are off
+	// (subs.go).
+	subs *subHub
 }
 
 // Option configures a Server.
@@ -135,6 +138,7 @@ func New(h Handler, opts ...Option) *Server {
 		readTimeout: DefaultReadTimeout,
 		playground:  true,
 		log:         slog.Default(),
+		subs:        newSubHub(Subscriptions{}),
 	}
 	for _, o := range opts {
 		o(s)
