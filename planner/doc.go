@@ -136,7 +136,19 @@
 // ascending), each of which may jump on its own; when the subgraph has no
 // implementation at all, it is planned like an object's field (a jump on
 // the interface's own @key, or ErrUnsatisfiable). Fragments on types the
-// subgraph cannot return are dropped. At an object a subgraph knows only as
+// subgraph cannot return are dropped. Members of a shareable path
+// (members.go): below a field several subgraphs resolve (@shareable), only
+// the members every one of those subgraphs can return there are selected
+// (Apollo's rule), so the answer never depends on the subgraph picked: an
+// object of another member keeps its __typename and its member-specific
+// fields answer null. One source per response key (members.go, oneSource):
+// a field selected on the abstract type and again, the same field and
+// arguments, in a fragment on an implementation is planned once, at the
+// abstract type (the fragment's sub-selection folded into it); a leaf an
+// unconditional sibling selection of the same response key selects there
+// is left to it. Two fetches from different subgraphs (an @interfaceObject's
+// field and the implementation's own) never race to write one key.
+// At an object a subgraph knows only as
 // an @interfaceObject, fields are planned normally, but __typename and
 // fragments on implementations are fetched from a subgraph that knows the
 // implementations (an entity fetch on the interface's key). A field of a

@@ -25,6 +25,7 @@ import (
 // default (config.Default holds them all).
 func gatewayOptions(cfg *config.Config, log *slog.Logger) []gateway.Option {
 	return append(append(introspectionOptions(cfg), headerRuleOptions(cfg)...),
+		gateway.WithContracts(cfg.ContractList()...),
 		gateway.WithSubgraphURLs(cfg.SubgraphURLs()),
 		gateway.WithSubgraphTimeout(cfg.Traffic.SubgraphTimeout),
 		gateway.WithSubgraphTimeouts(cfg.SubgraphTimeouts()),

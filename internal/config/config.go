@@ -71,6 +71,8 @@ type Config struct {
 	Batching Batching `yaml:"batching"`
 	// Introspection answers __schema and __type (default true; introspection.go).
 	Introspection *bool `yaml:"introspection"`
+	// Contracts: variants of the API schema filtered by @tag, by name (contracts.go).
+	Contracts map[string]Contract `yaml:"contracts"`
 	// Subscriptions: the client transports of subscriptions (subscriptions.go).
 	Subscriptions Subscriptions `yaml:"subscriptions"`
 }
@@ -272,6 +274,7 @@ func (c *Config) Validate() error {
 	probs = append(probs, c.Registry.validate()...)
 	probs = c.validateRuntime(probs)
 	probs = c.validateHeaderRules(probs)
+	probs = c.validateContracts(probs)
 	if len(probs) > 0 {
 		return invalid(probs)
 	}

@@ -32,6 +32,8 @@ type State struct {
 	// prepared holds each Preparer's data for this supergraph, in the
 	// order of Gateway.plugins.preparers.
 	prepared map[Plugin]any
+	// contracts are the states of the supergraph's contracts (contracts.go).
+	contracts map[string]*State
 }
 
 // Prepared returns what plugin p's Prepare returned for this state's
@@ -74,6 +76,7 @@ type options struct {
 	tracerProvider   trace.TracerProvider
 	entityCache      func(*schema.Supergraph) executor.EntityCache // cachehooks.go
 	apqStore         APQStore
+	contracts        []schema.Contract // contracts.go
 }
 
 // Option configures a Gateway.
@@ -214,6 +217,10 @@ func (g *Gateway) Build(sg *schema.Supergraph) (*State, error) {
 	if sg == nil {
 		return nil, ErrNoSupergraph
 	}
+	sg, err := g.applyContracts(sg)
+	if err != nil {
+		return nil, err
+	}
 	sg = g.withURLs(sg)
 	for _, s := range sg.Subgraphs {
 		if err := checkURL(s.Name, s.URL); err != nil {
@@ -253,6 +260,7 @@ func (g *Gateway) Build(sg *schema.Supergraph) (*State, error) {
 		Executor:   executor.New(sg, exOpts...),
 		docs:       newDocumentCache(g.opts.docCacheSize, g.opts.limits),
 	}
+	g.buildContracts(st, exOpts)
 	return st, nil
 }
 
@@ -300,6 +308,10 @@ func (g *Gateway) parse(ctx context.Context, req *Request) *Response {
 	if st == nil {
 		r := requestError("no supergraph is being served yet", "SUPERGRAPH_NOT_READY")
 		r.Status = http.StatusServiceUnavailable
+		return r
+	}
+	st, r := forContract(ctx, st, req)
+	if r != nil {
 		return r
 	}
 	if r := g.apq.resolve(ctx, req); r != nil {

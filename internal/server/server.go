@@ -162,6 +162,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	switch p := r.URL.Path; {
 	case p == s.path:
 		s.serveGraphQL(w, r)
+	case s.contractName(p) != "":
+		s.serveContract(w, r, s.contractName(p))
 	case p == "/" && (r.Method == http.MethodPost || r.URL.Query().Has("query")):
 		// GraphQL at the root too, where Apollo Router serves it, so tools
 		// pointed at a router's address work unchanged.
