@@ -23,7 +23,8 @@
 //     never depend on timing.
 //  3. A Flatten (entities.go) collects every object at its path ("@" steps
 //     into lists, nulls skipped), builds each object's representation from
-//     Fetch.Requires (every inline fragment matching the object's __typename,
+//     Fetch.Requires (every inline fragment matching the object's __typename
+//     by the supergraph's possible types, @inaccessible ones included,
 //     a repeated field taken once,
 //     fields read by response key and written by field name), skips objects
 //     missing a key or non-null field or with a null key field (a nullable

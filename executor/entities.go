@@ -675,13 +675,15 @@ func (e *Executor) writeNested(buf []byte, v *value, sel ast.SelectionSet) ([]by
 	return buf, false
 }
 
-// typeApplies reports whether a fragment on cond applies to an object of
-// concrete type tn.
+// typeApplies reports whether a fragment on cond in a representation
+// applies to an object of concrete type tn, by the supergraph's possible
+// types (a runtime type @inaccessible in the API still has its fields
+// sent).
 func (e *Executor) typeApplies(cond, tn string) bool {
 	if cond == "" || cond == tn {
 		return true
 	}
-	return tn != "" && e.possible[cond][tn]
+	return tn != "" && e.supPossible[cond][tn]
 }
 
 // buildSelection copies the fields of sel from src into dst, keyed by field

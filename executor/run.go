@@ -107,12 +107,21 @@ func (r *run) fetchRoot(ctx context.Context, f *planner.Fetch, sink *errSink) {
 // rootData runs a root fetch and returns its data object to merge at the
 // root (nil when there is none; errors go to sink).
 func (r *run) rootData(ctx context.Context, f *planner.Fetch, sink *errSink) *value {
-	body, err := r.body(f, nil)
-	if err != nil {
-		sink.add(internalError(err.Error()))
-		return nil
+	var (
+		data  *value
+		serrs []subgraphError
+		err   error
+	)
+	if f.OperationKind == ast.Subscription {
+		data, serrs, err = r.event(f)
+	} else {
+		body, berr := r.body(f, nil)
+		if berr != nil {
+			sink.add(internalError(berr.Error()))
+			return nil
+		}
+		data, serrs, err = r.callCached(ctx, f, body)
 	}
-	data, serrs, err := r.callCached(ctx, f, body)
 	if err != nil {
 		sink.add(fetchFailure(f.Service, err, nil))
 		r.coverRoot(f, sink)

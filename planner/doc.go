@@ -90,7 +90,10 @@
 // fetches), added to the representation, and the entity group depends on
 // every group that fetches part of it. Inline fragments in the field set
 // apply in place at a type that satisfies them and per concrete type at an
-// abstract one (with __typename selected so the executor can decide them);
+// abstract one (with __typename selected so the executor can decide them;
+// possible types are always the supergraph's, so a runtime type that is
+// @inaccessible in the API schema still has its fragment's fields fetched
+// and sent);
 // the representation keeps them as inline fragments, so an object of
 // another type is sent without their fields. At an abstract position, a
 // required interface field the subgraph does not resolve on the interface

@@ -142,7 +142,11 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	defer stopTelemetry()
-	opts := append(tel.GatewayOptions(), gateway.WithPlugins(authp...), gateway.WithPlugins(reg.plugins()...), rc.option(), gateway.WithPlugins(trafficPlugins(cfg)...))
+	costp, err := demandControlPlugins(cfg, log)
+	if err != nil {
+		return err
+	}
+	opts := append(tel.GatewayOptions(), gateway.WithPlugins(authp...), gateway.WithPlugins(costp...), gateway.WithPlugins(reg.plugins()...), rc.option(), gateway.WithPlugins(trafficPlugins(cfg)...))
 	gw, err := gateway.New(sg, append(opts, gatewayOptions(cfg, log)...)...)
 	if err != nil {
 		return err

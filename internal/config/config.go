@@ -71,6 +71,8 @@ type Config struct {
 	Batching Batching `yaml:"batching"`
 	// Introspection answers __schema and __type (default true; introspection.go).
 	Introspection *bool `yaml:"introspection"`
+	// DemandControl: operation cost from @cost and @listSize, with a budget (demandcontrol.go).
+	DemandControl DemandControl `yaml:"demand_control"`
 	// Contracts: variants of the API schema filtered by @tag, by name (contracts.go).
 	Contracts map[string]Contract `yaml:"contracts"`
 	// Subscriptions: the client transports of subscriptions (subscriptions.go).
@@ -252,6 +254,7 @@ func (c *Config) Validate() error {
 	probs = c.Cache.validate(probs, c.Redis)
 	probs = c.validateCORS(probs)
 	probs = c.Batching.validate(probs)
+	probs = c.DemandControl.validate(probs)
 	probs = c.Subscriptions.validate(probs)
 	probs = validateShaping("traffic", &c.Traffic.Retry, &c.Traffic.CircuitBreaker, probs)
 	names := make([]string, 0, len(c.Subgraphs))

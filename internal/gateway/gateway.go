@@ -14,6 +14,7 @@ import (
 	"go.opentelemetry.io/otel/trace"
 
 	"github.com/junction-gateway/junction/executor"
+	"github.com/junction-gateway/junction/internal/subscription"
 	"github.com/junction-gateway/junction/planner"
 	"github.com/junction-gateway/junction/schema"
 )
@@ -53,6 +54,7 @@ type Gateway struct {
 	handleRequest   RequestHandler
 	handleOperation OperationHandler
 	owners          atomic.Pointer[ownersCache] // FieldOwners, per supergraph version
+	subs            subscriptions               // subscribe.go
 }
 
 type options struct {
@@ -76,7 +78,9 @@ type options struct {
 	tracerProvider   trace.TracerProvider
 	entityCache      func(*schema.Supergraph) executor.EntityCache // cachehooks.go
 	apqStore         APQStore
-	contracts        []schema.Contract // contracts.go
+	subsBounds       subscription.Options             // subscribe.go
+	subsPer          map[string]SubgraphSubscriptions // subscribe.go
+	contracts        []schema.Contract                // contracts.go
 }
 
 // Option configures a Gateway.
@@ -208,7 +212,10 @@ func (g *Gateway) Swap(sg *schema.Supergraph) error {
 
 // Install atomically makes st (from Build on this gateway) the served
 // state. Requests in flight finish on the state they started with.
-func (g *Gateway) Install(st *State) { g.state.Store(st) }
+func (g *Gateway) Install(st *State) {
+	g.state.Store(st)
+	g.subs.installed() // running subscriptions re-plan (subscribe.go)
+}
 
 // Build prepares the state that would serve sg (URL overrides, planner,
 // executor, every Preparer's data) without serving it: an error means
@@ -343,8 +350,8 @@ func (g *Gateway) parse(ctx context.Context, req *Request) *Response {
 	if !kindAllowed(op.Operation, req.AllowedKinds) {
 		return methodNotAllowed(op.Operation)
 	}
-	if op.Operation == ast.Subscription {
-		return requestError("subscriptions are not supported over this transport", "SUBSCRIPTION_NOT_SUPPORTED")
+	if op.Operation == ast.Subscription && !req.AcceptSubscription {
+		return subscriptionRefused()
 	}
 	vars, verr := coerceVariables(st.Supergraph.API, op, req.Variables)
 	if verr != nil {
@@ -358,6 +365,9 @@ func (g *Gateway) parse(ctx context.Context, req *Request) *Response {
 // execution between identical concurrent queries.
 func (g *Gateway) run(ctx context.Context, o *Operation) *Response {
 	req, op := o.Request, o.Definition
+	if op.Operation == ast.Subscription {
+		return g.subscribe(ctx, o) // subscribe.go
+	}
 	if g.opts.inboundDedupe && op.Operation == ast.Query && !req.AcceptIncremental &&
 		!req.PlanOnly && !req.IncludeTrace {
 		if key := inboundKey(o.State.Supergraph.Version, req, o.Variables, g.opts.propagate, o.stagesKey()); key != "" {
@@ -404,17 +414,9 @@ func (o *Operation) stagesKey() string {
 // Response may be shared between deduplicated requests: never mutate it.
 func (g *Gateway) execute(ctx context.Context, o *Operation) *Response {
 	st, req, doc, op, vars := o.State, o.Request, o.Document, o.Definition, o.Variables
-	popts := planner.Options{Labels: g.decideLabels(st)}
-	if len(o.denied) > 0 {
-		popts.Skip = o.skipSet()
-		popts.SkipKey = o.deniedKey()
-	}
-	plan, err := g.plan(ctx, st, doc, op.Name, popts)
+	plan, err := g.planOperation(ctx, o)
 	if err != nil {
-		return &Response{
-			Data:   []byte("null"),
-			Errors: gqlerror.List{withCode(gqlerror.Errorf("query planning failed: %v", err), "QUERY_PLANNING_FAILED")},
-		}
+		return planningFailed(err)
 	}
 	if req.PlanOnly {
 		return planOnlyResponse(plan)
@@ -456,6 +458,23 @@ func (g *Gateway) execute(ctx context.Context, o *Operation) *Response {
 		resp.Extensions = withTrace(resp.Extensions, ereq.Trace, plan)
 	}
 	return resp
+}
+
+// planOperation plans o (from the cache), its denied fields left out.
+func (g *Gateway) planOperation(ctx context.Context, o *Operation) (*planner.Plan, error) {
+	popts := planner.Options{Labels: g.decideLabels(o.State)}
+	if len(o.denied) > 0 {
+		popts.Skip = o.skipSet()
+		popts.SkipKey = o.deniedKey()
+	}
+	return g.plan(ctx, o.State, o.Document, o.Definition.Name, popts)
+}
+
+func planningFailed(err error) *Response {
+	return &Response{
+		Data:   []byte("null"),
+		Errors: gqlerror.List{withCode(gqlerror.Errorf("query planning failed: %v", err), "QUERY_PLANNING_FAILED")},
+	}
 }
 
 // skipSet is the set of denied fields, for the planner.

@@ -41,6 +41,10 @@ type Request struct {
 	// (WebSocket, SSE, multipart subscriptions). Without it a subscription
 	// operation is refused with SUBSCRIPTION_NOT_SUPPORTED.
 	AcceptSubscription bool
+	// InitPayload is the client's connection_init payload (WebSocket
+	// transports; nil otherwise). A subscription forwards it to a subgraph
+	// whose subscriptions are configured with ForwardInitPayload.
+	InitPayload map[string]any
 }
 
 // Subsequent is one payload after the first of an incremental response.

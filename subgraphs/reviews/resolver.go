@@ -11,11 +11,13 @@ import (
 const Name = "reviews"
 
 // Resolver is the root resolver. It holds the request counters and the
-// reviews added by mutations (guarded by their own lock); the generated
+// reviews added by mutations (guarded by their own lock) and the
+// reviewAdded subscribers; the generated
 // data it serves is read-only (internal/data).
 type Resolver struct {
 	counters *serve.Counters
 	added    *added
+	feed     *feed // reviewAdded subscriptions (feed.go)
 }
 
 // Server is one reviews subgraph: an http.Handler with its own counters.
@@ -27,7 +29,7 @@ type Server struct {
 // New returns a reviews subgraph server with fresh counters.
 func New() *Server {
 	c := &serve.Counters{}
-	es := NewExecutableSchema(Config{Resolvers: &Resolver{counters: c, added: &added{}}})
+	es := NewExecutableSchema(Config{Resolvers: &Resolver{counters: c, added: &added{}, feed: &feed{}}})
 	return &Server{Handler: serve.Handler(es, c), Counters: c}
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"sync/atomic"
+	"time"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler"
@@ -42,6 +43,11 @@ func (c *Counters) Entity(n int) {
 // over and over.
 func Handler(es graphql.ExecutableSchema, c *Counters) http.Handler {
 	srv := handler.New(es)
+	// Subscriptions: graphql-transport-ws (and the legacy graphql-ws) over
+	// WebSocket, graphql-sse (distinct connections) over POST; SSE is
+	// tried before POST, which would take the request otherwise.
+	srv.AddTransport(transport.Websocket{KeepAlivePingInterval: 10 * time.Second})
+	srv.AddTransport(transport.SSE{})
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(transport.POST{})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
