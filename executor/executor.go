@@ -270,6 +270,9 @@ type run struct {
 	// rounds: the state of the plan's rounds (entity calls shared by
 	// Flattens) met so far, guarded by mu.
 	rounds map[*planner.Round]*roundState
+	// loaders: the request's entity loaders by batch key (loader.go),
+	// guarded by mu.
+	loaders map[any]*entityLoader
 	// answerBytes is the size of the subgraph answers decoded so far
 	// (guarded by mu): the response is expected to be about
 	// Executor.respPerAnswer of it.

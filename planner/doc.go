@@ -19,8 +19,9 @@
 // every Fetch is prepared once (prepare.go): its parsed Selection, its
 // RootKeys (what it writes at the top) and its BodyStart (the request
 // body's JSON up to the variables), and its BatchKey; Flattens that become
-// ready at the same moment (sibling branches of a Parallel, and the next
-// steps of those branches while every step is shared) and fetch the same
+// ready at the same moment (sibling branches of a Parallel or sibling
+// blocks of a Defer, and the next steps of those branches while every step
+// is shared) and fetch the same
 // selection from the same subgraph are put in a Round, whose lookups the
 // executor sends in one _entities call (rounds.go). The executor reads
 // these and keeps no memo of its own; NewPlan prepares a plan built by
@@ -136,7 +137,10 @@
 // fragment per concrete type the source subgraph can return, each with an
 // InputRewrite setting __typename to the interface. Otherwise the field is
 // asked per concrete type ("... on C" for each type the subgraph can return,
-// ascending), each of which may jump on its own; when the subgraph has no
+// ascending), each of which may jump on its own, its sub-selection planned
+// at the implementation field's own type (covariant fields: [Book] where
+// the interface says [Product], so fragments on other implementations are
+// dropped there, __typename still selected); when the subgraph has no
 // implementation at all, it is planned like an object's field (a jump on
 // the interface's own @key, or ErrUnsatisfiable). Fragments on types the
 // subgraph cannot return are dropped. Members of a shareable path
