@@ -99,6 +99,8 @@ type Subgraph struct {
 	CircuitBreaker *CircuitBreaker `yaml:"circuit_breaker"`
 	// Headers: rules for this subgraph's requests, after headers.rules.
 	Headers SubgraphHeaders `yaml:"headers"`
+	// Subscriptions: how this subgraph serves subscriptions (subscriptions_upstream.go).
+	Subscriptions *SubgraphSubscriptions `yaml:"subscriptions"`
 }
 
 // Traffic holds subgraph traffic settings.
@@ -274,6 +276,7 @@ func (c *Config) Validate() error {
 	probs = c.validateRuntime(probs)
 	probs = c.validateHeaderRules(probs)
 	probs = c.validateContracts(probs)
+	probs = c.validateSubgraphSubscriptions(probs)
 	if len(probs) > 0 {
 		return invalid(probs)
 	}
