@@ -35,14 +35,17 @@ func (r *run) node(ctx context.Context, n planner.Node, sink *errSink) {
 			r.node(ctx, n.Else, sink)
 		}
 	case *planner.Defer:
-		// Incremental delivery comes later: run the primary part, then every
-		// deferred block, all merged into one response.
+		// One response (no incremental delivery): run the primary part,
+		// then the deferred blocks together, as ExecuteIncremental starts
+		// them (sibling blocks may share entity calls: planner.Round).
 		r.node(ctx, n.Primary, sink)
+		blocks := make([]planner.Node, 0, len(n.Deferred))
 		for _, b := range n.Deferred {
 			if b != nil {
-				r.node(ctx, b.Node, sink)
+				blocks = append(blocks, b.Node)
 			}
 		}
+		r.parallel(ctx, blocks, sink)
 	default:
 		sink.add(internalError(fmt.Sprintf("executor: unknown plan node %T", n)))
 	}
@@ -50,6 +53,9 @@ func (r *run) node(ctx context.Context, n planner.Node, sink *errSink) {
 
 // parallel runs nodes concurrently; the errors keep the nodes' order.
 func (r *run) parallel(ctx context.Context, nodes []planner.Node, sink *errSink) {
+	if len(nodes) == 0 {
+		return
+	}
 	if len(nodes) == 1 {
 		r.node(ctx, nodes[0], sink)
 		return

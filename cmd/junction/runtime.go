@@ -39,6 +39,7 @@ func gatewayOptions(cfg *config.Config, log *slog.Logger) []gateway.Option {
 		gateway.WithMaxResponseBytes(cfg.Limits.MaxResponseBytes),
 		gateway.WithMaxMergedBytes(cfg.Limits.MaxMergedBytes),
 		gateway.WithFetchFailureHook(fetchFailureLogger(log)),
+		gateway.WithHTTPOptions(subgraphCompressionOptions(cfg)...),
 		gateway.WithLimits(gateway.Limits{
 			MaxTokens:              cfg.Limits.MaxTokens,
 			MaxDepth:               cfg.Limits.MaxDepth,
@@ -85,11 +86,11 @@ func newRuntime(cfg *config.Config, gw *gateway.Gateway, log *slog.Logger, ready
 
 // serverOptions are the config's server bounds and the readiness check.
 func (rt *runtime) serverOptions() []server.Option {
-	return []server.Option{
+	return append([]server.Option{
 		server.WithReadiness(rt.ready),
 		server.WithMaxConcurrent(rt.cfg.Limits.MaxConcurrentRequests, rt.cfg.Limits.QueueTimeout),
 		server.WithWriteTimeout(rt.cfg.Server.WriteTimeout),
-	}
+	}, compressionOptions(rt.cfg)...)
 }
 
 var errDraining = errors.New("shutting down")

@@ -142,7 +142,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	defer stopTelemetry()
-	costp, err := demandControlPlugins(cfg, log)
+	costp, err := requestPlugins(cfg, log)
 	if err != nil {
 		return err
 	}
@@ -162,7 +162,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		}
 		return listenAndServe(ctx, cfg, gw, stderr, rc, tel, admin)
 	}
-	rl := &reloader{path: cfg.Supergraph, gw: gw, log: log, last: sdl, cfg: cfg}
+	rl := &reloader{path: cfg.Supergraph, gw: gw, log: log, last: sdl, cfg: cfg, also: reloadedFiles(cfg)}
 	if composeSubgraphs != nil {
 		rl.path, rl.compose = *subgraphsPath, composeSubgraphs
 	}

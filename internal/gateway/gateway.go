@@ -78,6 +78,7 @@ type options struct {
 	tracerProvider   trace.TracerProvider
 	entityCache      func(*schema.Supergraph) executor.EntityCache // cachehooks.go
 	apqStore         APQStore
+	httpOptions      []executor.HTTPOption            // transport.go
 	subsBounds       subscription.Options             // subscribe.go
 	subsPer          map[string]SubgraphSubscriptions // subscribe.go
 	contracts        []schema.Contract                // contracts.go
@@ -173,7 +174,7 @@ func New(sg *schema.Supergraph, opts ...Option) (*Gateway, error) {
 		if g.opts.maxResponseBytes > 0 {
 			hopts = append(hopts, executor.WithMaxResponseBytes(g.opts.maxResponseBytes))
 		}
-		g.opts.client = executor.NewHTTPClient(hopts...)
+		g.opts.client = executor.NewHTTPClient(append(hopts, g.opts.httpOptions...)...)
 	}
 	g.apq.shared = g.opts.apqStore
 	ps, err := sortPlugins(g.opts.plugins)
@@ -323,6 +324,9 @@ func (g *Gateway) parse(ctx context.Context, req *Request) *Response {
 	}
 	if r := g.apq.resolve(ctx, req); r != nil {
 		return r
+	}
+	if req.Query == "" && req.DocumentID != "" {
+		return requestError("documentId needs persisted documents, which are not configured (persisted_documents.manifest)", "PERSISTED_QUERY_NOT_SUPPORTED")
 	}
 	if req.Query == "" {
 		return requestError("GraphQL operation must contain a non-empty `query`", "GRAPHQL_PARSE_FAILED")

@@ -53,6 +53,8 @@ type Server struct {
 	// batchMax is the most operations a batched POST may carry; 0 refuses
 	// batches (batch.go).
 	batchMax int
+	// compress: response compression, nil when off (compress.go).
+	compress *compressor
 }
 
 // Option configures a Server.
@@ -154,6 +156,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set(headerRequestID, id)
 	r = r.WithContext(withRequestID(r.Context(), id))
 	s.cors(w, r)
+	if s.compress != nil {
+		var done func()
+		w, done = s.compress.wrap(w, r)
+		defer done()
+	}
 
 	switch p := r.URL.Path; {
 	case p == s.path:
