@@ -26,6 +26,7 @@ import (
 func gatewayOptions(cfg *config.Config, log *slog.Logger) []gateway.Option {
 	return append(append(introspectionOptions(cfg), headerRuleOptions(cfg)...),
 		gateway.WithContracts(cfg.ContractList()...),
+		upstreamSubscriptionOptions(cfg), // subscriptions_upstream.go
 		gateway.WithSubgraphURLs(cfg.SubgraphURLs()),
 		gateway.WithSubgraphTimeout(cfg.Traffic.SubgraphTimeout),
 		gateway.WithSubgraphTimeouts(cfg.SubgraphTimeouts()),

@@ -105,6 +105,8 @@ type Subgraph struct {
 	CircuitBreaker *CircuitBreaker `yaml:"circuit_breaker"`
 	// Headers: rules for this subgraph's requests, after headers.rules.
 	Headers SubgraphHeaders `yaml:"headers"`
+	// Subscriptions: how this subgraph serves subscriptions (subscriptions_upstream.go).
+	Subscriptions *SubgraphSubscriptions `yaml:"subscriptions"`
 	// Compression and Connection replace traffic.compression and
 	// traffic.connection for this subgraph when set.
 	Compression *SubgraphCompression `yaml:"compression"`
@@ -289,6 +291,7 @@ func (c *Config) Validate() error {
 	probs = c.validateHeaderRules(probs)
 	probs = c.validateCompression(probs)
 	probs = c.validateContracts(probs)
+	probs = c.validateSubgraphSubscriptions(probs)
 	if len(probs) > 0 {
 		return invalid(probs)
 	}
