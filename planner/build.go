@@ -97,7 +97,11 @@ func (p *planning) planItems(w walk, items []*item, frags []fragItem, defers []*
 	}
 	for _, ct := range poss {
 		cc := &collector{p: p, typ: ct, dm: w.b.mode}
-		cc.items = append(cc.items, spread...)
+		// Copies: the fragments merged into them here are this type's.
+		for _, it := range spread {
+			cp := *it
+			cc.items = append(cc.items, &cp)
+		}
 		for _, f := range frags {
 			if p.implements(ct, f.typeCond) {
 				cc.collect(f.sel, f.dirs)
@@ -215,6 +219,17 @@ func (p *planning) placeField(w walk, it *item) error {
 		cw.prov = pf.SelectionSet
 	}
 	if fm := p.field(w.typ, it.field.Name); fm != nil {
+		// Covariant fields: at an implementation, the field's type is the
+		// implementation's ([Book] where the interface says [Product]), so
+		// fragments below are filtered to what that type allows.
+		// __typename is still selected there when the client's type is
+		// abstract, so its fragments can be decided.
+		if t := namedType(fm.Definition); t != "" && t != cw.typ {
+			if p.isAbstract(cw.typ) && !p.isAbstract(t) {
+				n.add(&selNode{respKey: "__typename", name: "__typename", shape: "String!"})
+			}
+			cw.typ = t
+		}
 		if src := fm.Source(w.g.service); src != nil && len(src.Provides) > 0 {
 			cw.prov = append(append(ast.SelectionSet(nil), cw.prov...), src.Provides...)
 		}

@@ -137,7 +137,10 @@
 // fragment per concrete type the source subgraph can return, each with an
 // InputRewrite setting __typename to the interface. Otherwise the field is
 // asked per concrete type ("... on C" for each type the subgraph can return,
-// ascending), each of which may jump on its own; when the subgraph has no
+// ascending), each of which may jump on its own, its sub-selection planned
+// at the implementation field's own type (covariant fields: [Book] where
+// the interface says [Product], so fragments on other implementations are
+// dropped there, __typename still selected); when the subgraph has no
 // implementation at all, it is planned like an object's field (a jump on
 // the interface's own @key, or ErrUnsatisfiable). Fragments on types the
 // subgraph cannot return are dropped. Members of a shareable path

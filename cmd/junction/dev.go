@@ -55,7 +55,7 @@ func runDev(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	}
 	defer reg.close() // after the last usage flush
 	log := slog.New(slog.NewTextHandler(stderr, nil))
-	costp, err := demandControlPlugins(cfg, log)
+	costp, err := requestPlugins(cfg, log)
 	if err != nil {
 		return err
 	}

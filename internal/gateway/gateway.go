@@ -326,6 +326,9 @@ func (g *Gateway) parse(ctx context.Context, req *Request) *Response {
 	if r := g.apq.resolve(ctx, req); r != nil {
 		return r
 	}
+	if req.Query == "" && req.DocumentID != "" {
+		return requestError("documentId needs persisted documents, which are not configured (persisted_documents.manifest)", "PERSISTED_QUERY_NOT_SUPPORTED")
+	}
 	if req.Query == "" {
 		return requestError("GraphQL operation must contain a non-empty `query`", "GRAPHQL_PARSE_FAILED")
 	}

@@ -17,6 +17,10 @@ type Request struct {
 	OperationName string
 	Variables     map[string]any
 	Extensions    map[string]any
+	// DocumentID is the GraphQL-over-HTTP draft's documentId: a persisted
+	// document named instead of sent (Query then empty), resolved by the
+	// persisted documents plugin; unresolved, the request is refused.
+	DocumentID string
 	// Header is the client's HTTP header (for header rules and auth).
 	Header http.Header
 	// RemoteAddr is the client's address as the transport saw it
