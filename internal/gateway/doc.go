@@ -8,6 +8,10 @@
 // measured once) on the parsed document. Validation is the costly step for
 // hostile documents, so a refused document costs one lexing pass and one
 // parse. Refusals are cached with the document like validation errors.
+// Validation runs gqlparser's rules with one override (spreads.go): a
+// fragment on a type inside a field of that same type is always possible,
+// as in graphql-js, even when the type has no possible types in the API
+// (an interface only @interfaceObject subgraphs implement).
 //
 // Automatic persisted queries (apq.go) resolve before anything else: a
 // request carrying only extensions.persistedQuery gets its text from a
