@@ -100,6 +100,10 @@ type httpClient struct {
 	timeout    time.Duration
 	perService map[string]time.Duration
 	maxBytes   int64
+	// compression by service ("": every other), nil when not configured
+	// (compress.go); zstdReaders holds its decoders.
+	compression map[string]*compression
+	zstdReaders sync.Pool
 }
 
 // NewHTTPClient returns a Client over a keep-alive transport tuned for many
@@ -152,7 +156,16 @@ func (c *httpClient) Do(ctx context.Context, req *SubgraphRequest) ([]byte, erro
 		ctx, cancel = context.WithTimeout(ctx, timeout)
 		defer cancel()
 	}
-	hr, err := http.NewRequestWithContext(ctx, http.MethodPost, req.URL, bytes.NewReader(req.Body))
+	cs := c.compressionFor(req.Service)
+	body, encoded := req.Body, ""
+	if cs != nil && cs.request != "" && len(body) >= cs.requestMin {
+		b, err := encodeBody(cs.request, body)
+		if err != nil {
+			return nil, fmt.Errorf("%w: %q: %w", ErrSubgraphTransport, req.Service, err)
+		}
+		body, encoded = b, cs.request
+	}
+	hr, err := http.NewRequestWithContext(ctx, http.MethodPost, req.URL, bytes.NewReader(body))
 	if err != nil {
 		return nil, fmt.Errorf("%w: %q: %w", ErrSubgraphTransport, req.Service, err)
 	}
@@ -164,6 +177,12 @@ func (c *httpClient) Do(ctx context.Context, req *SubgraphRequest) ([]byte, erro
 	}
 	hr.Header.Set("Content-Type", "application/json")
 	hr.Header.Set("Accept", "application/graphql-response+json, application/json")
+	if encoded != "" {
+		hr.Header.Set("Content-Encoding", encoded)
+	}
+	if cs != nil && cs.acceptHeader != "" {
+		hr.Header.Set("Accept-Encoding", cs.acceptHeader) // decoded here, not by the transport
+	}
 	resp, err := c.http.Do(hr)
 	if err != nil {
 		if ctxErr := ctx.Err(); ctxErr != nil {
@@ -172,19 +191,30 @@ func (c *httpClient) Do(ctx context.Context, req *SubgraphRequest) ([]byte, erro
 		return nil, fmt.Errorf("%w: %q: %w", ErrSubgraphTransport, req.Service, err)
 	}
 	defer resp.Body.Close()
+	rbody, length := io.Reader(resp.Body), resp.ContentLength
+	if cs != nil {
+		r, release, err := c.decodeBody(cs, resp)
+		if err != nil {
+			return nil, fmt.Errorf("%w: %q: %w", ErrSubgraphTransport, req.Service, err)
+		}
+		defer release()
+		if r != nil {
+			rbody, length = r, -1 // the decoded length is not announced
+		}
+	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		se := &StatusError{Service: req.Service, StatusCode: resp.StatusCode, ContentType: resp.Header.Get("Content-Type")}
 		if jsonMediaType(se.ContentType) {
-			se.Body, _ = io.ReadAll(io.LimitReader(resp.Body, c.maxBytes))
+			se.Body, _ = io.ReadAll(io.LimitReader(rbody, c.maxBytes))
 		}
 		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
 		return nil, se
 	}
-	if resp.ContentLength > 0 && resp.ContentLength <= c.maxBytes {
+	if length > 0 && length <= c.maxBytes {
 		// The length is known: read exactly that much into one buffer
 		// (bytes.Buffer.ReadFrom would double a buffer sized to fit).
-		out := make([]byte, resp.ContentLength)
-		if _, err := io.ReadFull(resp.Body, out); err != nil {
+		out := make([]byte, length)
+		if _, err := io.ReadFull(rbody, out); err != nil {
 			if ctxErr := ctx.Err(); ctxErr != nil {
 				return nil, fmt.Errorf("%w: %q: %w", ErrSubgraphTransport, req.Service, ctxErr)
 			}
@@ -202,7 +232,7 @@ func (c *httpClient) Do(ctx context.Context, req *SubgraphRequest) ([]byte, erro
 			readPool.Put(buf)
 		}
 	}()
-	n, err := buf.ReadFrom(io.LimitReader(resp.Body, c.maxBytes+1))
+	n, err := buf.ReadFrom(io.LimitReader(rbody, c.maxBytes+1))
 	if err != nil {
 		if ctxErr := ctx.Err(); ctxErr != nil {
 			return nil, fmt.Errorf("%w: %q: %w", ErrSubgraphTransport, req.Service, ctxErr)

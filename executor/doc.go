@@ -12,8 +12,9 @@
 //     starts once what it needs is done). Sequence runs in order, Parallel
 //     runs its children concurrently (on reused workers, workers.go) and
 //     never cancels one because another failed, Condition reads a boolean
-//     variable, Defer (in Execute) runs the primary part then every
-//     deferred block into the same response. Errors are collected per
+//     variable, Defer (in Execute) runs the primary part then its
+//     deferred blocks together (as ExecuteIncremental starts them) into
+//     the same response. Errors are collected per
 //     branch and merged in plan order.
 //  2. A root Fetch posts {"query","operationName"?,"variables"?} (the
 //     prepared BodyStart, then the variables: only the Fetch's, omitted
@@ -23,23 +24,25 @@
 //     never depend on timing.
 //  3. A Flatten (entities.go) collects every object at its path ("@" steps
 //     into lists, nulls skipped), builds each object's representation from
-//     Fetch.Requires (every inline fragment matching the object's __typename,
+//     Fetch.Requires (every inline fragment matching the object's __typename
+//     by the supergraph's possible types, @inaccessible ones included,
 //     a repeated field taken once,
 //     fields read by response key and written by field name), skips objects
 //     missing a key or non-null field or with a null key field (a nullable
 //     @requires field that is absent, its fetch having failed, is sent as
 //     null, as Apollo does: the plan carries its definition), applies
 //     InputRewrites,
-//     dedupes, and sends the distinct representations in exactly one
-//     _entities call, at once, through a graph-gophers/dataloader batch
-//     loader scoped to that call (every key queued with Load, batch
-//     capacity = number of keys: it dispatches when the last key is
-//     queued, never waits on its timer; the batch function only sends the
-//     request, and the one answer is decoded once on a member's own
-//     goroutine). Flattens of one round (planner.Round: the same subgraph
-//     and selection, ready at the same moment as the plan shows) share
-//     that call (joinRound): the last member to gather its
-//     representations sends them all, deduplicated across members in
+//     dedupes, and looks the distinct representations up through the
+//     request's graph-gophers/dataloader for the fetch's batch key (one
+//     loader per request and subgraph/selection, loader.go): they are
+//     queued as one batch whose capacity is their number, so the loader
+//     dispatches as the last is queued and never waits on its timer; the
+//     batch is one _entities call, made once by the first member to read a
+//     result, on its own goroutine. Flattens of one round (planner.Round:
+//     the same subgraph and selection, ready at the same moment as the plan
+//     shows: sibling Parallel branches, sibling deferred blocks) share that
+//     batch (joinRound): the last member to gather its
+//     representations queues them all, deduplicated across members in
 //     member order, so the call's body never depends on timing; a failure
 //     or an error naming no entity is reported once, by member 0, at its
 //     path; every member arrives even when it fails, so none waits for

@@ -6,7 +6,6 @@ import (
 	"slices"
 	"strings"
 	"sync"
-	"time"
 
 	"github.com/graph-gophers/dataloader/v7"
 
@@ -84,12 +83,14 @@ func (r *run) flatten(ctx context.Context, fl *planner.Flatten, sink *errSink) {
 		batch    *entityBatch
 		entities []*value
 		// union[i] is the index in the call's representations (and
-		// entities) of keys[i]; nil: the call sent keys as they are.
+		// entities) of keys[i].
 		union []int32
 		// first: this Flatten reports what concerns the call as a whole
 		// (a failure, errors without an entity index): the only one, or
 		// the round's member 0.
 		first = true
+		call  *entityCall
+		err   error
 	)
 	if rd, member := fl.Round(); rd != nil {
 		// The other members wait for this one: arrive whatever happens.
@@ -105,26 +106,26 @@ func (r *run) flatten(ctx context.Context, fl *planner.Flatten, sink *errSink) {
 		if rs == nil {
 			return // the request ended (timeout) before the round's call
 		}
-		batch, entities, first = &rs.batch, rs.entities, member == 0
+		first = member == 0
+		call, err = r.resolveRound(ctx, rs, union)
 	} else {
 		if len(keys) == 0 {
 			return
 		}
+		call, union, err = r.resolve(ctx, r.loader(f).dispatch(ctx, f, keys), make([]int32, len(keys)))
+	}
+	switch {
+	case err != nil:
+		batch = &entityBatch{err: err}
+	case call != nil:
+		batch, entities = &call.batch, call.entities
+	default:
 		batch = &entityBatch{}
-		entities = r.loadEntitiesCached(ctx, f, keys, batch)
-		r.mu.Lock()
-		prepareEntities(r.ex, f, entities)
-		r.mu.Unlock()
 	}
 	if len(keys) == 0 && !first {
 		return
 	}
-	at := func(i int32) int32 { // index in entities of keys[i]
-		if union != nil {
-			return union[i]
-		}
-		return i
-	}
+	at := func(i int32) int32 { return union[i] } // index in entities of keys[i]
 
 	prefix := flattenPrefix(fl.Path)
 	if batch.err != nil {
@@ -211,7 +212,8 @@ func prepareEntities(ex *Executor, f *planner.Fetch, entities []*value) {
 }
 
 // roundState is one round's progress in one request (planner.Round): the
-// representations its members gathered and the one call's result.
+// representations its members gathered and the thunks of the one batch
+// they form.
 type roundState struct {
 	arrived int
 	members [][]string     // each member's distinct representations
@@ -219,20 +221,19 @@ type roundState struct {
 	done    chan struct{}
 	// Set before done is closed: every member's representations,
 	// deduplicated across members, in member order (the call's order
-	// never depends on which member arrived first), and the result.
-	keys     []string
-	index    map[string]int32
-	batch    entityBatch
-	entities []*value
+	// never depends on which member arrived first), and their thunks.
+	keys   []string
+	index  map[string]int32
+	thunks []dataloader.Thunk[entityRef]
 }
 
 // joinRound adds keys (member's distinct representations) to its round
-// and waits for the round's call: the last member to arrive sends one
-// _entities call for every distinct representation of all members (through
-// loadEntities) and prepares the entities once. It returns the round's
-// state and, for each of keys, its index in the call's entities; a nil
-// state when ctx ended first. With wait false (a member that failed before
-// gathering anything) it returns at once unless it is the last.
+// and waits for the round's batch: the last member to arrive queues every
+// distinct representation of all members as one batch of the request's
+// loader for the round's batch key. It returns the round's state and, for
+// each of keys, its index in the round's keys; a nil state when ctx ended
+// first. With wait false (a member that failed before gathering anything)
+// it returns at once unless it is the last.
 func (r *run) joinRound(ctx context.Context, rd *planner.Round, member int, f *planner.Fetch, keys []string, wait bool) (*roundState, []int32) {
 	r.mu.Lock()
 	rs := r.rounds[rd]
@@ -265,10 +266,7 @@ func (r *run) joinRound(ctx context.Context, rd *planner.Round, member int, f *p
 		if len(rs.keys) > 0 {
 			// Members differ only in their operation's name: send member
 			// 0's, whichever arrived last.
-			rs.entities = r.loadEntitiesCached(ctx, rs.first, rs.keys, &rs.batch)
-			r.mu.Lock()
-			prepareEntities(r.ex, rs.first, rs.entities)
-			r.mu.Unlock()
+			rs.thunks = r.loader(rs.first).dispatch(ctx, rs.first, rs.keys)
 		}
 		close(rs.done)
 	} else {
@@ -288,61 +286,37 @@ func (r *run) joinRound(ctx context.Context, rd *planner.Round, member int, f *p
 	return rs, union
 }
 
-// loadEntities loads the entities of ks through a graph-gophers/dataloader
-// batch loader scoped to this request and Flatten: every key is queued with
-// Load (no goroutine per key, unlike LoadMany) and the batch capacity is the
-// number of keys, so the loader dispatches the moment the last one is queued
-// (its wait timer never fires): exactly one _entities call, no added latency.
-// The batch function only sends the request; every key's result is that one
-// answer, which is decoded here, once, on the Flatten's own goroutine (the
-// loader's batch goroutine is new for every batch, and decoding on it grew
-// its stack each time). Entity i is item i of the answer's _entities.
+// resolveRound resolves a member's keys (pos: their indexes in the
+// round's keys, replaced by their indexes in the call) through the round's
+// thunks; a nil call when the round looked nothing up.
+func (r *run) resolveRound(ctx context.Context, rs *roundState, pos []int32) (*entityCall, error) {
+	if len(rs.thunks) == 0 {
+		return nil, nil
+	}
+	if len(pos) == 0 {
+		// A member with nothing of its own still reads the call (member
+		// 0 reports what concerns it as a whole).
+		call, _, err := r.resolve(ctx, rs.thunks[:1], make([]int32, 1))
+		return call, err
+	}
+	thunks := make([]dataloader.Thunk[entityRef], len(pos))
+	for i, p := range pos {
+		thunks[i] = rs.thunks[p]
+	}
+	call, _, err := r.resolve(ctx, thunks, pos)
+	return call, err
+}
+
+// loadEntities sends one _entities call for ks and decodes the answer:
+// entity i is item i of the answer's _entities.
 func (r *run) loadEntities(ctx context.Context, f *planner.Fetch, ks []string, b *entityBatch) []*value {
-	loader := dataloader.NewBatchedLoader(
-		func(ctx context.Context, batch []string) []*dataloader.Result[*answer] {
-			ans := &answer{}
-			if body, err := r.body(f, batch); err != nil {
-				ans.err = err
-			} else {
-				*ans = r.send(ctx, f, body)
-			}
-			out := make([]*dataloader.Result[*answer], len(batch))
-			res := &dataloader.Result[*answer]{Data: ans}
-			for i := range out {
-				out[i] = res
-			}
-			return out
-		},
-		dataloader.WithBatchCapacity[string, *answer](len(ks)),
-		dataloader.WithInputCapacity[string, *answer](len(ks)),
-		dataloader.WithWait[string, *answer](time.Minute),
-		dataloader.WithCache[string, *answer](&dataloader.NoCache[string, *answer]{}),
-		dataloader.WithTracer[string, *answer](noTrace{}),
-	)
-	thunks := make([]dataloader.Thunk[*answer], len(ks))
-	for i, k := range ks {
-		thunks[i] = loader.Load(ctx, k)
-	}
-	var ans *answer
-	for _, th := range thunks {
-		// Every key has the batch's one answer; an error here is the
-		// loader's own (a panic it recovered).
-		a, err := th()
-		switch {
-		case err != nil && b.err == nil:
-			b.err = err
-		case a != nil:
-			ans = a
-		}
-	}
 	out := make([]*value, len(ks))
-	if ans == nil || b.err != nil {
-		if b.err == nil {
-			b.err = fmt.Errorf("%w: no answer to the _entities request", ErrSubgraphTransport)
-		}
+	body, err := r.body(f, ks)
+	if err != nil {
+		b.err = err
 		return out
 	}
-	data, errs, err := r.decode(ctx, f, *ans)
+	data, errs, err := r.decode(ctx, f, r.send(ctx, f, body))
 	if err != nil {
 		b.err = err
 		return out
@@ -360,27 +334,6 @@ func (r *run) loadEntities(ctx context.Context, f *planner.Fetch, ks []string, b
 	}
 	return out
 }
-
-// noTrace is the loader's tracer: spans are made per subgraph request
-// (send), so the loader's own would only repeat them; unlike the library's
-// default no-op tracer it allocates nothing per key.
-type noTrace struct{}
-
-func (noTrace) TraceLoad(ctx context.Context, _ string) (context.Context, dataloader.TraceLoadFinishFunc[*answer]) {
-	return ctx, noLoadFinish
-}
-
-func (noTrace) TraceLoadMany(ctx context.Context, _ []string) (context.Context, dataloader.TraceLoadManyFinishFunc[*answer]) {
-	return ctx, noLoadManyFinish
-}
-
-func (noTrace) TraceBatch(ctx context.Context, _ []string) (context.Context, dataloader.TraceBatchFinishFunc[*answer]) {
-	return ctx, noBatchFinish
-}
-
-func noLoadFinish(dataloader.Thunk[*answer])         {}
-func noLoadManyFinish(dataloader.ThunkMany[*answer]) {}
-func noBatchFinish([]*dataloader.Result[*answer])    {}
 
 func lenItems(v *value) int {
 	if v == nil || v.kind != kindList {
@@ -675,13 +628,15 @@ func (e *Executor) writeNested(buf []byte, v *value, sel ast.SelectionSet) ([]by
 	return buf, false
 }
 
-// typeApplies reports whether a fragment on cond applies to an object of
-// concrete type tn.
+// typeApplies reports whether a fragment on cond in a representation
+// applies to an object of concrete type tn, by the supergraph's possible
+// types (a runtime type @inaccessible in the API still has its fields
+// sent).
 func (e *Executor) typeApplies(cond, tn string) bool {
 	if cond == "" || cond == tn {
 		return true
 	}
-	return tn != "" && e.possible[cond][tn]
+	return tn != "" && e.supPossible[cond][tn]
 }
 
 // buildSelection copies the fields of sel from src into dst, keyed by field

@@ -30,8 +30,11 @@ type Executor struct {
 	onFailure func(ctx context.Context, service string, err error)
 	tracer    trace.Tracer
 	possible  map[string]map[string]bool // abstract type -> concrete object types (API)
-	keyFields map[string]map[string]bool // type + "\x00" + service -> top-level key field names
-	services  map[string]service         // by subgraph name
+	// supPossible: the same in the supergraph schema, @inaccessible types
+	// included: type conditions in representations are decided with it.
+	supPossible map[string]map[string]bool
+	keyFields   map[string]map[string]bool // type + "\x00" + service -> top-level key field names
+	services    map[string]service         // by subgraph name
 	// respPerAnswer is the size of the last response shaped, per 1024
 	// bytes of the subgraph answers it was shaped from (0: none yet): a
 	// response buffer is started at that share of the answers' size
@@ -134,15 +137,13 @@ func New(sg *schema.Supergraph, opts ...Option) *Executor {
 			e.services[s.Name] = service{sg: s, span: "subgraph " + s.Name}
 		}
 	}
-	e.possible = map[string]map[string]bool{}
+	e.possible, e.supPossible = map[string]map[string]bool{}, map[string]map[string]bool{}
 	if sg != nil && sg.API != nil {
-		for name, defs := range sg.API.PossibleTypes {
-			set := make(map[string]bool, len(defs))
-			for _, d := range defs {
-				set[d.Name] = true
-			}
-			e.possible[name] = set
-		}
+		e.possible = possibleSets(sg.API)
+		e.supPossible = e.possible
+	}
+	if sg != nil && sg.Schema != nil {
+		e.supPossible = possibleSets(sg.Schema)
 	}
 	e.keyFields = map[string]map[string]bool{}
 	if sg != nil {
@@ -182,6 +183,12 @@ type Request struct {
 	Denied map[*ast.Field]*gqlerror.Error
 	// Trace, when set, records every subgraph fetch (see FetchTrace).
 	Trace *FetchTrace
+	// Event, for a subscription's plan, is one event of the upstream
+	// subscription: the subgraph's response document {"data":…,"errors":…}
+	// that stands for the answer of the plan's root (subscription) fetch,
+	// which is never sent. The rest of the plan (entity fetches) runs as
+	// for a query. See subscription.go.
+	Event []byte
 }
 
 // Result is the response of one operation: Data is the JSON of the data
@@ -263,6 +270,9 @@ type run struct {
 	// rounds: the state of the plan's rounds (entity calls shared by
 	// Flattens) met so far, guarded by mu.
 	rounds map[*planner.Round]*roundState
+	// loaders: the request's entity loaders by batch key (loader.go),
+	// guarded by mu.
+	loaders map[any]*entityLoader
 	// answerBytes is the size of the subgraph answers decoded so far
 	// (guarded by mu): the response is expected to be about
 	// Executor.respPerAnswer of it.
@@ -274,4 +284,17 @@ func (r *run) variable(name string) any {
 		return nil
 	}
 	return r.req.Variables[name]
+}
+
+// possibleSets maps each abstract type of s to its possible types.
+func possibleSets(s *ast.Schema) map[string]map[string]bool {
+	out := make(map[string]map[string]bool, len(s.PossibleTypes))
+	for name, defs := range s.PossibleTypes {
+		set := make(map[string]bool, len(defs))
+		for _, d := range defs {
+			set[d.Name] = true
+		}
+		out[name] = set
+	}
+	return out
 }

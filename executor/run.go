@@ -35,14 +35,17 @@ func (r *run) node(ctx context.Context, n planner.Node, sink *errSink) {
 			r.node(ctx, n.Else, sink)
 		}
 	case *planner.Defer:
-		// Incremental delivery comes later: run the primary part, then every
-		// deferred block, all merged into one response.
+		// One response (no incremental delivery): run the primary part,
+		// then the deferred blocks together, as ExecuteIncremental starts
+		// them (sibling blocks may share entity calls: planner.Round).
 		r.node(ctx, n.Primary, sink)
+		blocks := make([]planner.Node, 0, len(n.Deferred))
 		for _, b := range n.Deferred {
 			if b != nil {
-				r.node(ctx, b.Node, sink)
+				blocks = append(blocks, b.Node)
 			}
 		}
+		r.parallel(ctx, blocks, sink)
 	default:
 		sink.add(internalError(fmt.Sprintf("executor: unknown plan node %T", n)))
 	}
@@ -50,6 +53,9 @@ func (r *run) node(ctx context.Context, n planner.Node, sink *errSink) {
 
 // parallel runs nodes concurrently; the errors keep the nodes' order.
 func (r *run) parallel(ctx context.Context, nodes []planner.Node, sink *errSink) {
+	if len(nodes) == 0 {
+		return
+	}
 	if len(nodes) == 1 {
 		r.node(ctx, nodes[0], sink)
 		return
@@ -107,12 +113,21 @@ func (r *run) fetchRoot(ctx context.Context, f *planner.Fetch, sink *errSink) {
 // rootData runs a root fetch and returns its data object to merge at the
 // root (nil when there is none; errors go to sink).
 func (r *run) rootData(ctx context.Context, f *planner.Fetch, sink *errSink) *value {
-	body, err := r.body(f, nil)
-	if err != nil {
-		sink.add(internalError(err.Error()))
-		return nil
+	var (
+		data  *value
+		serrs []subgraphError
+		err   error
+	)
+	if f.OperationKind == ast.Subscription {
+		data, serrs, err = r.event(f)
+	} else {
+		body, berr := r.body(f, nil)
+		if berr != nil {
+			sink.add(internalError(berr.Error()))
+			return nil
+		}
+		data, serrs, err = r.callCached(ctx, f, body)
 	}
-	data, serrs, err := r.callCached(ctx, f, body)
 	if err != nil {
 		sink.add(fetchFailure(f.Service, err, nil))
 		r.coverRoot(f, sink)

@@ -591,7 +591,8 @@ func (s *shaper) applies(cond, concrete, static string) bool {
 	if concrete == "" {
 		return false
 	}
-	return s.ex.typeApplies(cond, concrete)
+	// The client's fragments: by the API schema's possible types.
+	return cond == concrete || s.ex.possible[cond][concrete]
 }
 
 // isDeferred reports whether a fragment with these directives is delivered

@@ -44,6 +44,7 @@ type ComplexityRoot struct {
 
 	CheckedChange struct {
 		Breaking   func(childComplexity int) int
+		Contract   func(childComplexity int) int
 		Coordinate func(childComplexity int) int
 		Kind       func(childComplexity int) int
 		Message    func(childComplexity int) int
@@ -56,6 +57,14 @@ type ComplexityRoot struct {
 		Coordinates func(childComplexity int) int
 		Message     func(childComplexity int) int
 		Subgraphs   func(childComplexity int) int
+	}
+
+	Contract struct {
+		APISchema func(childComplexity int) int
+		Exclude   func(childComplexity int) int
+		Include   func(childComplexity int) int
+		Name      func(childComplexity int) int
+		Source    func(childComplexity int) int
 	}
 
 	HistoryEntry struct {
@@ -71,12 +80,15 @@ type ComplexityRoot struct {
 		CheckSubgraph    func(childComplexity int, name string, url string, sdl string) int
 		PurgeCache       func(childComplexity int, typeArg *string, key *string, all *bool) int
 		RegisterSubgraph func(childComplexity int, name string, url string, sdl string) int
+		RemoveContract   func(childComplexity int, name string) int
 		RemoveSubgraph   func(childComplexity int, name string) int
+		SetContract      func(childComplexity int, name string, include []string, exclude []string) int
 	}
 
 	OperationUsage struct {
 		ClientName    func(childComplexity int) int
 		ClientVersion func(childComplexity int) int
+		Contract      func(childComplexity int) int
 		Coordinates   func(childComplexity int) int
 		Count         func(childComplexity int) int
 		LastSeen      func(childComplexity int) int
@@ -89,6 +101,7 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
+		Contracts  func(childComplexity int) int
 		History    func(childComplexity int, limit *int) int
 		Subgraph   func(childComplexity int, name string) int
 		Subgraphs  func(childComplexity int) int
@@ -105,6 +118,7 @@ type ComplexityRoot struct {
 
 	SchemaChange struct {
 		Breaking   func(childComplexity int) int
+		Contract   func(childComplexity int) int
 		Coordinate func(childComplexity int) int
 		Kind       func(childComplexity int) int
 		Message    func(childComplexity int) int
@@ -134,6 +148,8 @@ type MutationResolver interface {
 	RegisterSubgraph(ctx context.Context, name string, url string, sdl string) (*model.RegisterResult, error)
 	RemoveSubgraph(ctx context.Context, name string) (*model.RegisterResult, error)
 	CheckSubgraph(ctx context.Context, name string, url string, sdl string) (*model.CheckResult, error)
+	SetContract(ctx context.Context, name string, include []string, exclude []string) (*model.RegisterResult, error)
+	RemoveContract(ctx context.Context, name string) (*model.RegisterResult, error)
 	PurgeCache(ctx context.Context, typeArg *string, key *string, all *bool) (*model.PurgeResult, error)
 }
 type QueryResolver interface {
@@ -142,6 +158,7 @@ type QueryResolver interface {
 	Subgraph(ctx context.Context, name string) (*model.Subgraph, error)
 	History(ctx context.Context, limit *int) ([]*model.HistoryEntry, error)
 	Usage(ctx context.Context) ([]*model.OperationUsage, error)
+	Contracts(ctx context.Context) ([]*model.Contract, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -187,6 +204,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CheckedChange.Breaking(childComplexity), true
+	case "CheckedChange.contract":
+		if e.ComplexityRoot.CheckedChange.Contract == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CheckedChange.Contract(childComplexity), true
 	case "CheckedChange.coordinate":
 		if e.ComplexityRoot.CheckedChange.Coordinate == nil {
 			break
@@ -242,6 +265,37 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CompositionError.Subgraphs(childComplexity), true
+
+	case "Contract.apiSchema":
+		if e.ComplexityRoot.Contract.APISchema == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Contract.APISchema(childComplexity), true
+	case "Contract.exclude":
+		if e.ComplexityRoot.Contract.Exclude == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Contract.Exclude(childComplexity), true
+	case "Contract.include":
+		if e.ComplexityRoot.Contract.Include == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Contract.Include(childComplexity), true
+	case "Contract.name":
+		if e.ComplexityRoot.Contract.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Contract.Name(childComplexity), true
+	case "Contract.source":
+		if e.ComplexityRoot.Contract.Source == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Contract.Source(childComplexity), true
 
 	case "HistoryEntry.action":
 		if e.ComplexityRoot.HistoryEntry.Action == nil {
@@ -313,6 +367,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RegisterSubgraph(childComplexity, args["name"].(string), args["url"].(string), args["sdl"].(string)), true
+	case "Mutation.removeContract":
+		if e.ComplexityRoot.Mutation.RemoveContract == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_removeContract_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RemoveContract(childComplexity, args["name"].(string)), true
 	case "Mutation.removeSubgraph":
 		if e.ComplexityRoot.Mutation.RemoveSubgraph == nil {
 			break
@@ -324,6 +389,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RemoveSubgraph(childComplexity, args["name"].(string)), true
+	case "Mutation.setContract":
+		if e.ComplexityRoot.Mutation.SetContract == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_setContract_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SetContract(childComplexity, args["name"].(string), args["include"].([]string), args["exclude"].([]string)), true
 
 	case "OperationUsage.clientName":
 		if e.ComplexityRoot.OperationUsage.ClientName == nil {
@@ -337,6 +413,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.OperationUsage.ClientVersion(childComplexity), true
+	case "OperationUsage.contract":
+		if e.ComplexityRoot.OperationUsage.Contract == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OperationUsage.Contract(childComplexity), true
 	case "OperationUsage.coordinates":
 		if e.ComplexityRoot.OperationUsage.Coordinates == nil {
 			break
@@ -375,6 +457,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.PurgeResult.Purged(childComplexity), true
 
+	case "Query.contracts":
+		if e.ComplexityRoot.Query.Contracts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.Contracts(childComplexity), true
 	case "Query.history":
 		if e.ComplexityRoot.Query.History == nil {
 			break
@@ -448,6 +536,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.SchemaChange.Breaking(childComplexity), true
+	case "SchemaChange.contract":
+		if e.ComplexityRoot.SchemaChange.Contract == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SchemaChange.Contract(childComplexity), true
 	case "SchemaChange.coordinate":
 		if e.ComplexityRoot.SchemaChange.Coordinate == nil {
 			break
@@ -648,6 +742,8 @@ func (ec *executionContext) childFields_CheckedChange(ctx context.Context, field
 		return ec.fieldContext_CheckedChange_message(ctx, field)
 	case "breaking":
 		return ec.fieldContext_CheckedChange_breaking(ctx, field)
+	case "contract":
+		return ec.fieldContext_CheckedChange_contract(ctx, field)
 	case "safe":
 		return ec.fieldContext_CheckedChange_safe(ctx, field)
 	case "operations":
@@ -668,6 +764,22 @@ func (ec *executionContext) childFields_CompositionError(ctx context.Context, fi
 		return ec.fieldContext_CompositionError_subgraphs(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CompositionError", field.Name)
+}
+
+func (ec *executionContext) childFields_Contract(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "name":
+		return ec.fieldContext_Contract_name(ctx, field)
+	case "include":
+		return ec.fieldContext_Contract_include(ctx, field)
+	case "exclude":
+		return ec.fieldContext_Contract_exclude(ctx, field)
+	case "source":
+		return ec.fieldContext_Contract_source(ctx, field)
+	case "apiSchema":
+		return ec.fieldContext_Contract_apiSchema(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Contract", field.Name)
 }
 
 func (ec *executionContext) childFields_HistoryEntry(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -704,6 +816,8 @@ func (ec *executionContext) childFields_OperationUsage(ctx context.Context, fiel
 		return ec.fieldContext_OperationUsage_count(ctx, field)
 	case "lastSeen":
 		return ec.fieldContext_OperationUsage_lastSeen(ctx, field)
+	case "contract":
+		return ec.fieldContext_OperationUsage_contract(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type OperationUsage", field.Name)
 }
@@ -740,6 +854,8 @@ func (ec *executionContext) childFields_SchemaChange(ctx context.Context, field 
 		return ec.fieldContext_SchemaChange_message(ctx, field)
 	case "breaking":
 		return ec.fieldContext_SchemaChange_breaking(ctx, field)
+	case "contract":
+		return ec.fieldContext_SchemaChange_contract(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type SchemaChange", field.Name)
 }
@@ -980,6 +1096,20 @@ func (ec *executionContext) field_Mutation_registerSubgraph_args(ctx context.Con
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_removeContract_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "name",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["name"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_removeSubgraph_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -991,6 +1121,36 @@ func (ec *executionContext) field_Mutation_removeSubgraph_args(ctx context.Conte
 		return nil, err
 	}
 	args["name"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_setContract_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "name",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["name"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "include",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["include"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "exclude",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["exclude"] = arg2
 	return args, nil
 }
 
@@ -1289,6 +1449,29 @@ func (ec *executionContext) fieldContext_CheckedChange_breaking(_ context.Contex
 	return graphql.NewScalarFieldContext("CheckedChange", field, false, false, "Boolean")
 }
 
+func (ec *executionContext) _CheckedChange_contract(ctx context.Context, field graphql.CollectedField, obj *model.CheckedChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CheckedChange_contract(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Contract, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CheckedChange_contract(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CheckedChange", field, false, false, "String")
+}
+
 func (ec *executionContext) _CheckedChange_safe(ctx context.Context, field graphql.CollectedField, obj *model.CheckedChange) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -1434,6 +1617,121 @@ func (ec *executionContext) _CompositionError_subgraphs(ctx context.Context, fie
 }
 func (ec *executionContext) fieldContext_CompositionError_subgraphs(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CompositionError", field, false, false, "String")
+}
+
+func (ec *executionContext) _Contract_name(ctx context.Context, field graphql.CollectedField, obj *model.Contract) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Contract_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Contract_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Contract", field, false, false, "String")
+}
+
+func (ec *executionContext) _Contract_include(ctx context.Context, field graphql.CollectedField, obj *model.Contract) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Contract_include(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Include, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Contract_include(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Contract", field, false, false, "String")
+}
+
+func (ec *executionContext) _Contract_exclude(ctx context.Context, field graphql.CollectedField, obj *model.Contract) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Contract_exclude(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Exclude, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Contract_exclude(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Contract", field, false, false, "String")
+}
+
+func (ec *executionContext) _Contract_source(ctx context.Context, field graphql.CollectedField, obj *model.Contract) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Contract_source(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Source, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Contract_source(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Contract", field, false, false, "String")
+}
+
+func (ec *executionContext) _Contract_apiSchema(ctx context.Context, field graphql.CollectedField, obj *model.Contract) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Contract_apiSchema(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.APISchema, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Contract_apiSchema(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Contract", field, false, false, "String")
 }
 
 func (ec *executionContext) _HistoryEntry_seq(ctx context.Context, field graphql.CollectedField, obj *model.HistoryEntry) (ret graphql.Marshaler) {
@@ -1715,6 +2013,94 @@ func (ec *executionContext) fieldContext_Mutation_checkSubgraph(ctx context.Cont
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_setContract(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_setContract(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SetContract(ctx, fc.Args["name"].(string), fc.Args["include"].([]string), fc.Args["exclude"].([]string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RegisterResult) graphql.Marshaler {
+			return ec.marshalNRegisterResult2ᚖgithubᚗcomᚋjunctionᚑgatewayᚋjunctionᚋgraphᚋmodelᚐRegisterResult(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_setContract(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RegisterResult(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_setContract_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_removeContract(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_removeContract(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RemoveContract(ctx, fc.Args["name"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RegisterResult) graphql.Marshaler {
+			return ec.marshalNRegisterResult2ᚖgithubᚗcomᚋjunctionᚑgatewayᚋjunctionᚋgraphᚋmodelᚐRegisterResult(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_removeContract(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RegisterResult(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_removeContract_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_purgeCache(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -1920,6 +2306,29 @@ func (ec *executionContext) fieldContext_OperationUsage_lastSeen(_ context.Conte
 	return graphql.NewScalarFieldContext("OperationUsage", field, false, false, "String")
 }
 
+func (ec *executionContext) _OperationUsage_contract(ctx context.Context, field graphql.CollectedField, obj *model.OperationUsage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OperationUsage_contract(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Contract, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_OperationUsage_contract(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OperationUsage", field, false, false, "String")
+}
+
 func (ec *executionContext) _PurgeResult_purged(ctx context.Context, field graphql.CollectedField, obj *model.PurgeResult) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -2122,6 +2531,38 @@ func (ec *executionContext) fieldContext_Query_usage(_ context.Context, field gr
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_OperationUsage(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_contracts(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_contracts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().Contracts(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Contract) graphql.Marshaler {
+			return ec.marshalNContract2ᚕᚖgithubᚗcomᚋjunctionᚑgatewayᚋjunctionᚋgraphᚋmodelᚐContractᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_contracts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Contract(ctx, field)
 		},
 	}
 	return fc, nil
@@ -2403,6 +2844,29 @@ func (ec *executionContext) _SchemaChange_breaking(ctx context.Context, field gr
 }
 func (ec *executionContext) fieldContext_SchemaChange_breaking(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SchemaChange", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _SchemaChange_contract(ctx context.Context, field graphql.CollectedField, obj *model.SchemaChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SchemaChange_contract(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Contract, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SchemaChange_contract(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SchemaChange", field, false, false, "String")
 }
 
 func (ec *executionContext) _Subgraph_name(ctx context.Context, field graphql.CollectedField, obj *model.Subgraph) (ret graphql.Marshaler) {
@@ -3767,6 +4231,11 @@ func (ec *executionContext) _CheckedChange(ctx context.Context, sel ast.Selectio
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "contract":
+			out.Values[i] = ec._CheckedChange_contract(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		case "safe":
 			out.Values[i] = ec._CheckedChange_safe(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -3823,6 +4292,59 @@ func (ec *executionContext) _CompositionError(ctx context.Context, sel ast.Selec
 		case "subgraphs":
 			out.Values[i] = ec._CompositionError_subgraphs(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var contractImplementors = []string{"Contract"}
+
+func (ec *executionContext) _Contract(ctx context.Context, sel ast.SelectionSet, obj *model.Contract) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, contractImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Contract")
+		case "name":
+			out.Values[i] = ec._Contract_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "include":
+			out.Values[i] = ec._Contract_include(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "exclude":
+			out.Values[i] = ec._Contract_exclude(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "source":
+			out.Values[i] = ec._Contract_source(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "apiSchema":
+			out.Values[i] = ec._Contract_apiSchema(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		default:
@@ -3940,6 +4462,20 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "setContract":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_setContract(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "removeContract":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_removeContract(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "purgeCache":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_purgeCache(ctx, field)
@@ -4008,6 +4544,11 @@ func (ec *executionContext) _OperationUsage(ctx context.Context, sel ast.Selecti
 		case "lastSeen":
 			out.Values[i] = ec._OperationUsage_lastSeen(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "contract":
+			out.Values[i] = ec._OperationUsage_contract(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		default:
@@ -4108,6 +4649,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_usage(ctx, field)
+				})
+		case "contracts":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_contracts(ctx, field)
 				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
@@ -4217,6 +4764,11 @@ func (ec *executionContext) _SchemaChange(ctx context.Context, sel ast.Selection
 		case "breaking":
 			out.Values[i] = ec._SchemaChange_breaking(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "contract":
+			out.Values[i] = ec._SchemaChange_contract(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		default:
@@ -4769,6 +5321,30 @@ func (ec *executionContext) marshalNCompositionError2ᚖgithubᚗcomᚋjunction�
 	return ec._CompositionError(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNContract2ᚕᚖgithubᚗcomᚋjunctionᚑgatewayᚋjunctionᚋgraphᚋmodelᚐContractᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Contract) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNContract2ᚖgithubᚗcomᚋjunctionᚑgatewayᚋjunctionᚋgraphᚋmodelᚐContract(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNContract2ᚖgithubᚗcomᚋjunctionᚑgatewayᚋjunctionᚋgraphᚋmodelᚐContract(ctx context.Context, sel ast.SelectionSet, v *model.Contract) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Contract!")
+		return graphql.Null
+	}
+	return ec._Contract(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNHistoryEntry2ᚕᚖgithubᚗcomᚋjunctionᚑgatewayᚋjunctionᚋgraphᚋmodelᚐHistoryEntryᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.HistoryEntry) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -5126,6 +5702,41 @@ func (ec *executionContext) marshalOInt2ᚖint(ctx context.Context, sel ast.Sele
 	_ = ctx
 	res := graphql.MarshalInt(*v)
 	return res
+}
+
+func (ec *executionContext) unmarshalOString2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]string, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNString2string(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOString2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNString2string(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalOString2ᚖstring(ctx context.Context, v any) (*string, error) {

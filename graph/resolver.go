@@ -105,7 +105,8 @@ func compositionErrors(in []registry.CompositionError) []*model.CompositionError
 func changes(in []registry.Change) []*model.SchemaChange {
 	out := make([]*model.SchemaChange, 0, len(in))
 	for _, c := range in {
-		out = append(out, &model.SchemaChange{Kind: c.Kind, Coordinate: c.Coordinate, Message: c.Message, Breaking: c.Breaking})
+		out = append(out, &model.SchemaChange{Kind: c.Kind, Coordinate: c.Coordinate, Message: c.Message, Breaking: c.Breaking,
+			Contract: optional(c.Contract)})
 	}
 	return out
 }
@@ -115,7 +116,7 @@ func usage(in []registry.OperationUsage) []*model.OperationUsage {
 	for _, u := range in {
 		out = append(out, &model.OperationUsage{ClientName: u.Client, ClientVersion: u.ClientVersion,
 			OperationName: u.Operation, OperationHash: u.Hash, Coordinates: orEmpty(u.Coordinates),
-			Count: int(u.Count), LastSeen: *rfc3339(u.LastSeen)})
+			Count: int(u.Count), LastSeen: *rfc3339(u.LastSeen), Contract: optional(u.Contract)})
 	}
 	return out
 }
@@ -131,6 +132,14 @@ func registerResult(res *registry.Result) *model.RegisterResult {
 
 func subgraph(s *registry.Subgraph) *model.Subgraph {
 	return &model.Subgraph{Name: s.Name, URL: registry.RedactURL(s.URL), Sdl: s.SDL, RegisteredAt: rfc3339(s.RegisteredAt)}
+}
+
+// optional is nil for "", else a pointer to s.
+func optional(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
 }
 
 func orEmpty(s []string) []string {

@@ -40,9 +40,27 @@ func (r *mutationResolver) CheckSubgraph(ctx context.Context, name string, url s
 	out := &model.CheckResult{Ok: res.OK, Errors: compositionErrors(res.Errors), Changes: []*model.CheckedChange{}}
 	for _, c := range res.Changes {
 		out.Changes = append(out.Changes, &model.CheckedChange{Kind: c.Kind, Coordinate: c.Coordinate,
-			Message: c.Message, Breaking: c.Breaking, Safe: c.Safe, Operations: usage(c.Operations)})
+			Message: c.Message, Breaking: c.Breaking, Safe: c.Safe, Operations: usage(c.Operations), Contract: optional(c.Contract)})
 	}
 	return out, nil
+}
+
+// SetContract is the resolver for the setContract field.
+func (r *mutationResolver) SetContract(ctx context.Context, name string, include []string, exclude []string) (*model.RegisterResult, error) {
+	res, err := r.Registry.SetContract(ctx, name, include, exclude)
+	if err != nil {
+		return nil, err
+	}
+	return registerResult(res), nil
+}
+
+// RemoveContract is the resolver for the removeContract field.
+func (r *mutationResolver) RemoveContract(ctx context.Context, name string) (*model.RegisterResult, error) {
+	res, err := r.Registry.RemoveContract(ctx, name)
+	if err != nil {
+		return nil, err
+	}
+	return registerResult(res), nil
 }
 
 // PurgeCache is the resolver for the purgeCache field.
@@ -112,6 +130,24 @@ func (r *queryResolver) Usage(ctx context.Context) ([]*model.OperationUsage, err
 		return nil, err
 	}
 	return usage(us), nil
+}
+
+// Contracts is the resolver for the contracts field.
+func (r *queryResolver) Contracts(ctx context.Context) ([]*model.Contract, error) {
+	sg := r.Registry.Supergraph()
+	infos := r.Registry.Contracts()
+	out := make([]*model.Contract, 0, len(infos))
+	for _, c := range infos { // sorted by name
+		mc := &model.Contract{Name: c.Name, Include: orEmpty(c.Include), Exclude: orEmpty(c.Exclude), Source: c.Source}
+		if sg != nil {
+			if v := sg.ContractNamed(c.Name); v != nil {
+				api := schema.PrintAPI(v)
+				mc.APISchema = &api
+			}
+		}
+		out = append(out, mc)
+	}
+	return out, nil
 }
 
 // Mutation returns MutationResolver implementation.

@@ -26,6 +26,8 @@ type walk struct {
 	// variants): a subgraph merges them with this one, so the response keys
 	// they use are reserved too (planItems).
 	peers ast.SelectionSet
+	// always: the part of peers that is selected unconditionally (oneSource).
+	always ast.SelectionSet
 }
 
 func (w walk) at(g *group, pos *selNode, typ string) walk {
@@ -63,7 +65,9 @@ func (p *planning) planItems(w walk, items []*item, frags []fragItem, defers []*
 	// Its response key must not be one the client uses for another field in
 	// a fragment on a concrete type either ("... on T { __typename: name }").
 	p.placeField(w, p.internalItem(typenameField, withFragmentKeys(p, w.client, frags)))
-	poss := p.possibleIn(w.typ, w.g.service)
+	known := p.possibleIn(w.typ, w.g.service)
+	poss := p.sharedMembers(w, known)
+	folded := p.oneSource(w, items, frags, poss)
 	var spread []*item // interface fields that must be asked per concrete type
 	for _, it := range items {
 		name := it.field.Name
@@ -79,7 +83,7 @@ func (p *planning) planItems(w walk, items []*item, frags []fragItem, defers []*
 			}
 			continue
 		}
-		if len(poss) == 0 {
+		if len(known) == 0 {
 			// No implementation here to ask per type: the field is reached
 			// through the interface's own key (an entity interface of
 			// another subgraph) or not at all, and then the query cannot be
@@ -93,11 +97,24 @@ func (p *planning) planItems(w walk, items []*item, frags []fragItem, defers []*
 	}
 	for _, ct := range poss {
 		cc := &collector{p: p, typ: ct, dm: w.b.mode}
-		cc.items = append(cc.items, spread...)
+		// Copies: the fragments merged into them here are this type's.
+		for _, it := range spread {
+			cp := *it
+			cc.items = append(cc.items, &cp)
+		}
 		for _, f := range frags {
 			if p.implements(ct, f.typeCond) {
 				cc.collect(f.sel, f.dirs)
 			}
+		}
+		if folded != nil {
+			kept := cc.items[:len(spread):len(spread)]
+			for _, o := range cc.items[len(spread):] {
+				if !folded(o) {
+					kept = append(kept, o)
+				}
+			}
+			cc.items = kept
 		}
 		if len(cc.items) == 0 && len(cc.defers) == 0 {
 			continue
@@ -202,6 +219,17 @@ func (p *planning) placeField(w walk, it *item) error {
 		cw.prov = pf.SelectionSet
 	}
 	if fm := p.field(w.typ, it.field.Name); fm != nil {
+		// Covariant fields: at an implementation, the field's type is the
+		// implementation's ([Book] where the interface says [Product]), so
+		// fragments below are filtered to what that type allows.
+		// __typename is still selected there when the client's type is
+		// abstract, so its fragments can be decided.
+		if t := namedType(fm.Definition); t != "" && t != cw.typ {
+			if p.isAbstract(cw.typ) && !p.isAbstract(t) {
+				n.add(&selNode{respKey: "__typename", name: "__typename", shape: "String!"})
+			}
+			cw.typ = t
+		}
 		if src := fm.Source(w.g.service); src != nil && len(src.Provides) > 0 {
 			cw.prov = append(append(ast.SelectionSet(nil), cw.prov...), src.Provides...)
 		}
@@ -219,6 +247,7 @@ func (p *planning) placeField(w walk, it *item) error {
 		return p.planInternal(cw, it.kids, csel)
 	}
 	cw.peers = it.peers
+	cw.always = it.always
 	return p.planSelection(cw, it.sel, nil)
 }
 
@@ -514,10 +543,13 @@ func (p *planning) reservePeers(w *walk, items []*item) {
 // its response key among items and peerItems.
 func setPeers(items, peerItems []*item) {
 	for _, it := range items {
-		it.peers = nil
+		it.peers, it.always = nil, nil
 		for _, o := range items {
 			if o != it && o.respKey == it.respKey {
 				it.peers = append(it.peers, o.sel...)
+				if len(o.dirs) == 0 {
+					it.always = append(it.always, o.sel...)
+				}
 			}
 		}
 		for _, o := range peerItems {

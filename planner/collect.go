@@ -21,6 +21,9 @@ type item struct {
 	// peers: sub-selections of the client's other selections with this
 	// response key at the same object (see walk.peers).
 	peers ast.SelectionSet
+	// always: the sub-selections of those other selections that have no
+	// @skip/@include of their own (fetched whenever this one is).
+	always ast.SelectionSet
 }
 
 // fragItem is a fragment on a type other than the abstract parent's.

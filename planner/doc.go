@@ -19,8 +19,9 @@
 // every Fetch is prepared once (prepare.go): its parsed Selection, its
 // RootKeys (what it writes at the top) and its BodyStart (the request
 // body's JSON up to the variables), and its BatchKey; Flattens that become
-// ready at the same moment (sibling branches of a Parallel, and the next
-// steps of those branches while every step is shared) and fetch the same
+// ready at the same moment (sibling branches of a Parallel or sibling
+// blocks of a Defer, and the next steps of those branches while every step
+// is shared) and fetch the same
 // selection from the same subgraph are put in a Round, whose lookups the
 // executor sends in one _entities call (rounds.go). The executor reads
 // these and keeps no memo of its own; NewPlan prepares a plan built by
@@ -90,7 +91,10 @@
 // fetches), added to the representation, and the entity group depends on
 // every group that fetches part of it. Inline fragments in the field set
 // apply in place at a type that satisfies them and per concrete type at an
-// abstract one (with __typename selected so the executor can decide them);
+// abstract one (with __typename selected so the executor can decide them;
+// possible types are always the supergraph's, so a runtime type that is
+// @inaccessible in the API schema still has its fragment's fields fetched
+// and sent);
 // the representation keeps them as inline fragments, so an object of
 // another type is sent without their fields. At an abstract position, a
 // required interface field the subgraph does not resolve on the interface
@@ -133,10 +137,25 @@
 // fragment per concrete type the source subgraph can return, each with an
 // InputRewrite setting __typename to the interface. Otherwise the field is
 // asked per concrete type ("... on C" for each type the subgraph can return,
-// ascending), each of which may jump on its own; when the subgraph has no
+// ascending), each of which may jump on its own, its sub-selection planned
+// at the implementation field's own type (covariant fields: [Book] where
+// the interface says [Product], so fragments on other implementations are
+// dropped there, __typename still selected); when the subgraph has no
 // implementation at all, it is planned like an object's field (a jump on
 // the interface's own @key, or ErrUnsatisfiable). Fragments on types the
-// subgraph cannot return are dropped. At an object a subgraph knows only as
+// subgraph cannot return are dropped. Members of a shareable path
+// (members.go): below a field several subgraphs resolve (@shareable), only
+// the members every one of those subgraphs can return there are selected
+// (Apollo's rule), so the answer never depends on the subgraph picked: an
+// object of another member keeps its __typename and its member-specific
+// fields answer null. One source per response key (members.go, oneSource):
+// a field selected on the abstract type and again, the same field and
+// arguments, in a fragment on an implementation is planned once, at the
+// abstract type (the fragment's sub-selection folded into it); a leaf an
+// unconditional sibling selection of the same response key selects there
+// is left to it. Two fetches from different subgraphs (an @interfaceObject's
+// field and the implementation's own) never race to write one key.
+// At an object a subgraph knows only as
 // an @interfaceObject, fields are planned normally, but __typename and
 // fragments on implementations are fetched from a subgraph that knows the
 // implementations (an entity fetch on the interface's key). A field of a

@@ -61,6 +61,7 @@ func (p *Plan) prepare() {
 			walk(n.If)
 			walk(n.Else)
 		case *Defer:
+			assignDeferredRounds(n)
 			walk(n.Primary)
 			for _, b := range n.Deferred {
 				if b != nil {

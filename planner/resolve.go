@@ -245,10 +245,12 @@ func (p *planning) candidates(typeName, name string) []*schema.FieldSource {
 }
 
 // possibleIn lists the concrete types an abstract type may have at runtime
-// when returned by subgraph sub, ascending.
+// when returned by subgraph sub, ascending: the supergraph's possible types,
+// @inaccessible ones included (a subgraph returns them; a representation
+// for @requires must carry their fields).
 func (p *planning) possibleIn(abstract, sub string) []string {
 	var out []string
-	for _, def := range p.sg.API.PossibleTypes[abstract] {
+	for _, def := range p.possible(abstract) {
 		t := p.sg.Types[def.Name]
 		if t == nil || !t.In(sub) || def.Kind != ast.Object {
 			continue // interfaces implementing abstract are not runtime types
@@ -282,12 +284,21 @@ func (p *planning) isAbstract(typeName string) bool {
 	return d != nil && (d.Kind == ast.Interface || d.Kind == ast.Union)
 }
 
-// implements reports whether concrete satisfies typeCond.
+// possible lists the possible types of an abstract type in the supergraph
+// schema (never the API schema's, which leaves @inaccessible types out).
+func (p *planning) possible(abstract string) []*ast.Definition {
+	if p.sg.Schema != nil {
+		return p.sg.Schema.PossibleTypes[abstract]
+	}
+	return p.sg.API.PossibleTypes[abstract]
+}
+
+// implements reports whether concrete satisfies typeCond (in the supergraph).
 func (p *planning) implements(concrete, typeCond string) bool {
 	if concrete == typeCond {
 		return true
 	}
-	for _, d := range p.sg.API.PossibleTypes[typeCond] {
+	for _, d := range p.possible(typeCond) {
 		if d.Name == concrete {
 			return true
 		}

@@ -4,8 +4,9 @@ package planner
 // _entities call when they fetch the same selection from the same subgraph
 // (the same batch key: operation, representation selection, rewrites).
 // Readiness is read from the plan alone. The branches of a Parallel start
-// together, so the Flattens that begin them are ready together; when those
-// form a round, their answer arrives at once for all of them, so the next
+// together, and so do the sibling blocks of a Defer (once the part they
+// are deferred from is complete), so the Flattens that begin them are
+// ready together; when those form a round, their answer arrives at once for all of them, so the next
 // Flattens of the same branches are ready together again, and so on down
 // the branches as long as every step is a Flatten in a round. A round
 // therefore never waits for a timer: the executor sends its call when its
@@ -28,18 +29,44 @@ func (fl *Flatten) Round() (*Round, int) { return fl.round, fl.member }
 func (f *Fetch) BatchKey() string { return f.prepared().batchKey }
 
 // assignRounds forms the rounds among the branches of p (see above).
-func assignRounds(p *Parallel) {
-	lanes := make([][]Node, len(p.Nodes))
-	all := make([]int, len(p.Nodes))
-	for i, c := range p.Nodes {
-		if s, ok := c.(*Sequence); ok {
-			lanes[i] = s.Nodes
-		} else {
-			lanes[i] = []Node{c}
+func assignRounds(p *Parallel) { roundsAmong(p.Nodes) }
+
+// assignDeferredRounds forms the rounds among the deferred blocks of d:
+// the executor starts them together, once d's primary part is complete
+// (each block's own primary part first when it defers more), so they are
+// ready together as a Parallel's branches are.
+func assignDeferredRounds(d *Defer) {
+	nodes := make([]Node, 0, len(d.Deferred))
+	for _, b := range d.Deferred {
+		if b != nil && b.Node != nil {
+			nodes = append(nodes, b.Node)
 		}
+	}
+	roundsAmong(nodes)
+}
+
+// roundsAmong forms the rounds among branches that start together.
+func roundsAmong(branches []Node) {
+	lanes := make([][]Node, len(branches))
+	all := make([]int, len(branches))
+	for i, c := range branches {
+		lanes[i] = lane(c)
 		all[i] = i
 	}
 	roundsAt(lanes, all, 0)
+}
+
+// lane is the steps a branch runs one after the other from its start.
+func lane(n Node) []Node {
+	switch n := n.(type) {
+	case *Sequence:
+		return n.Nodes
+	case *Defer:
+		return lane(n.Primary) // its blocks start later
+	case nil:
+		return nil
+	}
+	return []Node{n}
 }
 
 // roundsAt groups the lanes (branches) in aligned, whose steps before pos

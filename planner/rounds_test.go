@@ -17,6 +17,20 @@ import (
 func TestRoundsBenchmark(t *testing.T) {
 	sg, qs := loadArchive(t, "demo")
 	p := mustPlan(t, sg, qs["benchmark"])
+	got := roundsOf(t, p)
+	want := []string{
+		"0:inventory@users.@.reviews.@.product + 1:inventory@users.@.reviews.@.product.reviews.@.author.reviews.@.product",
+		"0:products@users.@.reviews.@.product + 1:products@users.@.reviews.@.product.reviews.@.author.reviews.@.product",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("rounds:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+// roundsOf lists the rounds of p, one line per round ("member:service@path"
+// joined by " + "), sorted.
+func roundsOf(t *testing.T, p *Plan) []string {
+	t.Helper()
 	rounds := map[*Round][]string{}
 	var walk func(Node)
 	walk = func(n Node) {
@@ -28,6 +42,11 @@ func TestRoundsBenchmark(t *testing.T) {
 		case *Parallel:
 			for _, c := range n.Nodes {
 				walk(c)
+			}
+		case *Defer:
+			walk(n.Primary)
+			for _, b := range n.Deferred {
+				walk(b.Node)
 			}
 		case *Flatten:
 			if rd, m := n.Round(); rd != nil {
@@ -45,10 +64,18 @@ func TestRoundsBenchmark(t *testing.T) {
 		got = append(got, strings.Join(ms, " + "))
 	}
 	sort.Strings(got)
-	want := []string{
-		"0:inventory@users.@.reviews.@.product + 1:inventory@users.@.reviews.@.product.reviews.@.author.reviews.@.product",
-		"0:products@users.@.reviews.@.product + 1:products@users.@.reviews.@.product.reviews.@.author.reviews.@.product",
-	}
+	return got
+}
+
+// TestRoundsDeferred: sibling deferred blocks start together (once the
+// primary part is complete), so their first lookups of the same subgraph
+// and selection form a round, as a Parallel's branches do.
+func TestRoundsDeferred(t *testing.T) {
+	sg, _ := loadArchive(t, "demo")
+	p := mustPlan(t, sg, `{ topProducts { upc ... @defer(label: "a") { inStock } }
+		me { reviews { product { upc ... @defer(label: "b") { inStock } } } } }`)
+	got := roundsOf(t, p)
+	want := []string{"0:inventory@topProducts.@ + 1:inventory@me.reviews.@.product"}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("rounds:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}

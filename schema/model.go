@@ -25,6 +25,17 @@ type Supergraph struct {
 	// Links are the specs linked on the schema definition (@link / @core),
 	// in declaration order.
 	Links []Link
+	// Contract names the contract this supergraph is a variant of (empty
+	// for the full supergraph): see contract.go.
+	Contract string
+	// ContractFilter is the contract's filter (zero for the full supergraph).
+	ContractFilter ContractFilter
+	// Contracts are the contract variants of this supergraph, ascending by
+	// name (ApplyContracts); nil for a contract and when none is declared.
+	Contracts []*Supergraph
+	// tags holds the local names of the @tag directive (through @link
+	// imports and renames), for contracts.
+	tags map[string]bool
 }
 
 // Subgraph is one service of the supergraph (one value of the join__Graph enum).

@@ -55,6 +55,10 @@ func ParseSupergraph(sdl string) (*Supergraph, error) {
 		Subgraphs: l.subgraphs,
 		Types:     l.types,
 		Links:     fs.links(),
+		tags:      fs.directiveNames("tag", "tag", "federation"),
+	}
+	if len(sg.tags) == 0 {
+		sg.tags["tag"] = true
 	}
 	api, err := l.buildAPI()
 	if err != nil {

@@ -55,8 +55,12 @@ func runDev(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	}
 	defer reg.close() // after the last usage flush
 	log := slog.New(slog.NewTextHandler(stderr, nil))
+	costp, err := requestPlugins(cfg, log)
+	if err != nil {
+		return err
+	}
 	gw, err := gateway.New(nil, append(gatewayOptions(cfg, log),
-		gateway.WithPlugins(authp...), rc.option(), gateway.WithPlugins(reg.plugins()...), gateway.WithPlugins(trafficPlugins(cfg)...))...)
+		gateway.WithPlugins(authp...), gateway.WithPlugins(costp...), rc.option(), gateway.WithPlugins(reg.plugins()...), gateway.WithPlugins(trafficPlugins(cfg)...))...)
 	if err != nil {
 		return err
 	}

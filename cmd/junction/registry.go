@@ -82,7 +82,7 @@ func (rs *registrySetup) plugins() []gateway.Plugin {
 // as /graphql.
 func (rs *registrySetup) start(ctx context.Context, gw *gateway.Gateway) (http.Handler, error) {
 	var opts []registry.Option
-	opts = append(opts, registry.WithLogger(rs.log), registry.WithUsage(rs.usage))
+	opts = append(opts, registry.WithLogger(rs.log), registry.WithUsage(rs.usage), registry.WithContracts(rs.cfg.ContractList()))
 	if rs.cfg.Registry.Store == "redis" {
 		opts = append(opts, registry.WithPoll(rs.cfg.Registry.Poll))
 	}

@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"slices"
 	"syscall"
 	"time"
 
@@ -39,6 +40,9 @@ type reloader struct {
 	// returns the supergraph and its SDL. Any change in the config's
 	// directory (where its schema files usually are) triggers it.
 	compose func() (*schema.Supergraph, []byte, error)
+	// also are more files (the persisted documents manifest) whose change,
+	// with hot reload on, forces a reload: Preparers re-read them at swap.
+	also []string
 }
 
 func (r *reloader) run(ctx context.Context, watch bool) {
@@ -59,10 +63,16 @@ func (r *reloader) run(ctx context.Context, watch bool) {
 				r.log.Error("hot reload is off: cannot watch the supergraph's directory", "path", r.path, "error", err)
 			} else {
 				events, errs = w.Events, w.Errors
+				for _, p := range r.also {
+					if err := w.Add(filepath.Dir(p)); err != nil {
+						r.log.Error("hot reload cannot watch a file's directory", "path", p, "error", err)
+					}
+				}
 			}
 		}
 	}
 	base := filepath.Clean(r.path)
+	forceNext := false // one of r.also changed: reload even if the supergraph did not
 	debounce := time.NewTimer(time.Hour)
 	debounce.Stop()
 	defer debounce.Stop()
@@ -73,13 +83,20 @@ func (r *reloader) run(ctx context.Context, watch bool) {
 		case <-hup:
 			r.reload(true)
 		case ev := <-events:
-			if (filepath.Clean(ev.Name) == base || r.compose != nil) && ev.Op != fsnotify.Chmod {
+			if ev.Op == fsnotify.Chmod {
+				continue
+			}
+			if slices.Contains(r.also, filepath.Clean(ev.Name)) {
+				forceNext = true
+				debounce.Reset(reloadDebounce)
+			} else if filepath.Clean(ev.Name) == base || r.compose != nil {
 				debounce.Reset(reloadDebounce)
 			}
 		case err := <-errs:
 			r.log.Warn("file watch error", "error", err)
 		case <-debounce.C:
-			r.reload(false)
+			r.reload(forceNext)
+			forceNext = false
 		}
 	}
 }

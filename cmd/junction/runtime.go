@@ -25,6 +25,7 @@ import (
 // default (config.Default holds them all).
 func gatewayOptions(cfg *config.Config, log *slog.Logger) []gateway.Option {
 	return append(append(introspectionOptions(cfg), headerRuleOptions(cfg)...),
+		gateway.WithContracts(cfg.ContractList()...),
 		gateway.WithSubgraphURLs(cfg.SubgraphURLs()),
 		gateway.WithSubgraphTimeout(cfg.Traffic.SubgraphTimeout),
 		gateway.WithSubgraphTimeouts(cfg.SubgraphTimeouts()),
@@ -37,6 +38,7 @@ func gatewayOptions(cfg *config.Config, log *slog.Logger) []gateway.Option {
 		gateway.WithMaxResponseBytes(cfg.Limits.MaxResponseBytes),
 		gateway.WithMaxMergedBytes(cfg.Limits.MaxMergedBytes),
 		gateway.WithFetchFailureHook(fetchFailureLogger(log)),
+		gateway.WithHTTPOptions(subgraphCompressionOptions(cfg)...),
 		gateway.WithLimits(gateway.Limits{
 			MaxTokens:              cfg.Limits.MaxTokens,
 			MaxDepth:               cfg.Limits.MaxDepth,
@@ -83,11 +85,11 @@ func newRuntime(cfg *config.Config, gw *gateway.Gateway, log *slog.Logger, ready
 
 // serverOptions are the config's server bounds and the readiness check.
 func (rt *runtime) serverOptions() []server.Option {
-	return []server.Option{
+	return append([]server.Option{
 		server.WithReadiness(rt.ready),
 		server.WithMaxConcurrent(rt.cfg.Limits.MaxConcurrentRequests, rt.cfg.Limits.QueueTimeout),
 		server.WithWriteTimeout(rt.cfg.Server.WriteTimeout),
-	}
+	}, compressionOptions(rt.cfg)...)
 }
 
 var errDraining = errors.New("shutting down")

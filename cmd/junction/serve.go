@@ -142,7 +142,11 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	defer stopTelemetry()
-	opts := append(tel.GatewayOptions(), gateway.WithPlugins(authp...), gateway.WithPlugins(reg.plugins()...), rc.option(), gateway.WithPlugins(trafficPlugins(cfg)...))
+	costp, err := requestPlugins(cfg, log)
+	if err != nil {
+		return err
+	}
+	opts := append(tel.GatewayOptions(), gateway.WithPlugins(authp...), gateway.WithPlugins(costp...), gateway.WithPlugins(reg.plugins()...), rc.option(), gateway.WithPlugins(trafficPlugins(cfg)...))
 	gw, err := gateway.New(sg, append(opts, gatewayOptions(cfg, log)...)...)
 	if err != nil {
 		return err
@@ -158,7 +162,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		}
 		return listenAndServe(ctx, cfg, gw, stderr, rc, tel, admin)
 	}
-	rl := &reloader{path: cfg.Supergraph, gw: gw, log: log, last: sdl, cfg: cfg}
+	rl := &reloader{path: cfg.Supergraph, gw: gw, log: log, last: sdl, cfg: cfg, also: reloadedFiles(cfg)}
 	if composeSubgraphs != nil {
 		rl.path, rl.compose = *subgraphsPath, composeSubgraphs
 	}

@@ -14,7 +14,9 @@ type CheckedChange struct {
 	Coordinate string `json:"coordinate"`
 	Message    string `json:"message"`
 	Breaking   bool   `json:"breaking"`
-	// Not breaking, or no recorded operation uses the coordinate.
+	// The contract whose API schema changed; null for the full API schema.
+	Contract *string `json:"contract,omitempty"`
+	// Not breaking, or no recorded operation (sent to that contract, or to the full graph) uses the coordinate.
 	Safe bool `json:"safe"`
 	// The client operations seen that use the changed coordinate.
 	Operations []*OperationUsage `json:"operations"`
@@ -28,12 +30,23 @@ type CompositionError struct {
 	Subgraphs   []string `json:"subgraphs"`
 }
 
+type Contract struct {
+	Name    string   `json:"name"`
+	Include []string `json:"include"`
+	Exclude []string `json:"exclude"`
+	// config or registry
+	Source string `json:"source"`
+	// The contract's API schema; null while the registry is empty.
+	APISchema *string `json:"apiSchema,omitempty"`
+}
+
 type HistoryEntry struct {
 	Seq        int    `json:"seq"`
 	Version    string `json:"version"`
 	ComposedAt string `json:"composedAt"`
-	// register or remove
-	Action   string          `json:"action"`
+	// register, remove, setContract or removeContract
+	Action string `json:"action"`
+	// The subgraph (or contract) changed.
 	Subgraph string          `json:"subgraph"`
 	Changes  []*SchemaChange `json:"changes"`
 }
@@ -53,6 +66,8 @@ type OperationUsage struct {
 	Count       int      `json:"count"`
 	// When last seen (RFC 3339).
 	LastSeen string `json:"lastSeen"`
+	// The contract the operation was sent to; null for the full API schema.
+	Contract *string `json:"contract,omitempty"`
 }
 
 type PurgeResult struct {
@@ -80,6 +95,8 @@ type SchemaChange struct {
 	Coordinate string `json:"coordinate"`
 	Message    string `json:"message"`
 	Breaking   bool   `json:"breaking"`
+	// The contract whose API schema changed; null for the full API schema.
+	Contract *string `json:"contract,omitempty"`
 }
 
 type Subgraph struct {

@@ -71,6 +71,14 @@ type Config struct {
 	Batching Batching `yaml:"batching"`
 	// Introspection answers __schema and __type (default true; introspection.go).
 	Introspection *bool `yaml:"introspection"`
+	// Compression of responses by Accept-Encoding (off by default; compression.go).
+	Compression Compression `yaml:"compression"`
+	// DemandControl: operation cost from @cost and @listSize, with a budget (demandcontrol.go).
+	DemandControl DemandControl `yaml:"demand_control"`
+	// PersistedDocuments: trusted documents from a manifest (persisted.go).
+	PersistedDocuments PersistedDocuments `yaml:"persisted_documents"`
+	// Contracts: variants of the API schema filtered by @tag, by name (contracts.go).
+	Contracts map[string]Contract `yaml:"contracts"`
 }
 
 // Headers holds header rules.
@@ -95,6 +103,9 @@ type Subgraph struct {
 	CircuitBreaker *CircuitBreaker `yaml:"circuit_breaker"`
 	// Headers: rules for this subgraph's requests, after headers.rules.
 	Headers SubgraphHeaders `yaml:"headers"`
+	// Compression and Connection replace traffic.compression and
+	// traffic.connection for this subgraph when set.
+	Compression *SubgraphCompression `yaml:"compression"`
 }
 
 // Traffic holds subgraph traffic settings.
@@ -115,6 +126,8 @@ type Traffic struct {
 	// MaxSubgraphResponseBytes caps each subgraph response body (default
 	// 64 MiB); a larger answer fails that fetch.
 	MaxSubgraphResponseBytes int64 `yaml:"max_subgraph_response_bytes"`
+	// Compression of subgraph requests and answers (compression.go).
+	Compression *SubgraphCompression `yaml:"compression"`
 }
 
 // Limits holds client request limits.
@@ -247,6 +260,8 @@ func (c *Config) Validate() error {
 	probs = c.Cache.validate(probs, c.Redis)
 	probs = c.validateCORS(probs)
 	probs = c.Batching.validate(probs)
+	probs = c.DemandControl.validate(probs)
+	probs = c.PersistedDocuments.validate(probs)
 	probs = validateShaping("traffic", &c.Traffic.Retry, &c.Traffic.CircuitBreaker, probs)
 	names := make([]string, 0, len(c.Subgraphs))
 	for n := range c.Subgraphs {
@@ -268,6 +283,8 @@ func (c *Config) Validate() error {
 	probs = append(probs, c.Registry.validate()...)
 	probs = c.validateRuntime(probs)
 	probs = c.validateHeaderRules(probs)
+	probs = c.validateCompression(probs)
+	probs = c.validateContracts(probs)
 	if len(probs) > 0 {
 		return invalid(probs)
 	}

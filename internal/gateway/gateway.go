@@ -14,6 +14,7 @@ import (
 	"go.opentelemetry.io/otel/trace"
 
 	"github.com/junction-gateway/junction/executor"
+	"github.com/junction-gateway/junction/internal/subscription"
 	"github.com/junction-gateway/junction/planner"
 	"github.com/junction-gateway/junction/schema"
 )
@@ -32,6 +33,8 @@ type State struct {
 	// prepared holds each Preparer's data for this supergraph, in the
 	// order of Gateway.plugins.preparers.
 	prepared map[Plugin]any
+	// contracts are the states of the supergraph's contracts (contracts.go).
+	contracts map[string]*State
 }
 
 // Prepared returns what plugin p's Prepare returned for this state's
@@ -51,6 +54,7 @@ type Gateway struct {
 	handleRequest   RequestHandler
 	handleOperation OperationHandler
 	owners          atomic.Pointer[ownersCache] // FieldOwners, per supergraph version
+	subs            subscriptions               // subscribe.go
 }
 
 type options struct {
@@ -74,6 +78,10 @@ type options struct {
 	tracerProvider   trace.TracerProvider
 	entityCache      func(*schema.Supergraph) executor.EntityCache // cachehooks.go
 	apqStore         APQStore
+	httpOptions      []executor.HTTPOption            // transport.go
+	subsBounds       subscription.Options             // subscribe.go
+	subsPer          map[string]SubgraphSubscriptions // subscribe.go
+	contracts        []schema.Contract                // contracts.go
 }
 
 // Option configures a Gateway.
@@ -166,7 +174,7 @@ func New(sg *schema.Supergraph, opts ...Option) (*Gateway, error) {
 		if g.opts.maxResponseBytes > 0 {
 			hopts = append(hopts, executor.WithMaxResponseBytes(g.opts.maxResponseBytes))
 		}
-		g.opts.client = executor.NewHTTPClient(hopts...)
+		g.opts.client = executor.NewHTTPClient(append(hopts, g.opts.httpOptions...)...)
 	}
 	g.apq.shared = g.opts.apqStore
 	ps, err := sortPlugins(g.opts.plugins)
@@ -205,7 +213,10 @@ func (g *Gateway) Swap(sg *schema.Supergraph) error {
 
 // Install atomically makes st (from Build on this gateway) the served
 // state. Requests in flight finish on the state they started with.
-func (g *Gateway) Install(st *State) { g.state.Store(st) }
+func (g *Gateway) Install(st *State) {
+	g.state.Store(st)
+	g.subs.installed() // running subscriptions re-plan (subscribe.go)
+}
 
 // Build prepares the state that would serve sg (URL overrides, planner,
 // executor, every Preparer's data) without serving it: an error means
@@ -213,6 +224,10 @@ func (g *Gateway) Install(st *State) { g.state.Store(st) }
 func (g *Gateway) Build(sg *schema.Supergraph) (*State, error) {
 	if sg == nil {
 		return nil, ErrNoSupergraph
+	}
+	sg, err := g.applyContracts(sg)
+	if err != nil {
+		return nil, err
 	}
 	sg = g.withURLs(sg)
 	for _, s := range sg.Subgraphs {
@@ -253,6 +268,7 @@ func (g *Gateway) Build(sg *schema.Supergraph) (*State, error) {
 		Executor:   executor.New(sg, exOpts...),
 		docs:       newDocumentCache(g.opts.docCacheSize, g.opts.limits),
 	}
+	g.buildContracts(st, exOpts)
 	return st, nil
 }
 
@@ -302,8 +318,15 @@ func (g *Gateway) parse(ctx context.Context, req *Request) *Response {
 		r.Status = http.StatusServiceUnavailable
 		return r
 	}
+	st, r := forContract(ctx, st, req)
+	if r != nil {
+		return r
+	}
 	if r := g.apq.resolve(ctx, req); r != nil {
 		return r
+	}
+	if req.Query == "" && req.DocumentID != "" {
+		return requestError("documentId needs persisted documents, which are not configured (persisted_documents.manifest)", "PERSISTED_QUERY_NOT_SUPPORTED")
 	}
 	if req.Query == "" {
 		return requestError("GraphQL operation must contain a non-empty `query`", "GRAPHQL_PARSE_FAILED")
@@ -331,8 +354,8 @@ func (g *Gateway) parse(ctx context.Context, req *Request) *Response {
 	if !kindAllowed(op.Operation, req.AllowedKinds) {
 		return methodNotAllowed(op.Operation)
 	}
-	if op.Operation == ast.Subscription {
-		return requestError("subscriptions are not supported over this transport", "SUBSCRIPTION_NOT_SUPPORTED")
+	if op.Operation == ast.Subscription && !req.AcceptSubscription {
+		return subscriptionRefused()
 	}
 	vars, verr := coerceVariables(st.Supergraph.API, op, req.Variables)
 	if verr != nil {
@@ -346,6 +369,9 @@ func (g *Gateway) parse(ctx context.Context, req *Request) *Response {
 // execution between identical concurrent queries.
 func (g *Gateway) run(ctx context.Context, o *Operation) *Response {
 	req, op := o.Request, o.Definition
+	if op.Operation == ast.Subscription {
+		return g.subscribe(ctx, o) // subscribe.go
+	}
 	if g.opts.inboundDedupe && op.Operation == ast.Query && !req.AcceptIncremental &&
 		!req.PlanOnly && !req.IncludeTrace {
 		if key := inboundKey(o.State.Supergraph.Version, req, o.Variables, g.opts.propagate, o.stagesKey()); key != "" {
@@ -392,17 +418,9 @@ func (o *Operation) stagesKey() string {
 // Response may be shared between deduplicated requests: never mutate it.
 func (g *Gateway) execute(ctx context.Context, o *Operation) *Response {
 	st, req, doc, op, vars := o.State, o.Request, o.Document, o.Definition, o.Variables
-	popts := planner.Options{Labels: g.decideLabels(st)}
-	if len(o.denied) > 0 {
-		popts.Skip = o.skipSet()
-		popts.SkipKey = o.deniedKey()
-	}
-	plan, err := g.plan(ctx, st, doc, op.Name, popts)
+	plan, err := g.planOperation(ctx, o)
 	if err != nil {
-		return &Response{
-			Data:   []byte("null"),
-			Errors: gqlerror.List{withCode(gqlerror.Errorf("query planning failed: %v", err), "QUERY_PLANNING_FAILED")},
-		}
+		return planningFailed(err)
 	}
 	if req.PlanOnly {
 		return planOnlyResponse(plan)
@@ -444,6 +462,23 @@ func (g *Gateway) execute(ctx context.Context, o *Operation) *Response {
 		resp.Extensions = withTrace(resp.Extensions, ereq.Trace, plan)
 	}
 	return resp
+}
+
+// planOperation plans o (from the cache), its denied fields left out.
+func (g *Gateway) planOperation(ctx context.Context, o *Operation) (*planner.Plan, error) {
+	popts := planner.Options{Labels: g.decideLabels(o.State)}
+	if len(o.denied) > 0 {
+		popts.Skip = o.skipSet()
+		popts.SkipKey = o.deniedKey()
+	}
+	return g.plan(ctx, o.State, o.Document, o.Definition.Name, popts)
+}
+
+func planningFailed(err error) *Response {
+	return &Response{
+		Data:   []byte("null"),
+		Errors: gqlerror.List{withCode(gqlerror.Errorf("query planning failed: %v", err), "QUERY_PLANNING_FAILED")},
+	}
 }
 
 // skipSet is the set of denied fields, for the planner.

@@ -104,11 +104,20 @@ type rulesClient struct {
 }
 
 func (c rulesClient) Do(ctx context.Context, req *executor.SubgraphRequest) ([]byte, error) {
-	// req.Header may be shared by every fetch of the operation: build a
-	// new map, never change it.
-	out := make(http.Header, len(req.Header)+len(c.h.all))
+	r := *req
+	r.Header = c.h.headerFor(req.Service, req.Header)
+	return c.next.Do(ctx, &r)
+}
+
+// headerFor is the header a request to service sends, from the header h
+// the operation gives every subgraph (client headers read by propagate
+// rules carried under carrierPrefix).
+func (h *headerRules) headerFor(service string, in http.Header) http.Header {
+	// in may be shared by every fetch of the operation: build a new map,
+	// never change it.
+	out := make(http.Header, len(in)+len(h.all))
 	var client http.Header
-	for k, vs := range req.Header {
+	for k, vs := range in {
 		if name, ok := strings.CutPrefix(k, carrierPrefix); ok {
 			if client == nil {
 				client = http.Header{}
@@ -118,11 +127,9 @@ func (c rulesClient) Do(ctx context.Context, req *executor.SubgraphRequest) ([]b
 		}
 		out[k] = vs
 	}
-	apply(out, client, c.h.all)
-	apply(out, client, c.h.per[req.Service])
-	r := *req
-	r.Header = out
-	return c.next.Do(ctx, &r)
+	apply(out, client, h.all)
+	apply(out, client, h.per[service])
+	return out
 }
 
 // apply runs rules on out, reading the client's propagated headers. Values

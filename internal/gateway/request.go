@@ -17,6 +17,10 @@ type Request struct {
 	OperationName string
 	Variables     map[string]any
 	Extensions    map[string]any
+	// DocumentID is the GraphQL-over-HTTP draft's documentId: a persisted
+	// document named instead of sent (Query then empty), resolved by the
+	// persisted documents plugin; unresolved, the request is refused.
+	DocumentID string
 	// Header is the client's HTTP header (for header rules and auth).
 	Header http.Header
 	// RemoteAddr is the client's address as the transport saw it
@@ -41,6 +45,10 @@ type Request struct {
 	// (WebSocket, SSE, multipart subscriptions). Without it a subscription
 	// operation is refused with SUBSCRIPTION_NOT_SUPPORTED.
 	AcceptSubscription bool
+	// InitPayload is the client's connection_init payload (WebSocket
+	// transports; nil otherwise). A subscription forwards it to a subgraph
+	// whose subscriptions are configured with ForwardInitPayload.
+	InitPayload map[string]any
 }
 
 // Subsequent is one payload after the first of an incremental response.

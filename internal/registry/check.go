@@ -51,20 +51,14 @@ func (r *Registry) Check(ctx context.Context, name, routingURL, sdl string) (*Ch
 		return nil, fmt.Errorf("registry: load: %w", err)
 	}
 	subs := withSubgraph(cur.Subgraphs, Subgraph{Name: name, URL: routingURL, SDL: sdl})
-	sdlOut, cerrs, err := r.composer.Compose(subs)
+	c, res, err := r.candidate(subs, cur.Contracts)
 	if err != nil {
-		return nil, fmt.Errorf("registry: compose: %w", err)
-	}
-	if len(cerrs) > 0 {
-		return &CheckResult{Errors: cerrs}, nil
-	}
-	cand, res, err := r.parseCandidate(sdlOut)
-	if err != nil || res != nil {
-		if res != nil {
-			return &CheckResult{Errors: res.Errors}, err
-		}
 		return nil, err
 	}
+	if res != nil {
+		return &CheckResult{Errors: res.Errors}, nil
+	}
+	cand := c.sg
 	out := &CheckResult{OK: true}
 	old := r.parsed(cur)
 	if old == nil {
@@ -74,11 +68,11 @@ func (r *Registry) Check(ctx context.Context, name, routingURL, sdl string) (*Ch
 	if err != nil {
 		return nil, err
 	}
-	for _, c := range r.composer.Diff(old, cand) {
+	for _, c := range r.diff(old, cand) {
 		cc := CheckedChange{Change: c, Safe: true}
 		if c.Breaking {
 			for _, u := range usage {
-				if u.Uses(c.Coordinate) {
+				if hits(c, u) {
 					cc.Operations = append(cc.Operations, u)
 				}
 			}

@@ -81,6 +81,8 @@ type Registry struct {
 	poll     time.Duration
 	usage    *Usage
 	now      func() time.Time
+	// configured are the contracts of the configuration (contracts.go).
+	configured []schema.Contract
 
 	mu      sync.Mutex // serialises this process's registrations
 	instMu  sync.Mutex // serialises installs
@@ -188,6 +190,9 @@ func (r *Registry) installSnapshot(snap *Snapshot) error {
 	if err != nil {
 		return fmt.Errorf("registry: stored supergraph %d: %w", snap.Seq, err)
 	}
+	if sg, err = r.withContracts(sg, snap.Contracts); err != nil {
+		return fmt.Errorf("registry: stored supergraph %d: %w", snap.Seq, err)
+	}
 	st, err := r.target.Build(sg)
 	if err != nil {
 		return fmt.Errorf("registry: stored supergraph %d: %w", snap.Seq, err)
@@ -204,7 +209,9 @@ func (r *Registry) install(snap *Snapshot, sg *schema.Supergraph, st *gateway.St
 	if snap.Seq <= r.current.Load().snap.Seq {
 		return
 	}
-	r.target.Install(st)
+	if st != nil {
+		r.target.Install(st)
+	}
 	r.current.Store(&served{snap: snap, sg: sg})
 }
 
@@ -227,27 +234,28 @@ func (r *Registry) Register(ctx context.Context, name, routingURL, sdl string) (
 	if errs := validateInput(name, routingURL, sdl); len(errs) > 0 {
 		return &Result{Errors: errs}, nil
 	}
-	return r.apply(ctx, "register", name, func(cur *Snapshot) ([]Subgraph, *Result) {
+	return r.apply(ctx, "register", name, func(cur *Snapshot) (*draft, *Result) {
 		if old := cur.Subgraph(name); old != nil && old.URL == routingURL && old.SDL == sdl {
 			return nil, &Result{OK: true, Version: cur.Version}
 		}
 		if cur.Subgraph(name) == nil && len(cur.Subgraphs) >= MaxSubgraphs {
 			return nil, refused(CodeTooManySubgraphs, fmt.Sprintf("the registry holds %d subgraphs, the most it accepts (registry.MaxSubgraphs)", MaxSubgraphs))
 		}
-		return withSubgraph(cur.Subgraphs, Subgraph{Name: name, URL: routingURL, SDL: sdl, RegisteredAt: r.now().UTC()}), nil
+		return &draft{subs: withSubgraph(cur.Subgraphs, Subgraph{Name: name, URL: routingURL, SDL: sdl, RegisteredAt: r.now().UTC()}),
+			contracts: cur.Contracts}, nil
 	})
 }
 
 // Remove removes subgraph name and serves the composition of the others.
 func (r *Registry) Remove(ctx context.Context, name string) (*Result, error) {
-	return r.apply(ctx, "remove", name, func(cur *Snapshot) ([]Subgraph, *Result) {
+	return r.apply(ctx, "remove", name, func(cur *Snapshot) (*draft, *Result) {
 		if cur.Subgraph(name) == nil {
 			return nil, refused(CodeUnknownSubgraph, fmt.Sprintf("no subgraph named %q is registered", name))
 		}
 		if len(cur.Subgraphs) == 1 {
 			return nil, refused(CodeLastSubgraph, fmt.Sprintf("%q is the last subgraph: removing it would leave nothing to serve", name))
 		}
-		return withoutSubgraph(cur.Subgraphs, name), nil
+		return &draft{subs: withoutSubgraph(cur.Subgraphs, name), contracts: cur.Contracts}, nil
 	})
 }
 
@@ -255,10 +263,17 @@ func refused(code, msg string) *Result {
 	return &Result{Errors: []CompositionError{{Code: code, Message: msg}}}
 }
 
-// apply runs one change: edit the latest stored snapshot's subgraphs,
-// compose, commit with the optimistic check (retried on a conflict) and
-// serve.
-func (r *Registry) apply(ctx context.Context, action, name string, edit func(*Snapshot) ([]Subgraph, *Result)) (*Result, error) {
+// draft is what a change makes of the current snapshot.
+type draft struct {
+	subs      []Subgraph
+	contracts []Contract
+}
+
+// apply runs one change: edit the latest stored snapshot's subgraphs or
+// contracts, compose, commit with the optimistic check (retried on a
+// conflict) and serve. With no subgraph (contracts set on an empty
+// registry) nothing is composed.
+func (r *Registry) apply(ctx context.Context, action, name string, edit func(*Snapshot) (*draft, *Result)) (*Result, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	for attempt := 0; attempt < commitAttempts; attempt++ {
@@ -266,19 +281,24 @@ func (r *Registry) apply(ctx context.Context, action, name string, edit func(*Sn
 		if err != nil {
 			return nil, fmt.Errorf("registry: load: %w", err)
 		}
-		subs, res := edit(cur)
+		d, res := edit(cur)
 		if res != nil {
 			return res, nil
 		}
-		cand, res, err := r.compose(subs)
-		if err != nil || res != nil {
-			return res, err
+		cand := &candidate{}
+		if len(d.subs) > 0 {
+			if cand, res, err = r.compose(d.subs, d.contracts); err != nil || res != nil {
+				return res, err
+			}
 		}
 		var changes []Change
-		if old := r.parsed(cur); old != nil {
-			changes = r.composer.Diff(old, cand.sg)
+		if old := r.parsed(cur); old != nil && cand.sg != nil {
+			changes = r.diff(old, cand.sg)
 		}
-		next := &Snapshot{Seq: cur.Seq + 1, Version: cand.sg.Version, Subgraphs: subs, Supergraph: cand.sdl, ComposedAt: r.now().UTC()}
+		next := &Snapshot{Seq: cur.Seq + 1, Subgraphs: d.subs, Contracts: d.contracts, ComposedAt: r.now().UTC()}
+		if cand.sg != nil {
+			next.Version, next.Supergraph = cand.sg.Version, cand.sdl
+		}
 		h := HistoryEntry{Seq: next.Seq, Version: next.Version, ComposedAt: next.ComposedAt, Action: action, Subgraph: name, Changes: changes}
 		err = r.store.Commit(ctx, cur.Seq, next, h)
 		if errors.Is(err, ErrConflict) {
@@ -303,8 +323,27 @@ type candidate struct {
 	st  *gateway.State
 }
 
-// compose composes subs into a candidate, or answers why not.
-func (r *Registry) compose(subs []Subgraph) (*candidate, *Result, error) {
+// compose composes subs with the contracts into a candidate built for
+// the gateway, or answers why not.
+func (r *Registry) compose(subs []Subgraph, contracts []Contract) (*candidate, *Result, error) {
+	c, res, err := r.candidate(subs, contracts)
+	if res != nil || err != nil {
+		return nil, res, err
+	}
+	sg := c.sg
+	if r.target != nil {
+		st, err := r.target.Build(sg)
+		if err != nil {
+			return nil, refused(CodeGatewayRefused, "the gateway refuses the composed supergraph: "+err.Error()), nil
+		}
+		c.st = st
+	}
+	return c, nil, nil
+}
+
+// candidate composes subs and applies the contracts: the supergraph
+// that would be served, not yet built.
+func (r *Registry) candidate(subs []Subgraph, contracts []Contract) (*candidate, *Result, error) {
 	sdl, cerrs, err := r.composer.Compose(subs)
 	if err != nil {
 		return nil, nil, fmt.Errorf("registry: compose: %w", err)
@@ -316,15 +355,10 @@ func (r *Registry) compose(subs []Subgraph) (*candidate, *Result, error) {
 	if res != nil || err != nil {
 		return nil, res, err
 	}
-	c := &candidate{sdl: sdl, sg: sg}
-	if r.target != nil {
-		st, err := r.target.Build(sg)
-		if err != nil {
-			return nil, refused(CodeGatewayRefused, "the gateway refuses the composed supergraph: "+err.Error()), nil
-		}
-		c.st = st
+	if sg, err = r.withContracts(sg, contracts); err != nil {
+		return nil, refused(CodeInvalidContract, err.Error()+" (a contract must keep at least one query field and stay a valid schema)"), nil
 	}
-	return c, nil, nil
+	return &candidate{sdl: sdl, sg: sg}, nil, nil
 }
 
 // parseCandidate loads a composed supergraph as the gateway will.
@@ -348,6 +382,9 @@ func (r *Registry) parsed(cur *Snapshot) *schema.Supergraph {
 	sg, err := schema.ParseSupergraph(cur.Supergraph)
 	if err != nil {
 		return nil
+	}
+	if withC, err := r.withContracts(sg, cur.Contracts); err == nil {
+		return withC
 	}
 	return sg
 }

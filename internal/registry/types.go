@@ -29,6 +29,17 @@ type Change struct {
 	Coordinate string `json:"coordinate"`
 	Message    string `json:"message"`
 	Breaking   bool   `json:"breaking"`
+	// Contract names the contract whose API schema changed (empty for
+	// the full API schema).
+	Contract string `json:"contract,omitempty"`
+}
+
+// Contract is a contract managed through the registry (setContract):
+// a variant of the API schema filtered by @tag (schema.ContractFilter).
+type Contract struct {
+	Name    string   `json:"name"`
+	Include []string `json:"include,omitempty"`
+	Exclude []string `json:"exclude,omitempty"`
 }
 
 // Snapshot is one version of the registry: the subgraphs and the
@@ -41,6 +52,9 @@ type Snapshot struct {
 	Subgraphs  []Subgraph `json:"subgraphs"`
 	Supergraph string     `json:"supergraph"`
 	ComposedAt time.Time  `json:"composedAt"`
+	// Contracts set through the registry, ascending by name (the
+	// configured ones are not stored).
+	Contracts []Contract `json:"contracts,omitempty"`
 }
 
 // Subgraph returns the registered subgraph named name, or nil.
@@ -58,7 +72,7 @@ type HistoryEntry struct {
 	Seq        int64     `json:"seq"`
 	Version    string    `json:"version"`
 	ComposedAt time.Time `json:"composedAt"`
-	// Action is "register" or "remove".
+	// Action is "register", "remove", "setContract" or "removeContract".
 	Action   string   `json:"action"`
 	Subgraph string   `json:"subgraph"`
 	Changes  []Change `json:"changes"`

@@ -27,11 +27,15 @@ type OperationUsage struct {
 	Coordinates   []string  `json:"coordinates"`
 	Count         int64     `json:"count"`
 	LastSeen      time.Time `json:"lastSeen"`
+	// Contract is the contract the operation was sent to (empty for the
+	// full API schema).
+	Contract string `json:"contract,omitempty"`
 }
 
-// Key identifies the usage entry: client, client version, operation hash.
+// Key identifies the usage entry: client, client version, operation hash
+// and contract.
 func (u *OperationUsage) Key() string {
-	return u.Client + "\x00" + u.ClientVersion + "\x00" + u.Hash
+	return u.Client + "\x00" + u.ClientVersion + "\x00" + u.Hash + "\x00" + u.Contract
 }
 
 // Uses reports whether the operation uses coordinate c (see Touches).
@@ -99,8 +103,8 @@ type Usage struct {
 }
 
 type usageKey struct {
-	client, version string
-	op              *ast.OperationDefinition
+	client, version, contract string
+	op                        *ast.OperationDefinition
 }
 
 type usageCount struct {
@@ -129,7 +133,11 @@ func (u *Usage) InterceptOperation(ctx context.Context, op *gateway.Operation, n
 	if op.Request != nil {
 		h = op.Request.Header
 	}
-	u.Record(first(h["Apollographql-Client-Name"]), first(h["Apollographql-Client-Version"]), op.Definition, time.Now())
+	contract := ""
+	if op.State != nil && op.State.Supergraph != nil {
+		contract = op.State.Supergraph.Contract
+	}
+	u.record(contract, first(h["Apollographql-Client-Name"]), first(h["Apollographql-Client-Version"]), op.Definition, time.Now())
 	return next(ctx, op)
 }
 
@@ -144,10 +152,16 @@ func first(vs []string) string {
 // operations not yet counted since the last flush are dropped (and
 // counted as dropped).
 func (u *Usage) Record(client, version string, op *ast.OperationDefinition, at time.Time) {
+	u.record("", client, version, op, at)
+}
+
+// record counts one execution of op by a client through a contract ("":
+// the full API schema).
+func (u *Usage) record(contract, client, version string, op *ast.OperationDefinition, at time.Time) {
 	if op == nil {
 		return
 	}
-	k := usageKey{client: clip(client, maxClientLen), version: clip(version, maxClientLen), op: op}
+	k := usageKey{client: clip(client, maxClientLen), version: clip(version, maxClientLen), contract: contract, op: op}
 	u.mu.Lock()
 	c := u.counts[k]
 	if c == nil {
@@ -180,7 +194,7 @@ func (u *Usage) Flush(ctx context.Context) error {
 	}
 	merged := map[string]*OperationUsage{}
 	for k, c := range counts {
-		e := &OperationUsage{Client: k.client, ClientVersion: k.version, Operation: k.op.Name,
+		e := &OperationUsage{Client: k.client, ClientVersion: k.version, Operation: k.op.Name, Contract: k.contract,
 			Hash: operationHash(k.op), Count: c.n, LastSeen: time.Unix(0, c.last).UTC()}
 		if m := merged[e.Key()]; m != nil {
 			m.Count += e.Count
@@ -254,7 +268,10 @@ func sortUsage(us []OperationUsage) {
 		if c := strings.Compare(a.Operation, b.Operation); c != 0 {
 			return c
 		}
-		return strings.Compare(a.Hash, b.Hash)
+		if c := strings.Compare(a.Hash, b.Hash); c != 0 {
+			return c
+		}
+		return strings.Compare(a.Contract, b.Contract)
 	})
 }
 

@@ -49,6 +49,7 @@ type params struct {
 	OperationName json.RawMessage `json:"operationName"`
 	Variables     json.RawMessage `json:"variables"`
 	Extensions    json.RawMessage `json:"extensions"`
+	DocumentID    json.RawMessage `json:"documentId"`
 }
 
 // decodePOST reads a POST body: Content-Type application/json (utf-8), a
@@ -194,6 +195,9 @@ func decodeGET(q url.Values) (*gateway.Request, *requestError) {
 	if v, ok := q["extensions"]; ok && v[0] != "" {
 		p.Extensions = json.RawMessage(v[0])
 	}
+	if v, ok := q["documentId"]; ok && v[0] != "" {
+		p.DocumentID, _ = json.Marshal(v[0])
+	}
 	req := &gateway.Request{AllowedKinds: []ast.Operation{ast.Query}}
 	if e := p.into(req); e != nil {
 		return nil, e
@@ -226,8 +230,13 @@ func (p *params) into(req *gateway.Request) *requestError {
 	if req.Extensions, err = decodeObject(p.Extensions); err != nil {
 		return badRequest("the extensions parameter must be a JSON object")
 	}
+	if !isNull(p.DocumentID) {
+		if err := unquote(p.DocumentID, &req.DocumentID); err != nil {
+			return badRequest("the documentId parameter must be a string")
+		}
+	}
 	if p.Query == nil {
-		if _, apq := req.Extensions["persistedQuery"]; !apq {
+		if _, apq := req.Extensions["persistedQuery"]; !apq && req.DocumentID == "" {
 			return badRequest("the query parameter is missing")
 		}
 	} else if strings.TrimSpace(req.Query) == "" {

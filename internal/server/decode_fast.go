@@ -74,6 +74,11 @@ func decodeBody(body []byte, req *gateway.Request) bool {
 			req.Variables = d.objectOrNull()
 		case "extensions":
 			req.Extensions = d.objectOrNull()
+		case "documentId":
+			req.DocumentID = ""
+			if raw := d.strOrNull(); raw != nil {
+				d.ok = d.ok && unquote(raw, &req.DocumentID) == nil
+			}
 		default:
 			if foldsToParam(key) {
 				return false
@@ -101,7 +106,7 @@ func decodeBody(body []byte, req *gateway.Request) bool {
 func finishBody(query []byte, req *gateway.Request) bool {
 	if query == nil {
 		_, apq := req.Extensions["persistedQuery"]
-		return apq
+		return apq || req.DocumentID != ""
 	}
 	if unquote(query, &req.Query) != nil {
 		return false
@@ -109,10 +114,10 @@ func finishBody(query []byte, req *gateway.Request) bool {
 	return strings.TrimSpace(req.Query) != ""
 }
 
-// foldsToParam reports whether an ASCII key equals one of the four
-// parameter names ignoring case (encoding/json matches names that way).
+// foldsToParam reports whether an ASCII key equals one of the parameter
+// names ignoring case (encoding/json matches names that way).
 func foldsToParam(key []byte) bool {
-	for _, n := range [...]string{"query", "operationName", "variables", "extensions"} {
+	for _, n := range [...]string{"query", "operationName", "variables", "extensions", "documentId"} {
 		if strings.EqualFold(string(key), n) {
 			return true
 		}

@@ -89,6 +89,12 @@ func TestDecodeBody(t *testing.T) {
 			want: &gateway.Request{Query: "{ a }", Variables: map[string]any{"é": num("1"), "\ufffd": num("2"), "a\nb": num("3")}}},
 		{name: "persisted query without query", body: `{"extensions":{"persistedQuery":{"version":1,"sha256Hash":"abc"}}}`, fast: true,
 			want: &gateway.Request{Extensions: map[string]any{"persistedQuery": map[string]any{"version": num("1"), "sha256Hash": "abc"}}}},
+		{name: "documentId without query", body: `{"documentId":"sha256:abc","variables":{"n":1}}`, fast: true,
+			want: &gateway.Request{DocumentID: "sha256:abc", Variables: map[string]any{"n": num("1")}}},
+		{name: "documentId escaped", body: `{"documentId":"a\u00e9"}`, fast: true,
+			want: &gateway.Request{DocumentID: "aé"}},
+		{name: "documentId folded", body: `{"DOCUMENTID":"x"}`, fast: false, want: &gateway.Request{DocumentID: "x"}},
+		{name: "documentId a number", body: `{"documentId":1}`, err: "the documentId parameter must be a string"},
 		{name: "null for each field", body: `{"query":"{ a }","operationName":null,"variables":null,"extensions":null}`, fast: true,
 			want: &gateway.Request{Query: "{ a }"}},
 

@@ -69,6 +69,15 @@
 //   - Junction-Query-Plan-Only: true and Junction-Include-Trace: true set
 //     Request.PlanOnly and Request.IncludeTrace (the playground's plan and
 //     trace views; see gateway/trace.go).
+//   - Compression (compress.go, WithCompression; off by default): the
+//     encoding is negotiated from Accept-Encoding (q-values; ties go to the
+//     configured order; q=0 refuses); answers below MinBytes, HEAD, 204,
+//     304, 206 and already-encoded or compressed media types are sent as
+//     they are; every answer says Vary: Accept-Encoding. An answer of
+//     unknown length is held back up to MinBytes unless the handler
+//     flushes; a flush (multipart part, subscription event) flushes the
+//     encoder first, so compression never delays a part. Upgrade requests
+//     (WebSocket) are never wrapped. Encoders are pooled.
 //   - The playground loads nothing from outside the origin: the bundle is
 //     embedded (built from playground/ with npm and esbuild, see
 //     playground/build.mjs) and the page's Content-Security-Policy allows

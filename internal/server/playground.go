@@ -67,7 +67,7 @@ func (s *Server) servePlaygroundPage(w http.ResponseWriter, r *http.Request) {
 	if s.owners != nil {
 		owners = ownersPath
 	}
-	data := struct{ Assets, Endpoint, Registry, Owners string }{assetPrefix, s.path, s.registryPath, owners}
+	data := struct{ Assets, Endpoint, Registry, Owners string }{assetPrefix, s.playgroundEndpoint(r), s.registryPath, owners}
 	if err := pageTmpl.Execute(&buf, data); err != nil {
 		s.log.LogAttrs(r.Context(), slogError, "render playground", attrErr(err), attrRequestID(r))
 		http.Error(w, "internal error", http.StatusInternalServerError)

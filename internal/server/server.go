@@ -53,6 +53,8 @@ type Server struct {
 	// batchMax is the most operations a batched POST may carry; 0 refuses
 	// batches (batch.go).
 	batchMax int
+	// compress: response compression, nil when off (compress.go).
+	compress *compressor
 }
 
 // Option configures a Server.
@@ -154,10 +156,17 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set(headerRequestID, id)
 	r = r.WithContext(withRequestID(r.Context(), id))
 	s.cors(w, r)
+	if s.compress != nil {
+		var done func()
+		w, done = s.compress.wrap(w, r)
+		defer done()
+	}
 
 	switch p := r.URL.Path; {
 	case p == s.path:
 		s.serveGraphQL(w, r)
+	case s.contractName(p) != "":
+		s.serveContract(w, r, s.contractName(p))
 	case p == "/" && (r.Method == http.MethodPost || r.URL.Query().Has("query")):
 		// GraphQL at the root too, where Apollo Router serves it, so tools
 		// pointed at a router's address work unchanged.

@@ -32,6 +32,9 @@ type ReviewByIDsInput struct {
 	ID string `json:"ID"`
 }
 
+type Subscription struct {
+}
+
 type User struct {
 	ID       string    `json:"id"`
 	Username *string   `json:"username,omitempty"`

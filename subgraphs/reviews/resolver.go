@@ -11,11 +11,13 @@ import (
 const Name = "reviews"
 
 // Resolver is the root resolver. It holds the request counters and the
-// reviews added by mutations (guarded by their own lock); the generated
+// reviews added by mutations (guarded by their own lock) and the
+// reviewAdded subscribers; the generated
 // data it serves is read-only (internal/data).
 type Resolver struct {
 	counters *serve.Counters
 	added    *added
+	feed     *feed // reviewAdded subscriptions (feed.go)
 }
 
 // Server is one reviews subgraph: an http.Handler with its own counters.
@@ -31,7 +33,7 @@ func New() *Server { return NewLimited(serve.MaxComplexity) }
 // that need a query to run long).
 func NewLimited(maxComplexity int) *Server {
 	c := &serve.Counters{}
-	cfg := Config{Resolvers: &Resolver{counters: c, added: &added{}}}
+	cfg := Config{Resolvers: &Resolver{counters: c, added: &added{}, feed: &feed{}}}
 	// The lists of reviews are where a query can cycle (product → reviews
 	// → product, user → reviews → author → reviews): each repeats its
 	// selections (serve.ListCost).

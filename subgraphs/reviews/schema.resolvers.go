@@ -17,6 +17,7 @@ func (r *mutationResolver) AddReview(ctx context.Context, upc string, body strin
 	if err != nil {
 		return nil, err
 	}
+	r.feed.publish(toReview(rv))
 	return toReview(rv), nil
 }
 
@@ -26,6 +27,11 @@ func (r *productResolver) Reviews(ctx context.Context, obj *Product) ([]*Review,
 		return nil, nil
 	}
 	return toReviews(r.reviewsByProduct(obj.Upc)), nil
+}
+
+// ReviewAdded is the resolver for the reviewAdded field.
+func (r *subscriptionResolver) ReviewAdded(ctx context.Context) (<-chan *Review, error) {
+	return r.feed.subscribe(ctx), nil
 }
 
 // Reviews is the resolver for the reviews field.
@@ -42,11 +48,15 @@ func (r *Resolver) Mutation() MutationResolver { return &mutationResolver{r} }
 // Product returns ProductResolver implementation.
 func (r *Resolver) Product() ProductResolver { return &productResolver{r} }
 
+// Subscription returns SubscriptionResolver implementation.
+func (r *Resolver) Subscription() SubscriptionResolver { return &subscriptionResolver{r} }
+
 // User returns UserResolver implementation.
 func (r *Resolver) User() UserResolver { return &userResolver{r} }
 
 type (
-	mutationResolver struct{ *Resolver }
-	productResolver  struct{ *Resolver }
-	userResolver     struct{ *Resolver }
+	mutationResolver     struct{ *Resolver }
+	productResolver      struct{ *Resolver }
+	subscriptionResolver struct{ *Resolver }
+	userResolver         struct{ *Resolver }
 )

@@ -80,3 +80,51 @@ func TestBenchmarkQuerySubgraphRequests(t *testing.T) {
 		}
 	}
 }
+
+// TestDeferredRoundSubgraphRequests: two sibling deferred fragments that
+// need the same inventory selection start together and share one
+// _entities call; each fragment is still delivered in its own payload.
+func TestDeferredRoundSubgraphRequests(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	demo, err := subgraphs.Start(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer demo.Close()
+	sg, err := schema.ParseSupergraph(subgraphs.Supergraph(demo.URLs))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cc := &countingClient{next: executor.NewHTTPClient(), reqs: map[string]int{}}
+	gw, err := gateway.New(sg, gateway.WithClient(cc), gateway.WithInboundDedupe(false), gateway.WithSubgraphDedupe(false))
+	if err != nil {
+		t.Fatal(err)
+	}
+	const q = `{ topProducts { upc ... @defer(label: "a") { inStock } }
+		users { reviews { product { upc ... @defer(label: "b") { inStock } } } } }`
+	cc.mu.Lock()
+	cc.reqs = map[string]int{}
+	cc.mu.Unlock()
+	resp := gw.Serve(ctx, &gateway.Request{Query: q, AcceptIncremental: true})
+	if len(resp.Errors) > 0 || resp.Incremental == nil {
+		t.Fatalf("errors %v, incremental %v", resp.Errors, resp.Incremental != nil)
+	}
+	labels := map[string]int{}
+	for sub := range resp.Incremental {
+		for _, inc := range sub.Incremental {
+			if len(inc.Errors) > 0 || !strings.Contains(string(inc.Data), `"inStock":`) {
+				t.Errorf("payload %s at %v: %s %v", inc.Label, inc.Path, inc.Data, inc.Errors)
+			}
+			labels[inc.Label]++
+		}
+	}
+	if labels["a"] == 0 || labels["b"] == 0 {
+		t.Errorf("payloads by label: %v, want both a and b", labels)
+	}
+	cc.mu.Lock()
+	defer cc.mu.Unlock()
+	if n := cc.reqs["inventory"]; n != 1 {
+		t.Errorf("%d inventory requests, want 1 (one round)", n)
+	}
+}

@@ -167,7 +167,7 @@ func abstractSeven(t *testing.T) (*fedtest.Gateway, map[string]*fedtest.Subgraph
 	for _, s := range subs {
 		byName[s.Name] = s
 	}
-	return fedtest.Start(t, supergraph(t, "abstract-seven"), subs), byName
+	return fedtest.Start(t, supergraph(t, "abstract-seven"), validating(t, "abstract-seven", subs...)), byName
 }
 
 func TestAbstractSevenSubgraphs(t *testing.T) {
@@ -269,7 +269,7 @@ func TestAbstractUnionIntersection(t *testing.T) {
 			return map[string]any{"__typename": "Board", "latest": article, "pinned": article}, nil
 		},
 	}}
-	gw := fedtest.Start(t, supergraph(t, "abstract-union-intersection"), []*fedtest.Subgraph{x, y})
+	gw := startCase(t, "abstract-union-intersection", x, y)
 	gw.Expect(`{ content { ... on Video { headline } } }`, nil, `{"data":{"content":{}}}`)
 	gw.Expect(`{ content { ... on Article { headline } } }`, nil, `{"data":{"content":{"headline":"Go 2"}}}`)
 	gw.Expect(`{ content { ... on Article { headline } ... on Video { headline } ... on Podcast { headline } } }`, nil,
@@ -324,7 +324,7 @@ func TestAbstractDistributed(t *testing.T) {
 		Entities: func(rep map[string]any) (any, error) {
 			return map[string]any{"__typename": "Lamp", "id": rep["id"], "warranty": 10}, nil
 		}}
-	gw := fedtest.Start(t, supergraph(t, "abstract-distributed"), []*fedtest.Subgraph{shop, lab})
+	gw := startCase(t, "abstract-distributed", shop, lab)
 	gw.Expect(`{ goods { ... on Thing { id } } }`, nil,
 		`{"data":{"goods":[{"id":"lamp1"},{"id":"lamp2"},{"id":"gadget1"},{"id":"gadget2"}]}}`)
 	gw.Expect(`{ goods { ... on Thing { id ... on Lamp { warranty } } } }`, nil,
@@ -362,7 +362,7 @@ func TestAbstractCircularInterface(t *testing.T) {
 		}
 		return nil, nil
 	}}
-	gw := fedtest.Start(t, supergraph(t, "abstract-circular"), []*fedtest.Subgraph{shelf, prices})
+	gw := startCase(t, "abstract-circular", shelf, prices)
 	gw.Expect(`{ item { twin { ... on Item { twin { __typename } } } } }`, nil,
 		`{"data":{"item":{"twin":{"twin":{"__typename":"Novel"}}}}}`)
 	gw.Expect(`{ item { __typename twin { __typename ... on Novel { id } twin { __typename ... on Novel { id } } }

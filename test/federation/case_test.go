@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/junction-gateway/junction/internal/gateway"
 	"github.com/junction-gateway/junction/test/fedtest"
 )
 
@@ -12,6 +13,19 @@ import (
 // subgraph without a Schema validates the operations it receives against
 // its SDL testdata/<name>/<subgraph>.graphql, as a real server would.
 func startCase(t *testing.T, name string, subgraphs ...*fedtest.Subgraph) *fedtest.Gateway {
+	t.Helper()
+	return fedtest.Start(t, supergraph(t, name), validating(t, name, subgraphs...))
+}
+
+// startCaseWith is startCase with gateway options.
+func startCaseWith(t *testing.T, name string, opts []gateway.Option, subgraphs ...*fedtest.Subgraph) *fedtest.Gateway {
+	t.Helper()
+	return fedtest.Start(t, supergraph(t, name), validating(t, name, subgraphs...), opts...)
+}
+
+// validating gives each subgraph without a Schema its SDL from case name,
+// so that it validates every operation it receives, and returns them.
+func validating(t *testing.T, name string, subgraphs ...*fedtest.Subgraph) []*fedtest.Subgraph {
 	t.Helper()
 	for _, sg := range subgraphs {
 		if sg.Schema != "" {
@@ -23,7 +37,7 @@ func startCase(t *testing.T, name string, subgraphs ...*fedtest.Subgraph) *fedte
 		}
 		sg.Schema = string(raw)
 	}
-	return fedtest.Start(t, supergraph(t, name), subgraphs)
+	return subgraphs
 }
 
 // obj builds an object of typename with the given field/value pairs.

@@ -101,8 +101,7 @@ func newDeferGraph(t *testing.T, inventoryGate <-chan struct{}) *deferGraph {
 		},
 		Entities: func(rep map[string]any) (any, error) { return users[rep["id"].(string)], nil },
 	}
-	g.gw = fedtest.Start(t, supergraph(t, "defer-basic"),
-		[]*fedtest.Subgraph{g.products, g.inventory, g.reviews, g.accounts})
+	g.gw = startCase(t, "defer-basic", g.products, g.inventory, g.reviews, g.accounts)
 	return g
 }
 
@@ -287,7 +286,7 @@ func newDeferMedia(t *testing.T) (*fedtest.Gateway, *fedtest.Subgraph, *fedtest.
 			return nil, nil
 		},
 	}
-	return fedtest.Start(t, supergraph(t, "defer-abstract"), []*fedtest.Subgraph{media, details}), media, details
+	return startCase(t, "defer-abstract", media, details), media, details
 }
 
 // A deferred fragment with a type condition inside a list of an interface

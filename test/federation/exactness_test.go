@@ -111,7 +111,7 @@ func TestExactUnplannable(t *testing.T) {
 	if edited == sdl {
 		t.Fatal("supergraph edit did not apply")
 	}
-	gw := fedtest.Start(t, edited, []*fedtest.Subgraph{users, posts})
+	gw := fedtest.Start(t, edited, validating(t, "exact-basic", users, posts))
 	status, body := gw.Query(`{ feed { ... on Post { author { name } } } }`, nil)
 	if status != http.StatusOK || !strings.HasPrefix(body, `{"data":null,"errors":[{"message":"`) ||
 		!strings.HasSuffix(body, `"extensions":{"code":"QUERY_PLANNING_FAILED"}}]}`) {
@@ -230,7 +230,7 @@ func TestExactSubgraphFailures(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			users, posts := exactSubgraphs()
 			posts.Intercept = func(w http.ResponseWriter, r *http.Request, _ fedtest.Request) bool { return c.intercept(w, r) }
-			gw := fedtest.Start(t, supergraph(t, "exact-basic"), []*fedtest.Subgraph{users, posts},
+			gw := fedtest.Start(t, supergraph(t, "exact-basic"), validating(t, "exact-basic", users, posts),
 				gateway.WithSubgraphTimeout(300*time.Millisecond))
 			gw.Expect(`{ users { name posts { title } } }`, nil,
 				`{"data":{"users":[{"name":"Ann","posts":null},{"name":"Bob","posts":null}]},"errors":[`+c.err+`]}`)
@@ -283,7 +283,7 @@ func TestExactSubgraphDown(t *testing.T) {
 	url := dead.URL
 	dead.Close()
 	sdl := strings.Replace(supergraph(t, "exact-basic"), "http://posts.invalid/graphql", url, 1)
-	gw := fedtest.Start(t, sdl, []*fedtest.Subgraph{users})
+	gw := fedtest.Start(t, sdl, validating(t, "exact-basic", users))
 	gw.Expect(`{ me { name posts { title } } }`, nil, `{"data":{"me":{"name":"Ann","posts":null}},
 		"errors":[{"message":"HTTP fetch failed from subgraph \"posts\": connection refused","path":["me"],"extensions":{"cause":"connection refused","code":"SUBREQUEST_HTTP_ERROR","serviceName":"posts"}}]}`)
 	gw.Expect(`{ me { name } feed { __typename } }`, nil, `{"data":{"me":{"name":"Ann"},"feed":null},

@@ -87,7 +87,7 @@ func interfaceObjectBasic(t *testing.T) (*fedtest.Gateway, map[string]*fedtest.S
 		},
 	}
 	subs := map[string]*fedtest.Subgraph{"catalog": catalog, "ratings": ratings, "status": status}
-	gw := fedtest.Start(t, supergraph(t, "interface-object-basic"), []*fedtest.Subgraph{catalog, ratings, status})
+	gw := startCase(t, "interface-object-basic", catalog, ratings, status)
 	return gw, subs
 }
 
@@ -210,7 +210,7 @@ func interfaceObjectRequires(t *testing.T) (*fedtest.Gateway, map[string]*fedtes
 		},
 	}
 	subs := map[string]*fedtest.Subgraph{"core": core, "extras": extras, "hidden": hidden}
-	return fedtest.Start(t, supergraph(t, "interface-object-requires"), []*fedtest.Subgraph{core, extras, hidden}), subs
+	return startCase(t, "interface-object-requires", core, extras, hidden), subs
 }
 
 func TestInterfaceObjectWithRequires(t *testing.T) {
@@ -290,7 +290,7 @@ func TestInterfaceObjectOrphanInterface(t *testing.T) {
 			}
 			return nil, nil
 		}}
-	gw := fedtest.Start(t, supergraph(t, "interface-object-orphan"), []*fedtest.Subgraph{a, b, c})
+	gw := startCase(t, "interface-object-orphan", a, b, c)
 	// a has no implementation of Piece and cannot reach label: no plan.
 	_, got := gw.Query(`{ orphan { label } }`, nil)
 	if !contains(got, `{"data":null,"errors":[`) || !contains(got, `"QUERY_PLANNING_FAILED"`) {

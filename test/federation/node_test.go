@@ -70,7 +70,7 @@ func nodeCorrupt(t *testing.T) (*fedtest.Gateway, *fedtest.Subgraph, *fedtest.Su
 		},
 		Supertypes: map[string][]string{"Person": {"Node"}, "Room": {"Node"}},
 	}
-	gw := fedtest.Start(t, supergraph(t, "node-corrupt-id"), []*fedtest.Subgraph{people, rooms})
+	gw := startCase(t, "node-corrupt-id", people, rooms)
 	return gw, people, rooms
 }
 
@@ -163,7 +163,7 @@ func TestNodeLookup(t *testing.T) {
 			}
 			return map[string]any{"__typename": "Book", "id": rep["id"]}, nil
 		}}
-	gw := fedtest.Start(t, supergraph(t, "node-lookup"), []*fedtest.Subgraph{ids, books, mirror})
+	gw := startCase(t, "node-lookup", ids, books, mirror)
 	gw.Expect(`{ node(id: "b1") { ... on Book { id title __typename pages } } }`, nil,
 		`{"data":{"node":{"id":"b1","title":"title b1","__typename":"Book","pages":200}}}`)
 	gw.Expect(`{ node(id: "s1") { id ... on Book { title } ... on Shelf { label books { title } } } }`, nil,

@@ -66,7 +66,7 @@ func overrideMoved(t *testing.T, opts ...gateway.Option) (*fedtest.Gateway, *fed
 		},
 		Supertypes: map[string][]string{"ImagePost": {"OtherPost"}, "TextPost": {"Post"}},
 	}
-	gw := fedtest.Start(t, supergraph(t, "override-moved"), []*fedtest.Subgraph{legacy, shop}, opts...)
+	gw := startCaseWith(t, "override-moved", opts, legacy, shop)
 	return gw, legacy, shop
 }
 
@@ -188,7 +188,7 @@ func TestOverrideWithRequires(t *testing.T) {
 			return map[string]any{"__typename": "User", "id": rep["id"], "cName": "c__" + name}, nil
 		},
 	}
-	gw := fedtest.Start(t, supergraph(t, "override-requires"), []*fedtest.Subgraph{a, b, c})
+	gw := startCase(t, "override-requires", a, b, c)
 	gw.Expect(`{ userInA { id name aName cName } userInB { id name aName cName } userInC { id name aName cName } }`, nil,
 		`{"data":{"userInA":{"id":"u1","name":"u1-name","aName":"a__u1-name","cName":"c__u1-name"},`+
 			`"userInB":{"id":"u2","name":"u2-name","aName":"a__u2-name","cName":"c__u2-name"},`+

@@ -443,7 +443,7 @@ func TestRequiresProviderDown(t *testing.T) {
 	}))
 	t.Cleanup(down.Close)
 	sdl := strings.Replace(supergraph(t, "requires-chain"), `url: "http://b.invalid/graphql"`, `url: "`+down.URL+`"`, 1)
-	gw := fedtest.Start(t, sdl, []*fedtest.Subgraph{a, c})
+	gw := fedtest.Start(t, sdl, validating(t, "requires-chain", a, c))
 	_, got := gw.Query(`{ product { name total } }`, nil)
 	if !strings.HasPrefix(got, `{"data":{"product":{"name":"one","total":-1}},"errors":[{"message":`) ||
 		!strings.Contains(got, `"serviceName":"b"`) || strings.Count(got, `"message"`) != 1 {

@@ -30,6 +30,6 @@ func TestSmoke(t *testing.T) {
 	b := &fedtest.Subgraph{Name: "b", Entities: func(rep map[string]any) (any, error) {
 		return map[string]any{"__typename": "Item", "id": rep["id"], "price": 7}, nil
 	}}
-	gw := fedtest.Start(t, supergraph(t, "smoke"), []*fedtest.Subgraph{a, b})
+	gw := startCase(t, "smoke", a, b)
 	gw.Expect(`{ items { id name price } }`, nil, `{"data":{"items":[{"id":"1","name":"one","price":7}]}}`)
 }

@@ -3,7 +3,9 @@ package robustness
 import (
 	"context"
 	"encoding/json"
+	"math/rand/v2"
 	"slices"
+	"time"
 
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/parser"
@@ -25,6 +27,11 @@ type mockClient struct {
 	// is validated against its subgraph's, variables included, and refused
 	// with the validation errors as a real subgraph would.
 	schemas map[string]*ast.Schema
+	// tagged: String values are the answering subgraph's name, so that
+	// subgraphs disagree and an answer shows which one was used.
+	tagged bool
+	// jitter, when set, delays every answer by a random time below it.
+	jitter time.Duration
 }
 
 func (m mockClient) Do(ctx context.Context, req *executor.SubgraphRequest) ([]byte, error) {
@@ -34,6 +41,13 @@ func (m mockClient) Do(ctx context.Context, req *executor.SubgraphRequest) ([]by
 	}
 	if err := json.Unmarshal(req.Body, &r); err != nil {
 		return nil, err
+	}
+	if m.jitter > 0 {
+		select {
+		case <-time.After(time.Duration(rand.Int64N(int64(m.jitter)))):
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
 	}
 	doc, err := parser.ParseQuery(&ast.Source{Input: r.Query})
 	if err != nil || len(doc.Operations) == 0 {
@@ -60,7 +74,7 @@ func (m mockClient) Do(ctx context.Context, req *executor.SubgraphRequest) ([]by
 	} else if m.sg.Schema.Query != nil {
 		root = m.sg.Schema.Query.Name
 	}
-	g := &mockGen{s: m.sg.Schema, doc: doc, sg: m.sg, service: req.Service}
+	g := &mockGen{s: m.sg.Schema, doc: doc, sg: m.sg, service: req.Service, tagged: m.tagged}
 	data := map[string]any{}
 	for _, sel := range op.SelectionSet {
 		f, ok := sel.(*ast.Field)
@@ -91,6 +105,7 @@ type mockGen struct {
 	doc     *ast.QueryDocument
 	sg      *schema.Supergraph
 	service string
+	tagged  bool
 }
 
 // known reports whether the subgraph answering declares type name: a real
@@ -206,6 +221,9 @@ func (g *mockGen) value(t *ast.Type, ss ast.SelectionSet, i int) any {
 			return true
 		case "ID":
 			return "1"
+		}
+		if g.tagged {
+			return g.service
 		}
 		return "s"
 	case ast.Enum:

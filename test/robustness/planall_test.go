@@ -6,17 +6,12 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/vektah/gqlparser/v2/ast"
-
 	"github.com/junction-gateway/junction/internal/gateway"
 	"github.com/junction-gateway/junction/internal/server"
-	"github.com/junction-gateway/junction/schema"
-	"github.com/junction-gateway/junction/test/fedtest"
 )
 
 // unsatisfiable lists the federation cases whose supergraphs have fields
@@ -41,24 +36,7 @@ func TestRandomQueriesEverySupergraph(t *testing.T) {
 	for _, file := range files {
 		name := filepath.Base(filepath.Dir(file))
 		t.Run(name, func(t *testing.T) {
-			sdl, err := os.ReadFile(file)
-			if err != nil {
-				t.Fatal(err)
-			}
-			sg, err := schema.ParseSupergraph(string(sdl))
-			if err != nil {
-				t.Fatal(err)
-			}
-			schemas := map[string]*ast.Schema{}
-			for _, sub := range sg.Subgraphs {
-				raw, err := os.ReadFile(filepath.Join(filepath.Dir(file), sub.Name+".graphql"))
-				if err != nil {
-					t.Fatal(err)
-				}
-				if schemas[sub.Name], err = fedtest.SubgraphSchema(string(raw)); err != nil {
-					t.Fatalf("%s: %v", sub.Name, err)
-				}
-			}
+			sg, schemas := loadCase(t, filepath.Dir(file))
 			gw, err := gateway.New(sg, gateway.WithClient(mockClient{sg: sg, schemas: schemas}))
 			if err != nil {
 				t.Fatal(err)

@@ -29,6 +29,10 @@ type queryGen struct {
 	// Variables declared for arguments, and their values.
 	decls []string
 	vars  map[string]any
+	// echo: at an interface, sometimes select a field both on the
+	// interface and in a fragment on one of its possible types (one
+	// response key, two places), as clients of shared fragments do.
+	echo bool
 }
 
 // operation returns a random operation and the variables it declares for
@@ -57,6 +61,8 @@ func (g *queryGen) selection(b *strings.Builder, def *ast.Definition, depth int)
 	count := 1 + g.r.IntN(4)
 	for i := 0; i < count; i++ {
 		switch k := g.r.IntN(10); {
+		case k >= 8 && g.echo && def.Kind == ast.Interface && depth > 0:
+			g.echoField(b, def, depth)
 		case k == 0:
 			b.WriteString("__typename ")
 		case k == 1 && depth > 0:
@@ -80,6 +86,35 @@ func (g *queryGen) selection(b *strings.Builder, def *ast.Definition, depth int)
 			g.field(b, def, depth)
 		}
 	}
+	b.WriteString("} ")
+}
+
+// echoField selects a field of interface def (one without arguments) on def
+// and again inside a fragment on one of its possible types.
+func (g *queryGen) echoField(b *strings.Builder, def *ast.Definition, depth int) {
+	var fields []*ast.FieldDefinition
+	for _, f := range def.Fields {
+		if !strings.HasPrefix(f.Name, "__") && len(f.Arguments) == 0 {
+			fields = append(fields, f)
+		}
+	}
+	pt := g.api.PossibleTypes[def.Name]
+	if len(fields) == 0 || len(pt) == 0 {
+		b.WriteString("__typename ")
+		return
+	}
+	f := fields[g.r.IntN(len(fields))]
+	t := g.api.Types[f.Type.Name()]
+	composite := t.Kind == ast.Object || t.Kind == ast.Interface || t.Kind == ast.Union
+	one := func() {
+		b.WriteString(f.Name + " ")
+		if composite {
+			g.selection(b, t, depth+1)
+		}
+	}
+	one()
+	fmt.Fprintf(b, "... on %s { ", pt[g.r.IntN(len(pt))].Name)
+	one()
 	b.WriteString("} ")
 }
 

@@ -6,18 +6,13 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"path/filepath"
 	"sync"
 	"testing"
 
-	"github.com/vektah/gqlparser/v2/ast"
-
 	"github.com/junction-gateway/junction/executor"
 	"github.com/junction-gateway/junction/internal/gateway"
 	"github.com/junction-gateway/junction/internal/server"
-	"github.com/junction-gateway/junction/schema"
-	"github.com/junction-gateway/junction/test/fedtest"
 )
 
 // recordingClient keeps the subgraph operations sent.
@@ -40,25 +35,7 @@ func (c *recordingClient) Do(ctx context.Context, req *executor.SubgraphRequest)
 // subgraphs and records the operations they get.
 func caseGateway(t *testing.T, name string) (*server.Server, *recordingClient) {
 	t.Helper()
-	dir := filepath.Join("..", "federation", "testdata", name)
-	sdl, err := os.ReadFile(filepath.Join(dir, "supergraph.graphql"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	sg, err := schema.ParseSupergraph(string(sdl))
-	if err != nil {
-		t.Fatal(err)
-	}
-	schemas := map[string]*ast.Schema{}
-	for _, sub := range sg.Subgraphs {
-		raw, err := os.ReadFile(filepath.Join(dir, sub.Name+".graphql"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if schemas[sub.Name], err = fedtest.SubgraphSchema(string(raw)); err != nil {
-			t.Fatal(err)
-		}
-	}
+	sg, schemas := loadCase(t, filepath.Join("..", "federation", "testdata", name))
 	rc := &recordingClient{next: mockClient{sg: sg, schemas: schemas}}
 	gw, err := gateway.New(sg, gateway.WithClient(rc))
 	if err != nil {

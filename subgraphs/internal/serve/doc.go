@@ -1,5 +1,6 @@
 // Package serve builds the HTTP handler shared by the demo subgraphs: gqlgen's
-// server with the GET and POST transports only (no playground, no APQ), a
+// server with the GET and POST transports and, for subscriptions, WebSocket
+// (graphql-transport-ws) and SSE (graphql-sse) (no playground, no APQ), a
 // cache of parsed documents, and request counters that tests read.
 //
 // Invariants: the work of one operation is bounded before any resolver runs

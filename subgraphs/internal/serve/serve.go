@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler"
@@ -116,6 +117,11 @@ func (c *Counters) Entity(n int) {
 // before any resolver runs (MaxComplexity; <= 0: no limit, for tests).
 func Handler(es graphql.ExecutableSchema, c *Counters, maxComplexity int) http.Handler {
 	srv := handler.New(es)
+	// Subscriptions: graphql-transport-ws (and the legacy graphql-ws) over
+	// WebSocket, graphql-sse (distinct connections) over POST; SSE is
+	// tried before POST, which would take the request otherwise.
+	srv.AddTransport(transport.Websocket{KeepAlivePingInterval: 10 * time.Second})
+	srv.AddTransport(transport.SSE{})
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(transport.POST{})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))

@@ -1,0 +1,43 @@
+package main
+
+import (
+	"slices"
+
+	"github.com/junction-gateway/junction/executor"
+	"github.com/junction-gateway/junction/internal/config"
+	"github.com/junction-gateway/junction/internal/server"
+)
+
+// compressionOptions turns response compression on when configured
+// (nothing is wrapped otherwise).
+func compressionOptions(cfg *config.Config) []server.Option {
+	if !cfg.Compression.Enabled {
+		return nil
+	}
+	return []server.Option{server.WithCompression(server.Compression{
+		MinBytes:   cfg.Compression.MinBytes,
+		Algorithms: cfg.Compression.Algorithms,
+	})}
+}
+
+// subgraphCompressionOptions: traffic.compression for every subgraph and
+// subgraphs.NAME.compression for one (nothing when neither is set).
+func subgraphCompressionOptions(cfg *config.Config) []executor.HTTPOption {
+	var out []executor.HTTPOption
+	add := func(service string, c *config.SubgraphCompression) {
+		if c != nil {
+			out = append(out, executor.WithSubgraphCompression(service, executor.SubgraphCompression{
+				Accept: c.Accept, Request: c.Request, RequestMinBytes: c.RequestMinBytes}))
+		}
+	}
+	add("", cfg.Traffic.Compression)
+	names := make([]string, 0, len(cfg.Subgraphs))
+	for n := range cfg.Subgraphs {
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	for _, n := range names {
+		add(n, cfg.Subgraphs[n].Compression)
+	}
+	return out
+}

@@ -1,0 +1,90 @@
+package main
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/klauspost/compress/gzip"
+
+	"github.com/junction-gateway/junction/internal/config"
+	"github.com/junction-gateway/junction/internal/gateway"
+	"github.com/junction-gateway/junction/internal/server"
+	"github.com/junction-gateway/junction/schema"
+	"github.com/junction-gateway/junction/subgraphs"
+)
+
+// TestCompressionConfigWired: compression: compresses the answers of the
+// server serve and dev build, traffic.compression reaches the subgraph
+// client (what it asks a subgraph for is seen by a proxy in front of the
+// demo's accounts).
+func TestCompressionConfigWired(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	demo, err := subgraphs.Start(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer demo.Close()
+	sg, err := schema.ParseSupergraph(subgraphs.Supergraph(demo.URLs))
+	if err != nil {
+		t.Fatal(err)
+	}
+	target, _ := url.Parse(demo.URLs["accounts"])
+	asked := make(chan string, 8)
+	proxy := httputil.NewSingleHostReverseProxy(target)
+	front := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		asked <- r.Header.Get("Accept-Encoding")
+		proxy.ServeHTTP(w, r)
+	}))
+	defer front.Close()
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	for _, tc := range []struct {
+		yaml             string
+		wantEnc, wantAsk string
+	}{
+		{"subgraphs: {accounts: {url: URL}}\n", "", "gzip"},
+		{"compression: {enabled: true, min_bytes: 1}\ntraffic: {compression: {accept: [zstd]}}\nsubgraphs: {accounts: {url: URL}}\n", "gzip", "zstd"},
+		{"compression: {enabled: true, algorithms: [gzip], min_bytes: 1}\nsubgraphs: {accounts: {url: URL, compression: {accept: [gzip, zstd]}}}\n", "gzip", "gzip, zstd"},
+	} {
+		cfg, err := config.Parse([]byte(strings.ReplaceAll(tc.yaml, "URL", front.URL)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		gw, err := gateway.New(sg, gatewayOptions(cfg, log)...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		srv := httptest.NewServer(server.New(gw, newRuntime(cfg, gw, log, gw.Ready).serverOptions()...))
+		req, _ := http.NewRequest(http.MethodPost, srv.URL+"/graphql", strings.NewReader(`{"query":"{ me { name } }"}`))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Accept-Encoding", "gzip")
+		resp, err := (&http.Client{Transport: &http.Transport{DisableCompression: true}}).Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var body io.Reader = resp.Body
+		if enc := resp.Header.Get("Content-Encoding"); enc != tc.wantEnc {
+			t.Errorf("%q: Content-Encoding %q, want %q", tc.yaml, enc, tc.wantEnc)
+		} else if enc == "gzip" {
+			if body, err = gzip.NewReader(resp.Body); err != nil {
+				t.Fatal(err)
+			}
+		}
+		b, _ := io.ReadAll(body)
+		resp.Body.Close()
+		srv.Close()
+		if !strings.Contains(string(b), `"me":{"name":`) {
+			t.Errorf("%q: body %s", tc.yaml, b)
+		}
+		if a := <-asked; a != tc.wantAsk {
+			t.Errorf("%q: the subgraph was asked for Accept-Encoding %q, want %q", tc.yaml, a, tc.wantAsk)
+		}
+	}
+}
