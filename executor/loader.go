@@ -109,9 +109,13 @@ func (el *entityLoader) dispatch(ctx context.Context, f *planner.Fetch, keys []s
 	thunks := make([]dataloader.Thunk[entityRef], len(keys))
 	el.mu.Lock()
 	defer el.mu.Unlock()
-	// The capacity is read by Load under the loader's own lock, and every
-	// Load of this loader happens under el.mu, after this write.
+	// The capacities are read by Load (under the loader's own lock, when
+	// it starts a batch and as it counts keys), and every Load of this
+	// loader happens under el.mu, after these writes. The input capacity
+	// sizes the batch's queue (the library's default, 1,000, allocated
+	// 8 KB per batch).
 	dataloader.WithBatchCapacity[string, entityRef](len(keys))(el.dl)
+	dataloader.WithInputCapacity[string, entityRef](len(keys))(el.dl)
 	for i, k := range keys {
 		thunks[i] = el.dl.Load(ctx, k)
 	}

@@ -447,6 +447,7 @@ func (e *emitter) fetchNode(g *group) Node {
 		writeSel(&b, g.sel.children)
 	}
 	f.Operation = b.String()
+	f.keys = rootKeys(g.sel.children, nil)
 	f.OutputRewrites = rewrites
 	var n Node = f
 	if g.entity {
@@ -507,4 +508,17 @@ func prune(ns []*selNode) []*selNode {
 		out = append(out, n)
 	}
 	return out
+}
+
+// rootKeys appends the response keys of the fields of ns (what writeSel
+// writes), inline fragments looked through, in order.
+func rootKeys(ns []*selNode, keys []string) []string {
+	for _, n := range ns {
+		if n.name == "" {
+			keys = rootKeys(n.children, keys)
+		} else {
+			keys = append(keys, n.respKey)
+		}
+	}
+	return keys
 }

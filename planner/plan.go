@@ -63,6 +63,9 @@ type Fetch struct {
 	InputRewrites  []Rewrite
 	OutputRewrites []Rewrite
 
+	// keys are the root keys (see RootKeys) as the planner recorded them
+	// when it wrote Operation; nil in a Fetch written by hand.
+	keys []string
 	// prep is derived from the fields above when the plan is built
 	// (prepare.go); nil in a Fetch written by hand outside NewPlan.
 	prep *prepared

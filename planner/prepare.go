@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+	"sync"
 
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/parser"
@@ -12,10 +13,13 @@ import (
 
 // prepared is what running a fetch needs that its Operation determines:
 // derived once, when the plan is built (before it is cached and shared),
-// and never modified after.
+// and never modified after (the parsed selection, wanted only to print the
+// plan, is parsed on first use, once).
 type prepared struct {
 	// selection is what the fetch selects: the operation's selection set,
-	// or for an entity fetch the selection under _entities.
+	// or for an entity fetch the selection under _entities. Set by
+	// selOnce.
+	selOnce   sync.Once
 	selection ast.SelectionSet
 	// rootKeys are the response keys selected at the top of selection
 	// (inline fragments looked through), in order.
@@ -77,39 +81,52 @@ func (p *Plan) prepare() {
 	walk(p.Root)
 }
 
-// derive computes f's prepared data from its fields.
-func (f *Fetch) derive() *prepared {
-	pr := &prepared{}
+// parseSelection parses f's Operation: the selection (see
+// prepared.selection) and the document, nil when it does not parse.
+func (f *Fetch) parseSelection() (ast.SelectionSet, *ast.QueryDocument) {
 	doc, err := parser.ParseQuery(&ast.Source{Input: f.Operation})
 	if err != nil || len(doc.Operations) == 0 {
-		pr.selection = ast.SelectionSet{&ast.Field{Name: "<unparsable operation>"}}
-	} else {
-		pr.selection = doc.Operations[0].SelectionSet
-		if f.Requires != nil && len(pr.selection) == 1 {
-			if e, ok := pr.selection[0].(*ast.Field); ok && e.Name == "_entities" {
-				pr.selection = e.SelectionSet
-			}
+		return ast.SelectionSet{&ast.Field{Name: "<unparsable operation>"}}, nil
+	}
+	sel := doc.Operations[0].SelectionSet
+	if f.Requires != nil && len(sel) == 1 {
+		if e, ok := sel[0].(*ast.Field); ok && e.Name == "_entities" {
+			sel = e.SelectionSet
 		}
-		var walk func(ast.SelectionSet)
-		walk = func(ss ast.SelectionSet) {
-			for _, s := range ss {
-				switch s := s.(type) {
-				case *ast.Field:
-					k := s.Alias
-					if k == "" {
-						k = s.Name
-					}
-					pr.rootKeys = append(pr.rootKeys, k)
-				case *ast.InlineFragment:
-					walk(s.SelectionSet)
-				case *ast.FragmentSpread:
-					if fr := doc.Fragments.ForName(s.Name); fr != nil {
-						walk(fr.SelectionSet)
+	}
+	return sel, doc
+}
+
+// derive computes f's prepared data from its fields. The root keys are
+// those the planner recorded when it wrote Operation; only a fetch written
+// by hand has its Operation parsed for them (the planner's cold path
+// parsed every fetch it had just printed: a third of its allocations).
+func (f *Fetch) derive() *prepared {
+	pr := &prepared{rootKeys: f.keys}
+	if pr.rootKeys == nil {
+		sel, doc := f.parseSelection()
+		if doc != nil {
+			var walk func(ast.SelectionSet)
+			walk = func(ss ast.SelectionSet) {
+				for _, s := range ss {
+					switch s := s.(type) {
+					case *ast.Field:
+						k := s.Alias
+						if k == "" {
+							k = s.Name
+						}
+						pr.rootKeys = append(pr.rootKeys, k)
+					case *ast.InlineFragment:
+						walk(s.SelectionSet)
+					case *ast.FragmentSpread:
+						if fr := doc.Fragments.ForName(s.Name); fr != nil {
+							walk(fr.SelectionSet)
+						}
 					}
 				}
 			}
+			walk(sel)
 		}
-		walk(pr.selection)
 	}
 	b := append([]byte(nil), `{"query":`...)
 	b = appendJSONString(b, f.Operation)
@@ -148,7 +165,11 @@ func (f *Fetch) prepared() *prepared {
 
 // Selection is what f selects: its operation's selection set, or for an
 // entity fetch the selection under _entities. Shared: never modify it.
-func (f *Fetch) Selection() ast.SelectionSet { return f.prepared().selection }
+func (f *Fetch) Selection() ast.SelectionSet {
+	p := f.prepared()
+	p.selOnce.Do(func() { p.selection, _ = f.parseSelection() })
+	return p.selection
+}
 
 // RootKeys are the response keys f selects at the top of Selection (inline
 // fragments looked through), in order: what a root fetch writes at the

@@ -57,6 +57,7 @@ type Demo struct {
 	Servers map[string]Server
 
 	https     []*http.Server
+	conns     map[string]*connTracker // by subgraph name (kill.go)
 	closeOnce sync.Once
 	stop      func() bool
 }
@@ -64,7 +65,7 @@ type Demo struct {
 // Start starts the four demo subgraphs on 127.0.0.1:0 and returns once all
 // of them accept connections. They stop on Close or when ctx is done.
 func Start(ctx context.Context) (*Demo, error) {
-	d := &Demo{URLs: map[string]string{}, Servers: map[string]Server{}}
+	d := &Demo{URLs: map[string]string{}, Servers: map[string]Server{}, conns: map[string]*connTracker{}}
 	var lc net.ListenConfig
 	for _, name := range Names {
 		ln, err := lc.Listen(ctx, "tcp", "127.0.0.1:0")
@@ -72,6 +73,9 @@ func Start(ctx context.Context) (*Demo, error) {
 			d.Close()
 			return nil, fmt.Errorf("demo subgraph %s: %w", name, err)
 		}
+		tr := &connTracker{Listener: ln, conns: map[net.Conn]struct{}{}}
+		d.conns[name] = tr
+		ln = tr
 		srv := NewServer(name)
 		hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second}
 		d.https = append(d.https, hs)

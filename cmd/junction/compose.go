@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -18,6 +17,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/junction-gateway/junction/compose"
+	"github.com/junction-gateway/junction/internal/registry"
 	"github.com/junction-gateway/junction/schema"
 )
 
@@ -297,8 +297,12 @@ func writeFileAtomic(path string, data []byte) error {
 func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs, cfg, lim, parse := composeFlags("check", args)
 	against := fs.String("against", "", "supergraph SDL the clients use today: report the changes that break them")
+	usageCfg := fs.String("usage", "", "Junction config whose registry store holds the recorded operation usage: name the clients each breaking change hits (one no recorded operation uses is safe)")
 	if err := parse(); err != nil {
 		return err
+	}
+	if *usageCfg != "" && *against == "" {
+		return usageErr("--usage needs --against")
 	}
 	var old *schema.Supergraph
 	if *against != "" {
@@ -323,20 +327,17 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if old == nil {
 		return nil
 	}
-	changes := schema.Diff(old, sg)
-	breaking := 0
-	var buf bytes.Buffer
-	for _, c := range changes {
-		mark := "safe    "
-		if c.Breaking {
-			mark = "BREAKING"
-			breaking++
+	var usage []registry.OperationUsage
+	if *usageCfg != "" {
+		if usage, err = loadUsage(ctx, *usageCfg); err != nil {
+			return err
 		}
-		fmt.Fprintf(&buf, "  %s %s %s: %s\n", mark, c.Kind, c.Coordinate, c.Message)
+		if usage == nil {
+			usage = []registry.OperationUsage{}
+		}
 	}
-	fmt.Fprintf(stdout, "changes against %s: %d (%d breaking)\n%s", *against, len(changes), breaking, buf.String())
-	if breaking > 0 {
-		return fmt.Errorf("%d breaking change(s) for clients of %s", breaking, *against)
+	if failing := printChanges(stdout, *against, schema.Diff(old, sg), usage); failing > 0 {
+		return fmt.Errorf("%d breaking change(s) for clients of %s", failing, *against)
 	}
 	return nil
 }

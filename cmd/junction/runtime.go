@@ -26,6 +26,7 @@ import (
 func gatewayOptions(cfg *config.Config, log *slog.Logger) []gateway.Option {
 	return append(append(introspectionOptions(cfg), headerRuleOptions(cfg)...),
 		gateway.WithContracts(cfg.ContractList()...),
+		upstreamSubscriptionOptions(cfg), // subscriptions_upstream.go
 		gateway.WithSubgraphURLs(cfg.SubgraphURLs()),
 		gateway.WithSubgraphTimeout(cfg.Traffic.SubgraphTimeout),
 		gateway.WithSubgraphTimeouts(cfg.SubgraphTimeouts()),
@@ -70,6 +71,9 @@ type runtime struct {
 	gwReady  func() error
 	draining atomic.Bool
 	probes   *prober // nil unless health.probe_subgraphs
+	// subs is the GraphQL server, whose subscriptions are closed at
+	// shutdown (subscriptions.go); nil in tests that serve another handler.
+	subs *server.Server
 }
 
 // newRuntime: ready is the gateway's own readiness (with what plugins add
@@ -159,12 +163,14 @@ func (rt *runtime) serve(ctx context.Context, ln net.Listener, h http.Handler) e
 	// that started before the drain too (idle connections are closed): a
 	// connection waiting in the listen queue behind server.max_connections
 	// gets its turn. Then the listener stops without resetting what the
-	// kernel already queued, every connection is answered and closed, and
-	// only then Shutdown runs (see drain.go for why in this order).
+	// kernel already queued, subscriptions are closed, every connection is
+	// answered and closed, and only then Shutdown runs (see drain.go for
+	// why in this order).
 	srv.SetKeepAlivesEnabled(false)
 	if err := quiesceListener(shutdownCtx, ln, rt.log); err != nil {
 		rt.log.Warn("draining: the listen queue was not emptied", "error", err)
 	}
+	rt.closeSubscriptions(shutdownCtx)
 	err := conns.settle(shutdownCtx) // past grace, Shutdown returns at once with ctx's error
 	if serr := srv.Shutdown(shutdownCtx); serr != nil && !errors.Is(serr, http.ErrServerClosed) {
 		_ = srv.Close()

@@ -45,7 +45,12 @@ func (p requestPlugin) InterceptRequest(ctx context.Context, req *gateway.Reques
 	if err != nil {
 		return unauthenticated(err.Reason, "invalid_token")
 	}
-	return next(NewContext(ctx, pr), req)
+	ctx = NewContext(ctx, pr)
+	if !pr.Expires.IsZero() {
+		// A subscription started with this token ends when it expires.
+		ctx = gateway.WithCredentialExpiry(ctx, pr.Expires)
+	}
+	return next(ctx, req)
 }
 
 // unauthenticated is the 401 answer, with a WWW-Authenticate challenge

@@ -79,6 +79,8 @@ type Config struct {
 	PersistedDocuments PersistedDocuments `yaml:"persisted_documents"`
 	// Contracts: variants of the API schema filtered by @tag, by name (contracts.go).
 	Contracts map[string]Contract `yaml:"contracts"`
+	// Subscriptions: the client transports of subscriptions (subscriptions.go).
+	Subscriptions Subscriptions `yaml:"subscriptions"`
 }
 
 // Headers holds header rules.
@@ -103,6 +105,8 @@ type Subgraph struct {
 	CircuitBreaker *CircuitBreaker `yaml:"circuit_breaker"`
 	// Headers: rules for this subgraph's requests, after headers.rules.
 	Headers SubgraphHeaders `yaml:"headers"`
+	// Subscriptions: how this subgraph serves subscriptions (subscriptions_upstream.go).
+	Subscriptions *SubgraphSubscriptions `yaml:"subscriptions"`
 	// Compression and Connection replace traffic.compression and
 	// traffic.connection for this subgraph when set.
 	Compression *SubgraphCompression `yaml:"compression"`
@@ -218,6 +222,7 @@ func (c *Config) applyDefaults() {
 		c.Limits.BodyTimeout = defaultBodyTimeout
 	}
 	c.applyRuntimeDefaults()
+	c.Subscriptions.applyDefaults()
 }
 
 // Validate reports every problem at once, each naming its key.
@@ -262,6 +267,7 @@ func (c *Config) Validate() error {
 	probs = c.Batching.validate(probs)
 	probs = c.DemandControl.validate(probs)
 	probs = c.PersistedDocuments.validate(probs)
+	probs = c.Subscriptions.validate(probs)
 	probs = validateShaping("traffic", &c.Traffic.Retry, &c.Traffic.CircuitBreaker, probs)
 	names := make([]string, 0, len(c.Subgraphs))
 	for n := range c.Subgraphs {
@@ -285,6 +291,7 @@ func (c *Config) Validate() error {
 	probs = c.validateHeaderRules(probs)
 	probs = c.validateCompression(probs)
 	probs = c.validateContracts(probs)
+	probs = c.validateSubgraphSubscriptions(probs)
 	if len(probs) > 0 {
 		return invalid(probs)
 	}

@@ -60,9 +60,12 @@ type SubgraphSubscriptions struct {
 	// ForwardInitPayload sends the client's connection_init payload
 	// (Request.InitPayload) in the upstream connection_init (WebSocket).
 	ForwardInitPayload bool
-	// ConnectTimeout and IdleTimeout, when positive, replace the
-	// defaults given to WithSubscriptions for this subgraph.
+	// ConnectTimeout, IdleTimeout, MaxEventBytes and Buffer, when
+	// positive, replace the bounds given to WithSubscriptions for this
+	// subgraph (see subscription.Options).
 	ConnectTimeout, IdleTimeout time.Duration
+	MaxEventBytes               int64
+	Buffer                      int
 }
 
 // WithSubscriptions sets the bounds of upstream subscriptions and how each
@@ -245,6 +248,9 @@ func (g *Gateway) upstream(o *Operation, sp *subPlan) (*subscription.Upstream, e
 		Header:         g.upstreamHeader(f.Service, o),
 		ConnectTimeout: cfg.ConnectTimeout,
 		IdleTimeout:    cfg.IdleTimeout,
+		MaxEventBytes:  cfg.MaxEventBytes,
+		Buffer:         cfg.Buffer,
+		BoundsKey:      "subgraphs." + f.Service + ".subscriptions",
 	}
 	if cfg.ForwardInitPayload && o.Request.InitPayload != nil {
 		b, err := json.Marshal(o.Request.InitPayload)
@@ -338,7 +344,7 @@ func (s *subRun) events(ctx context.Context) func(yield func(*Response) bool) {
 func (s *subRun) endResponse(ctx context.Context, err error) *Response {
 	var sc *schemaChanged
 	switch cause := context.Cause(ctx); {
-	case errors.Is(err, io.EOF):
+	case err == io.EOF: //nolint:errorlint // completion is io.EOF itself; a failure may wrap one
 		return nil
 	case errors.As(cause, &sc):
 		return &Response{Errors: gqlerror.List{sc.err}}

@@ -53,7 +53,8 @@ func (u *OperationUsage) Uses(c string) bool {
 // that used coordinate used ("Type.field" or "Type.field(arg:)"). It errs
 // on the side of reporting: a change to an argument hits every use of its
 // field (a new required argument breaks them all), a change to a type hits
-// every use of its fields.
+// every use of its fields, and a change to an input type's field hits every
+// operation that passes that input type (recorded as "Input").
 func Touches(change, used string) bool {
 	if change == used {
 		return true
@@ -65,7 +66,39 @@ func Touches(change, used string) bool {
 	if !strings.Contains(cb, ".") {
 		return strings.HasPrefix(ub, cb+".")
 	}
+	// An operation that passes an input type ("Input") is hit by every
+	// change to that type's fields (a new required field breaks it).
+	if !strings.Contains(ub, ".") {
+		return strings.HasPrefix(cb, ub+".")
+	}
 	return false
+}
+
+// unionCoordinates returns the sorted union of two sorted lists, at most
+// maxStoredCoordinates long.
+func unionCoordinates(a, b []string) []string {
+	if len(b) == 0 {
+		return a
+	}
+	out := slices.Concat(a, b)
+	slices.Sort(out)
+	out = slices.Compact(out)
+	if len(out) > maxStoredCoordinates {
+		out = out[:maxStoredCoordinates]
+	}
+	return out
+}
+
+func sortedKeys(m map[string]bool) []string {
+	if len(m) == 0 {
+		return nil
+	}
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	slices.Sort(out)
+	return out
 }
 
 func stripArg(c string) string {
@@ -110,6 +143,8 @@ type usageKey struct {
 type usageCount struct {
 	n    int64
 	last int64 // unix nanoseconds
+	// inputs are the coordinates variable values added (usage_inputs.go).
+	inputs map[string]bool
 }
 
 // NewUsage returns a usage recorder flushing to store. maxEntries <= 0 and
@@ -137,7 +172,16 @@ func (u *Usage) InterceptOperation(ctx context.Context, op *gateway.Operation, n
 	if op.State != nil && op.State.Supergraph != nil {
 		contract = op.State.Supergraph.Contract
 	}
-	u.record(contract, first(h["Apollographql-Client-Name"]), first(h["Apollographql-Client-Version"]), op.Definition, time.Now())
+	var inputs map[string]bool
+	if op.Definition != nil && hasInputVariables(op.Definition) && len(op.Variables) > 0 {
+		var api *ast.Schema
+		if op.State != nil && op.State.Supergraph != nil {
+			api = op.State.Supergraph.API
+		}
+		inputs = map[string]bool{}
+		inputCoordinates(api, op.Definition, op.Variables, inputs, maxInputCoordinates)
+	}
+	u.record(contract, first(h["Apollographql-Client-Name"]), first(h["Apollographql-Client-Version"]), op.Definition, time.Now(), inputs)
 	return next(ctx, op)
 }
 
@@ -152,12 +196,23 @@ func first(vs []string) string {
 // operations not yet counted since the last flush are dropped (and
 // counted as dropped).
 func (u *Usage) Record(client, version string, op *ast.OperationDefinition, at time.Time) {
-	u.record("", client, version, op, at)
+	u.record("", client, version, op, at, nil)
+}
+
+// RecordInputs is Record for an execution whose variable values are
+// vars (their enum values and input fields are recorded too).
+func (u *Usage) RecordInputs(client, version string, api *ast.Schema, op *ast.OperationDefinition, vars map[string]any, at time.Time) {
+	var inputs map[string]bool
+	if op != nil && hasInputVariables(op) {
+		inputs = map[string]bool{}
+		inputCoordinates(api, op, vars, inputs, maxInputCoordinates)
+	}
+	u.record("", client, version, op, at, inputs)
 }
 
 // record counts one execution of op by a client through a contract ("":
 // the full API schema).
-func (u *Usage) record(contract, client, version string, op *ast.OperationDefinition, at time.Time) {
+func (u *Usage) record(contract, client, version string, op *ast.OperationDefinition, at time.Time, inputs map[string]bool) {
 	if op == nil {
 		return
 	}
@@ -175,6 +230,15 @@ func (u *Usage) record(contract, client, version string, op *ast.OperationDefini
 	}
 	c.n++
 	c.last = at.UnixNano()
+	for k := range inputs {
+		if c.inputs == nil {
+			c.inputs = map[string]bool{}
+		}
+		if len(c.inputs) >= maxInputCoordinates {
+			break
+		}
+		c.inputs[k] = true
+	}
 	u.mu.Unlock()
 }
 
@@ -201,9 +265,10 @@ func (u *Usage) Flush(ctx context.Context) error {
 			if e.LastSeen.After(m.LastSeen) {
 				m.LastSeen = e.LastSeen
 			}
+			m.Coordinates = unionCoordinates(m.Coordinates, sortedKeys(c.inputs))
 			continue
 		}
-		e.Coordinates = Coordinates(k.op)
+		e.Coordinates = unionCoordinates(Coordinates(k.op), sortedKeys(c.inputs))
 		merged[e.Key()] = e
 	}
 	return u.store.AddUsage(ctx, sortedUsage(merged))
@@ -289,7 +354,9 @@ func mergeUsage(stored, batch []OperationUsage, now time.Time, window time.Durat
 			if e.LastSeen.After(s.LastSeen) {
 				s.LastSeen = e.LastSeen
 			}
-			s.Coordinates = e.Coordinates
+			// Variable values differ between flushes: keep what every
+			// flush saw (bounded).
+			s.Coordinates = unionCoordinates(s.Coordinates, e.Coordinates)
 			continue
 		}
 		e := e
@@ -322,8 +389,10 @@ func operationHash(op *ast.OperationDefinition) string {
 
 // Coordinates lists the schema coordinates a validated operation uses:
 // "Type.field" for every field selected (on the type it is selected on,
-// through fragments) and "Type.field(arg:)" for every argument given,
-// sorted. Introspection fields are left out.
+// through fragments), "Type.field(arg:)" for every argument given, and
+// the input side of its literal values and variable definitions ("Input",
+// "Input.field", "Enum.VALUE": usage_inputs.go), sorted. Introspection
+// fields are left out.
 func Coordinates(op *ast.OperationDefinition) []string {
 	set := map[string]bool{}
 	seen := map[string]bool{}
@@ -340,6 +409,7 @@ func Coordinates(op *ast.OperationDefinition) []string {
 				set[c] = true
 				for _, a := range s.Arguments {
 					set[c+"("+a.Name+":)"] = true
+					literalCoordinates(a.Value, set)
 				}
 				walk(s.SelectionSet)
 			case *ast.InlineFragment:
@@ -353,6 +423,7 @@ func Coordinates(op *ast.OperationDefinition) []string {
 		}
 	}
 	walk(op.SelectionSet)
+	variableCoordinates(op, set)
 	out := make([]string, 0, len(set))
 	for c := range set {
 		out = append(out, c)

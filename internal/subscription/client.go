@@ -32,8 +32,9 @@ const (
 	DefaultBuffer         = 64
 )
 
-// Sentinels; errors returned by Stream.Next wrap one of them (or are
-// io.EOF when the subgraph completed the subscription).
+// Sentinels; errors returned by Stream.Next wrap one of them, or are
+// io.EOF itself (compare with ==: a failure may wrap an io.EOF) when the
+// subgraph completed the subscription.
 var (
 	// ErrConnect: the upstream connection could not be made or was not
 	// acknowledged in time.
@@ -114,9 +115,36 @@ type Upstream struct {
 	// Init is the connection_init payload (a JSON object, or empty);
 	// WebSocket only.
 	Init json.RawMessage
-	// ConnectTimeout and IdleTimeout, when positive, replace the Client's
-	// (Options) for this subgraph.
+	// ConnectTimeout, IdleTimeout, MaxEventBytes and Buffer, when
+	// positive, replace the Client's (Options) for this subgraph.
 	ConnectTimeout, IdleTimeout time.Duration
+	MaxEventBytes               int64
+	Buffer                      int
+	// BoundsKey names the config keys of these bounds in errors (default
+	// "subscriptions"): "<BoundsKey>.buffer".
+	BoundsKey string
+}
+
+func (u *Upstream) maxEventBytes(o *Options) int64 {
+	if u.MaxEventBytes > 0 {
+		return u.MaxEventBytes
+	}
+	return o.MaxEventBytes
+}
+
+func (u *Upstream) buffer(o *Options) int {
+	if u.Buffer > 0 {
+		return u.Buffer
+	}
+	return o.Buffer
+}
+
+// bound names the config key of bound name in errors.
+func (u *Upstream) bound(name string) string {
+	if u.BoundsKey == "" {
+		return "subscriptions." + name
+	}
+	return u.BoundsKey + "." + name
 }
 
 func (u *Upstream) connectTimeout(o *Options) time.Duration {
@@ -217,7 +245,8 @@ func (c *Client) Subscribe(ctx context.Context, u *Upstream) (*Stream, error) {
 		c.mu.Lock()
 		sh := c.shared[key]
 		if sh == nil {
-			sh = &shared{c: c, key: key, ready: make(chan struct{}), subs: map[*Stream]bool{}}
+			sh = &shared{c: c, key: key, ready: make(chan struct{}), subs: map[*Stream]bool{},
+				buffer: u.buffer(&c.opts), bufferKey: u.bound("buffer")}
 			c.shared[key] = sh
 			c.mu.Unlock()
 			go sh.start(u)
@@ -232,7 +261,7 @@ func (c *Client) Subscribe(ctx context.Context, u *Upstream) (*Stream, error) {
 		if sh.err != nil {
 			return nil, sh.err
 		}
-		s := &Stream{sh: sh, ch: make(chan []byte, c.opts.Buffer), done: make(chan struct{})}
+		s := &Stream{sh: sh, ch: make(chan []byte, sh.buffer), done: make(chan struct{})}
 		if !sh.join(s) {
 			continue // it ended between ready and join: start another
 		}
@@ -251,6 +280,9 @@ type shared struct {
 	src   source
 	// cancel stops the upstream's context.
 	cancel context.CancelFunc
+	// buffer is each subscriber's channel capacity; bufferKey names it.
+	buffer    int
+	bufferKey string
 
 	mu    sync.Mutex
 	subs  map[*Stream]bool
@@ -334,7 +366,7 @@ func (sh *shared) publish(ev []byte) bool {
 		case s.ch <- ev:
 		default:
 			delete(sh.subs, s)
-			s.finish(fmt.Errorf("%w: more than %d events waiting (subscriptions.buffer)", ErrSlow, sh.c.opts.Buffer))
+			s.finish(fmt.Errorf("%w: more than %d events waiting (%s)", ErrSlow, sh.buffer, sh.bufferKey))
 		}
 	}
 	if len(sh.subs) == 0 {

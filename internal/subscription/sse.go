@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -22,6 +21,7 @@ type sseSource struct {
 	cancel context.CancelFunc
 	idle   time.Duration
 	max    int64
+	maxKey string
 	// events carries what the reader goroutine parsed; errc its end.
 	events chan []byte
 	errc   chan error
@@ -66,7 +66,7 @@ func (c *Client) openSSE(ctx context.Context, u *Upstream) (source, error) {
 		cancel()
 		return nil, fmt.Errorf("%w: subgraph %q: status %d", ErrConnect, u.Service, resp.StatusCode)
 	}
-	s := &sseSource{body: resp.Body, cancel: cancel, idle: u.idleTimeout(&c.opts), max: c.opts.MaxEventBytes,
+	s := &sseSource{body: resp.Body, cancel: cancel, idle: u.idleTimeout(&c.opts), max: u.maxEventBytes(&c.opts), maxKey: u.bound("max_event_bytes"),
 		events: make(chan []byte), errc: make(chan error, 1), quit: make(chan struct{})}
 	go s.read()
 	return s, nil
@@ -86,9 +86,9 @@ func (s *sseSource) read() {
 		}
 	}
 	for {
-		line, err := readLine(br, s.max)
+		line, err := readLine(br, s.max, s.maxKey)
 		if err != nil {
-			if errors.Is(err, io.EOF) {
+			if err == io.EOF { //nolint:errorlint // the body's plain end
 				err = fmt.Errorf("the subgraph ended the event stream without completing it: %w", io.ErrUnexpectedEOF)
 			}
 			s.errc <- err
@@ -118,7 +118,7 @@ func (s *sseSource) read() {
 				event = string(val)
 			case "data":
 				if int64(len(data)+len(val)) > s.max {
-					s.errc <- fmt.Errorf("an event is larger than %d bytes (subscriptions.max_event_bytes)", s.max)
+					s.errc <- fmt.Errorf("an event is larger than %d bytes (%s)", s.max, s.maxKey)
 					return
 				}
 				if data != nil {
@@ -131,7 +131,7 @@ func (s *sseSource) read() {
 }
 
 // readLine reads one line without its end (\n or \r\n), at most max bytes.
-func readLine(br *bufio.Reader, max int64) ([]byte, error) {
+func readLine(br *bufio.Reader, max int64, key string) ([]byte, error) {
 	var line []byte
 	for {
 		part, isPrefix, err := br.ReadLine()
@@ -140,7 +140,7 @@ func readLine(br *bufio.Reader, max int64) ([]byte, error) {
 		}
 		line = append(line, part...)
 		if int64(len(line)) > max {
-			return nil, fmt.Errorf("a line is larger than %d bytes (subscriptions.max_event_bytes)", max)
+			return nil, fmt.Errorf("a line is larger than %d bytes (%s)", max, key)
 		}
 		if !isPrefix {
 			return line, nil
@@ -157,7 +157,7 @@ func (s *sseSource) next(ctx context.Context) ([]byte, error) {
 		case <-ctx.Done():
 			return nil, context.Cause(ctx)
 		case err := <-s.errc:
-			if errors.Is(err, io.EOF) {
+			if err == io.EOF { //nolint:errorlint // completion is io.EOF itself; a failure may wrap one
 				return nil, io.EOF
 			}
 			return nil, fmt.Errorf("%w: %w", ErrUpstream, err)

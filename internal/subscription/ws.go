@@ -68,7 +68,7 @@ func (c *Client) openWS(ctx context.Context, u *Upstream) (source, error) {
 		conn.Close(websocket.StatusProtocolError, "graphql-transport-ws expected")
 		return nil, fmt.Errorf("%w: subgraph %q does not speak %s", ErrConnect, u.Service, wsSubprotocol)
 	}
-	conn.SetReadLimit(c.opts.MaxEventBytes)
+	conn.SetReadLimit(u.maxEventBytes(&c.opts))
 	fail := func(err error) (source, error) {
 		conn.Close(websocket.StatusNormalClosure, "")
 		return nil, fmt.Errorf("%w: subgraph %q: %w", ErrConnect, u.Service, err)
