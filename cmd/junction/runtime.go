@@ -40,6 +40,7 @@ func gatewayOptions(cfg *config.Config, log *slog.Logger) []gateway.Option {
 		gateway.WithMaxMergedBytes(cfg.Limits.MaxMergedBytes),
 		gateway.WithFetchFailureHook(fetchFailureLogger(log)),
 		gateway.WithHTTPOptions(subgraphCompressionOptions(cfg)...),
+		gateway.WithResponseHeaders(responseHeaderPolicy(cfg)),
 		gateway.WithLimits(gateway.Limits{
 			MaxTokens:              cfg.Limits.MaxTokens,
 			MaxDepth:               cfg.Limits.MaxDepth,
