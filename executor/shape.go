@@ -201,7 +201,7 @@ func (s *shaper) concreteType(obj *value, static *ast.Definition) string {
 		return static.Name
 	}
 	tn, _ := typenameOf(obj)
-	if tn != "" && s.ex.possible[static.Name][tn] {
+	if tn != "" && s.ex.conds.Possible(static.Name, tn) {
 		return tn
 	}
 	return ""
@@ -466,7 +466,7 @@ func (s *shaper) runtimeTypeFits(v *value, def *ast.Definition) bool {
 		return true
 	}
 	tn, ok := typenameOf(v)
-	if !ok || tn == "" || s.ex.possible[def.Name][tn] {
+	if !ok || tn == "" || s.ex.conds.Possible(def.Name, tn) {
 		return true
 	}
 	t := s.ex.sg.API.Types[tn]
@@ -614,7 +614,7 @@ func (s *shaper) applies(cond, concrete, static string) bool {
 		return false
 	}
 	// The client's fragments: by the API schema's possible types.
-	return cond == concrete || s.ex.possible[cond][concrete]
+	return s.ex.conds.Satisfies(concrete, cond)
 }
 
 // isDeferred reports whether a fragment with these directives is delivered

@@ -27,6 +27,9 @@ type Planner struct {
 	labelPolicy func(string) bool
 	cache       *planCache
 	labels      []string // progressive-override labels of sg, ascending
+	// conds answers type conditions in the supergraph schema (the API's
+	// when there is none), apiConds in the API schema.
+	conds, apiConds *schema.TypeConditions
 }
 
 // planning is the state of one planning call: the planner and what this
@@ -90,7 +93,12 @@ func DefaultOverrideLabel(label string) bool {
 
 // New returns a planner for sg.
 func New(sg *schema.Supergraph, opts ...Option) *Planner {
-	p := &Planner{sg: sg, labelPolicy: DefaultOverrideLabel, cache: newLRU(1024), labels: overrideLabels(sg)}
+	p := &Planner{sg: sg, labelPolicy: DefaultOverrideLabel, cache: newLRU(1024), labels: overrideLabels(sg),
+		apiConds: schema.NewTypeConditions(sg.API)}
+	p.conds = p.apiConds
+	if sg.Schema != nil {
+		p.conds = schema.NewTypeConditions(sg.Schema)
+	}
 	for _, o := range opts {
 		o(p)
 	}

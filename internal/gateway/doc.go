@@ -29,4 +29,11 @@
 // the subgraph fetch trace to extensions.junctionTrace. Requests carrying
 // either are never shared by inbound deduplication; requests carrying
 // neither pay nothing for them.
+//
+// Subgraph answer headers (respheaders.go, WithResponseHeaders): only
+// what the policy allows reaches the client, set on the Response inside
+// the execution (so every request sharing it gets them); Cache-Control is
+// merged by MergeCacheControl, the one rule the cache plugin uses too.
+// Unconfigured, no collector is made. WithHTTPOptions (transport.go)
+// passes compression and connection settings to the default client.
 package gateway
