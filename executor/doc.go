@@ -53,7 +53,8 @@
 //     interface it implements (an @interfaceObject subgraph's answer for an
 //     object an earlier fetch already resolved).
 //  4. Shape (shape.go): fields denied (Request.Denied) or unresolved by the
-//     planner (Plan.Unresolved, by document offset) answer null with their
+//     planner (Plan.Unresolved, by document offset and the object's type)
+//     answer null with their
 //     error at each path. Shape: walk the client operation over the merged tree, write
 //     JSON into a pooled buffer, truncating back to the nearest nullable
 //     field when a non-null one is null. The buffer holds the whole
