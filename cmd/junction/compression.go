@@ -9,16 +9,18 @@ import (
 	"github.com/junction-gateway/junction/internal/server"
 )
 
-// compressionOptions turns response compression on when configured
-// (nothing is wrapped otherwise).
-func compressionOptions(cfg *config.Config) []server.Option {
+// opsServerOptions: response compression when configured (nothing is
+// wrapped otherwise) and the debugging headers (debug.expose_query_plan;
+// junction dev sets its default to true).
+func opsServerOptions(cfg *config.Config) []server.Option {
+	out := []server.Option{server.WithDebugHeaders(cfg.DebugHeaders())}
 	if !cfg.Compression.Enabled {
-		return nil
+		return out
 	}
-	return []server.Option{server.WithCompression(server.Compression{
+	return append(out, server.WithCompression(server.Compression{
 		MinBytes:   cfg.Compression.MinBytes,
 		Algorithms: cfg.Compression.Algorithms,
-	})}
+	}))
 }
 
 // subgraphCompressionOptions: traffic.compression and traffic.connection

@@ -189,3 +189,35 @@ func TestConnectionConfigWired(t *testing.T) {
 		}
 	}
 }
+
+// TestDebugConfigWired: the debugging headers are refused by serve's
+// default and honoured with debug.expose_query_plan (junction dev's
+// default).
+func TestDebugConfigWired(t *testing.T) {
+	h := server.HandlerFunc(func(_ context.Context, req *gateway.Request) *gateway.Response {
+		return &gateway.Response{Data: []byte(`{"planOnly":` + map[bool]string{true: "true", false: "false"}[req.PlanOnly] + `}`)}
+	})
+	for _, tc := range []struct {
+		yaml string
+		want int
+	}{{"listen: 127.0.0.1:0", 403}, {"debug: {expose_query_plan: true}", 200}} {
+		cfg, err := config.Parse([]byte(tc.yaml))
+		if err != nil {
+			t.Fatal(err)
+		}
+		srv := httptest.NewServer(server.New(h, opsServerOptions(cfg)...))
+		req, _ := http.NewRequest(http.MethodPost, srv.URL+"/graphql", strings.NewReader(`{"query":"{ a }"}`))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Junction-Query-Plan-Only", "true")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		srv.Close()
+		if resp.StatusCode != tc.want || (tc.want == 200) != strings.Contains(string(b), `"planOnly":true`) {
+			t.Errorf("%q: status %d, body %s", tc.yaml, resp.StatusCode, b)
+		}
+	}
+}

@@ -46,6 +46,10 @@ func runDev(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if *listen != "" {
 		cfg.Listen = *listen
 	}
+	if cfg.Debug.ExposeQueryPlan == nil {
+		on := true // the playground's plan and trace views (config.Debug)
+		cfg.Debug.ExposeQueryPlan = &on
+	}
 	// The demo is served through a registry (a temporary file store) that
 	// composes the demo subgraphs' SDL, so that the registry API can be
 	// tried: mutations are allowed from loopback without a token.

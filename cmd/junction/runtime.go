@@ -94,7 +94,7 @@ func (rt *runtime) serverOptions() []server.Option {
 		server.WithReadiness(rt.ready),
 		server.WithMaxConcurrent(rt.cfg.Limits.MaxConcurrentRequests, rt.cfg.Limits.QueueTimeout),
 		server.WithWriteTimeout(rt.cfg.Server.WriteTimeout),
-	}, compressionOptions(rt.cfg)...)
+	}, opsServerOptions(rt.cfg)...)
 }
 
 var errDraining = errors.New("shutting down")

@@ -73,6 +73,8 @@ type Config struct {
 	Introspection *bool `yaml:"introspection"`
 	// Compression of responses by Accept-Encoding (off by default; compression.go).
 	Compression Compression `yaml:"compression"`
+	// Debug: the query plan and trace headers (off in serve, on in dev; debug.go).
+	Debug Debug `yaml:"debug"`
 	// DemandControl: operation cost from @cost and @listSize, with a budget (demandcontrol.go).
 	DemandControl DemandControl `yaml:"demand_control"`
 	// PersistedDocuments: trusted documents from a manifest (persisted.go).

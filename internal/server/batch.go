@@ -82,8 +82,10 @@ func (s *Server) serveBatch(w http.ResponseWriter, r *http.Request, mt string, b
 		}
 		req.Header = r.Header
 		req.RemoteAddr = r.RemoteAddr
-		req.ExposePlan = exposePlan(r.Header)
-		workbenchHeaders(req, r.Header) // no AcceptIncremental: @defer is not offered in a batch
+		if s.debug { // debug.go
+			req.ExposePlan = exposePlan(r.Header)
+			workbenchHeaders(req, r.Header) // no AcceptIncremental: @defer is not offered in a batch
+		}
 		wg.Go(func() { resps[i] = s.serve(r, req) })
 	}
 	wg.Wait()

@@ -78,7 +78,10 @@
 //     INTERNAL_SERVER_ERROR error; the server never panics on client input.
 //   - Junction-Query-Plan-Only: true and Junction-Include-Trace: true set
 //     Request.PlanOnly and Request.IncludeTrace (the playground's plan and
-//     trace views; see gateway/trace.go).
+//     trace views; see gateway/trace.go), and the plan headers
+//     Request.ExposePlan, only with WithDebugHeaders(true) (debug.go): off
+//     (the default), plan-only is refused with DEBUG_HEADERS_DISABLED and a
+//     trace request is answered with extensions.junctionDebug saying why.
 //   - Compression (compress.go, WithCompression; off by default): the
 //     encoding is negotiated from Accept-Encoding (q-values; ties go to the
 //     configured order; q=0 refuses); answers below MinBytes, HEAD, 204,

@@ -86,10 +86,16 @@ func (s *Server) serveGraphQL(w http.ResponseWriter, r *http.Request) {
 	}
 	req.Header = r.Header
 	req.RemoteAddr = r.RemoteAddr
-	req.ExposePlan = exposePlan(r.Header)
 	req.AcceptIncremental = acceptsMultipartDefer(accept)
-	workbenchHeaders(req, r.Header)
+	refuse, note := s.debugHeaders(req, r.Header) // debug.go
+	if refuse != nil {
+		s.writeError(w, r, mt, refuse)
+		return
+	}
 	resp := s.serve(r, req)
+	if note {
+		resp = withDebugNote(resp)
+	}
 	s.writeResponse(w, r, mt, resp)
 	// Written (or failed to be): its buffer can be reused.
 	resp.Release()

@@ -141,7 +141,7 @@ func TestPlaygroundViews(t *testing.T) {
 	sg := reg.Supergraph()
 	mux := http.NewServeMux()
 	mux.Handle("/registry/graphql", New(graph.New(reg, graph.Options{}), WithPath("/registry/graphql"), WithPlayground(false), WithLogger(discardLogger())))
-	mux.Handle("/", New(gw, WithLogger(discardLogger()), WithFieldOwners(gw.FieldOwners), WithPlaygroundRegistry("/registry/graphql")))
+	mux.Handle("/", New(gw, WithLogger(discardLogger()), WithFieldOwners(gw.FieldOwners), WithPlaygroundRegistry("/registry/graphql"), WithDebugHeaders(true)))
 	ts := httptest.NewServer(mux)
 	defer ts.Close()
 

@@ -55,6 +55,8 @@ type Server struct {
 	batchMax int
 	// compress: response compression, nil when off (compress.go).
 	compress *compressor
+	// debug: the debugging headers are honoured (debug.go).
+	debug bool
 	// subs serves the subscription transports; nil when they are off
 	// (subs.go).
 	subs *subHub

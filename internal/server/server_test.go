@@ -240,7 +240,7 @@ func TestGraphQLOverHTTP(t *testing.T) {
 			wantStatus: 500, wantCT: ctGR, wantBody: errBody("internal server error", "INTERNAL_SERVER_ERROR")},
 	}
 	for _, legacy := range []bool{false, true} {
-		srv := New(&fakeHandler{}, WithMaxBodyBytes(1024), WithLogger(discardLogger()), WithLegacyStatusCodes(legacy))
+		srv := New(&fakeHandler{}, WithMaxBodyBytes(1024), WithLogger(discardLogger()), WithLegacyStatusCodes(legacy), WithDebugHeaders(true))
 		for _, tc := range tests {
 			name := tc.name
 			if legacy {
@@ -330,7 +330,7 @@ func TestRequestFields(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			h := &fakeHandler{}
-			srv := New(h, WithLogger(discardLogger()))
+			srv := New(h, WithLogger(discardLogger()), WithDebugHeaders(true))
 			target := tc.target
 			if target == "" {
 				target = "/graphql"

@@ -80,7 +80,7 @@ func (s *Server) serveStream(w http.ResponseWriter, r *http.Request, f *streamFo
 
 	req.Header = r.Header
 	req.RemoteAddr = r.RemoteAddr
-	req.ExposePlan = exposePlan(r.Header)
+	req.ExposePlan = s.debug && exposePlan(r.Header) // debug.go
 	req.AcceptSubscription = true
 	resp := s.serveOp(ctx, req)
 	if resp.Events == nil && resp.Data == nil {

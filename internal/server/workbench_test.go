@@ -18,7 +18,7 @@ func TestWorkbenchHeaders(t *testing.T) {
 	s := New(HandlerFunc(func(_ context.Context, req *gateway.Request) *gateway.Response {
 		got = req
 		return &gateway.Response{Data: []byte(`{}`)}
-	}), WithLogger(discardLogger()), WithCORSOrigins("http://example.test"))
+	}), WithLogger(discardLogger()), WithCORSOrigins("http://example.test"), WithDebugHeaders(true))
 	for _, tc := range []struct {
 		header          http.Header
 		planOnly, trace bool

@@ -71,7 +71,7 @@ func newHarness(t *testing.T, opts ...gateway.Option) *harness {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(server.New(gw, server.WithReadiness(gw.Ready)))
+	srv := httptest.NewServer(server.New(gw, server.WithReadiness(gw.Ready), server.WithDebugHeaders(true)))
 	t.Cleanup(func() {
 		srv.Close()
 		demo.Close()
