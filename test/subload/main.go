@@ -196,7 +196,7 @@ func phase(gwURL, reviewsURL, base string, n, events int, rate float64, distinct
 		return res, err
 	}
 	// Each subscriber reads its socket: events counted by body.
-	var received atomic.Int64
+	var received, seen atomic.Int64 // events delivered; every next message
 	var lastSeen sync.Map // body -> time of the last delivery
 	var wg sync.WaitGroup
 	for i, c := range conns {
@@ -232,6 +232,7 @@ func phase(gwURL, reviewsURL, base string, n, events int, rate float64, distinct
 				if json.Unmarshal(b, &msg) != nil || msg.Type != "next" {
 					continue
 				}
+				seen.Add(1)
 				ra := msg.Payload.Data.ReviewAdded
 				if !strings.HasPrefix(ra.Body, "ev-") {
 					continue // a prime
@@ -254,6 +255,11 @@ func phase(gwURL, reviewsURL, base string, n, events int, rate float64, distinct
 			return res, err
 		}
 		time.Sleep(200 * time.Millisecond)
+	}
+	// Let the primes' deliveries drain: measure subscriptions at rest.
+	for prev := int64(-1); seen.Load() != prev; {
+		prev = seen.Load()
+		time.Sleep(time.Second)
 	}
 	m2, err := readMem(base)
 	if err != nil {
