@@ -197,7 +197,7 @@ func phase(gwURL, reviewsURL, base string, n, events int, rate float64, distinct
 	}
 	// Each subscriber reads its socket: events counted by body.
 	var received, seen atomic.Int64 // events delivered; every next message
-	var lastSeen sync.Map // body -> time of the last delivery
+	var lastSeen sync.Map           // body -> time of the last delivery
 	var wg sync.WaitGroup
 	for i, c := range conns {
 		sel := `subscription { reviewAdded { id body author { name } product { name inStock } } }`
