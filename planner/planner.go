@@ -26,6 +26,9 @@ type Planner struct {
 	labelPolicy func(string) bool
 	cache       *planCache
 	labels      []string // progressive-override labels of sg, ascending
+	// conds answers type conditions in the supergraph schema (the API's
+	// when there is none), apiConds in the API schema.
+	conds, apiConds *schema.TypeConditions
 }
 
 // planning is the state of one planning call: the planner and what this
@@ -86,7 +89,12 @@ func DefaultOverrideLabel(label string) bool {
 
 // New returns a planner for sg.
 func New(sg *schema.Supergraph, opts ...Option) *Planner {
-	p := &Planner{sg: sg, labelPolicy: DefaultOverrideLabel, cache: newLRU(1024), labels: overrideLabels(sg)}
+	p := &Planner{sg: sg, labelPolicy: DefaultOverrideLabel, cache: newLRU(1024), labels: overrideLabels(sg),
+		apiConds: schema.NewTypeConditions(sg.API)}
+	p.conds = p.apiConds
+	if sg.Schema != nil {
+		p.conds = schema.NewTypeConditions(sg.Schema)
+	}
 	for _, o := range opts {
 		o(p)
 	}
@@ -178,12 +186,12 @@ func (p *Planner) PlanWith(doc *ast.QueryDocument, operationName string, o Optio
 	if len(o.Skip) > 0 {
 		q.skip = o.Skip
 	}
-	var pl *Plan
-	if op.Operation == ast.Query {
-		pl, err = q.buildDeferVariants(op, deferVariables(op), map[string]bool{})
-	} else {
-		pl, err = q.build(op, nil)
-	}
+	pl, err := q.buildResolvable(func() (*Plan, error) {
+		if op.Operation == ast.Query {
+			return q.buildDeferVariants(op, deferVariables(op), map[string]bool{})
+		}
+		return q.build(op, nil)
+	})
 	if err != nil {
 		return nil, err
 	}
