@@ -93,7 +93,7 @@ func (c *collector) collect(ss ast.SelectionSet, inherited ast.DirectiveList) {
 	for _, s := range ss {
 		switch s := s.(type) {
 		case *ast.Field:
-			if c.p.skip[s] {
+			if c.p.skipped(s, c.typ) {
 				continue
 			}
 			d, keep := evalDirs(s.Directives)

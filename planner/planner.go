@@ -8,6 +8,7 @@ import (
 
 	"github.com/junction-gateway/junction/schema"
 	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
 )
 
 // Sentinel errors. Planning errors wrap one of them with %w.
@@ -40,6 +41,9 @@ type planning struct {
 	labelActive func(string) bool
 	// skip: client fields left out of this call (Options.Skip).
 	skip map[*ast.Field]bool
+	// unresolved: client fields left out at objects of a type, no
+	// subgraph resolving them there (unresolved.go).
+	unresolved map[FieldAt]*gqlerror.Error
 }
 
 // Options are the per-request inputs of PlanWith.
