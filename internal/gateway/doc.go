@@ -25,4 +25,13 @@
 // the subgraph fetch trace to extensions.junctionTrace. Requests carrying
 // either are never shared by inbound deduplication; requests carrying
 // neither pay nothing for them.
+//
+// Subscriptions (subscribe.go): a subscription operation from a transport
+// that streams (Request.AcceptSubscription) is planned like a query; its
+// root fetch is subscribed to upstream (internal/subscription) and each
+// event runs the plan with the event as that fetch's answer
+// (executor.Request.Event), yielded through Response.Events. A swap
+// re-plans running subscriptions or ends them (SUBSCRIPTION_SCHEMA_CHANGED);
+// a credential expiry in the context (WithCredentialExpiry) ends them with
+// UNAUTHENTICATED.
 package gateway
