@@ -88,6 +88,7 @@ type composer struct {
 	errs  CompositionErrors
 	// features the supergraph needs
 	labels, inaccessible, tag, authenticated, scopes, policy, cost bool
+	listSize                                                       bool // @listSize applied: imported by the cost link
 	composed                                                       map[string]*composedDirective
 }
 

@@ -48,10 +48,10 @@ type Product @key(fields: "id") @tag(name: "catalog") {
 		`@link(url: "https://specs.apollo.dev/authenticated/v0.1", for: SECURITY)`,
 		`@link(url: "https://specs.apollo.dev/requiresScopes/v0.1", for: SECURITY)`,
 		`@link(url: "https://specs.apollo.dev/policy/v0.1", for: SECURITY)`,
-		`@link(url: "https://specs.apollo.dev/cost/v0.1", import: ["@cost", "@listSize"])`,
+		`@link(url: "https://specs.apollo.dev/cost/v0.1", import: ["@listSize"])`, // as @apollo/composition 2.9 writes it
 		`@link(url: "https://example.dev/audit/v1.0", import: ["@audit"])`,
 		`directive @audit(level: Int!) on FIELD_DEFINITION | OBJECT`,
-		`secret: String @authenticated @inaccessible @join__field(graph: A)`,
+		`secret: String @inaccessible @join__field(graph: A) @authenticated`, // @apollo/composition's order
 		`@listSize(assumedSize: 50, slicingArguments: ["first"]) @tag(name: "public")`,
 		`@cost(weight: 5) @policy(policies: [["price_policy"]]) @requiresScopes(scopes: [["admin", "read:price"], ["read:all", "read:price"]])`,
 		`old: String @deprecated(reason: "use price")`,

@@ -165,7 +165,7 @@ func (c *composer) carriedList(lists []ast.DirectiveList) []string {
 		out = append(out, "@inaccessible")
 	}
 	if listSize != nil {
-		c.cost = true
+		c.cost, c.listSize = true, true
 		out = append(out, printDirective(listSize))
 	}
 	if oneOf {
@@ -339,7 +339,14 @@ func (c *composer) print() string {
 		b.WriteString("  @link(url: \"https://specs.apollo.dev/authenticated/v0.1\", for: SECURITY)\n")
 	}
 	if c.cost {
-		b.WriteString("  @link(url: \"https://specs.apollo.dev/cost/v0.1\", import: [\"@cost\", \"@listSize\"])\n")
+		// As Apollo's composition writes it: @cost is the spec's own
+		// directive (named like the spec), @listSize imported only when
+		// applied (else declared as cost__listSize).
+		if c.listSize {
+			b.WriteString("  @link(url: \"https://specs.apollo.dev/cost/v0.1\", import: [\"@listSize\"])\n")
+		} else {
+			b.WriteString("  @link(url: \"https://specs.apollo.dev/cost/v0.1\")\n")
+		}
 	}
 	if c.inaccessible {
 		b.WriteString("  @link(url: \"https://specs.apollo.dev/inaccessible/v0.2\", for: SECURITY)\n")
@@ -384,7 +391,7 @@ func (c *composer) print() string {
 	}
 	if c.cost {
 		defs = append(defs, "directive @cost(weight: Int!) on ARGUMENT_DEFINITION | ENUM | FIELD_DEFINITION | INPUT_FIELD_DEFINITION | OBJECT | SCALAR",
-			"directive @listSize(assumedSize: Int, slicingArguments: [String!], sizedFields: [String!], requireOneSlicingArgument: Boolean = true) on FIELD_DEFINITION")
+			"directive @"+listSizeName(c.listSize)+"(assumedSize: Int, slicingArguments: [String!], sizedFields: [String!], requireOneSlicingArgument: Boolean = true) on FIELD_DEFINITION")
 	}
 	if c.inaccessible {
 		defs = append(defs, "directive @inaccessible on FIELD_DEFINITION | OBJECT | INTERFACE | UNION | ARGUMENT_DEFINITION | SCALAR | ENUM | ENUM_VALUE | INPUT_OBJECT | INPUT_FIELD_DEFINITION")
@@ -607,11 +614,22 @@ func (c *composer) printField(b *strings.Builder, t *mType, f *mField) {
 	if f.defValue != nil {
 		b.WriteString(" = " + printValue(f.defValue))
 	}
-	if s := c.carried(dirs); s != "" {
-		b.WriteString(" " + s)
+	// As Apollo's composition prints a field: @inaccessible, then
+	// @join__field, then the other carried directives (@authenticated,
+	// @cost, @listSize, @tag…).
+	var after []string
+	for _, d := range c.carriedList(dirs) {
+		if d == "@inaccessible" {
+			b.WriteString(" " + d)
+		} else {
+			after = append(after, d)
+		}
 	}
 	for _, j := range c.joinFields(t, f) {
 		b.WriteString(" " + j)
+	}
+	for _, d := range after {
+		b.WriteString(" " + d)
 	}
 	b.WriteString("\n")
 }
@@ -680,4 +698,13 @@ func (c *composer) joinFields(t *mType, f *mField) []string {
 		out = append(out, s+")")
 	}
 	return out
+}
+
+// listSizeName is the supergraph's name for the cost spec's @listSize:
+// imported when applied, cost__listSize otherwise (Apollo's composition).
+func listSizeName(imported bool) string {
+	if imported {
+		return "listSize"
+	}
+	return "cost__listSize"
 }

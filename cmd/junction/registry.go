@@ -123,6 +123,7 @@ func (rs *registrySetup) start(ctx context.Context, gw *gateway.Gateway) (http.H
 		// No foreign origin (no WithCORS); a request a browser could send
 		// without a preflight is refused, token or not.
 		server.WithCSRFPrevention(true, rs.cfg.CSRF.RequiredHeaders...),
+		server.WithSubscriptions(false, server.Subscriptions{}), // the registry API has none
 		server.WithLogger(rs.log)), nil
 }
 

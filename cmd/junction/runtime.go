@@ -71,6 +71,9 @@ type runtime struct {
 	gwReady  func() error
 	draining atomic.Bool
 	probes   *prober // nil unless health.probe_subgraphs
+	// subs is the GraphQL server, whose subscriptions are closed at
+	// shutdown (subscriptions.go); nil in tests that serve another handler.
+	subs *server.Server
 }
 
 // newRuntime: ready is the gateway's own readiness (with what plugins add
@@ -153,6 +156,7 @@ func (rt *runtime) serve(ctx context.Context, ln net.Listener, h http.Handler) e
 	time.Sleep(*cfg.Shutdown.DrainDelay)
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), cfg.Shutdown.Grace)
 	defer cancel()
+	rt.closeSubscriptions(shutdownCtx)
 	if err := srv.Shutdown(shutdownCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
 		_ = srv.Close()
 		return fmt.Errorf("requests still running after shutdown.grace (%v) were cut: %w", cfg.Shutdown.Grace, err)

@@ -201,7 +201,7 @@ func listenAndServe(ctx context.Context, cfg *config.Config, gw *gateway.Gateway
 		mux.Handle(registryPath, registryAPI)
 		playgroundRegistry = registryPath
 	}
-	mux.Handle("/", server.New(gw, append(rt.serverOptions(),
+	rt.subs = server.New(gw, append(rt.serverOptions(),
 		server.WithPath(cfg.GraphQLPath),
 		server.WithPlayground(*cfg.Playground),
 		server.WithMaxBodyBytes(cfg.Limits.MaxBodyBytes),
@@ -212,7 +212,9 @@ func listenAndServe(ctx context.Context, cfg *config.Config, gw *gateway.Gateway
 		server.WithCSRFPrevention(cfg.CSRFOn(cookieAuth(cfg)), cfg.CSRF.RequiredHeaders...),
 		server.WithFieldOwners(gw.FieldOwners),
 		server.WithPlaygroundRegistry(playgroundRegistry),
-		server.WithLogger(log))...))
+		subscriptionOptions(cfg),
+		server.WithLogger(log))...)
+	mux.Handle("/", rt.subs)
 	return rt.serve(ctx, ln, mux)
 }
 

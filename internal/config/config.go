@@ -79,6 +79,8 @@ type Config struct {
 	PersistedDocuments PersistedDocuments `yaml:"persisted_documents"`
 	// Contracts: variants of the API schema filtered by @tag, by name (contracts.go).
 	Contracts map[string]Contract `yaml:"contracts"`
+	// Subscriptions: the client transports of subscriptions (subscriptions.go).
+	Subscriptions Subscriptions `yaml:"subscriptions"`
 }
 
 // Headers holds header rules.
@@ -220,6 +222,7 @@ func (c *Config) applyDefaults() {
 		c.Limits.BodyTimeout = defaultBodyTimeout
 	}
 	c.applyRuntimeDefaults()
+	c.Subscriptions.applyDefaults()
 }
 
 // Validate reports every problem at once, each naming its key.
@@ -264,6 +267,7 @@ func (c *Config) Validate() error {
 	probs = c.Batching.validate(probs)
 	probs = c.DemandControl.validate(probs)
 	probs = c.PersistedDocuments.validate(probs)
+	probs = c.Subscriptions.validate(probs)
 	probs = validateShaping("traffic", &c.Traffic.Retry, &c.Traffic.CircuitBreaker, probs)
 	names := make([]string, 0, len(c.Subgraphs))
 	for n := range c.Subgraphs {

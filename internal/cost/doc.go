@@ -13,9 +13,9 @@
 // actual.go.
 //
 // Invariants: a Table is immutable once built but for its estimate cache
-// (a bounded LRU keyed by operation and the values of the variables the
-// estimate reads: a variable that cannot change the cost does not split
-// the cache) and safe for concurrent use; costs saturate at 2^63 and are
+// (a bounded LRU keyed by the query's SHA-256, the operation's name and
+// the values of the variables the estimate reads: a variable that cannot
+// change the cost does not split the cache, and no client text is pinned) and safe for concurrent use; costs saturate at 2^63 and are
 // never +Inf or NaN; the shared document and responses are never mutated
 // (responses are copied before extensions or errors are added); with the
 // plugin not configured nothing of this package runs.

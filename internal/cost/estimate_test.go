@@ -1,7 +1,10 @@
 package cost
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
+	"os"
 	"testing"
 
 	"github.com/vektah/gqlparser/v2"
@@ -79,11 +82,11 @@ type User @key(fields: "id") {
 
 func shopSupergraph(t testing.TB) *schema.Supergraph {
 	t.Helper()
-	a, err := schema.ParseSubgraph("shop", "http://127.0.0.1:1/shop", shopSDL)
+	a, err := schema.ParseSubgraph("shop", "http://shop.invalid/graphql", shopSDL)
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := schema.ParseSubgraph("reviews", "http://127.0.0.1:1/reviews", reviewsSDL)
+	b, err := schema.ParseSubgraph("reviews", "http://reviews.invalid/graphql", reviewsSDL)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -103,10 +106,39 @@ func parseOp(t testing.TB, sg *schema.Supergraph, q string) (*ast.QueryDocument,
 	return doc, doc.Operations[0]
 }
 
+// apolloSupergraph is shopSDL and reviewsSDL composed by
+// @apollo/composition 2.9 (test/federation/compose): the cost link
+// imports only @listSize there, @cost being the spec's own directive.
+func apolloSupergraph(t testing.TB) *schema.Supergraph {
+	t.Helper()
+	b, err := os.ReadFile("testdata/apollo-composed.graphql")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sg, err := schema.ParseSupergraph(string(b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sg
+}
+
+// TestComposedAsApollo: Junction's composition writes the cost
+// directives as Apollo's does, byte for byte.
+func TestComposedAsApollo(t *testing.T) {
+	if got, want := schema.Print(shopSupergraph(t)), apolloSupergraph(t).SDL; got != want {
+		t.Errorf("Junction's composition differs from @apollo/composition's:\n%s", got)
+	}
+}
+
 // TestEstimate: each expected cost is worked out by hand in its comment
-// (default list size 10).
+// (default list size 10), on Junction's and on Apollo's composition.
 func TestEstimate(t *testing.T) {
-	sg := shopSupergraph(t)
+	for _, sg := range []*schema.Supergraph{shopSupergraph(t), apolloSupergraph(t)} {
+		testEstimate(t, sg)
+	}
+}
+
+func testEstimate(t *testing.T, sg *schema.Supergraph) {
 	tab, err := NewTable(sg, 10)
 	if err != nil {
 		t.Fatal(err)
@@ -183,7 +215,7 @@ func TestEstimate(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			doc, op := parseOp(t, sg, tc.query)
 			for range 2 { // the second answer comes from the cache
-				got, problem := tab.Estimate(doc, op, tc.vars)
+				got, problem := tab.Estimate(tc.query, doc, op, tc.vars)
 				if got != tc.want {
 					t.Errorf("estimate %v, want %v", got, tc.want)
 				}
@@ -207,7 +239,7 @@ func TestEstimateSaturates(t *testing.T) {
 		t.Fatal(err)
 	}
 	doc, op := parseOp(t, sg, `{ me { orders { items { reviews { author { orders { items { id } } } } } } } }`)
-	if got, _ := tab.Estimate(doc, op, nil); got != maxCost {
+	if got, _ := tab.Estimate("saturates", doc, op, nil); got != maxCost {
 		t.Errorf("estimate %v, want %v", got, maxCost)
 	}
 }
@@ -221,11 +253,12 @@ func TestEstimateCacheKeyedByVariables(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	doc, op := parseOp(t, sg, `query($n: Int, $s: Boolean!, $id: ID!) {
+	query := `query($n: Int, $s: Boolean!, $id: ID!) {
   products(first: $n) @skip(if: $s) { id }
   node(id: $id) { id }
   me @include(if: $s) { orders { items @skip(if: $s) { id } } }
-}`)
+}`
+	doc, op := parseOp(t, sg, query)
 	for _, tc := range []struct {
 		vars map[string]any
 		want float64
@@ -237,11 +270,11 @@ func TestEstimateCacheKeyedByVariables(t *testing.T) {
 		{map[string]any{"n": 3, "s": true, "id": "2"}, 12},
 		{map[string]any{"n": 20, "s": false, "id": "9"}, 21},
 	} {
-		if got, _ := tab.Estimate(doc, op, tc.vars); got != tc.want {
+		if got, _ := tab.Estimate(query, doc, op, tc.vars); got != tc.want {
 			t.Errorf("%v: %v, want %v", tc.vars, got, tc.want)
 		}
 	}
-	shape, ok := tab.estimates.Get(estimateKey{op: op})
+	shape, ok := tab.estimates.Get(estimateKey{op: hash(query) + "\x00"})
 	if !ok || len(shape.used) != 2 || shape.used[0] != "n" || shape.used[1] != "s" {
 		t.Errorf("variables that matter: %v (cached %v), want [n s]", shape.used, ok)
 	}
@@ -308,4 +341,9 @@ type Query { things: [String] @listSize(assumedSize: -2) }
 	if err == nil || err.Error() != "demand control: @listSize on Query.things: assumedSize -2 is not a size" {
 		t.Errorf("err = %v", err)
 	}
+}
+
+func hash(s string) string {
+	h := sha256.Sum256([]byte(s))
+	return hex.EncodeToString(h[:])
 }

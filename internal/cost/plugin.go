@@ -2,6 +2,8 @@ package cost
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"log/slog"
@@ -119,11 +121,13 @@ func NewTable(sg *schema.Supergraph, listSize int) (*Table, error) {
 	return newTable(sg, listSize, DefaultCacheSize)
 }
 
-// Estimate is the estimated cost of op (of doc) with its coerced
-// variables, cached by operation and the values of the variables the
-// estimate reads. problem is a requireOneSlicingArgument violation, or nil.
-func (t *Table) Estimate(doc *ast.QueryDocument, op *ast.OperationDefinition, vars map[string]any) (cost float64, problem *gqlerror.Error) {
-	k := estimateKey{op: op}
+// Estimate is the estimated cost of op (of doc, parsed from query) with
+// its coerced variables, cached by the query's hash, the operation's name
+// and the values of the variables the estimate reads. problem is a
+// requireOneSlicingArgument violation, or nil.
+func (t *Table) Estimate(query string, doc *ast.QueryDocument, op *ast.OperationDefinition, vars map[string]any) (cost float64, problem *gqlerror.Error) {
+	h := sha256.Sum256([]byte(query))
+	k := estimateKey{op: hex.EncodeToString(h[:]) + "\x00" + op.Name}
 	shape, ok := t.estimates.Get(k)
 	if ok && shape.used == nil {
 		return shape.cost, shape.problem.err()
@@ -137,7 +141,7 @@ func (t *Table) Estimate(doc *ast.QueryDocument, op *ast.OperationDefinition, va
 	c, e := t.estimate(doc, op, vars)
 	entry := estimateEntry{cost: c, problem: e.slicing}
 	if len(e.used) == 0 {
-		t.estimates.Add(estimateKey{op: op}, entry)
+		t.estimates.Add(estimateKey{op: k.op}, entry)
 		return c, entry.problem.err()
 	}
 	used := make([]string, 0, len(e.used))
@@ -145,8 +149,8 @@ func (t *Table) Estimate(doc *ast.QueryDocument, op *ast.OperationDefinition, va
 		used = append(used, v)
 	}
 	slices.Sort(used)
-	t.estimates.Add(estimateKey{op: op}, estimateEntry{used: used})
-	t.estimates.Add(estimateKey{op: op, vars: encodeVars(vars, used)}, entry)
+	t.estimates.Add(estimateKey{op: k.op}, estimateEntry{used: used})
+	t.estimates.Add(estimateKey{op: k.op, vars: encodeVars(vars, used)}, entry)
 	return c, entry.problem.err()
 }
 
@@ -155,10 +159,11 @@ func (t *Table) Actual(doc *ast.QueryDocument, op *ast.OperationDefinition, vars
 	return t.actual(doc, op, vars, data)
 }
 
-// estimateKey: the operation (a pointer into the shared, cached document)
+// estimateKey: the operation (the query's SHA-256 and the operation's
+// name: a key that holds no document, so the cache pins no client text)
 // and, when the estimate reads variables, their values.
 type estimateKey struct {
-	op   *ast.OperationDefinition
+	op   string
 	vars string
 }
 
@@ -197,10 +202,10 @@ func encodeVars(vars map[string]any, used []string) string {
 // mode, runs it, and measures the actual cost of its response.
 func (p *Plugin) InterceptOperation(ctx context.Context, op *gateway.Operation, next gateway.OperationHandler) *gateway.Response {
 	t, ok := op.State.Prepared(p).(*Table)
-	if !ok || t == nil {
+	if !ok || t == nil || op.Request == nil {
 		return next(ctx, op)
 	}
-	est, problem := t.Estimate(op.Document, op.Definition, op.Variables)
+	est, problem := t.Estimate(op.Request.Query, op.Document, op.Definition, op.Variables)
 	want := p.always || (op.Request != nil && strings.EqualFold(strings.TrimSpace(op.Request.Header.Get(Header)), "true"))
 	report := map[string]any{"estimated": est}
 	if p.max > 0 {

@@ -14,7 +14,24 @@ import (
 type SchemaComposer struct{}
 
 // Compose implements Composer.
-func (SchemaComposer) Compose(subs []Subgraph) (string, []CompositionError, error) {
+func (c SchemaComposer) Compose(subs []Subgraph) (string, []CompositionError, error) {
+	sg, errs, err := c.ComposeSupergraph(subs)
+	if sg == nil {
+		return "", errs, err
+	}
+	return schema.Print(sg), nil, nil
+}
+
+// ModelComposer is a Composer that also hands over the composed model,
+// so that the registry does not load the SDL it just printed again
+// (schema.ParseSupergraph(schema.Print(sg)) is the same model).
+type ModelComposer interface {
+	Composer
+	ComposeSupergraph(subs []Subgraph) (*schema.Supergraph, []CompositionError, error)
+}
+
+// ComposeSupergraph implements ModelComposer.
+func (SchemaComposer) ComposeSupergraph(subs []Subgraph) (*schema.Supergraph, []CompositionError, error) {
 	parsed := make([]*schema.SubgraphSchema, 0, len(subs))
 	var errs []CompositionError
 	for _, s := range subs {
@@ -22,7 +39,7 @@ func (SchemaComposer) Compose(subs []Subgraph) (string, []CompositionError, erro
 		if err != nil {
 			e, ok := compositionErrors(err)
 			if !ok {
-				return "", nil, fmt.Errorf("parse subgraph %s: %w", s.Name, err)
+				return nil, nil, fmt.Errorf("parse subgraph %s: %w", s.Name, err)
 			}
 			errs = append(errs, e...)
 			continue
@@ -30,17 +47,17 @@ func (SchemaComposer) Compose(subs []Subgraph) (string, []CompositionError, erro
 		parsed = append(parsed, p)
 	}
 	if len(errs) > 0 {
-		return "", errs, nil
+		return nil, errs, nil
 	}
 	sg, err := compose.Compose(parsed)
 	if err != nil {
 		e, ok := compositionErrors(err)
 		if !ok {
-			return "", nil, err
+			return nil, nil, err
 		}
-		return "", e, nil
+		return nil, e, nil
 	}
-	return schema.Print(sg), nil, nil
+	return sg, nil, nil
 }
 
 func compositionErrors(err error) ([]CompositionError, bool) {

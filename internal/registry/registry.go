@@ -344,16 +344,31 @@ func (r *Registry) compose(subs []Subgraph, contracts []Contract) (*candidate, *
 // candidate composes subs and applies the contracts: the supergraph
 // that would be served, not yet built.
 func (r *Registry) candidate(subs []Subgraph, contracts []Contract) (*candidate, *Result, error) {
-	sdl, cerrs, err := r.composer.Compose(subs)
+	var (
+		sdl   string
+		sg    *schema.Supergraph
+		cerrs []CompositionError
+		err   error
+	)
+	if mc, ok := r.composer.(ModelComposer); ok {
+		// The composed model is what loading its SDL gives: no reload.
+		if sg, cerrs, err = mc.ComposeSupergraph(subs); sg != nil {
+			sdl = schema.Print(sg)
+		}
+	} else {
+		sdl, cerrs, err = r.composer.Compose(subs)
+	}
 	if err != nil {
 		return nil, nil, fmt.Errorf("registry: compose: %w", err)
 	}
 	if len(cerrs) > 0 {
 		return nil, &Result{Errors: cerrs}, nil
 	}
-	sg, res, err := r.parseCandidate(sdl)
-	if res != nil || err != nil {
-		return nil, res, err
+	if sg == nil {
+		var res *Result
+		if sg, res, err = r.parseCandidate(sdl); res != nil || err != nil {
+			return nil, res, err
+		}
 	}
 	if sg, err = r.withContracts(sg, contracts); err != nil {
 		return nil, refused(CodeInvalidContract, err.Error()+" (a contract must keep at least one query field and stay a valid schema)"), nil

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"net/http"
 	"strconv"
 	"time"
@@ -38,7 +39,10 @@ func WithWriteTimeout(d time.Duration) Option {
 
 // acquire takes an execution slot, waiting up to the queue timeout; false
 // when none came (the caller answers 503) or the client left.
-func (b *bounds) acquire(r *http.Request) bool {
+func (b *bounds) acquire(r *http.Request) bool { return b.acquireCtx(r.Context()) }
+
+// acquireCtx is acquire for a context (an operation on a WebSocket).
+func (b *bounds) acquireCtx(ctx context.Context) bool {
 	if b.sem == nil {
 		return true
 	}
@@ -56,7 +60,7 @@ func (b *bounds) acquire(r *http.Request) bool {
 	case b.sem <- struct{}{}:
 		return true
 	case <-t.C:
-	case <-r.Context().Done():
+	case <-ctx.Done():
 	}
 	return false
 }

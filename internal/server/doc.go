@@ -7,7 +7,10 @@
 // Routes (Server.ServeHTTP is the whole mux):
 //
 //	<path> (default /graphql)  GraphQL over HTTP: POST, GET, OPTIONS (CORS preflight);
-//	                           a browser GET (Accept: text/html, no query) gets the playground
+//	                           a browser GET (Accept: text/html, no query) gets the playground;
+//	                           subscriptions (subs.go): WebSocket upgrade (graphql-transport-ws,
+//	                           graphql-ws), Accept: text/event-stream (graphql-sse),
+//	                           Accept: multipart/mixed;subscriptionSpec="1.0"
 //	/                          the playground page (when enabled)
 //	/playground/*.js|css       the embedded GraphiQL bundle (when enabled)
 //	/playground/owners.json    which subgraphs resolve each field (WithFieldOwners; playground on)
@@ -55,6 +58,13 @@
 //   - The body is {"data":…,"errors":[…],"extensions":{…}}: data is written
 //     raw and omitted when nil; errors and extensions are omitted when empty;
 //     map keys are sorted by encoding/json.
+//
+// Subscriptions (subs.go, ws*.go, stream.go, sse.go, multipart_sub.go): the
+// transports set Request.AcceptSubscription and write Response.Events as
+// they come, through a bounded queue per connection (a client that lets it
+// fill is dropped, never buffered without bound); every bound is named in
+// the error or close reason that enforces it. CloseSubscriptions ends them
+// all at shutdown (WebSockets with 1001).
 //
 // Invariants:
 //

@@ -27,6 +27,9 @@ var exposePlanHeaders = []string{"Apollo-Expose-Query-Plan", "Junction-Expose-Qu
 // serveGraphQL is the GraphQL-over-HTTP endpoint.
 func (s *Server) serveGraphQL(w http.ResponseWriter, r *http.Request) {
 	accept := r.Header.Get("Accept")
+	if s.serveSubscription(w, r) {
+		return
+	}
 	mt, acceptable := negotiateOK(accept)
 	var (
 		req   *gateway.Request

@@ -55,6 +55,9 @@ type Server struct {
 	batchMax int
 	// compress: response compression, nil when off (compress.go).
 	compress *compressor
+	// subs serves the subscription transports; nil when they are off
+	// (subs.go).
+	subs *subHub
 }
 
 // Option configures a Server.
@@ -137,6 +140,7 @@ func New(h Handler, opts ...Option) *Server {
 		readTimeout: DefaultReadTimeout,
 		playground:  true,
 		log:         slog.Default(),
+		subs:        newSubHub(Subscriptions{}),
 	}
 	for _, o := range opts {
 		o(s)
