@@ -191,6 +191,9 @@ func (c *httpClient) Do(ctx context.Context, req *SubgraphRequest) ([]byte, erro
 		return nil, fmt.Errorf("%w: %q: %w", ErrSubgraphTransport, req.Service, err)
 	}
 	defer resp.Body.Close()
+	if sink := ResponseHeaderSinkFrom(ctx); sink != nil {
+		sink(req.Service, resp.Header)
+	}
 	rbody, length := io.Reader(resp.Body), resp.ContentLength
 	if cs != nil {
 		r, release, err := c.decodeBody(cs, resp)

@@ -52,7 +52,9 @@
 //     A merge never replaces a concrete __typename by the name of an
 //     interface it implements (an @interfaceObject subgraph's answer for an
 //     object an earlier fetch already resolved).
-//  4. Shape (shape.go): walk the client operation over the merged tree, write
+//  4. Shape (shape.go): fields denied (Request.Denied) or unresolved by the
+//     planner (Plan.Unresolved, by document offset) answer null with their
+//     error at each path. Shape: walk the client operation over the merged tree, write
 //     JSON into a pooled buffer, truncating back to the nearest nullable
 //     field when a non-null one is null. The buffer holds the whole
 //     document {"data":…} and goes to the caller with the Result

@@ -222,6 +222,10 @@ func (s *shaper) object(obj *value, static *ast.Definition, sel ast.SelectionSet
 		s.path = append(s.path, pathStep{key: g.key})
 		ok := true
 		switch {
+		case f.Definition != nil && (s.req.Denied != nil || (s.req.Plan != nil && s.req.Plan.Unresolved != nil)) && s.deny(g, f):
+			// Before __typename and introspection: a denied __schema/__type
+			// answers null too; __typename is String!, its null propagates.
+			ok = f.Name != "__typename" && s.nullable(f.Definition.Type)
 		case f.Name == "__typename":
 			if concrete == "" {
 				s.addErr(fmt.Sprintf("Cannot determine the concrete type of %s", static.Name), CodeInvalidValue)
@@ -229,9 +233,6 @@ func (s *shaper) object(obj *value, static *ast.Definition, sel ast.SelectionSet
 			} else {
 				s.buf = appendString(s.buf, concrete)
 			}
-		case f.Definition != nil && s.req.Denied != nil && s.deny(g, f):
-			// Before introspection: a denied __schema/__type answers null too.
-			ok = s.nullable(f.Definition.Type)
 		case root && (f.Name == "__schema" || f.Name == "__type"):
 			ok = s.introspect(f)
 		case f.Definition == nil:
@@ -279,13 +280,14 @@ func (s *shaper) nullable(t *ast.Type) bool {
 	return true
 }
 
-// deny reports whether a field of group g was denied (Request.Denied), and
-// records its error at the current path.
+// deny reports whether a field of group g was denied (Request.Denied) or
+// left out of the plan as unresolvable (Plan.Unresolved), and records its
+// error at the current path.
 func (s *shaper) deny(g group, f *ast.Field) bool {
-	e, ok := s.req.Denied[f]
+	e, ok := s.denied(f)
 	if !ok {
 		for _, o := range g.fields[1:] {
-			if e, ok = s.req.Denied[o]; ok {
+			if e, ok = s.denied(o); ok {
 				break
 			}
 		}
@@ -308,6 +310,17 @@ func (s *shaper) deny(g group, f *ast.Field) bool {
 	s.extra = append(s.extra, &cp)
 	s.sink.cover(p)
 	return true
+}
+
+func (s *shaper) denied(f *ast.Field) (*gqlerror.Error, bool) {
+	if e, ok := s.req.Denied[f]; ok {
+		return e, true
+	}
+	if s.req.Plan != nil && f.Position != nil {
+		e, ok := s.req.Plan.Unresolved[f.Position.Start]
+		return e, ok
+	}
+	return nil, false
 }
 
 // addErr records an error at the current path unless one covers it.

@@ -1,8 +1,6 @@
 package planner
 
 import (
-	"fmt"
-
 	"github.com/vektah/gqlparser/v2/ast"
 )
 
@@ -177,7 +175,7 @@ func (p *planning) planField(w walk, it *item) error {
 		if ok, err := p.viaParent(w, it); ok || err != nil {
 			return err
 		}
-		return fmt.Errorf("%w: %s.%s from subgraph %q at path %v", ErrUnsatisfiable, w.typ, name, w.g.service, w.path)
+		return fieldUnresolvable(clientField(it), "%s.%s: no subgraph can resolve it from subgraph %q at path %v", w.typ, name, w.g.service, w.path)
 	}
 	conds := append(append([]cond(nil), w.conds...), condsOf(it.dirs)...)
 	cw, err := p.jump(w, hops, conds, nil)
@@ -398,7 +396,8 @@ func (p *planning) planInterfaceObject(w walk, items []*item, frags []fragItem) 
 	}
 	t := p.sg.Types[w.typ]
 	for _, sub := range t.Subgraphs {
-		if p.isInterfaceObject(w.typ, sub) {
+		// Only a subgraph with implementations can tell the concrete type.
+		if p.isInterfaceObject(w.typ, sub) || len(p.possibleIn(w.typ, sub)) == 0 {
 			continue
 		}
 		hops := p.route(w.g.service, sub, w.typ, w.prov)
@@ -411,7 +410,11 @@ func (p *planning) planInterfaceObject(w walk, items []*item, frags []fragItem) 
 		}
 		return p.planItems(cw, rest, frags, nil)
 	}
-	return fmt.Errorf("%w: concrete type of %s from subgraph %q", ErrUnsatisfiable, w.typ, w.g.service)
+	var f *ast.Field
+	if len(rest) > 0 {
+		f = clientField(rest[0])
+	}
+	return fieldUnresolvable(f, "the concrete type of %s: no subgraph that knows its implementations is reachable from subgraph %q", w.typ, w.g.service)
 }
 
 // jumpInterfaceObject handles a field of an interface that only an
@@ -558,4 +561,12 @@ func setPeers(items, peerItems []*item) {
 			}
 		}
 	}
+}
+
+// clientField is it's client field, nil for an internal one.
+func clientField(it *item) *ast.Field {
+	if it == nil || it.internal {
+		return nil
+	}
+	return it.field
 }

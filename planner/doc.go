@@ -11,7 +11,16 @@
 // text; PlanWithLabels does the same with the labels decided by the caller
 // for one request (OverrideLabels lists them); Print renders a Plan.
 // Options: WithOverrideLabels (the label policy of Plan), WithCacheSize.
-// Errors wrap ErrNoOperation or ErrUnsatisfiable. A Planner is shared and
+// Errors wrap ErrNoOperation or ErrUnsatisfiable. A client field no
+// subgraph can resolve where it is selected does not fail the plan: it is
+// left out (as a denied field is) and recorded in Plan.Unresolved with its
+// error, and the plan is built again (unresolved.go); the executor answers
+// it null with that error at each path where the field appears (keyed by
+// the field, so also where another type could resolve it). An internal
+// field (a key or @requires field) that cannot be resolved still fails the
+// plan. At an object known only as an @interfaceObject, the concrete type
+// comes from a subgraph with implementations of it; with none reachable,
+// __typename is such an unresolved field. A Planner is shared and
 // never changed by a call: each call plans in its own planning context
 // (the planner plus that call's active labels and skipped fields).
 //

@@ -2,6 +2,7 @@ package planner
 
 import (
 	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
 )
 
 // Plan is an immutable query plan, shared between requests. Its fetches
@@ -13,6 +14,12 @@ type Plan struct {
 	// Root is the plan tree; nil when nothing needs fetching (for example a
 	// query of only __typename / introspection fields).
 	Root Node
+	// Unresolved holds the client fields no subgraph can resolve where they
+	// are selected, by their byte offset in the document (Position.Start):
+	// they are left out of the plan and each answers null with its error
+	// at each response path where it appears (the rest is answered). Nil:
+	// none.
+	Unresolved map[int]*gqlerror.Error
 }
 
 // Node is one of Sequence, Parallel, Flatten, Fetch, Condition, Defer:

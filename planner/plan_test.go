@@ -227,8 +227,16 @@ func TestUnsatisfiable(t *testing.T) {
 	if errs != nil {
 		t.Fatal(errs)
 	}
-	if _, err := New(sg).Plan(doc, ""); !errors.Is(err, ErrUnsatisfiable) {
-		t.Errorf("error %v, want ErrUnsatisfiable", err)
+	// The field is left out of the plan and recorded (the executor answers
+	// it null with this error), rather than failing the whole plan.
+	pl, err := New(sg).Plan(doc, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	x := doc.Operations[0].SelectionSet[0].(*ast.Field).SelectionSet[0].(*ast.Field)
+	if e := pl.Unresolved[x.Position.Start]; len(pl.Unresolved) != 1 || e == nil || !strings.Contains(e.Message, "T.x") ||
+		e.Extensions["code"] != "QUERY_PLANNING_FAILED" {
+		t.Errorf("unresolved %v, want T.x", pl.Unresolved)
 	}
 }
 

@@ -178,12 +178,12 @@ func (p *Planner) PlanWith(doc *ast.QueryDocument, operationName string, o Optio
 	if len(o.Skip) > 0 {
 		q.skip = o.Skip
 	}
-	var pl *Plan
-	if op.Operation == ast.Query {
-		pl, err = q.buildDeferVariants(op, deferVariables(op), map[string]bool{})
-	} else {
-		pl, err = q.build(op, nil)
-	}
+	pl, err := q.buildResolvable(func() (*Plan, error) {
+		if op.Operation == ast.Query {
+			return q.buildDeferVariants(op, deferVariables(op), map[string]bool{})
+		}
+		return q.build(op, nil)
+	})
 	if err != nil {
 		return nil, err
 	}

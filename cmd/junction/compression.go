@@ -5,6 +5,7 @@ import (
 
 	"github.com/junction-gateway/junction/executor"
 	"github.com/junction-gateway/junction/internal/config"
+	"github.com/junction-gateway/junction/internal/gateway"
 	"github.com/junction-gateway/junction/internal/server"
 )
 
@@ -40,4 +41,17 @@ func subgraphCompressionOptions(cfg *config.Config) []executor.HTTPOption {
 		add(n, cfg.Subgraphs[n].Compression)
 	}
 	return out
+}
+
+// responseHeaderPolicy: headers.response and subgraphs.NAME.headers.response
+// (gateway.WithResponseHeaders adds nothing when neither allows anything).
+func responseHeaderPolicy(cfg *config.Config) gateway.ResponseHeaderPolicy {
+	rules := func(r config.ResponseHeaders) gateway.ResponseHeaderRules {
+		return gateway.ResponseHeaderRules{Propagate: r.Propagate, CacheControl: r.CacheControl, SetCookie: r.SetCookie}
+	}
+	p := gateway.ResponseHeaderPolicy{All: rules(cfg.Headers.Response), Per: map[string]gateway.ResponseHeaderRules{}}
+	for n, s := range cfg.Subgraphs {
+		p.Per[n] = rules(s.Headers.Response)
+	}
+	return p
 }

@@ -88,3 +88,54 @@ func TestCompressionConfigWired(t *testing.T) {
 		}
 	}
 }
+
+// TestResponseHeadersConfigWired: headers.response and
+// subgraphs.NAME.headers.response reach the gateway; a header that has its
+// own switch is refused by name.
+func TestResponseHeadersConfigWired(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	demo, err := subgraphs.Start(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer demo.Close()
+	sg, err := schema.ParseSupergraph(subgraphs.Supergraph(demo.URLs))
+	if err != nil {
+		t.Fatal(err)
+	}
+	target, _ := url.Parse(demo.URLs["accounts"])
+	proxy := httputil.NewSingleHostReverseProxy(target)
+	proxy.ModifyResponse = func(r *http.Response) error {
+		r.Header.Set("X-Served-By", "accounts")
+		r.Header.Set("Set-Cookie", "session=1")
+		r.Header.Set("Cache-Control", "max-age=60, public")
+		return nil
+	}
+	front := httptest.NewServer(proxy)
+	defer front.Close()
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	for _, tc := range []struct{ yaml, served, cookie, cache string }{
+		{"subgraphs: {accounts: {url: URL}}", "", "", ""},
+		{"headers: {response: {propagate: [x-served-by], cache_control: true}}\nsubgraphs: {accounts: {url: URL}}", "accounts", "", "max-age=60, public"},
+		{"subgraphs: {accounts: {url: URL, headers: {response: {set_cookie: true}}}}", "", "session=1", ""},
+	} {
+		cfg, err := config.Parse([]byte(strings.ReplaceAll(tc.yaml, "URL", front.URL)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		gw, err := gateway.New(sg, gatewayOptions(cfg, log)...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := gw.Serve(ctx, &gateway.Request{Query: `{ me { name } }`})
+		if r.Header.Get("X-Served-By") != tc.served || r.Header.Get("Set-Cookie") != tc.cookie || r.Header.Get("Cache-Control") != tc.cache {
+			t.Errorf("%q: headers %v", tc.yaml, r.Header)
+		}
+	}
+	_, err = config.Parse([]byte("headers: {response: {propagate: [set-cookie, content-length]}}"))
+	if err == nil || !strings.Contains(err.Error(), "headers.response.propagate[0]: Set-Cookie has its own switch (set_cookie: true)") ||
+		!strings.Contains(err.Error(), "headers.response.propagate[1]: Content-Length is the gateway's own") {
+		t.Fatalf("err = %v", err)
+	}
+}

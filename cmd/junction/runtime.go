@@ -40,6 +40,7 @@ func gatewayOptions(cfg *config.Config, log *slog.Logger) []gateway.Option {
 		gateway.WithMaxMergedBytes(cfg.Limits.MaxMergedBytes),
 		gateway.WithFetchFailureHook(fetchFailureLogger(log)),
 		gateway.WithHTTPOptions(subgraphCompressionOptions(cfg)...),
+		gateway.WithResponseHeaders(responseHeaderPolicy(cfg)),
 		gateway.WithLimits(gateway.Limits{
 			MaxTokens:              cfg.Limits.MaxTokens,
 			MaxDepth:               cfg.Limits.MaxDepth,
@@ -115,9 +116,10 @@ func (rt *runtime) ready() error {
 
 // serve serves h on ln until ctx ends, then drains: /ready answers 503 and
 // every response closes its connection for shutdown.drain_delay, then the
-// listener closes, idle connections are closed, and requests in flight have
-// shutdown.grace to finish. A request still running after that is cut and
-// serve returns an error.
+// listener stops taking connections once those already queued in the kernel
+// are accepted (quiesceListener), idle connections are closed, and requests
+// in flight have shutdown.grace to finish. A request still running after
+// that is cut and serve returns an error.
 func (rt *runtime) serve(ctx context.Context, ln net.Listener, h http.Handler) error {
 	cfg := rt.cfg
 	raiseFileLimit(rt.log)
@@ -133,6 +135,8 @@ func (rt *runtime) serve(ctx context.Context, ln net.Listener, h http.Handler) e
 	})
 	backstop := cfg.Limits.BodyTimeout + cfg.Traffic.RequestTimeout + cfg.Server.WriteTimeout
 	srv := server.HTTPServer(drainable, cfg.Server.ReadHeaderTimeout, cfg.Server.IdleTimeout, backstop)
+	conns := newConnTracker()
+	srv.ConnState = conns.hook
 	if rt.probes != nil {
 		pctx, stop := context.WithCancel(ctx)
 		defer stop()
@@ -156,10 +160,22 @@ func (rt *runtime) serve(ctx context.Context, ln net.Listener, h http.Handler) e
 	time.Sleep(*cfg.Shutdown.DrainDelay)
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), cfg.Shutdown.Grace)
 	defer cancel()
+	// From here every response closes its connection, those of requests
+	// that started before the drain too (idle connections are closed): a
+	// connection waiting in the listen queue behind server.max_connections
+	// gets its turn. Then the listener stops without resetting what the
+	// kernel already queued, subscriptions are closed, every connection is
+	// answered and closed, and only then Shutdown runs (see drain.go for
+	// why in this order).
+	srv.SetKeepAlivesEnabled(false)
+	if err := quiesceListener(shutdownCtx, ln, rt.log); err != nil {
+		rt.log.Warn("draining: the listen queue was not emptied", "error", err)
+	}
 	rt.closeSubscriptions(shutdownCtx)
-	if err := srv.Shutdown(shutdownCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+	err := conns.settle(shutdownCtx) // past grace, Shutdown returns at once with ctx's error
+	if serr := srv.Shutdown(shutdownCtx); serr != nil && !errors.Is(serr, http.ErrServerClosed) {
 		_ = srv.Close()
-		return fmt.Errorf("requests still running after shutdown.grace (%v) were cut: %w", cfg.Shutdown.Grace, err)
+		return fmt.Errorf("requests still running after shutdown.grace (%v) were cut: %w", cfg.Shutdown.Grace, errors.Join(err, serr))
 	}
 	rt.log.Info("junction stopped")
 	return nil

@@ -12,7 +12,9 @@ import (
 // Plugin sets each response's Cache-Control header as Apollo Server
 // computes it: "max-age=N, public" (or private) with N the smallest
 // maxAge of the operation's fields, "no-store" for a mutation, for data
-// without a hint (maxAge 0) and for a response with errors.
+// without a hint (maxAge 0) and for a response with errors. When the
+// subgraphs' Cache-Control is passed back too, the two are merged by
+// gateway.MergeCacheControl (the most restrictive wins).
 func (c *Cache) Plugin() gateway.Plugin { return (*headerPlugin)(c) }
 
 type headerPlugin Cache
@@ -29,7 +31,12 @@ func (p *headerPlugin) InterceptOperation(ctx context.Context, op *gateway.Opera
 		return resp
 	}
 	h, _ := op.State.Prepared(p).(*Hints)
-	return resp.WithHeader("Cache-Control", OperationPolicy(h, op.Document, op.Definition, op.Variables, len(resp.Errors) > 0).Header())
+	v := OperationPolicy(h, op.Document, op.Definition, op.Variables, len(resp.Errors) > 0).Header()
+	if prev := resp.Header.Get("Cache-Control"); prev != "" {
+		// The subgraphs' (gateway.WithResponseHeaders): one rule merges both.
+		v = gateway.MergeCacheControl(prev, v)
+	}
+	return resp.WithHeader("Cache-Control", v)
 }
 
 // OperationPolicy is the policy of a client operation (uncacheable for a

@@ -93,6 +93,8 @@ type Headers struct {
 	Claims map[string]string `yaml:"claims"`
 	// Rules for every subgraph request, in order (headerrules.go).
 	Rules []HeaderRule `yaml:"rules"`
+	// Response: headers of subgraph answers passed to the client (respheaders.go).
+	Response ResponseHeaders `yaml:"response"`
 }
 
 // Subgraph overrides the supergraph's settings for one subgraph.
@@ -290,6 +292,7 @@ func (c *Config) Validate() error {
 	probs = c.validateRuntime(probs)
 	probs = c.validateHeaderRules(probs)
 	probs = c.validateCompression(probs)
+	probs = c.validateResponseHeaders(probs)
 	probs = c.validateContracts(probs)
 	probs = c.validateSubgraphSubscriptions(probs)
 	if len(probs) > 0 {

@@ -11,6 +11,9 @@ import (
 type SubgraphHeaders struct {
 	// Rules for this subgraph's requests, in order, after headers.rules.
 	Rules []HeaderRule `yaml:"rules"`
+	// Response: headers of this subgraph's answers passed to the client
+	// (added to headers.response; respheaders.go).
+	Response ResponseHeaders `yaml:"response"`
 }
 
 // HeaderRule is one subgraph request header rule: exactly one of

@@ -2,7 +2,7 @@ package cost
 
 import (
 	"bytes"
-	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -16,21 +16,18 @@ import (
 // nothing, and argument weights count once per field returned. An object
 // of an interface or union type counts as its __typename when the client
 // selected it, else by the keys it holds.
+//
+// The response's data is walked as bytes (walk.go), never decoded into
+// maps: scalars are skipped, keys compared in place, and the fields of a
+// selection collected once per type for all the elements of a list.
+
+var errBadJSON = errors.New("the response's data is not valid JSON")
 
 // actual is the cost of data (the response's data entry) for op.
-func (t *Table) actual(doc *ast.QueryDocument, op *ast.OperationDefinition, vars map[string]any, data json.RawMessage) (float64, error) {
+func (t *Table) actual(doc *ast.QueryDocument, op *ast.OperationDefinition, vars map[string]any, data []byte) (float64, error) {
+	data = bytes.TrimSpace(data)
 	if len(data) == 0 || bytes.Equal(data, []byte("null")) {
 		return 0, nil
-	}
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.UseNumber()
-	var v any
-	if err := dec.Decode(&v); err != nil {
-		return 0, fmt.Errorf("demand control: reading the response: %w", err)
-	}
-	obj, ok := v.(map[string]any)
-	if !ok {
-		return 0, fmt.Errorf("demand control: the response's data is not an object")
 	}
 	root := t.api.Query
 	switch op.Operation {
@@ -42,63 +39,77 @@ func (t *Table) actual(doc *ast.QueryDocument, op *ast.OperationDefinition, vars
 	if root == nil {
 		return 0, nil
 	}
+	if data[0] != '{' {
+		return 0, fmt.Errorf("demand control: the response's data is not an object")
+	}
 	e := &estimator{t: t, doc: doc, vars: vars, used: map[string]bool{}}
-	total := 0.0
-	for _, g := range e.collect([]ast.SelectionSet{op.SelectionSet}, root) {
-		val, present := obj[g.key]
-		if !present {
-			continue
-		}
-		if op.Operation == ast.Mutation {
-			total = add(total, mutationWeight)
-		}
-		total = add(total, e.actualField(g, root, val))
+	w := &walker{b: data}
+	total := e.actualObject([]ast.SelectionSet{op.SelectionSet}, root, w, nil, op.Operation == ast.Mutation)
+	if w.err != nil {
+		return 0, fmt.Errorf("demand control: %w", w.err)
 	}
 	return total, nil
 }
 
-// actualObject is the cost of the selections sets on obj, a value of
-// type parent.
-func (e *estimator) actualObject(sets []ast.SelectionSet, parent *ast.Definition, obj map[string]any) float64 {
+// collected caches the groups of one selection per concrete type name,
+// for the elements of one list.
+type collected map[string][]group
+
+// actualObject is the cost of the selection sets on the object at w, a
+// value of type parent. mutation adds the mutation weight per root field.
+func (e *estimator) actualObject(sets []ast.SelectionSet, parent *ast.Definition, w *walker, cache collected, mutation bool) float64 {
 	c := parent
 	if parent.Kind != ast.Object {
-		if tn, ok := obj["__typename"].(string); ok {
+		if tn := w.typename(); tn != "" {
 			if d := e.t.api.Types[tn]; d != nil && d.Kind == ast.Object {
 				c = d
 			}
 		}
 	}
-	total := 0.0
-	for _, g := range e.collect(sets, c) {
-		val, present := obj[g.key]
-		if !present {
-			continue
+	groups, ok := cache[c.Name]
+	if !ok {
+		groups = e.collect(sets, c)
+		if cache != nil {
+			cache[c.Name] = groups
 		}
-		total = add(total, e.actualField(g, c, val))
 	}
+	total := 0.0
+	w.object(func(key []byte) {
+		i := slices.IndexFunc(groups, func(g group) bool { return g.key == string(key) })
+		if i < 0 {
+			w.skip()
+			return
+		}
+		if mutation {
+			total = add(total, mutationWeight)
+		}
+		total = add(total, e.actualField(groups[i], c, w))
+	})
 	return total
 }
 
-// actualField is the cost of val, the value of group g on type c.
-func (e *estimator) actualField(g group, c *ast.Definition, val any) float64 {
+// actualField is the cost of the value at w of group g on type c.
+func (e *estimator) actualField(g group, c *ast.Definition, w *walker) float64 {
 	f0 := g.fields[0]
-	if strings.HasPrefix(f0.Name, "__") || val == nil {
+	if strings.HasPrefix(f0.Name, "__") || w.null() {
+		w.skip()
 		return 0
 	}
 	owner, fd := e.fieldDef(c, f0.Name)
-	if fd == nil {
-		return 0
+	var ret *ast.Definition
+	if fd != nil {
+		ret = e.t.api.Types[fd.Type.Name()]
 	}
-	ret := e.t.api.Types[fd.Type.Name()]
 	if ret == nil {
+		w.skip()
 		return 0
 	}
-	w := e.t.fieldWeight(owner, fd, ret)
+	wt := e.t.fieldWeight(owner, fd, ret)
 	sets := make([]ast.SelectionSet, 0, len(g.fields))
 	for _, f := range g.fields {
 		sets = append(sets, f.SelectionSet)
 	}
-	return add(e.actualValue(sets, ret, w, val), e.args(owner, fd, f0))
+	return add(e.actualValue(sets, ret, wt, w, nil), e.args(owner, fd, f0))
 }
 
 // fieldDef finds field name on c, or (c abstract, its concrete type
@@ -120,19 +131,27 @@ func (e *estimator) fieldDef(c *ast.Definition, name string) (string, *ast.Field
 	return "", nil
 }
 
-// actualValue is the cost of one value (a list counts each element).
-func (e *estimator) actualValue(sets []ast.SelectionSet, ret *ast.Definition, w float64, val any) float64 {
-	switch v := val.(type) {
-	case nil:
+// actualValue is the cost of the value at w (a list counts each element;
+// its objects share one collection of their fields per type).
+func (e *estimator) actualValue(sets []ast.SelectionSet, ret *ast.Definition, wt float64, w *walker, cache collected) float64 {
+	switch w.peek() {
+	case 'n':
+		w.skip()
 		return 0
-	case []any:
-		total := 0.0
-		for _, x := range v {
-			total = add(total, e.actualValue(sets, ret, w, x))
+	case '[':
+		if cache == nil {
+			cache = collected{}
 		}
+		total := 0.0
+		w.array(func() { total = add(total, e.actualValue(sets, ret, wt, w, cache)) })
 		return total
-	case map[string]any:
-		return add(w, e.actualObject(sets, ret, v))
+	case '{':
+		if ret.Kind == ast.Scalar {
+			w.skip() // a custom scalar holding an object
+			return wt
+		}
+		return add(wt, e.actualObject(sets, ret, w, cache, false))
 	}
-	return w
+	w.skip()
+	return wt
 }

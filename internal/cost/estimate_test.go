@@ -309,6 +309,14 @@ func TestActual(t *testing.T) {
 		// A mutation: 10 + Order 1, 10 + stars 2: 23.
 		{"mutation", `mutation { buy(id: "1") { id } rate(id: "1", stars: 5) }`, `{"buy":{"id":"o"},"rate":true}`, 23},
 		{"no data", `{ me { id } }`, `null`, 0},
+		// Escapes and brackets inside strings are skipped as strings: 2.
+		{"escapes", `{ products(first: 2) { name status } }`,
+			`{"products":[{"name":"a \"}]{[\\","status":null},{"name":"\u00e9 ]}","status":null}]}`, 2},
+		// Keys in another order than the selection, whitespace anywhere.
+		{"order", `{ products(first: 2) { id stock { id } } }`,
+			"{ \"products\" : [ { \"stock\" : { \"id\" : \"w\" } , \"id\" : \"1\" } ] }", 6},
+		// A mutation field that answers null still ran: 10 + 0.
+		{"mutation null", `mutation { buy(id: "1") { id } }`, `{"buy":null}`, 10},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			doc, op := parseOp(t, sg, tc.query)
@@ -320,6 +328,22 @@ func TestActual(t *testing.T) {
 				t.Errorf("actual %v, want %v", got, tc.want)
 			}
 		})
+	}
+}
+
+// TestActualMalformed: a malformed document is an error, never a panic
+// or a hang.
+func TestActualMalformed(t *testing.T) {
+	sg := shopSupergraph(t)
+	tab, err := NewTable(sg, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, op := parseOp(t, sg, `{ products(first: 2) { id stock { id } } }`)
+	for _, data := range []string{`{"products":[{"id":"1"`, `{"products":[{"id":"1"}}`, `{"products" [`, `{"products":[{"stock":{"id":"x}]}`, `[1]`} {
+		if _, err := tab.Actual(doc, op, nil, json.RawMessage(data)); err == nil {
+			t.Errorf("%s: no error", data)
+		}
 	}
 }
 

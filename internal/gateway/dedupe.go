@@ -147,6 +147,9 @@ type dedupeClient struct {
 type roundTrip struct {
 	body []byte
 	err  error
+	// header: the answer's header, kept when the callers collect response
+	// headers (each gets it, not only the one that sent the request).
+	header http.Header
 }
 
 func (c *dedupeClient) Do(ctx context.Context, req *executor.SubgraphRequest) ([]byte, error) {
@@ -161,10 +164,15 @@ func (c *dedupeClient) Do(ctx context.Context, req *executor.SubgraphRequest) ([
 	b.Write(req.Body)
 	writeHeaders(&b, req.Header)
 	led := false
+	sink := executor.ResponseHeaderSinkFrom(ctx)
 	rt, shared, err := c.group.do(ctx, b.String(), func(sctx context.Context) roundTrip {
 		led = true
+		var header http.Header
+		if sink != nil {
+			sctx = executor.WithResponseHeaderSink(sctx, func(_ string, h http.Header) { header = h.Clone() })
+		}
 		body, err := c.next.Do(sctx, req)
-		return roundTrip{body, err}
+		return roundTrip{body, err, header}
 	})
 	if err != nil {
 		// This caller left (its deadline or cancellation), whoever
@@ -175,6 +183,9 @@ func (c *dedupeClient) Do(ctx context.Context, req *executor.SubgraphRequest) ([
 		for _, o := range c.observers {
 			o.Deduplicated(ctx, "subgraph", req.Service)
 		}
+	}
+	if sink != nil && rt.header != nil {
+		sink(req.Service, rt.header)
 	}
 	return rt.body, rt.err
 }

@@ -8,6 +8,10 @@
 // measured once) on the parsed document. Validation is the costly step for
 // hostile documents, so a refused document costs one lexing pass and one
 // parse. Refusals are cached with the document like validation errors.
+// Validation runs gqlparser's rules with one override (spreads.go): a
+// fragment on a type inside a field of that same type is always possible,
+// as in graphql-js, even when the type has no possible types in the API
+// (an interface only @interfaceObject subgraphs implement).
 //
 // Automatic persisted queries (apq.go) resolve before anything else: a
 // request carrying only extensions.persistedQuery gets its text from a
@@ -25,6 +29,13 @@
 // the subgraph fetch trace to extensions.junctionTrace. Requests carrying
 // either are never shared by inbound deduplication; requests carrying
 // neither pay nothing for them.
+//
+// Subgraph answer headers (respheaders.go, WithResponseHeaders): only
+// what the policy allows reaches the client, set on the Response inside
+// the execution (so every request sharing it gets them); Cache-Control is
+// merged by MergeCacheControl, the one rule the cache plugin uses too.
+// Unconfigured, no collector is made. WithHTTPOptions (transport.go)
+// passes compression and connection settings to the default client.
 //
 // Subscriptions (subscribe.go): a subscription operation from a transport
 // that streams (Request.AcceptSubscription) is planned like a query; its

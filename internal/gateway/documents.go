@@ -59,7 +59,7 @@ func parseAndValidate(api *ast.Schema, query string, limits Limits) *cachedDocum
 	if err := checkOperations(doc, limits); err != nil {
 		return &cachedDocument{errs: gqlerror.List{err}}
 	}
-	if errs := validator.Validate(api, doc); len(errs) > 0 {
+	if errs := validator.Validate(api, doc, clientRules...); len(errs) > 0 {
 		for _, e := range errs {
 			withCode(e, "GRAPHQL_VALIDATION_FAILED")
 		}

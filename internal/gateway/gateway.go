@@ -79,6 +79,7 @@ type options struct {
 	entityCache      func(*schema.Supergraph) executor.EntityCache // cachehooks.go
 	apqStore         APQStore
 	httpOptions      []executor.HTTPOption            // transport.go
+	respHeaders      *ResponseHeaderPolicy            // respheaders.go
 	subsBounds       subscription.Options             // subscribe.go
 	subsPer          map[string]SubgraphSubscriptions // subscribe.go
 	contracts        []schema.Contract                // contracts.go
@@ -380,7 +381,7 @@ func (g *Gateway) run(ctx context.Context, o *Operation) *Response {
 			led := false
 			resp, shared, err := g.inbound.do(ctx, key, func(sctx context.Context) *Response {
 				led = true
-				return g.execute(sctx, o)
+				return g.executeWithHeaders(sctx, o)
 			})
 			if err != nil {
 				// This caller went away first: nobody reads this.
@@ -399,7 +400,7 @@ func (g *Gateway) run(ctx context.Context, o *Operation) *Response {
 			return resp
 		}
 	}
-	return g.execute(ctx, o)
+	return g.executeWithHeaders(ctx, o)
 }
 
 // stagesKey is what the operation stage decided that changes the answer:

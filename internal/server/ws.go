@@ -34,7 +34,8 @@ import (
 // A keeper sends keep-alives and WebSocket pings, closes an idle socket,
 // and one whose connection_init does not come in time (4408).
 //
-// The connection_init payload becomes request headers for every operation
+// The connection_init payload is Request.InitPayload (forwarded upstream
+// where a subgraph is configured to), and becomes request headers for every operation
 // on the socket, over those of the upgrade request: the string entries of
 // payload.headers, and the payload's own string entries whose names are
 // header names (Authorization, authorization…), so that authentication
@@ -84,11 +85,14 @@ type wsConn struct {
 	acked     atomic.Bool // connection_init received and acknowledged
 	initSeen  atomic.Bool
 
-	mu       sync.Mutex
-	header   http.Header      // for operations: upgrade headers + init payload
-	ops      map[string]*wsOp // running operations by id (the id's JSON)
-	lastIdle time.Time        // when the last operation ended (or the socket opened)
-	opsWG    sync.WaitGroup   // operation goroutines
+	mu     sync.Mutex
+	header http.Header // for operations: upgrade headers + init payload
+	// initPayload is the connection_init payload (Request.InitPayload),
+	// shared by the operations: never modified.
+	initPayload map[string]any
+	ops         map[string]*wsOp // running operations by id (the id's JSON)
+	lastIdle    time.Time        // when the last operation ended (or the socket opened)
+	opsWG       sync.WaitGroup   // operation goroutines
 }
 
 // wsOp is one running operation.
@@ -308,8 +312,12 @@ func (c *wsConn) setInit(payload json.RawMessage) error {
 			}
 		}
 	}
+	init, err := decodeObject(payload) // numbers stay json.Number
+	if err != nil {
+		return errors.New("the connection_init payload must be an object")
+	}
 	c.mu.Lock()
-	c.header = hdr
+	c.header, c.initPayload = hdr, init
 	c.mu.Unlock()
 	return nil
 }
@@ -340,7 +348,7 @@ func (c *wsConn) start(id json.RawMessage, req *gateway.Request) bool {
 	ctx, cancel := context.WithCancel(c.ctx)
 	op := &wsOp{cancel: cancel}
 	c.ops[key] = op
-	req.Header = c.header
+	req.Header, req.InitPayload = c.header, c.initPayload
 	c.opsWG.Add(1)
 	c.mu.Unlock()
 	go c.run(ctx, id, op, req)

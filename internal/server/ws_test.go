@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -126,6 +127,9 @@ func TestTransportWSSubscription(t *testing.T) {
 	}
 	if st.req.Header.Get("X-Tenant") != "t1" || st.req.Header.Get("X-Upgrade") != "u" || st.req.Header.Get("Sec-Websocket-Key") != "" {
 		t.Errorf("header %v", st.req.Header)
+	}
+	if fmt.Sprint(st.req.InitPayload) != "map[Authorization:Bearer good headers:map[x-tenant:t1] n:1]" {
+		t.Errorf("init payload %v", st.req.InitPayload)
 	}
 	if st.req.Variables["a"] == nil || !st.req.AcceptSubscription {
 		t.Errorf("request %+v", st.req)

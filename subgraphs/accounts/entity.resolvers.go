@@ -11,6 +11,9 @@ import (
 
 // FindManyUserByIDs is the resolver for the findManyUserByIDs field.
 func (r *entityResolver) FindManyUserByIDs(ctx context.Context, reps []*UserByIDsInput) ([]*User, error) {
+	if !r.counters.Proceed(ctx) {
+		return nil, nil
+	}
 	r.counters.Entity(len(reps))
 	out := make([]*User, len(reps))
 	for i, rep := range reps {

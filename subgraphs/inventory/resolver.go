@@ -26,7 +26,7 @@ type Server struct {
 func New() *Server {
 	c := &serve.Counters{}
 	es := NewExecutableSchema(Config{Resolvers: &Resolver{counters: c}})
-	return &Server{Handler: serve.Handler(es, c), Counters: c}
+	return &Server{Handler: serve.Handler(es, c, serve.MaxComplexity), Counters: c}
 }
 
 // Handler returns a fresh inventory subgraph handler (GET and POST at any path).

@@ -13,6 +13,9 @@ import (
 
 // FindManyProductByUpcs is the resolver for the findManyProductByUpcs field.
 func (r *entityResolver) FindManyProductByUpcs(ctx context.Context, reps []*ProductByUpcsInput) ([]*Product, error) {
+	if !r.counters.Proceed(ctx) {
+		return nil, nil
+	}
 	r.counters.Entity(len(reps))
 	out := make([]*Product, len(reps))
 	for i, rep := range reps {

@@ -9,4 +9,9 @@
 // (never in the shared read-only data), come after the generated ones in
 // User.reviews and Product.reviews, and are bounded: MaxAdded reviews per
 // server, MaxBodyLength characters each.
+//
+// Product.reviews and User.reviews are where a query can cycle: each counts
+// serve.ListFanout times its selections in the complexity limit, so a deep
+// cyclic query is refused before it runs (NewLimited lifts the limit for
+// tests), and they stop resolving once the request's context is done.
 package reviews

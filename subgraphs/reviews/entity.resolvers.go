@@ -11,6 +11,9 @@ import (
 
 // FindManyProductByUpcs is the resolver for the findManyProductByUpcs field.
 func (r *entityResolver) FindManyProductByUpcs(ctx context.Context, reps []*ProductByUpcsInput) ([]*Product, error) {
+	if !r.counters.Proceed(ctx) {
+		return nil, nil
+	}
 	r.counters.Entity(len(reps))
 	out := make([]*Product, len(reps))
 	for i, rep := range reps {
@@ -21,6 +24,9 @@ func (r *entityResolver) FindManyProductByUpcs(ctx context.Context, reps []*Prod
 
 // FindManyReviewByIDs is the resolver for the findManyReviewByIDs field.
 func (r *entityResolver) FindManyReviewByIDs(ctx context.Context, reps []*ReviewByIDsInput) ([]*Review, error) {
+	if !r.counters.Proceed(ctx) {
+		return nil, nil
+	}
 	r.counters.Entity(len(reps))
 	out := make([]*Review, len(reps))
 	for i, rep := range reps {
@@ -33,6 +39,9 @@ func (r *entityResolver) FindManyReviewByIDs(ctx context.Context, reps []*Review
 
 // FindManyUserByIDs is the resolver for the findManyUserByIDs field.
 func (r *entityResolver) FindManyUserByIDs(ctx context.Context, reps []*UserByIDsInput) ([]*User, error) {
+	if !r.counters.Proceed(ctx) {
+		return nil, nil
+	}
 	r.counters.Entity(len(reps))
 	out := make([]*User, len(reps))
 	for i, rep := range reps {

@@ -27,10 +27,19 @@ type Server struct {
 }
 
 // New returns a reviews subgraph server with fresh counters.
-func New() *Server {
+func New() *Server { return NewLimited(serve.MaxComplexity) }
+
+// NewLimited is New with another complexity limit (<= 0: none; for tests
+// that need a query to run long).
+func NewLimited(maxComplexity int) *Server {
 	c := &serve.Counters{}
-	es := NewExecutableSchema(Config{Resolvers: &Resolver{counters: c, added: &added{}, feed: &feed{}}})
-	return &Server{Handler: serve.Handler(es, c), Counters: c}
+	cfg := Config{Resolvers: &Resolver{counters: c, added: &added{}, feed: &feed{}}}
+	// The lists of reviews are where a query can cycle (product → reviews
+	// → product, user → reviews → author → reviews): each repeats its
+	// selections (serve.ListCost).
+	cfg.Complexity.Product.Reviews = serve.ListCost
+	cfg.Complexity.User.Reviews = serve.ListCost
+	return &Server{Handler: serve.Handler(NewExecutableSchema(cfg), c, maxComplexity), Counters: c}
 }
 
 // Handler returns a fresh reviews subgraph handler (GET and POST at any path).

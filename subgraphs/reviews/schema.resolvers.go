@@ -23,6 +23,9 @@ func (r *mutationResolver) AddReview(ctx context.Context, upc string, body strin
 
 // Reviews is the resolver for the reviews field.
 func (r *productResolver) Reviews(ctx context.Context, obj *Product) ([]*Review, error) {
+	if !r.counters.Proceed(ctx) {
+		return nil, nil
+	}
 	return toReviews(r.reviewsByProduct(obj.Upc)), nil
 }
 
@@ -33,6 +36,9 @@ func (r *subscriptionResolver) ReviewAdded(ctx context.Context) (<-chan *Review,
 
 // Reviews is the resolver for the reviews field.
 func (r *userResolver) Reviews(ctx context.Context, obj *User) ([]*Review, error) {
+	if !r.counters.Proceed(ctx) {
+		return nil, nil
+	}
 	return toReviews(r.reviewsByAuthor(obj.ID)), nil
 }
 

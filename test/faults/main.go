@@ -19,12 +19,14 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
+	"net/http/httptrace"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -41,6 +43,7 @@ import (
 var names = []string{"accounts", "products", "reviews", "inventory"}
 
 type env struct {
+	only string // comma-separated scenario names; "" runs them all
 	dir  string
 	base int
 	sub  *exec.Cmd
@@ -50,14 +53,15 @@ type env struct {
 func main() {
 	clients := flag.Int("clients", 20, "concurrent clients")
 	duration := flag.Duration("duration", 5*time.Second, "length of each scenario")
+	only := flag.String("only", "", "comma-separated scenarios to run (default: all)")
 	flag.Parse()
-	if err := run(*clients, *duration); err != nil {
+	if err := run(*clients, *duration, *only); err != nil {
 		fmt.Fprintln(os.Stderr, "faults:", err)
 		os.Exit(1)
 	}
 }
 
-func run(clients int, d time.Duration) error {
+func run(clients int, d time.Duration, only string) error {
 	dir, err := os.MkdirTemp("", "junction-faults")
 	if err != nil {
 		return err
@@ -68,7 +72,7 @@ func run(clients int, d time.Duration) error {
 			return fmt.Errorf("build %s: %v\n%s", b[1], err, out)
 		}
 	}
-	e := &env{dir: dir, base: freePorts(4), urls: map[string]string{}}
+	e := &env{dir: dir, base: freePorts(4), urls: map[string]string{}, only: only}
 	for i, n := range names {
 		e.urls[n] = fmt.Sprintf("http://127.0.0.1:%d/query", e.base+i)
 	}
@@ -153,6 +157,9 @@ func run(clients int, d time.Duration) error {
 	}
 
 	// 5. 40 clients sending a large answer.
+	if !e.want("large-40") {
+		return nil
+	}
 	large := largeQuery(e)
 	return e.scenario("large-40", 40, d, large, nil)
 }
@@ -219,6 +226,9 @@ func (e *env) startGateway() (*exec.Cmd, string, string, error) {
 // scenario starts a gateway, runs the load with fault running beside it,
 // and prints the figures.
 func (e *env) scenario(name string, clients int, d time.Duration, body []byte, fault func(gw *exec.Cmd, sg string, stopc <-chan struct{}) string) error {
+	if !e.want(name) {
+		return nil
+	}
 	gw, addr, sg, err := e.startGateway()
 	if err != nil {
 		return err
@@ -269,11 +279,14 @@ func (e *env) scenario(name string, clients int, d time.Duration, body []byte, f
 // stopped accepting) is not lost; one on an established connection that
 // got no answer is.
 func (e *env) sigterm(clients int, d time.Duration, body []byte) error {
+	if !e.want("sigterm") {
+		return nil
+	}
 	gw, addr, _, err := e.startGateway()
 	if err != nil {
 		return err
 	}
-	var reqs, answered, refused, lost atomic.Int64
+	var reqs, answered, refused, lost, lostReused atomic.Int64
 	var firstLost atomic.Value
 	deadline := time.Now().Add(d)
 	var wg sync.WaitGroup
@@ -283,8 +296,17 @@ func (e *env) sigterm(clients int, d time.Duration, body []byte) error {
 			defer wg.Done()
 			c := &http.Client{Timeout: 30 * time.Second}
 			for time.Now().Before(deadline) {
-				code, ans, err := postRaw(c, "http://"+addr+"/graphql", body)
+				var reused bool
+				ctx := httptrace.WithClientTrace(context.Background(), &httptrace.ClientTrace{
+					GotConn: func(i httptrace.GotConnInfo) { reused = i.Reused },
+				})
+				code, ans, err := postCtx(ctx, c, "http://"+addr+"/graphql", body)
 				reqs.Add(1)
+				if err != nil && reused {
+					err = fmt.Errorf("%w (on a reused keep-alive connection)", err)
+				} else if err != nil {
+					err = fmt.Errorf("%w (on a new connection)", err)
+				}
 				switch {
 				case err == nil && code == 200 && !bytes.Contains(ans, []byte(`"errors"`)):
 					answered.Add(1)
@@ -295,6 +317,9 @@ func (e *env) sigterm(clients int, d time.Duration, body []byte) error {
 					refused.Add(1) // answered: not ready / shutting down
 				default:
 					lost.Add(1)
+					if err != nil && strings.Contains(err.Error(), "reused keep-alive") {
+						lostReused.Add(1)
+					}
 					if err == nil {
 						err = fmt.Errorf("status %d: %.200s", code, ans)
 					}
@@ -319,11 +344,27 @@ func (e *env) sigterm(clients int, d time.Duration, body []byte) error {
 	}
 	wg.Wait()
 	n := fmt.Sprintf("%d answered, %d refused after SIGTERM, %s", answered.Load(), refused.Load(), exit)
+	if lost.Load() > 0 {
+		n += fmt.Sprintf("; %d lost on reused keep-alive connections, %d on new ones", lostReused.Load(), lost.Load()-lostReused.Load())
+	}
 	if f, ok := firstLost.Load().(string); ok {
 		n += "; first lost: " + f
 	}
 	fmt.Printf("%-18s %8d %8d %7d MB  %s (failures = accepted requests lost)\n", "sigterm", reqs.Load(), lost.Load(), rss/1024, n)
 	return nil
+}
+
+// want reports whether the scenario name was asked for (-only).
+func (e *env) want(name string) bool {
+	if e.only == "" {
+		return true
+	}
+	for _, n := range strings.Split(e.only, ",") {
+		if strings.TrimSpace(n) == name {
+			return true
+		}
+	}
+	return false
 }
 
 func errOrZero(err error) string {
@@ -334,7 +375,16 @@ func errOrZero(err error) string {
 }
 
 func postRaw(c *http.Client, url string, body []byte) (int, []byte, error) {
-	resp, err := c.Post(url, "application/json", bytes.NewReader(body))
+	return postCtx(context.Background(), c, url, body)
+}
+
+func postCtx(ctx context.Context, c *http.Client, url string, body []byte) (int, []byte, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
+	if err != nil {
+		return 0, nil, err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := c.Do(req)
 	if err != nil {
 		return 0, nil, err
 	}

@@ -68,9 +68,8 @@ func (g *queryGen) selection(b *strings.Builder, def *ast.Definition, depth int)
 		case k == 1 && depth > 0:
 			// Inline fragment on the type itself or one of its possible types.
 			t := def
-			if def.IsAbstractType() {
-				pt := g.api.PossibleTypes[def.Name]
-				t = pt[g.r.IntN(len(pt))]
+			if pt := g.api.PossibleTypes[def.Name]; def.IsAbstractType() && len(pt) > 0 {
+				t = pt[g.r.IntN(len(pt))] // else the type itself (an interface without implementations)
 			}
 			fmt.Fprintf(b, "... on %s %s", t.Name, g.directive())
 			g.selection(b, t, depth)
