@@ -53,7 +53,8 @@
 //     interface it implements (an @interfaceObject subgraph's answer for an
 //     object an earlier fetch already resolved).
 //  4. Shape (shape.go): fields denied (Request.Denied) or unresolved by the
-//     planner (Plan.Unresolved, by document offset) answer null with their
+//     planner (Plan.Unresolved, by document offset and the object's type)
+//     answer null with their
 //     error at each path. Shape: walk the client operation over the merged tree, write
 //     JSON into a pooled buffer, truncating back to the nearest nullable
 //     field when a non-null one is null. The buffer holds the whole
@@ -135,4 +136,9 @@
 //     package introspection (executor.Introspect); root __typename locally.
 //   - Request.Trace (trace.go), when set, records each subgraph round trip
 //     (start, end, size, failure); when nil it costs one nil check per fetch.
+//   - The HTTP client (client.go) decodes compressed answers it asked for
+//     (compress.go) through the same size limit as plain ones (decoded
+//     bytes count); connection settings (connection.go) give a subgraph
+//     its own transport (h2c, pool sizes, timeouts); a ResponseHeaderSink
+//     in the context (respheaders.go) sees every answer's header.
 package executor

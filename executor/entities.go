@@ -633,10 +633,7 @@ func (e *Executor) writeNested(buf []byte, v *value, sel ast.SelectionSet) ([]by
 // types (a runtime type @inaccessible in the API still has its fields
 // sent).
 func (e *Executor) typeApplies(cond, tn string) bool {
-	if cond == "" || cond == tn {
-		return true
-	}
-	return tn != "" && e.supPossible[cond][tn]
+	return e.supConds.Satisfies(tn, cond)
 }
 
 // buildSelection copies the fields of sel from src into dst, keyed by field
@@ -804,7 +801,7 @@ func (e *Executor) keepTypename(d, s *value) bool {
 		return false
 	}
 	sn, ok := s.stringValue()
-	return ok && dn != sn && e.possible[sn][dn]
+	return ok && dn != sn && e.conds.Possible(sn, dn)
 }
 
 func (r *run) mergeValue(d, s *value) *value {

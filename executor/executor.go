@@ -29,12 +29,12 @@ type Executor struct {
 	maxMerged int64
 	onFailure func(ctx context.Context, service string, err error)
 	tracer    trace.Tracer
-	possible  map[string]map[string]bool // abstract type -> concrete object types (API)
-	// supPossible: the same in the supergraph schema, @inaccessible types
-	// included: type conditions in representations are decided with it.
-	supPossible map[string]map[string]bool
-	keyFields   map[string]map[string]bool // type + "\x00" + service -> top-level key field names
-	services    map[string]service         // by subgraph name
+	// conds answers type conditions in the API schema; supConds in the
+	// supergraph schema, @inaccessible types included (representations).
+	conds     *schema.TypeConditions
+	supConds  *schema.TypeConditions
+	keyFields map[string]map[string]bool // type + "\x00" + service -> top-level key field names
+	services  map[string]service         // by subgraph name
 	// respPerAnswer is the size of the last response shaped, per 1024
 	// bytes of the subgraph answers it was shaped from (0: none yet): a
 	// response buffer is started at that share of the answers' size
@@ -137,13 +137,13 @@ func New(sg *schema.Supergraph, opts ...Option) *Executor {
 			e.services[s.Name] = service{sg: s, span: "subgraph " + s.Name}
 		}
 	}
-	e.possible, e.supPossible = map[string]map[string]bool{}, map[string]map[string]bool{}
+	e.conds = schema.NewTypeConditions(nil)
 	if sg != nil && sg.API != nil {
-		e.possible = possibleSets(sg.API)
-		e.supPossible = e.possible
+		e.conds = schema.NewTypeConditions(sg.API)
 	}
+	e.supConds = e.conds
 	if sg != nil && sg.Schema != nil {
-		e.supPossible = possibleSets(sg.Schema)
+		e.supConds = schema.NewTypeConditions(sg.Schema)
 	}
 	e.keyFields = map[string]map[string]bool{}
 	if sg != nil {
@@ -284,17 +284,4 @@ func (r *run) variable(name string) any {
 		return nil
 	}
 	return r.req.Variables[name]
-}
-
-// possibleSets maps each abstract type of s to its possible types.
-func possibleSets(s *ast.Schema) map[string]map[string]bool {
-	out := make(map[string]map[string]bool, len(s.PossibleTypes))
-	for name, defs := range s.PossibleTypes {
-		set := make(map[string]bool, len(defs))
-		for _, d := range defs {
-			set[d.Name] = true
-		}
-		out[name] = set
-	}
-	return out
 }

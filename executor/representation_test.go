@@ -33,7 +33,7 @@ func TestRepresentationFastPath(t *testing.T) {
 		`{"__typename":"User","id":"u"}`,
 		`{"upc":"1"}`,
 	}
-	ex := &Executor{possible: map[string]map[string]bool{}, keyFields: map[string]map[string]bool{
+	ex := &Executor{keyFields: map[string]map[string]bool{
 		"Product\x00inventory": {"upc": true},
 	}}
 	for name, src := range requires {

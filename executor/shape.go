@@ -8,6 +8,8 @@ import (
 
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"github.com/junction-gateway/junction/planner"
 )
 
 // maxPooledBuf is the largest response buffer kept for reuse.
@@ -199,7 +201,7 @@ func (s *shaper) concreteType(obj *value, static *ast.Definition) string {
 		return static.Name
 	}
 	tn, _ := typenameOf(obj)
-	if tn != "" && s.ex.possible[static.Name][tn] {
+	if tn != "" && s.ex.conds.Possible(static.Name, tn) {
 		return tn
 	}
 	return ""
@@ -222,7 +224,7 @@ func (s *shaper) object(obj *value, static *ast.Definition, sel ast.SelectionSet
 		s.path = append(s.path, pathStep{key: g.key})
 		ok := true
 		switch {
-		case f.Definition != nil && (s.req.Denied != nil || (s.req.Plan != nil && s.req.Plan.Unresolved != nil)) && s.deny(g, f):
+		case f.Definition != nil && (s.req.Denied != nil || (s.req.Plan != nil && s.req.Plan.Unresolved != nil)) && s.deny(g, f, concrete, static.Name):
 			// Before __typename and introspection: a denied __schema/__type
 			// answers null too; __typename is String!, its null propagates.
 			ok = f.Name != "__typename" && s.nullable(f.Definition.Type)
@@ -283,11 +285,11 @@ func (s *shaper) nullable(t *ast.Type) bool {
 // deny reports whether a field of group g was denied (Request.Denied) or
 // left out of the plan as unresolvable (Plan.Unresolved), and records its
 // error at the current path.
-func (s *shaper) deny(g group, f *ast.Field) bool {
-	e, ok := s.denied(f)
+func (s *shaper) deny(g group, f *ast.Field, concrete, static string) bool {
+	e, ok := s.denied(f, concrete, static)
 	if !ok {
 		for _, o := range g.fields[1:] {
-			if e, ok = s.denied(o); ok {
+			if e, ok = s.denied(o, concrete, static); ok {
 				break
 			}
 		}
@@ -312,15 +314,22 @@ func (s *shaper) deny(g group, f *ast.Field) bool {
 	return true
 }
 
-func (s *shaper) denied(f *ast.Field) (*gqlerror.Error, bool) {
+// denied finds f's error: denied, or unresolved at objects of the concrete
+// type (or of the static type, where the planner could not tell it).
+func (s *shaper) denied(f *ast.Field, concrete, static string) (*gqlerror.Error, bool) {
 	if e, ok := s.req.Denied[f]; ok {
 		return e, true
 	}
-	if s.req.Plan != nil && f.Position != nil {
-		e, ok := s.req.Plan.Unresolved[f.Position.Start]
-		return e, ok
+	if s.req.Plan == nil || s.req.Plan.Unresolved == nil || f.Position == nil {
+		return nil, false
 	}
-	return nil, false
+	if concrete != "" {
+		if e, ok := s.req.Plan.Unresolved[planner.FieldAt{Offset: f.Position.Start, Type: concrete}]; ok {
+			return e, true
+		}
+	}
+	e, ok := s.req.Plan.Unresolved[planner.FieldAt{Offset: f.Position.Start, Type: static}]
+	return e, ok
 }
 
 // addErr records an error at the current path unless one covers it.
@@ -457,7 +466,7 @@ func (s *shaper) runtimeTypeFits(v *value, def *ast.Definition) bool {
 		return true
 	}
 	tn, ok := typenameOf(v)
-	if !ok || tn == "" || s.ex.possible[def.Name][tn] {
+	if !ok || tn == "" || s.ex.conds.Possible(def.Name, tn) {
 		return true
 	}
 	t := s.ex.sg.API.Types[tn]
@@ -605,7 +614,7 @@ func (s *shaper) applies(cond, concrete, static string) bool {
 		return false
 	}
 	// The client's fragments: by the API schema's possible types.
-	return cond == concrete || s.ex.possible[cond][concrete]
+	return s.ex.conds.Satisfies(concrete, cond)
 }
 
 // isDeferred reports whether a fragment with these directives is delivered

@@ -97,17 +97,20 @@ func (p *planning) planItems(w walk, items []*item, frags []fragItem, defers []*
 		cc := &collector{p: p, typ: ct, dm: w.b.mode}
 		// Copies: the fragments merged into them here are this type's.
 		for _, it := range spread {
-			cp := *it
-			cc.items = append(cc.items, &cp)
+			if !p.skipped(it.field, ct) {
+				cp := *it
+				cc.items = append(cc.items, &cp)
+			}
 		}
+		nspread := len(cc.items)
 		for _, f := range frags {
 			if p.implements(ct, f.typeCond) {
 				cc.collect(f.sel, f.dirs)
 			}
 		}
 		if folded != nil {
-			kept := cc.items[:len(spread):len(spread)]
-			for _, o := range cc.items[len(spread):] {
+			kept := cc.items[:nspread:nspread]
+			for _, o := range cc.items[nspread:] {
 				if !folded(o) {
 					kept = append(kept, o)
 				}
@@ -175,7 +178,7 @@ func (p *planning) planField(w walk, it *item) error {
 		if ok, err := p.viaParent(w, it); ok || err != nil {
 			return err
 		}
-		return fieldUnresolvable(clientField(it), "%s.%s: no subgraph can resolve it from subgraph %q at path %v", w.typ, name, w.g.service, w.path)
+		return fieldUnresolvable(clientField(it), w.typ, "%s.%s: no subgraph can resolve it from subgraph %q at path %v", w.typ, name, w.g.service, w.path)
 	}
 	conds := append(append([]cond(nil), w.conds...), condsOf(it.dirs)...)
 	cw, err := p.jump(w, hops, conds, nil)
@@ -414,7 +417,7 @@ func (p *planning) planInterfaceObject(w walk, items []*item, frags []fragItem) 
 	if len(rest) > 0 {
 		f = clientField(rest[0])
 	}
-	return fieldUnresolvable(f, "the concrete type of %s: no subgraph that knows its implementations is reachable from subgraph %q", w.typ, w.g.service)
+	return fieldUnresolvable(f, w.typ, "the concrete type of %s: no subgraph that knows its implementations is reachable from subgraph %q", w.typ, w.g.service)
 }
 
 // jumpInterfaceObject handles a field of an interface that only an

@@ -93,7 +93,7 @@ func (c *collector) collect(ss ast.SelectionSet, inherited ast.DirectiveList) {
 	for _, s := range ss {
 		switch s := s.(type) {
 		case *ast.Field:
-			if c.p.skip[s] {
+			if c.p.skipped(s, c.typ) {
 				continue
 			}
 			d, keep := evalDirs(s.Directives)
@@ -165,19 +165,9 @@ func (c *collector) spread(tc string, ss ast.SelectionSet, d ast.DirectiveList) 
 	}
 }
 
-// interfaceOf reports whether the interface typ declares it implements tc.
-func (p *planning) interfaceOf(typ, tc string) bool {
-	d := p.sg.API.Types[typ]
-	if d == nil {
-		return false
-	}
-	for _, i := range d.Interfaces {
-		if i == tc {
-			return true
-		}
-	}
-	return false
-}
+// interfaceOf reports whether typ declares (in the API) that it
+// implements tc.
+func (p *planning) interfaceOf(typ, tc string) bool { return p.apiConds.Implements(typ, tc) }
 
 // signature identifies a field up to its response key: name and arguments.
 func signature(f *ast.Field) string {

@@ -13,10 +13,12 @@
 // Options: WithOverrideLabels (the label policy of Plan), WithCacheSize.
 // Errors wrap ErrNoOperation or ErrUnsatisfiable. A client field no
 // subgraph can resolve where it is selected does not fail the plan: it is
-// left out (as a denied field is) and recorded in Plan.Unresolved with its
-// error, and the plan is built again (unresolved.go); the executor answers
-// it null with that error at each path where the field appears (keyed by
-// the field, so also where another type could resolve it). An internal
+// left out at objects of the type it was planned at and recorded in
+// Plan.Unresolved (its document offset and that type) with its error, and
+// the plan is built again (unresolved.go); the executor answers it null
+// with that error on objects of that type, and as usual on others (a
+// Node.id no subgraph gives for a Room is still answered for a Person).
+// An internal
 // field (a key or @requires field) that cannot be resolved still fails the
 // plan. At an object known only as an @interfaceObject, the concrete type
 // comes from a subgraph with implementations of it; with none reachable,

@@ -15,11 +15,20 @@ type Plan struct {
 	// query of only __typename / introspection fields).
 	Root Node
 	// Unresolved holds the client fields no subgraph can resolve where they
-	// are selected, by their byte offset in the document (Position.Start):
-	// they are left out of the plan and each answers null with its error
-	// at each response path where it appears (the rest is answered). Nil:
-	// none.
-	Unresolved map[int]*gqlerror.Error
+	// are selected, by their byte offset in the document (Position.Start)
+	// and the type of the object they were planned at: they are left out
+	// of the plan there and each answers null with its error at each
+	// response path where it appears on an object of that type (the rest
+	// is answered). Nil: none.
+	Unresolved map[FieldAt]*gqlerror.Error
+}
+
+// FieldAt is a field of the client document (its byte offset) selected on
+// objects of type Type (an object type, or the abstract type it was
+// planned at when the concrete type could not be told).
+type FieldAt struct {
+	Offset int
+	Type   string
 }
 
 // Node is one of Sequence, Parallel, Flatten, Fetch, Condition, Defer:

@@ -234,7 +234,7 @@ func TestUnsatisfiable(t *testing.T) {
 		t.Fatal(err)
 	}
 	x := doc.Operations[0].SelectionSet[0].(*ast.Field).SelectionSet[0].(*ast.Field)
-	if e := pl.Unresolved[x.Position.Start]; len(pl.Unresolved) != 1 || e == nil || !strings.Contains(e.Message, "T.x") ||
+	if e := pl.Unresolved[FieldAt{x.Position.Start, "T"}]; len(pl.Unresolved) != 1 || e == nil || !strings.Contains(e.Message, "T.x") ||
 		e.Extensions["code"] != "QUERY_PLANNING_FAILED" {
 		t.Errorf("unresolved %v, want T.x", pl.Unresolved)
 	}

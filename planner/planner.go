@@ -8,6 +8,7 @@ import (
 
 	"github.com/junction-gateway/junction/schema"
 	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
 )
 
 // Sentinel errors. Planning errors wrap one of them with %w.
@@ -26,6 +27,9 @@ type Planner struct {
 	labelPolicy func(string) bool
 	cache       *planCache
 	labels      []string // progressive-override labels of sg, ascending
+	// conds answers type conditions in the supergraph schema (the API's
+	// when there is none), apiConds in the API schema.
+	conds, apiConds *schema.TypeConditions
 }
 
 // planning is the state of one planning call: the planner and what this
@@ -37,6 +41,9 @@ type planning struct {
 	labelActive func(string) bool
 	// skip: client fields left out of this call (Options.Skip).
 	skip map[*ast.Field]bool
+	// unresolved: client fields left out at objects of a type, no
+	// subgraph resolving them there (unresolved.go).
+	unresolved map[FieldAt]*gqlerror.Error
 }
 
 // Options are the per-request inputs of PlanWith.
@@ -86,7 +93,12 @@ func DefaultOverrideLabel(label string) bool {
 
 // New returns a planner for sg.
 func New(sg *schema.Supergraph, opts ...Option) *Planner {
-	p := &Planner{sg: sg, labelPolicy: DefaultOverrideLabel, cache: newLRU(1024), labels: overrideLabels(sg)}
+	p := &Planner{sg: sg, labelPolicy: DefaultOverrideLabel, cache: newLRU(1024), labels: overrideLabels(sg),
+		apiConds: schema.NewTypeConditions(sg.API)}
+	p.conds = p.apiConds
+	if sg.Schema != nil {
+		p.conds = schema.NewTypeConditions(sg.Schema)
+	}
 	for _, o := range opts {
 		o(p)
 	}

@@ -295,13 +295,5 @@ func (p *planning) possible(abstract string) []*ast.Definition {
 
 // implements reports whether concrete satisfies typeCond (in the supergraph).
 func (p *planning) implements(concrete, typeCond string) bool {
-	if concrete == typeCond {
-		return true
-	}
-	for _, d := range p.possible(typeCond) {
-		if d.Name == concrete {
-			return true
-		}
-	}
-	return false
+	return concrete == typeCond || p.conds.Possible(typeCond, concrete)
 }

@@ -21,7 +21,9 @@ func newCannedShop() *cannedShop {
 	return &cannedShop{body: []byte(`{"data":{"products":[` + strings.Join(items, ",") + `]}}`)}
 }
 
-func (c *cannedShop) Do(context.Context, *executor.SubgraphRequest) ([]byte, error) { return c.body, nil }
+func (c *cannedShop) Do(context.Context, *executor.SubgraphRequest) ([]byte, error) {
+	return c.body, nil
+}
 
 const benchQuery = `query Bench($n: Int) { products(first: $n) { id name status stock { id } } }`
 
