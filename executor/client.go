@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"mime"
-	"net"
 	"net/http"
 	"sync"
 	"time"
@@ -104,27 +103,15 @@ type httpClient struct {
 	// (compress.go); zstdReaders holds its decoders.
 	compression map[string]*compression
 	zstdReaders sync.Pool
+	// perClient: the clients of subgraphs with connection settings of
+	// their own (connection.go).
+	perClient map[string]*http.Client
 }
 
 // NewHTTPClient returns a Client over a keep-alive transport tuned for many
 // concurrent requests to few hosts.
 func NewHTTPClient(opts ...HTTPOption) Client {
-	tr := &http.Transport{
-		Proxy: http.ProxyFromEnvironment,
-		DialContext: (&net.Dialer{
-			Timeout:   5 * time.Second,
-			KeepAlive: 30 * time.Second,
-		}).DialContext,
-		ForceAttemptHTTP2:   true,
-		MaxIdleConns:        1024,
-		MaxIdleConnsPerHost: 256,
-		IdleConnTimeout:     90 * time.Second,
-		// Subgraph answers are often tens of KB: read them in 16 KB
-		// pieces rather than the default 4 KB (one read syscall each).
-		ReadBufferSize:        16 << 10,
-		TLSHandshakeTimeout:   5 * time.Second,
-		ExpectContinueTimeout: time.Second,
-	}
+	tr := newTransport(Connection{})
 	c := &httpClient{
 		http:       &http.Client{Transport: tr},
 		perService: map[string]time.Duration{},
@@ -183,7 +170,11 @@ func (c *httpClient) Do(ctx context.Context, req *SubgraphRequest) ([]byte, erro
 	if cs != nil && cs.acceptHeader != "" {
 		hr.Header.Set("Accept-Encoding", cs.acceptHeader) // decoded here, not by the transport
 	}
-	resp, err := c.http.Do(hr)
+	hc := c.http
+	if pc, ok := c.perClient[req.Service]; ok {
+		hc = pc
+	}
+	resp, err := hc.Do(hr)
 	if err != nil {
 		if ctxErr := ctx.Err(); ctxErr != nil {
 			return nil, fmt.Errorf("%w: %q: %w", ErrSubgraphTransport, req.Service, ctxErr)

@@ -136,4 +136,9 @@
 //     package introspection (executor.Introspect); root __typename locally.
 //   - Request.Trace (trace.go), when set, records each subgraph round trip
 //     (start, end, size, failure); when nil it costs one nil check per fetch.
+//   - The HTTP client (client.go) decodes compressed answers it asked for
+//     (compress.go) through the same size limit as plain ones (decoded
+//     bytes count); connection settings (connection.go) give a subgraph
+//     its own transport (h2c, pool sizes, timeouts); a ResponseHeaderSink
+//     in the context (respheaders.go) sees every answer's header.
 package executor

@@ -21,8 +21,9 @@ func compressionOptions(cfg *config.Config) []server.Option {
 	})}
 }
 
-// subgraphCompressionOptions: traffic.compression for every subgraph and
-// subgraphs.NAME.compression for one (nothing when neither is set).
+// subgraphCompressionOptions: traffic.compression and traffic.connection
+// for every subgraph, subgraphs.NAME.compression and .connection for one
+// (nothing when none is set).
 func subgraphCompressionOptions(cfg *config.Config) []executor.HTTPOption {
 	var out []executor.HTTPOption
 	add := func(service string, c *config.SubgraphCompression) {
@@ -31,7 +32,15 @@ func subgraphCompressionOptions(cfg *config.Config) []executor.HTTPOption {
 				Accept: c.Accept, Request: c.Request, RequestMinBytes: c.RequestMinBytes}))
 		}
 	}
+	conn := func(service string, c *config.Connection) {
+		if c != nil {
+			out = append(out, executor.WithConnection(service, executor.Connection{
+				H2C: c.H2C, MaxConnsPerHost: c.MaxConnectionsPerHost, MaxIdleConnsPerHost: c.MaxIdleConnectionsPerHost,
+				IdleTimeout: c.IdleTimeout, KeepAlive: c.KeepAlive, DialTimeout: c.DialTimeout}))
+		}
+	}
 	add("", cfg.Traffic.Compression)
+	conn("", cfg.Traffic.Connection)
 	names := make([]string, 0, len(cfg.Subgraphs))
 	for n := range cfg.Subgraphs {
 		names = append(names, n)
@@ -39,6 +48,7 @@ func subgraphCompressionOptions(cfg *config.Config) []executor.HTTPOption {
 	slices.Sort(names)
 	for _, n := range names {
 		add(n, cfg.Subgraphs[n].Compression)
+		conn(n, cfg.Subgraphs[n].Connection)
 	}
 	return out
 }

@@ -139,3 +139,53 @@ func TestResponseHeadersConfigWired(t *testing.T) {
 		t.Fatalf("err = %v", err)
 	}
 }
+
+// TestConnectionConfigWired: subgraphs.NAME.connection.h2c reaches the
+// subgraph client (a proxy in front of accounts that speaks h2c sees
+// HTTP/2).
+func TestConnectionConfigWired(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	demo, err := subgraphs.Start(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer demo.Close()
+	sg, err := schema.ParseSupergraph(subgraphs.Supergraph(demo.URLs))
+	if err != nil {
+		t.Fatal(err)
+	}
+	target, _ := url.Parse(demo.URLs["accounts"])
+	proxy := httputil.NewSingleHostReverseProxy(target)
+	protos := make(chan string, 8)
+	front := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		protos <- r.Proto
+		proxy.ServeHTTP(w, r)
+	}))
+	front.Config.Protocols = new(http.Protocols)
+	front.Config.Protocols.SetHTTP1(true)
+	front.Config.Protocols.SetUnencryptedHTTP2(true)
+	front.Start()
+	defer front.Close()
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	for _, tc := range []struct{ yaml, want string }{
+		{"subgraphs: {accounts: {url: URL}}", "HTTP/1.1"},
+		{"subgraphs: {accounts: {url: URL, connection: {h2c: true, max_connections_per_host: 4}}}", "HTTP/2.0"},
+		{"traffic: {connection: {h2c: true, dial_timeout: 2s}}\nsubgraphs: {accounts: {url: URL}}", "HTTP/2.0"},
+	} {
+		cfg, err := config.Parse([]byte(strings.ReplaceAll(tc.yaml, "URL", front.URL)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		gw, err := gateway.New(sg, gatewayOptions(cfg, log)...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r := gw.Serve(ctx, &gateway.Request{Query: `{ me { name } }`}); len(r.Errors) > 0 {
+			t.Fatalf("%q: %v", tc.yaml, r.Errors)
+		}
+		if got := <-protos; got != tc.want {
+			t.Errorf("%q: the subgraph was spoken to in %s, want %s", tc.yaml, got, tc.want)
+		}
+	}
+}

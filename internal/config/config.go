@@ -112,6 +112,7 @@ type Subgraph struct {
 	// Compression and Connection replace traffic.compression and
 	// traffic.connection for this subgraph when set.
 	Compression *SubgraphCompression `yaml:"compression"`
+	Connection  *Connection          `yaml:"connection"`
 }
 
 // Traffic holds subgraph traffic settings.
@@ -134,6 +135,8 @@ type Traffic struct {
 	MaxSubgraphResponseBytes int64 `yaml:"max_subgraph_response_bytes"`
 	// Compression of subgraph requests and answers (compression.go).
 	Compression *SubgraphCompression `yaml:"compression"`
+	// Connection: HTTP/2 cleartext, pool sizes, timeouts (connection.go).
+	Connection *Connection `yaml:"connection"`
 }
 
 // Limits holds client request limits.
@@ -293,6 +296,7 @@ func (c *Config) Validate() error {
 	probs = c.validateHeaderRules(probs)
 	probs = c.validateCompression(probs)
 	probs = c.validateResponseHeaders(probs)
+	probs = c.validateConnections(probs)
 	probs = c.validateContracts(probs)
 	probs = c.validateSubgraphSubscriptions(probs)
 	if len(probs) > 0 {
