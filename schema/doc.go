@@ -4,7 +4,9 @@
 // a Supergraph with per-subgraph metadata for every type and field (keys,
 // field sources, @requires / @provides field sets bound to the schema,
 // @override, @interfaceObject, implements, union members, enum values), and
-// derives the API schema clients see (PrintAPI prints it).
+// derives the API schema clients see (PrintAPI prints it). Contracts
+// (contract.go, ApplyContracts) are variants of the API schema filtered by
+// @tag, sharing everything else with the full supergraph.
 //
 // Invariants: a returned Supergraph is immutable and fully validated: every
 // graph named by a join directive is a subgraph, every field set parses and

@@ -189,3 +189,67 @@ func TestRegistryContracts(t *testing.T) {
 		t.Fatalf("history: %v %+v", err, hist)
 	}
 }
+
+// sortSDL has an enum argument: its values are usage.
+func sortSDL(values string) string {
+	return `extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key"])
+type Query { items(sort: Sort, filter: Filter): [Item!]! }
+enum Sort { ` + values + ` }
+input Filter { min: Int max: Int }
+type Item @key(fields: "id") { id: ID! name: String }`
+}
+
+// Enum values and input fields passed in variables, recorded through the
+// gateway, decide which breaking changes hit which client.
+func TestCheckInputUsageThroughGateway(t *testing.T) {
+	ctx := context.Background()
+	url := catalogServer(t)
+	u := NewUsage(nil, 0, 0)
+	gw, err := gateway.New(nil, gateway.WithPlugins(u))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := contractRegistry(t, t.TempDir(), gw, u)
+	u.store = r.store
+	mustOK(t, "register")(r.Register(ctx, "catalog", url, sortSDL("CHEAP FANCY NEW")))
+	run := func(client string, vars map[string]any) {
+		t.Helper()
+		resp := gw.Serve(ctx, &gateway.Request{Query: `query Items($s: Sort, $f: Filter) { items(sort: $s, filter: $f) { id } }`,
+			Variables: vars, Header: http.Header{"Apollographql-Client-Name": {client}}})
+		if len(resp.Errors) > 0 {
+			t.Fatal(resp.Errors)
+		}
+	}
+	run("shop", map[string]any{"s": "CHEAP", "f": map[string]any{"min": 1}})
+	run("admin", map[string]any{"s": "NEW"})
+	hitBy := func(sdl, coordinate string) []string {
+		t.Helper()
+		chk, err := r.Check(ctx, "catalog", url, sdl)
+		if err != nil || len(chk.Errors) > 0 {
+			t.Fatal(err, chk.Errors)
+		}
+		for _, c := range chk.Changes {
+			if c.Coordinate == coordinate && c.Breaking {
+				var out []string
+				for _, o := range c.Operations {
+					out = append(out, o.Client)
+				}
+				return out
+			}
+		}
+		t.Fatalf("no breaking change at %s: %+v", coordinate, chk.Changes)
+		return nil
+	}
+	if got := strings.Join(hitBy(sortSDL("FANCY NEW"), "Sort.CHEAP"), ","); got != "shop" {
+		t.Errorf("removing CHEAP hits %q, want shop", got)
+	}
+	if got := hitBy(sortSDL("CHEAP NEW"), "Sort.FANCY"); len(got) != 0 {
+		t.Errorf("removing FANCY (never passed) hits %v", got)
+	}
+	required := strings.Replace(sortSDL("CHEAP FANCY NEW"), "input Filter { min: Int max: Int }", "input Filter { min: Int max: Int tenant: String! }", 1)
+	// Both operations declare a Filter variable (admin passed none this
+	// time, but the operation may): both are reported, on the safe side.
+	if got := strings.Join(hitBy(required, "Filter.tenant"), ","); got != "admin,shop" {
+		t.Errorf("a new required input field hits %q, want admin,shop (the operations declaring a Filter)", got)
+	}
+}

@@ -12,9 +12,18 @@
 // atomically, so requests in flight finish on the state they started with.
 // On failure the composition errors are returned and nothing changes.
 //
+// Contracts (contracts.go): the configured ones (WithContracts) and those
+// set through SetContract (stored in the snapshot) are applied to every
+// composed supergraph, so a registration that leaves a contract empty or
+// invalid is refused, and the changes list each contract's own changes.
+// Usage records the contract each operation was sent to, and the input
+// side of operations (input types and fields, enum values passed, in
+// literals and variables: usage_inputs.go), so a breaking change names
+// the clients it hits, per contract.
+//
 // Invariants:
 //   - What is served is always ParseSupergraph(Snapshot.Supergraph) of a
-//     committed snapshot, so every replica and every restart serves the same
+//     committed snapshot (with its contracts applied), so every replica and every restart serves the same
 //     bytes for the same sequence number.
 //   - Installed sequence numbers only grow: a slow local install never
 //     replaces a newer one heard from the store.

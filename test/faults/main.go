@@ -7,7 +7,9 @@
 //	go run ./test/faults [-clients 20] [-duration 5s]
 //
 // Scenarios (a fresh gateway each, so VmHWM is per scenario):
-//   - reload: the supergraph file is rewritten (and SIGHUP sent) every 0.5 s;
+//   - reload: the supergraph file is rewritten every 0.5 s, no signal sent
+//     (junction serve --hot-reload: the file watch alone); the reloads the
+//     gateway logs are counted;
 //   - subgraph-restart: the demo subgraph process is killed and restarted;
 //   - sigterm: SIGTERM is sent under load; a failure is a request the
 //     gateway accepted (connection established) and did not answer;
@@ -43,11 +45,13 @@ import (
 var names = []string{"accounts", "products", "reviews", "inventory"}
 
 type env struct {
-	only string // comma-separated scenario names; "" runs them all
-	dir  string
-	base int
-	sub  *exec.Cmd
-	urls map[string]string
+	only    string       // comma-separated scenario names; "" runs them all
+	gwArgs  []string     // extra arguments of the next gateways
+	reloads atomic.Int64 // "supergraph reloaded" lines of the current gateway
+	dir     string
+	base    int
+	sub     *exec.Cmd
+	urls    map[string]string
 }
 
 func main() {
@@ -84,7 +88,10 @@ func run(clients int, d time.Duration, only string) error {
 	fmt.Printf("%-18s %8s %8s %10s  %s\n", "scenario", "requests", "failures", "peak RSS", "notes")
 	bench := []byte(`{"query":` + strconv.Quote(subgraphs.BenchmarkQuery) + `}`)
 
-	// 1. Reload every half second.
+	// 1. Reload every half second: the file is rewritten, no signal sent,
+	// so every reload is the file watch's (--hot-reload); the gateway's
+	// "supergraph reloaded" log lines are counted.
+	e.gwArgs = []string{"--hot-reload"}
 	if err := e.scenario("reload", clients, d, bench, func(gw *exec.Cmd, sg string, stopc <-chan struct{}) string {
 		n := 0
 		t := time.NewTicker(500 * time.Millisecond)
@@ -92,17 +99,22 @@ func run(clients int, d time.Duration, only string) error {
 		for {
 			select {
 			case <-stopc:
-				return fmt.Sprintf("%d rewrites", n)
+				// The last rewrite's reload may still be under way.
+				for end := time.Now().Add(2 * time.Second); e.reloads.Load() < int64(n) && time.Now().Before(end); {
+					time.Sleep(10 * time.Millisecond)
+				}
+				return fmt.Sprintf("%d rewrites (no signal), %d reloads logged", n, e.reloads.Load())
 			case <-t.C:
 				// A different but equivalent file each time (a comment line changes).
 				_ = os.WriteFile(sg, []byte(fmt.Sprintf("# rewrite %d\n%s", n, subgraphs.Supergraph(e.urls))), 0o644)
-				_ = gw.Process.Signal(syscall.SIGHUP)
 				n++
 			}
 		}
 	}); err != nil {
 		return err
 	}
+
+	e.gwArgs = nil
 
 	// 2. Kill and restart the subgraph process under load.
 	if err := e.scenario("subgraph-restart", clients, d, bench, func(gw *exec.Cmd, sg string, stopc <-chan struct{}) string {
@@ -202,7 +214,7 @@ func largeQuery(e *env) []byte {
 
 func (e *env) startSubgraphs() error {
 	e.sub = exec.Command(filepath.Join(e.dir, "subgraphs"), "--listen-base", fmt.Sprintf("127.0.0.1:%d", e.base))
-	return startAndWait(e.sub, "ready")
+	return startAndWait(e.sub, "ready", nil)
 }
 
 var addrs sync.Map // *exec.Cmd -> addr
@@ -215,8 +227,13 @@ func (e *env) startGateway() (*exec.Cmd, string, string, error) {
 		return nil, "", "", err
 	}
 	addr := fmt.Sprintf("127.0.0.1:%d", freePorts(1))
-	gw := exec.Command(filepath.Join(e.dir, "junction"), "serve", "--supergraph", sg, "--listen", addr)
-	if err := startAndWait(gw, "junction ready"); err != nil {
+	gw := exec.Command(filepath.Join(e.dir, "junction"), append([]string{"serve", "--supergraph", sg, "--listen", addr}, e.gwArgs...)...)
+	e.reloads.Store(0)
+	if err := startAndWait(gw, "junction ready", func(line string) {
+		if strings.Contains(line, "supergraph reloaded") {
+			e.reloads.Add(1)
+		}
+	}); err != nil {
 		return nil, "", "", fmt.Errorf("gateway: %w", err)
 	}
 	addrs.Store(gw, addr)
@@ -393,8 +410,9 @@ func postCtx(ctx context.Context, c *http.Client, url string, body []byte) (int,
 	return resp.StatusCode, b, err
 }
 
-// startAndWait starts cmd and waits for a line of its output containing marker.
-func startAndWait(cmd *exec.Cmd, marker string) error {
+// startAndWait starts cmd and waits for a line of its output containing
+// marker; onLine (if not nil) sees every line.
+func startAndWait(cmd *exec.Cmd, marker string, onLine func(string)) error {
 	pr, pw := io.Pipe()
 	cmd.Stdout, cmd.Stderr = pw, pw
 	if err := cmd.Start(); err != nil {
@@ -405,6 +423,9 @@ func startAndWait(cmd *exec.Cmd, marker string) error {
 		sc := bufio.NewScanner(pr)
 		seen := false
 		for sc.Scan() {
+			if onLine != nil {
+				onLine(sc.Text())
+			}
 			if !seen && strings.Contains(sc.Text(), marker) {
 				seen = true
 				close(ready)
