@@ -228,8 +228,34 @@ func (c *checker) plan(def *ast.Definition, path []step, fields []*ast.FieldDefi
 		return nil // e.g. conflicting fields: not a satisfiability matter
 	}
 	for _, labels := range c.labelSets {
-		if _, err := c.pl.PlanWithLabels(doc, "", labels); err != nil {
+		pl, err := c.pl.PlanWithLabels(doc, "", labels)
+		if err != nil {
 			return err
+		}
+		// The planner leaves a field no subgraph can resolve out of the
+		// plan (answered null with its error): for composition that field
+		// is not satisfiable. The first by document offset, deterministic.
+		// The __typename this check adds under composite fields is not a
+		// field of the schema: an interface object whose implementations
+		// no subgraph knows still composes (as in Apollo's composition).
+		if len(pl.Unresolved) > 0 {
+			keys := make([]planner.FieldAt, 0, len(pl.Unresolved))
+			for k := range pl.Unresolved {
+				if k.Offset >= 0 && k.Offset < len(text) && strings.HasPrefix(text[k.Offset:], "__typename") {
+					continue
+				}
+				keys = append(keys, k)
+			}
+			if len(keys) == 0 {
+				continue
+			}
+			slices.SortFunc(keys, func(a, b planner.FieldAt) int {
+				if a.Offset != b.Offset {
+					return a.Offset - b.Offset
+				}
+				return strings.Compare(a.Type, b.Type)
+			})
+			return pl.Unresolved[keys[0]]
 		}
 	}
 	return nil
