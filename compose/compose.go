@@ -1,8 +1,10 @@
 package compose
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 
@@ -232,31 +234,31 @@ func (c *checker) plan(def *ast.Definition, path []step, fields []*ast.FieldDefi
 		if err != nil {
 			return err
 		}
-		// The planner leaves a field no subgraph can resolve out of the
-		// plan (answered null with its error): for composition that field
-		// is not satisfiable. The first by document offset, deterministic.
-		// The __typename this check adds under composite fields is not a
-		// field of the schema: an interface object whose implementations
-		// no subgraph knows still composes (as in Apollo's composition).
-		if len(pl.Unresolved) > 0 {
-			keys := make([]planner.FieldAt, 0, len(pl.Unresolved))
-			for k := range pl.Unresolved {
-				if k.Offset >= 0 && k.Offset < len(text) && strings.HasPrefix(text[k.Offset:], "__typename") {
-					continue
-				}
-				keys = append(keys, k)
-			}
-			if len(keys) == 0 {
-				continue
-			}
-			slices.SortFunc(keys, func(a, b planner.FieldAt) int {
-				if a.Offset != b.Offset {
-					return a.Offset - b.Offset
-				}
-				return strings.Compare(a.Type, b.Type)
-			})
-			return pl.Unresolved[keys[0]]
+		// The planner answers a client field it cannot resolve with null
+		// and an error at run time (Plan.Unresolved) rather than failing
+		// the plan: for composition that field is unsatisfiable. The
+		// __typename this check selects under a composite field is not
+		// (an interface without implementations in the API has no concrete
+		// type to tell, which Apollo's composition accepts).
+		if err := unresolved(text, pl); err != nil {
+			return err
 		}
+	}
+	return nil
+}
+
+// unresolved returns the first (by document offset) client field of text
+// that pl leaves unresolved, other than __typename, as an error.
+func unresolved(text string, pl *planner.Plan) error {
+	ats := slices.SortedFunc(maps.Keys(pl.Unresolved), func(a, b planner.FieldAt) int {
+		return cmp.Or(cmp.Compare(a.Offset, b.Offset), strings.Compare(a.Type, b.Type))
+	})
+	for _, at := range ats {
+		if strings.HasPrefix(text[at.Offset:], "__typename") {
+			continue
+		}
+		msg := strings.TrimPrefix(pl.Unresolved[at].Message, "Cannot resolve ")
+		return fmt.Errorf("%w: %s", planner.ErrUnsatisfiable, msg)
 	}
 	return nil
 }

@@ -60,6 +60,11 @@ type Options struct {
 	SkipKey string
 	// CacheHit, when set, is set to whether the plan came from the cache.
 	CacheHit *bool
+	// Operation, when set, is the operation of the document to plan, as
+	// the caller already selected it (the gateway selects it once per
+	// request); the operation name passed along must be its name. Nil:
+	// selected by the operation name.
+	Operation *ast.OperationDefinition
 }
 
 // Option configures a Planner.
@@ -166,9 +171,12 @@ func (p *Planner) PlanWith(doc *ast.QueryDocument, operationName string, o Optio
 	if len(o.Skip) > 0 && o.SkipKey == "" {
 		return nil, fmt.Errorf("planner: Options.Skip without a SkipKey")
 	}
-	op, err := pickOperation(doc, operationName)
-	if err != nil {
-		return nil, err
+	op := o.Operation
+	if op == nil {
+		var err error
+		if op, err = pickOperation(doc, operationName); err != nil {
+			return nil, err
+		}
 	}
 	var on []string
 	for _, l := range p.labels {

@@ -5,6 +5,7 @@ import (
 	"reflect"
 	"testing"
 
+	"github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/parser"
 	"github.com/vektah/gqlparser/v2/validator"
@@ -92,5 +93,28 @@ func TestPreparedFetches(t *testing.T) {
 	var body map[string]string
 	if err := json.Unmarshal(append(append([]byte(nil), g.BodyStart()...), '}'), &body); err != nil || body["query"] != g.Operation || body["operationName"] != "N" {
 		t.Errorf("body start %s: %v %v", g.BodyStart(), body, err)
+	}
+}
+
+// TestPlanWithSelectedOperation: an operation the caller already selected
+// is planned as it is, without selecting it again by name.
+func TestPlanWithSelectedOperation(t *testing.T) {
+	sg, _ := loadArchive(t, "demo")
+	doc, errs := gqlparser.LoadQuery(sg.API, `query A { users { id } } query B { topProducts { upc } }`)
+	if errs != nil {
+		t.Fatal(errs)
+	}
+	pl := New(sg, WithCacheSize(0))
+	want, err := pl.Plan(doc, "B")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// No name: selecting would fail (two operations); the given one is used.
+	got, err := pl.PlanWith(doc, "", Options{Operation: doc.Operations.ForName("B")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if Print(got) != Print(want) {
+		t.Errorf("plan of the selected operation\n%s\nwant\n%s", Print(got), Print(want))
 	}
 }

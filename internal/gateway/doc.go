@@ -36,4 +36,13 @@
 // merged by MergeCacheControl, the one rule the cache plugin uses too.
 // Unconfigured, no collector is made. WithHTTPOptions (transport.go)
 // passes compression and connection settings to the default client.
+//
+// Subscriptions (subscribe.go): a subscription operation from a transport
+// that streams (Request.AcceptSubscription) is planned like a query; its
+// root fetch is subscribed to upstream (internal/subscription) and each
+// event runs the plan with the event as that fetch's answer
+// (executor.Request.Event), yielded through Response.Events. A swap
+// re-plans running subscriptions or ends them (SUBSCRIPTION_SCHEMA_CHANGED);
+// a credential expiry in the context (WithCredentialExpiry) ends them with
+// UNAUTHENTICATED.
 package gateway

@@ -467,7 +467,7 @@ func (g *Gateway) execute(ctx context.Context, o *Operation) *Response {
 
 // planOperation plans o (from the cache), its denied fields left out.
 func (g *Gateway) planOperation(ctx context.Context, o *Operation) (*planner.Plan, error) {
-	popts := planner.Options{Labels: g.decideLabels(o.State)}
+	popts := planner.Options{Labels: g.decideLabels(o.State), Operation: o.Definition} // selected once, by the operation stage
 	if len(o.denied) > 0 {
 		popts.Skip = o.skipSet()
 		popts.SkipKey = o.deniedKey()

@@ -1,10 +1,13 @@
 // The fetcher: GraphiQL's own (createGraphiQLFetcher, which reads
-// multipart/mixed @defer responses with meros), with Junction's workbench
+// multipart/mixed @defer responses with meros, and runs subscriptions over
+// a graphql-transport-ws WebSocket at the same path, the token sent in the
+// connection_init payload), with Junction's workbench
 // headers added to every operation the user runs, the JWT field's token as
 // Authorization, and each payload recorded in the store as it arrives.
 // The plan and trace extensions are moved out of the response pane into
 // the Query plan and Trace views.
 import { createGraphiQLFetcher } from '@graphiql/toolkit';
+import { createClient } from 'graphql-ws';
 import { addPayload, finishRun, startRun } from './store.js';
 import { getToken, page } from './settings.js';
 
@@ -56,7 +59,18 @@ function strip(body) {
   return out;
 }
 
-const base = createGraphiQLFetcher({ url: page.endpoint, fetch: workbenchFetch });
+// wsURL is the GraphQL endpoint as a ws:// (wss://) URL.
+function wsURL(endpoint) {
+  const u = new URL(endpoint, window.location.href);
+  u.protocol = u.protocol === 'https:' ? 'wss:' : 'ws:';
+  return u.toString();
+}
+
+// The socket opens at the first subscription and closes when none is left;
+// its connection_init carries the token as it is when it (re)connects.
+const wsClient = createClient({ url: wsURL(page.endpoint), lazy: true, connectionParams: () => authHeaders() });
+
+const base = createGraphiQLFetcher({ url: page.endpoint, fetch: workbenchFetch, wsClient });
 const introspection = createGraphiQLFetcher({ url: page.endpoint, fetch: schemaFetch, enableIncrementalDelivery: false });
 
 export function fetcher(params, opts) {
