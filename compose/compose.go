@@ -1,8 +1,10 @@
 package compose
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 
@@ -228,9 +230,35 @@ func (c *checker) plan(def *ast.Definition, path []step, fields []*ast.FieldDefi
 		return nil // e.g. conflicting fields: not a satisfiability matter
 	}
 	for _, labels := range c.labelSets {
-		if _, err := c.pl.PlanWithLabels(doc, "", labels); err != nil {
+		pl, err := c.pl.PlanWithLabels(doc, "", labels)
+		if err != nil {
 			return err
 		}
+		// The planner answers a client field it cannot resolve with null
+		// and an error at run time (Plan.Unresolved) rather than failing
+		// the plan: for composition that field is unsatisfiable. The
+		// __typename this check selects under a composite field is not
+		// (an interface without implementations in the API has no concrete
+		// type to tell, which Apollo's composition accepts).
+		if err := unresolved(text, pl); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// unresolved returns the first (by document offset) client field of text
+// that pl leaves unresolved, other than __typename, as an error.
+func unresolved(text string, pl *planner.Plan) error {
+	ats := slices.SortedFunc(maps.Keys(pl.Unresolved), func(a, b planner.FieldAt) int {
+		return cmp.Or(cmp.Compare(a.Offset, b.Offset), strings.Compare(a.Type, b.Type))
+	})
+	for _, at := range ats {
+		if strings.HasPrefix(text[at.Offset:], "__typename") {
+			continue
+		}
+		msg := strings.TrimPrefix(pl.Unresolved[at].Message, "Cannot resolve ")
+		return fmt.Errorf("%w: %s", planner.ErrUnsatisfiable, msg)
 	}
 	return nil
 }
