@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -24,6 +25,8 @@ type fakeWS struct {
 	// connection_init payload.
 	header http.Header
 	init   json.RawMessage
+	// aliases: the response key each subscription selects reviewAdded as.
+	aliases map[chan string]string
 }
 
 func (f *fakeWS) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -55,16 +58,24 @@ func (f *fakeWS) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if m, ok = read(); !ok || string(m["type"]) != `"subscribe"` {
 		return
 	}
+	var p struct{ Query string }
+	_ = json.Unmarshal(m["payload"], &p)
+	alias := "reviewAdded"
+	if k, _, ok := strings.Cut(strings.TrimPrefix(p.Query, "subscription{"), ":reviewAdded"); ok {
+		alias = k
+	}
 	ch := make(chan string, 16)
 	f.mu.Lock()
 	if f.subs == nil {
-		f.subs = map[chan string]bool{}
+		f.subs, f.aliases = map[chan string]bool{}, map[chan string]string{}
 	}
 	f.subs[ch] = true
+	f.aliases[ch] = alias
 	f.mu.Unlock()
 	defer func() {
 		f.mu.Lock()
 		delete(f.subs, ch)
+		delete(f.aliases, ch)
 		f.mu.Unlock()
 	}()
 	gone := make(chan struct{})
@@ -97,6 +108,16 @@ func (f *fakeWS) subscribers() int {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return len(f.subs)
+}
+
+// publishAliased sends each subscription an event under its own alias
+// (the benchmark's distinct subscriptions select reviewAdded as rN).
+func (f *fakeWS) publishAliased() {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for ch, alias := range f.aliases {
+		ch <- `{"data":{"` + alias + `":{"id":"1","body":"b","__typename":"Review"}}}`
+	}
 }
 
 func (f *fakeWS) publish(ev string) {
