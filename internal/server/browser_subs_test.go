@@ -61,7 +61,7 @@ func TestPlaygroundSubscriptionInBrowser(t *testing.T) {
 	var result string
 	eval := func(js string) chromedp.Action[chromedp.Void] {
 		return chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
-			_, err := chromedp.Evaluate[bool]("(" + js + ", true)")(ctx, tg)
+			_, err := chromedp.Evaluate[bool]("("+js+", true)")(ctx, tg)
 			return err
 		})
 	}
