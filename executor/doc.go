@@ -38,7 +38,9 @@
 //     queued as one batch whose capacity is their number, so the loader
 //     dispatches as the last is queued and never waits on its timer; the
 //     batch is one _entities call, made once by the first member to read a
-//     result, on its own goroutine. Flattens of one round (planner.Round:
+//     result, on its own goroutine. A Parallel runs its Branches (not its
+//     Nodes): writers of a common key already ordered by the planner, so
+//     the merge (last write wins) never depends on timing. Flattens of one round (planner.Round:
 //     the same subgraph and selection, ready at the same moment as the plan
 //     shows: sibling Parallel branches, sibling deferred blocks) share that
 //     batch (joinRound): the last member to gather its

@@ -23,7 +23,7 @@ func (r *run) node(ctx context.Context, n planner.Node, sink *errSink) {
 			r.node(ctx, c, sink)
 		}
 	case *planner.Parallel:
-		r.parallel(ctx, n.Nodes, sink)
+		r.parallel(ctx, n.Branches(), sink)
 	case *planner.Fetch:
 		r.fetchRoot(ctx, n, sink)
 	case *planner.Flatten:

@@ -34,9 +34,15 @@
 // blocks of a Defer, and the next steps of those branches while every step
 // is shared) and fetch the same
 // selection from the same subgraph are put in a Round, whose lookups the
-// executor sends in one _entities call (rounds.go). The executor reads
-// these and keeps no memo of its own; NewPlan prepares a plan built by
-// hand.
+// executor sends in one _entities call (rounds.go). Branches of a
+// Parallel that may write the same response key of the same object
+// (Flatten path, RootKeys, overlapping entity types; the root for root
+// fetches) are grouped in a Sequence in plan order in Parallel.Branches,
+// what the executor runs, so the later-in-plan write always wins and no
+// value depends on completion order (order.go); the printed plan keeps
+// Parallel.Nodes. The executor reads these and keeps no memo of its own;
+// NewPlan prepares a plan built by hand (with no schema, any two entity
+// types count as overlapping).
 //
 // Invariants: the client document is never mutated; a Plan is never
 // mutated after Plan returns it (its fetches are prepared before); output never depends on map iteration

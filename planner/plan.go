@@ -39,7 +39,16 @@ type Node interface{ isNode() }
 type Sequence struct{ Nodes []Node }
 
 // Parallel runs its nodes concurrently; one failing never cancels another.
-type Parallel struct{ Nodes []Node }
+// Nodes that may write the same response key of the same object run in
+// plan order (see Branches), so the later one's value always wins.
+type Parallel struct {
+	Nodes []Node
+
+	// branches is set when the plan is prepared (order.go) when some of
+	// Nodes may write the same key: Nodes regrouped, those that conflict
+	// in a Sequence in plan order. Nil: Nodes run as they are.
+	branches []Node
+}
 
 // Flatten runs Node (an entity Fetch) on every object found at Path in the
 // response so far. Path elements are response keys; "@" steps into a list.

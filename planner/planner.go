@@ -207,7 +207,7 @@ func (p *Planner) PlanWith(doc *ast.QueryDocument, operationName string, o Optio
 	if err != nil {
 		return nil, err
 	}
-	pl.prepare()
+	pl.prepare(p.conds)
 	if key != "" {
 		p.cache.put(key, pl)
 	}

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/junction-gateway/junction/schema"
+
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/parser"
 )
@@ -40,13 +42,15 @@ type prepared struct {
 // by hand (tests) should be too.
 func NewPlan(kind ast.Operation, root Node) *Plan {
 	p := &Plan{Kind: kind, Root: root}
-	p.prepare()
+	p.prepare(nil)
 	return p
 }
 
 // prepare prepares every fetch of p (conditions, deferred blocks and
-// nested Defers included).
-func (p *Plan) prepare() {
+// nested Defers included) and orders the branches of each Parallel that
+// may write the same key (order.go); conds answers type conditions in the
+// schema the plan was built for (nil: any two entity types may overlap).
+func (p *Plan) prepare(conds *schema.TypeConditions) {
 	var walk func(n Node)
 	walk = func(n Node) {
 		switch n := n.(type) {
@@ -55,6 +59,7 @@ func (p *Plan) prepare() {
 				walk(c)
 			}
 		case *Parallel:
+			orderWrites(n, conds)
 			assignRounds(n)
 			for _, c := range n.Nodes {
 				walk(c)

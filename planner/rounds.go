@@ -29,7 +29,7 @@ func (fl *Flatten) Round() (*Round, int) { return fl.round, fl.member }
 func (f *Fetch) BatchKey() string { return f.prepared().batchKey }
 
 // assignRounds forms the rounds among the branches of p (see above).
-func assignRounds(p *Parallel) { roundsAmong(p.Nodes) }
+func assignRounds(p *Parallel) { roundsAmong(p.Branches()) }
 
 // assignDeferredRounds forms the rounds among the deferred blocks of d:
 // the executor starts them together, once d's primary part is complete

@@ -68,3 +68,26 @@ func (c *TypeConditions) Satisfies(t, cond string) bool {
 	}
 	return t != "" && c != nil && (c.possible[cond][t] || c.implements[t][cond])
 }
+
+// Overlap reports whether an object can satisfy both type conditions a and
+// b: the same type, one a possible type of (or implementing) the other, or
+// two abstract types sharing a possible type. A nil *TypeConditions knows
+// no schema and answers true for any two types (it cannot tell them apart).
+func (c *TypeConditions) Overlap(a, b string) bool {
+	if a == b || c == nil {
+		return true
+	}
+	if c.Satisfies(a, b) || c.Satisfies(b, a) {
+		return true
+	}
+	pa, pb := c.possible[a], c.possible[b]
+	if len(pb) < len(pa) {
+		pa, pb = pb, pa
+	}
+	for t := range pa { // a yes/no answer: the order does not matter
+		if pb[t] {
+			return true
+		}
+	}
+	return false
+}
