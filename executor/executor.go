@@ -13,7 +13,6 @@ import (
 	"github.com/junction-gateway/junction/schema"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
-	"go.opentelemetry.io/otel"
 	"go.opentelemetry.io/otel/trace"
 )
 
@@ -110,8 +109,9 @@ func WithSubgraphTimeout(service string, d time.Duration) Option {
 	return func(e *Executor) { e.serviceTimeouts[service] = d }
 }
 
-// WithTracer sets the tracer for subgraph fetch spans
-// (default otel.Tracer("junction/executor")).
+// WithTracer sets the tracer for subgraph fetch spans. Without it (or
+// with nil) the executor records no span: nothing is started or
+// allocated for tracing on the request path.
 func WithTracer(t trace.Tracer) Option { return func(e *Executor) { e.tracer = t } }
 
 // New returns an executor for sg. sg.API must be set.
@@ -127,9 +127,6 @@ func New(sg *schema.Supergraph, opts ...Option) *Executor {
 	}
 	if e.client == nil {
 		e.client = NewHTTPClient()
-	}
-	if e.tracer == nil {
-		e.tracer = otel.Tracer("junction/executor")
 	}
 	e.services = map[string]service{}
 	if sg != nil {

@@ -239,19 +239,22 @@ func (r *run) send(ctx context.Context, f *planner.Fetch, body []byte) (ans answ
 	if t := r.req.Trace; t != nil {
 		defer t.record(f, t.now(), &ans)
 	}
-	ctx, span := r.ex.tracer.Start(ctx, svc.span,
-		trace.WithSpanKind(trace.SpanKindClient),
-		trace.WithAttributes(
-			attribute.String("graphql.federation.subgraph.name", f.Service),
-			attribute.String("graphql.operation.name", f.OperationName),
-		))
-	defer func() {
-		if ans.err != nil {
-			span.RecordError(ans.err)
-			span.SetStatus(codes.Error, ans.err.Error())
-		}
-		span.End()
-	}()
+	if r.ex.tracer != nil {
+		var span trace.Span
+		ctx, span = r.ex.tracer.Start(ctx, svc.span,
+			trace.WithSpanKind(trace.SpanKindClient),
+			trace.WithAttributes(
+				attribute.String("graphql.federation.subgraph.name", f.Service),
+				attribute.String("graphql.operation.name", f.OperationName),
+			))
+		defer func() {
+			if ans.err != nil {
+				span.RecordError(ans.err)
+				span.SetStatus(codes.Error, ans.err.Error())
+			}
+			span.End()
+		}()
+	}
 	if sg == nil {
 		return answer{err: fmt.Errorf("%w: unknown subgraph %q", ErrSubgraphTransport, f.Service)}
 	}

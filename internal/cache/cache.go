@@ -196,12 +196,19 @@ func (e *entityCache) LookupEntities(ctx context.Context, f *planner.Fetch, sel 
 	}
 	vals := e.c.get(ctx, keys)
 	if len(vals) != len(keys) {
+		spanEvent(ctx, "junction.cache.miss", "entity", f.Service, len(keys))
 		return nil, keep
 	}
 	out := make([][]byte, len(reps))
+	hits := 0
 	for j, v := range vals {
 		out[at[j]] = v
+		if v != nil {
+			hits++
+		}
 	}
+	spanEvent(ctx, "junction.cache.hit", "entity", f.Service, hits)
+	spanEvent(ctx, "junction.cache.miss", "entity", f.Service, len(keys)-hits)
 	return out, keep
 }
 
@@ -225,6 +232,7 @@ func (e *entityCache) StoreEntities(ctx context.Context, f *planner.Fetch, sel [
 		})
 	}
 	e.c.set(ctx, entries)
+	spanEvent(ctx, "junction.cache.store", "entity", f.Service, len(entries))
 }
 
 func (e *entityCache) rootKey(ctx context.Context, f *planner.Fetch, body []byte) (string, *fetchPolicy) {
@@ -251,9 +259,11 @@ func (e *entityCache) LookupRoot(ctx context.Context, f *planner.Fetch, body []b
 		return nil
 	}
 	vals := e.c.get(ctx, []string{k})
-	if len(vals) != 1 {
+	if len(vals) != 1 || vals[0] == nil {
+		spanEvent(ctx, "junction.cache.miss", "root", f.Service, 1)
 		return nil
 	}
+	spanEvent(ctx, "junction.cache.hit", "root", f.Service, 1)
 	return vals[0]
 }
 
@@ -268,4 +278,5 @@ func (e *entityCache) StoreRoot(ctx context.Context, f *planner.Fetch, body, ans
 		tags = append(tags, "type:"+t)
 	}
 	e.c.set(ctx, []Entry{{Key: k, Value: answer, TTL: time.Duration(fp.root.MaxAge) * time.Second, Tags: tags}})
+	spanEvent(ctx, "junction.cache.store", "root", f.Service, 1)
 }

@@ -45,4 +45,9 @@
 //
 // Without `cache:` in the config none of this is built: nothing is added
 // to the request path and nothing is cached.
+//
+// Telemetry (spans.go): each lookup and store adds a span event
+// (junction.cache.hit, .miss, .store with kind, subgraph and entry count)
+// to the request's span, only when that span is recording; keys are never
+// recorded.
 package cache

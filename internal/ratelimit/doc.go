@@ -40,4 +40,9 @@
 // Bounds: a rule's max is at most rate_limits.max_limit (the log holds
 // max entries per key); the memory store keeps at most
 // rate_limits.memory_keys keys (least recently used dropped).
+//
+// Telemetry (spans.go): each limit counted adds a junction.ratelimit span
+// event (the limit's name, max, window and allowed, limited or
+// unavailable) to the request's span, only when that span is recording;
+// the key's value (who was counted) is never recorded.
 package ratelimit

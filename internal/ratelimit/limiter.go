@@ -176,6 +176,18 @@ func (l *fieldLimits) InterceptOperation(ctx context.Context, op *gateway.Operat
 		sel[i].hit = h
 	}
 	verdicts, err := lim.take(ctx, hits)
+	if span := recording(ctx); span != nil {
+		for i, s := range sel {
+			if i != firstOf(sel, s.hit) {
+				continue // one event per counted limit, not per field
+			}
+			outcome := "unavailable"
+			if err == nil {
+				outcome = verdictName(verdicts[s.hit])
+			}
+			decision(span, s.rule.Coordinate, s.rule.Max, s.rule.Window, outcome)
+		}
+	}
 	if err != nil {
 		if !l.o.FailClosed {
 			return next(ctx, op)
@@ -232,6 +244,15 @@ func (l *requestLimits) InterceptRequest(ctx context.Context, req *gateway.Reque
 		}
 	}
 	verdicts, err := lim.take(ctx, hits)
+	if span := recording(ctx); span != nil {
+		for i, r := range l.o.Requests {
+			outcome := "unavailable"
+			if err == nil {
+				outcome = verdictName(verdicts[i])
+			}
+			decision(span, requestLimitName(r.By), r.Max, r.Window, outcome)
+		}
+	}
 	if err != nil {
 		if !l.o.FailClosed {
 			return next(ctx, req)
