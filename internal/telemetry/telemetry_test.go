@@ -41,6 +41,22 @@ type env struct {
 	mu    sync.Mutex
 	seen  map[string][]string // subgraph -> traceparent headers received
 	delay time.Duration       // before forwarding (dedupe tests)
+	// meet, when set, holds each named subgraph's first request until
+	// every named one has a request in flight (or 10 s have passed): two
+	// fetches the gateway runs in parallel then overlap whatever the
+	// machine's load, and two it ran one after the other would not.
+	meet map[string]chan struct{}
+	once map[string]*sync.Once
+}
+
+// meetAt makes the first requests to names wait for each other (see meet).
+func (e *env) meetAt(names ...string) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.meet, e.once = map[string]chan struct{}{}, map[string]*sync.Once{}
+	for _, n := range names {
+		e.meet[n], e.once[n] = make(chan struct{}), &sync.Once{}
+	}
 }
 
 func newEnv(t *testing.T) *env {
@@ -58,7 +74,18 @@ func newEnv(t *testing.T) *env {
 			e.mu.Lock()
 			e.seen[name] = append(e.seen[name], r.Header.Get("Traceparent"))
 			d := e.delay
+			meet, once := e.meet, e.once
 			e.mu.Unlock()
+			if ch, ok := meet[name]; ok {
+				once[name].Do(func() { close(ch) })
+				guard := time.After(10 * time.Second)
+				for _, other := range meet {
+					select {
+					case <-other:
+					case <-guard:
+					}
+				}
+			}
 			time.Sleep(d)
 			proxy.ServeHTTP(w, r)
 		}))
@@ -139,6 +166,7 @@ func TestSpanTree(t *testing.T) {
 	rec := tracetest.NewSpanRecorder()
 	tel := newTelemetry(t, config.Telemetry{}, WithSpanProcessor(rec))
 	gw := e.gateway(tel, gateway.WithInboundDedupe(false), gateway.WithSubgraphDedupe(false))
+	e.meetAt("accounts", "products")
 
 	const clientTrace = "4bf92f3577b34da6a3ce929d0e0e4736"
 	const clientSpan = "00f067aa0ba902b7"
@@ -203,8 +231,9 @@ func TestSpanTree(t *testing.T) {
 			t.Errorf("no %q span among %v", want, children)
 		}
 	}
-	// The root fetches overlapped in time (they run in parallel) and
-	// both hang under the request span (checked above).
+	// The root fetches overlapped in time (they run in parallel: each
+	// subgraph held its first request until the other had one, see meet)
+	// and both hang under the request span (checked above).
 	var acc, prod sdktrace.ReadOnlySpan
 	for _, s := range spans {
 		switch s.Name() {
