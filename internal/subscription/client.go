@@ -245,14 +245,30 @@ func (c *Client) Subscribe(ctx context.Context, u *Upstream) (*Stream, error) {
 		c.mu.Lock()
 		sh := c.shared[key]
 		if sh == nil {
+			// The first subscriber is a member before the upstream is
+			// dialled, so that no event (nor the completion) that follows
+			// the subgraph's ack can pass before it has joined.
+			uctx, cancel := context.WithCancel(context.Background())
 			sh = &shared{c: c, key: key, ready: make(chan struct{}), subs: map[*Stream]bool{},
-				buffer: u.buffer(&c.opts), bufferKey: u.bound("buffer")}
+				buffer: u.buffer(&c.opts), bufferKey: u.bound("buffer"), cancel: cancel}
+			s := sh.newStream()
+			sh.subs[s] = true
 			c.shared[key] = sh
 			c.mu.Unlock()
-			go sh.start(u)
-		} else {
-			c.mu.Unlock()
+			go sh.start(uctx, u)
+			select {
+			case <-sh.ready:
+			case <-ctx.Done():
+				s.Close()
+				return nil, fmt.Errorf("%w: %w", ErrConnect, context.Cause(ctx))
+			}
+			if sh.err != nil {
+				return nil, sh.err
+			}
+			s.stop = context.AfterFunc(ctx, s.Close)
+			return s, nil
 		}
+		c.mu.Unlock()
 		select {
 		case <-sh.ready:
 		case <-ctx.Done():
@@ -261,14 +277,18 @@ func (c *Client) Subscribe(ctx context.Context, u *Upstream) (*Stream, error) {
 		if sh.err != nil {
 			return nil, sh.err
 		}
-		s := &Stream{sh: sh, ch: make(chan []byte, sh.buffer), done: make(chan struct{})}
+		s := sh.newStream()
 		if !sh.join(s) {
 			continue // it ended between ready and join: start another
 		}
-		stop := context.AfterFunc(ctx, s.Close)
-		s.stop = stop
+		s.stop = context.AfterFunc(ctx, s.Close)
 		return s, nil
 	}
+}
+
+// newStream returns a subscriber of sh (not yet a member).
+func (sh *shared) newStream() *Stream {
+	return &Stream{sh: sh, ch: make(chan []byte, sh.buffer), done: make(chan struct{})}
 }
 
 // shared is one upstream subscription and its subscribers.
@@ -278,7 +298,7 @@ type shared struct {
 	ready chan struct{} // closed once connected (err nil) or failed
 	err   error         // the connection failure, set before ready closes
 	src   source
-	// cancel stops the upstream's context.
+	// cancel stops the upstream's context (set before start runs).
 	cancel context.CancelFunc
 	// buffer is each subscriber's channel capacity; bufferKey names it.
 	buffer    int
@@ -291,9 +311,8 @@ type shared struct {
 
 // start connects and then pumps events to the subscribers until the
 // upstream ends or the last subscriber leaves.
-func (sh *shared) start(u *Upstream) {
-	ctx, cancel := context.WithCancel(context.Background())
-	sh.cancel = cancel
+func (sh *shared) start(ctx context.Context, u *Upstream) {
+	cancel := sh.cancel
 	cctx, ccancel := context.WithTimeout(ctx, u.connectTimeout(&sh.c.opts))
 	src, err := sh.c.dial(cctx, u)
 	ccancel()
