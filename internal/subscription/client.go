@@ -244,6 +244,7 @@ func (c *Client) Subscribe(ctx context.Context, u *Upstream) (*Stream, error) {
 	for {
 		c.mu.Lock()
 		sh := c.shared[key]
+		var s *Stream
 		if sh == nil {
 			// The first subscriber is a member before the upstream is
 			// dialled, so that no event (nor the completion) that follows
@@ -251,35 +252,30 @@ func (c *Client) Subscribe(ctx context.Context, u *Upstream) (*Stream, error) {
 			uctx, cancel := context.WithCancel(context.Background())
 			sh = &shared{c: c, key: key, ready: make(chan struct{}), subs: map[*Stream]bool{},
 				buffer: u.buffer(&c.opts), bufferKey: u.bound("buffer"), cancel: cancel}
-			s := sh.newStream()
+			s = sh.newStream()
 			sh.subs[s] = true
 			c.shared[key] = sh
 			c.mu.Unlock()
 			go sh.start(uctx, u)
-			select {
-			case <-sh.ready:
-			case <-ctx.Done():
-				s.Close()
-				return nil, fmt.Errorf("%w: %w", ErrConnect, context.Cause(ctx))
-			}
-			if sh.err != nil {
-				return nil, sh.err
-			}
-			s.stop = context.AfterFunc(ctx, s.Close)
-			return s, nil
+		} else {
+			c.mu.Unlock()
 		}
-		c.mu.Unlock()
 		select {
 		case <-sh.ready:
 		case <-ctx.Done():
+			if s != nil {
+				s.Close()
+			}
 			return nil, fmt.Errorf("%w: %w", ErrConnect, context.Cause(ctx))
 		}
 		if sh.err != nil {
 			return nil, sh.err
 		}
-		s := sh.newStream()
-		if !sh.join(s) {
-			continue // it ended between ready and join: start another
+		if s == nil {
+			s = sh.newStream()
+			if !sh.join(s) {
+				continue // it ended between ready and join: start another
+			}
 		}
 		s.stop = context.AfterFunc(ctx, s.Close)
 		return s, nil
