@@ -142,9 +142,12 @@ func (p *Parser) Value() (*Value, error) {
 		return p.list()
 	case c == '"':
 		start := p.Pos
-		if _, _, err := p.String(true); err != nil {
-			return nil, err
+		end, _, problem := ScanString(p.Data, start, true)
+		if problem != "" {
+			p.Pos = end
+			return nil, p.Fail(problem)
 		}
+		p.Pos = end
 		return p.scalar(start), nil
 	case c == 'n':
 		if err := p.Literal("null"); err != nil {
@@ -179,14 +182,17 @@ func (p *Parser) Key() (string, error) {
 	if p.Pos >= len(p.Data) || p.Data[p.Pos] != '"' {
 		return "", p.Fail("expected object key")
 	}
-	raw, flags, err := p.String(true)
-	if err != nil {
-		return "", err
+	start := p.Pos
+	end, flags, problem := ScanString(p.Data, start, true)
+	if problem != "" {
+		p.Pos = end
+		return "", p.Fail(problem)
 	}
+	p.Pos = end
 	if flags&Escaped != 0 {
-		return Unquote(raw)
+		return Unquote(p.Data[start:end])
 	}
-	inner := raw[1 : len(raw)-1]
+	inner := p.Data[start+1 : end-1]
 	return unsafe.String(unsafe.SliceData(inner), len(inner)), nil
 }
 

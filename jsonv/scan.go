@@ -113,11 +113,7 @@ func (s *Scanner) Number() ([]byte, error) {
 // Enter counts one more level of nesting and fails past MaxDepth; Leave
 // undoes it.
 func (s *Scanner) Enter() error {
-	limit := s.MaxDepth
-	if limit == 0 {
-		limit = DefaultMaxDepth
-	}
-	if s.depth >= limit {
+	if s.depth >= s.MaxDepth && (s.MaxDepth > 0 || s.depth >= DefaultMaxDepth) {
 		return s.Fail("nesting too deep")
 	}
 	s.depth++
