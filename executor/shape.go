@@ -566,6 +566,9 @@ func (s *shaper) collect(sel ast.SelectionSet, concrete, static string) []group 
 	if s.req.Document != nil {
 		frags = s.req.Document.Fragments
 	}
+	if s.scratch == nil {
+		s.scratch = make([]schema.FieldGroup, 0, 16) // grown at most once or twice per response
+	}
 	s.scratch = schema.CollectFields(&s.filter, frags, s.scratch[:0], sel)
 	groups := make([]group, len(s.scratch))
 	for i, fg := range s.scratch {
