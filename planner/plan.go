@@ -120,12 +120,21 @@ type Condition struct {
 }
 
 // Defer runs Primary, then each Deferred block as its dependencies allow,
-// streaming each block's result as an incremental payload. A deferred
+// streaming each block's result as an incremental payload. Blocks that may
+// write the same response key of the same object (or one what the other's
+// payload reads) start one after the other in plan order (see Chains). A deferred
 // block with deferred fragments of its own has a *Defer as its Node: that
 // Defer's Primary fetches the block, its Deferred blocks follow it.
 type Defer struct {
 	Primary  Node
 	Deferred []*DeferredBlock
+
+	// after, chains and branches are set when the plan is prepared
+	// (order.go): the blocks chained because they may write, or write what
+	// another reads, in common. after nil: no block waits for another.
+	after    []int
+	chains   [][]*DeferredBlock
+	branches []Node
 }
 
 // DeferredBlock is one @defer'd fragment at one response position.
