@@ -36,7 +36,9 @@
 //     call, straight: a Flatten alone has nothing to coalesce, so no
 //     loader. A Parallel runs its Branches (not its
 //     Nodes): writers of a common key already ordered by the planner, so
-//     the merge (last write wins) never depends on timing. Flattens of one round (planner.Round:
+//     the merge (last write wins) never depends on timing; a Defer's
+//     blocks start by chains (planner.Defer.Chains): a chained block once
+//     the one before it and its nested blocks have been shaped. Flattens of one round (planner.Round:
 //     the same subgraph and selection, ready at the same moment as the plan
 //     shows: sibling Parallel branches, sibling deferred blocks) share one
 //     call through the round's graph-gophers/dataloader (one per request

@@ -87,6 +87,9 @@ func (r *run) flatten(ctx context.Context, fl *planner.Flatten, sink *errSink) {
 			seen[t.obj] = -1
 			continue
 		}
+		if len(f.Context) > 0 {
+			buf = r.ex.appendContext(buf, r.root, fl.Path, t.steps, f) // context.go
+		}
 		i, dup := index[string(buf)]
 		if !dup {
 			i = int32(len(keys))
@@ -237,6 +240,9 @@ func prepareEntities(ex *Executor, f *planner.Fetch, entities []*value) {
 // loadEntities sends one _entities call for ks and decodes the answer:
 // entity i is item i of the answer's _entities.
 func (r *run) loadEntities(ctx context.Context, f *planner.Fetch, ks []string, b *entityBatch) []*value {
+	if len(f.Context) > 0 {
+		return r.loadContextEntities(ctx, f, ks, b) // context.go
+	}
 	out := make([]*value, len(ks))
 	body, err := r.body(f, ks)
 	if err != nil {
