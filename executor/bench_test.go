@@ -177,3 +177,34 @@ func BenchmarkParse(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkExecuteRound measures a request whose two sibling Flattens
+// fetch the same inventory selection at the same path: a round, one
+// _entities call through the round's loader (BenchmarkExecute's three
+// Flattens are each alone).
+func BenchmarkExecuteRound(b *testing.B) {
+	ex, _ := benchSetup(b)
+	inv := func() *planner.Flatten {
+		return &planner.Flatten{Path: []string{"topProducts", "@"}, Node: &planner.Fetch{
+			Service: "inventory", Requires: requires(b, `... on Product { __typename upc }`),
+			Operation: entitiesOp(`...on Product{inStock weight}`),
+		}}
+	}
+	plan := &planner.Sequence{Nodes: []planner.Node{
+		&planner.Fetch{Service: "products", Operation: `{topProducts{__typename upc name price}}`},
+		&planner.Parallel{Nodes: []planner.Node{inv(), inv()}},
+	}}
+	req := request(b, ex.sg, `{ topProducts { upc name inStock weight } }`, nil, plan)
+	if rd, _ := plan.Nodes[1].(*planner.Parallel).Nodes[1].(*planner.Flatten).Round(); rd == nil {
+		b.Fatal("the two Flattens are not a round")
+	}
+	ctx := context.Background()
+	if res := ex.Execute(ctx, req); len(res.Errors) > 0 || !strings.Contains(string(res.Data), `"upc":"upc-99","name":"Product number 99 with a longer name","inStock":false,"weight":297`) {
+		b.Fatalf("unexpected result: %v %.300s", res.Errors, res.Data)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		ex.Execute(ctx, req)
+	}
+}

@@ -32,22 +32,25 @@
 //     @requires field that is absent, its fetch having failed, is sent as
 //     null, as Apollo does: the plan carries its definition), applies
 //     InputRewrites,
-//     dedupes, and looks the distinct representations up through the
-//     request's graph-gophers/dataloader for the fetch's batch key (one
-//     loader per request and subgraph/selection, loader.go): they are
-//     queued as one batch whose capacity is their number, so the loader
-//     dispatches as the last is queued and never waits on its timer; the
-//     batch is one _entities call, made once by the first member to read a
-//     result, on its own goroutine. A Parallel runs its Branches (not its
+//     dedupes, and sends the distinct representations in one _entities
+//     call, straight: a Flatten alone has nothing to coalesce, so no
+//     loader. A Parallel runs its Branches (not its
 //     Nodes): writers of a common key already ordered by the planner, so
-//     the merge (last write wins) never depends on timing. Flattens of one round (planner.Round:
+//     the merge (last write wins) never depends on timing; a Defer's
+//     blocks start by chains (planner.Defer.Chains): a chained block once
+//     the one before it and its nested blocks have been shaped. Flattens of one round (planner.Round:
 //     the same subgraph and selection, ready at the same moment as the plan
-//     shows: sibling Parallel branches, sibling deferred blocks) share that
-//     batch (joinRound): the last member to gather its
-//     representations queues them all, deduplicated across members in
-//     member order, so the call's body never depends on timing; a failure
+//     shows: sibling Parallel branches, sibling deferred blocks) share one
+//     call through the round's graph-gophers/dataloader (one per request
+//     and round, loader.go): each member queues itself once it has
+//     gathered its representations, the batch capacity is the number of
+//     members, so the loader dispatches as the last is queued and never
+//     waits on its timer; the batch function forms the call from every
+//     member's representations, deduplicated across members in member
+//     order, so the call's body never depends on timing; the call is made
+//     once, by the first member to read it, on its own goroutine. A failure
 //     or an error naming no entity is reported once, by member 0, at its
-//     path; every member arrives even when it fails, so none waits for
+//     path; every member is queued even when it fails, so none waits for
 //     longer than its siblings take (no timer, no added latency). Entity i is
 //     deep-merged (after OutputRewrites) into every object that produced
 //     representation i, once per object even when several paths reach it.

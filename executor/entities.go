@@ -7,8 +7,6 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/graph-gophers/dataloader/v7"
-
 	"github.com/junction-gateway/junction/jsonv"
 	"github.com/junction-gateway/junction/planner"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -30,10 +28,10 @@ type entityBatch struct {
 }
 
 // flatten runs an entity fetch on every object at fl.Path: collect,
-// build and dedupe representations, one _entities call through the
-// request's batch loader (loadEntities), merge back by index. A Flatten in
-// a round (planner.Round) shares that call with the round's other members
-// (joinRound): its representations are deduplicated with theirs, and what
+// build and dedupe representations, one _entities call (loadEntities),
+// merge back by index. A Flatten in a round (planner.Round) shares that
+// call with the round's other members through the round's dataloader
+// (joinRound, loader.go): its representations are deduplicated with theirs, and what
 // concerns the call as a whole (a failure, an error naming no entity) is
 // reported once, by member 0.
 func (r *run) flatten(ctx context.Context, fl *planner.Flatten, sink *errSink) {
@@ -42,7 +40,29 @@ func (r *run) flatten(ctx context.Context, fl *planner.Flatten, sink *errSink) {
 		r.node(ctx, fl.Node, sink)
 		return
 	}
+	rd, member := fl.Round()
+	joined := false
+	if rd != nil {
+		// The round's other members wait for this one: it is queued
+		// whatever happens, and a panic of its own ends here (reported as
+		// the branch would) so that the steps after it in its branch,
+		// members of later rounds, still run.
+		defer func() {
+			if p := recover(); p != nil {
+				sink.add(internalError(fmt.Sprintf("executor: internal error: %v", p)))
+			}
+			if !joined {
+				r.joinRound(ctx, rd, member, f, nil, false)
+			}
+		}()
+	}
 	r.mu.Lock()
+	locked := true
+	defer func() {
+		if locked { // a panic while collecting
+			r.mu.Unlock()
+		}
+	}()
 	c, targets := collectPooled(r.root, fl.Path)
 	defer c.release()
 	keys := c.keys[:0]
@@ -68,6 +88,9 @@ func (r *run) flatten(ctx context.Context, fl *planner.Flatten, sink *errSink) {
 			seen[t.obj] = -1
 			continue
 		}
+		if len(f.Context) > 0 {
+			buf = r.ex.appendContext(buf, r.root, fl.Path, t.steps, f) // context.go
+		}
 		i, dup := index[string(buf)]
 		if !dup {
 			i = int32(len(keys))
@@ -78,60 +101,60 @@ func (r *run) flatten(ctx context.Context, fl *planner.Flatten, sink *errSink) {
 		repOf[ti] = i
 		seen[t.obj] = i
 	}
+	locked = false
 	r.mu.Unlock()
 
 	var (
 		batch    *entityBatch
 		entities []*value
 		// union[i] is the index in the call's representations (and
-		// entities) of keys[i].
+		// entities) of keys[i]; nil: i itself (a Flatten alone).
 		union []int32
 		// first: this Flatten reports what concerns the call as a whole
 		// (a failure, errors without an entity index): the only one, or
 		// the round's member 0.
 		first = true
-		call  *entityCall
-		err   error
+		// prepared: the entities are ready for merging (a round's call
+		// prepares them once for all members).
+		prepared bool
 	)
-	if rd, member := fl.Round(); rd != nil {
-		// The other members wait for this one: arrive whatever happens.
-		joined := false
-		defer func() {
-			if !joined {
-				r.joinRound(ctx, rd, member, f, nil, false)
-			}
-		}()
-		var rs *roundState
-		rs, union = r.joinRound(ctx, rd, member, f, keys, true)
+	if rd != nil {
+		call, u, err := r.joinRound(ctx, rd, member, f, keys, true)
 		joined = true
-		if rs == nil {
+		switch {
+		case err == errRoundEnded:
 			return // the request ended (timeout) before the round's call
+		case err != nil:
+			batch = &entityBatch{err: err}
+		case call != nil:
+			batch, entities, union, prepared = &call.batch, call.entities, u, true
+		default:
+			batch = &entityBatch{}
 		}
 		first = member == 0
-		call, err = r.resolveRound(ctx, rs, union)
 	} else {
 		if len(keys) == 0 {
 			return
 		}
-		call, union, err = r.resolve(ctx, r.loader(f).dispatch(ctx, f, keys), make([]int32, len(keys)))
-	}
-	switch {
-	case err != nil:
-		batch = &entityBatch{err: err}
-	case call != nil:
-		batch, entities = &call.batch, call.entities
-	default:
+		// Nothing to coalesce: the call goes straight.
 		batch = &entityBatch{}
+		entities = r.loadEntitiesCached(ctx, f, keys, batch)
 	}
 	if len(keys) == 0 && !first {
 		return
 	}
-	at := func(i int32) int32 { return union[i] } // index in entities of keys[i]
+	at := func(i int32) int32 { // index in entities of keys[i]
+		if union == nil {
+			return i
+		}
+		return union[i]
+	}
 
-	prefix := flattenPrefix(fl.Path)
+	// (flattenPrefix: the path of what concerns the call as a whole, made
+	// only when there is such an error.)
 	if batch.err != nil {
 		if first {
-			sink.add(fetchFailure(f.Service, batch.err, prefix))
+			sink.add(fetchFailure(f.Service, batch.err, flattenPrefix(fl.Path)))
 		}
 		for _, t := range targets {
 			sink.cover(t.path(fl.Path))
@@ -156,7 +179,7 @@ func (r *run) flatten(ctx context.Context, fl *planner.Flatten, sink *errSink) {
 			}
 		}
 		if first {
-			sink.add(toClientError(f.Service, se, prefix))
+			sink.add(toClientError(f.Service, se, flattenPrefix(fl.Path)))
 		}
 	}
 	if !batch.ok {
@@ -167,6 +190,9 @@ func (r *run) flatten(ctx context.Context, fl *planner.Flatten, sink *errSink) {
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	if !prepared {
+		prepareEntities(r.ex, f, entities)
+	}
 	// Each object is merged once, even when reached by several paths
 	// (seen marks the merged ones with -2).
 	for ti, t := range targets {
@@ -212,105 +238,12 @@ func prepareEntities(ex *Executor, f *planner.Fetch, entities []*value) {
 	}
 }
 
-// roundState is one round's progress in one request (planner.Round): the
-// representations its members gathered and the thunks of the one batch
-// they form.
-type roundState struct {
-	arrived int
-	members [][]string     // each member's distinct representations
-	first   *planner.Fetch // member 0's fetch: the one sent (its name, its trace)
-	done    chan struct{}
-	// Set before done is closed: every member's representations,
-	// deduplicated across members, in member order (the call's order
-	// never depends on which member arrived first), and their thunks.
-	keys   []string
-	index  map[string]int32
-	thunks []dataloader.Thunk[entityRef]
-}
-
-// joinRound adds keys (member's distinct representations) to its round
-// and waits for the round's batch: the last member to arrive queues every
-// distinct representation of all members as one batch of the request's
-// loader for the round's batch key. It returns the round's state and, for
-// each of keys, its index in the round's keys; a nil state when ctx ended
-// first. With wait false (a member that failed before gathering anything)
-// it returns at once unless it is the last.
-func (r *run) joinRound(ctx context.Context, rd *planner.Round, member int, f *planner.Fetch, keys []string, wait bool) (*roundState, []int32) {
-	r.mu.Lock()
-	rs := r.rounds[rd]
-	if rs == nil {
-		if r.rounds == nil {
-			r.rounds = map[*planner.Round]*roundState{}
-		}
-		rs = &roundState{members: make([][]string, rd.Members), done: make(chan struct{})}
-		r.rounds[rd] = rs
-	}
-	// (A copy: keys is the member's pooled scratch, given back when it
-	// returns, which may be before the call when ctx ends.)
-	rs.members[member] = slices.Clone(keys)
-	if member == 0 {
-		rs.first = f
-	}
-	rs.arrived++
-	last := rs.arrived == rd.Members
-	r.mu.Unlock()
-	if last {
-		rs.index = map[string]int32{}
-		for _, ks := range rs.members {
-			for _, k := range ks {
-				if _, ok := rs.index[k]; !ok {
-					rs.index[k] = int32(len(rs.keys))
-					rs.keys = append(rs.keys, k)
-				}
-			}
-		}
-		if len(rs.keys) > 0 {
-			// Members differ only in their operation's name: send member
-			// 0's, whichever arrived last.
-			rs.thunks = r.loader(rs.first).dispatch(ctx, rs.first, rs.keys)
-		}
-		close(rs.done)
-	} else {
-		if !wait {
-			return nil, nil
-		}
-		select {
-		case <-rs.done:
-		case <-ctx.Done():
-			return nil, nil
-		}
-	}
-	union := make([]int32, len(keys))
-	for i, k := range keys {
-		union[i] = rs.index[k]
-	}
-	return rs, union
-}
-
-// resolveRound resolves a member's keys (pos: their indexes in the
-// round's keys, replaced by their indexes in the call) through the round's
-// thunks; a nil call when the round looked nothing up.
-func (r *run) resolveRound(ctx context.Context, rs *roundState, pos []int32) (*entityCall, error) {
-	if len(rs.thunks) == 0 {
-		return nil, nil
-	}
-	if len(pos) == 0 {
-		// A member with nothing of its own still reads the call (member
-		// 0 reports what concerns it as a whole).
-		call, _, err := r.resolve(ctx, rs.thunks[:1], make([]int32, 1))
-		return call, err
-	}
-	thunks := make([]dataloader.Thunk[entityRef], len(pos))
-	for i, p := range pos {
-		thunks[i] = rs.thunks[p]
-	}
-	call, _, err := r.resolve(ctx, thunks, pos)
-	return call, err
-}
-
 // loadEntities sends one _entities call for ks and decodes the answer:
 // entity i is item i of the answer's _entities.
 func (r *run) loadEntities(ctx context.Context, f *planner.Fetch, ks []string, b *entityBatch) []*value {
+	if len(f.Context) > 0 {
+		return r.loadContextEntities(ctx, f, ks, b) // context.go
+	}
 	out := make([]*value, len(ks))
 	body, err := r.body(f, ks)
 	if err != nil {

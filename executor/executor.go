@@ -265,11 +265,9 @@ type run struct {
 	// WithMaxMergedBytes).
 	held atomic.Int64
 	// rounds: the state of the plan's rounds (entity calls shared by
-	// Flattens) met so far, guarded by mu.
-	rounds map[*planner.Round]*roundState
-	// loaders: the request's entity loaders by batch key (loader.go),
+	// Flattens, each through its own loader: loader.go) met so far,
 	// guarded by mu.
-	loaders map[any]*entityLoader
+	rounds map[*planner.Round]*roundState
 	// answerBytes is the size of the subgraph answers decoded so far
 	// (guarded by mu): the response is expected to be about
 	// Executor.respPerAnswer of it.

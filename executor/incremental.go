@@ -36,7 +36,8 @@ type Incremental struct {
 // ExecuteIncremental runs an operation whose plan defers fragments (for the
 // request's variables): it runs the primary part and returns the initial
 // response, deferred fragments left out, and next, which runs the deferred
-// blocks as their parents complete and yields one Subsequent per block that
+// blocks as their parents (and the blocks they are chained after:
+// planner.Defer.Chains) complete and yields one Subsequent per block that
 // has something to deliver; the last has HasNext false. Iterate next at
 // most once; stopping early cancels the fetches in flight. When the plan
 // defers nothing, it returns Execute's result and a nil next.
@@ -65,14 +66,25 @@ func (e *Executor) ExecuteIncremental(ctx context.Context, req *Request) (res *R
 	res = r.shapeInto(&sink, true)
 	// The tree lives on in the stream (whose goroutines may outlast it on
 	// a timeout): its slabs are never given back to the pools (jsonv.Arena).
-	return res, func(yield func(*Subsequent) bool) { r.stream(ctx, d.Deferred, yield) }
+	return res, func(yield func(*Subsequent) bool) { r.stream(ctx, d, yield) }
 }
 
-// blockDone is a deferred block whose fetches have completed.
-type blockDone struct {
-	blk  *planner.DeferredBlock
+// blockRun is a deferred block started by stream.
+type blockRun struct {
+	blk *planner.DeferredBlock
+	// parent is the block whose nested Defer this block is in (nil: a
+	// block of the plan's Defer).
+	parent *blockRun
+	// rest are the blocks chained after this one (planner.Defer.Chains),
+	// the next started once this block and all blocks nested in it are
+	// complete.
+	rest []*planner.DeferredBlock
+	// open counts this block (until shaped) and its nested chains not yet
+	// complete. Read and written by stream's loop only.
+	open int
+	// kids is the block's nested Defer, set by its goroutine.
+	kids *planner.Defer
 	sink *errSink
-	kids []*planner.DeferredBlock
 }
 
 func countBlocks(bs []*planner.DeferredBlock) int {
@@ -85,11 +97,13 @@ func countBlocks(bs []*planner.DeferredBlock) int {
 	return n
 }
 
-// stream runs the deferred blocks: each starts when its parent part is
-// complete, all of them concurrently; each completed block is shaped and
-// yielded at once (blocks with nothing to deliver are folded into the next
-// payload, the last payload is always sent).
-func (r *run) stream(ctx context.Context, blocks []*planner.DeferredBlock, yield func(*Subsequent) bool) {
+// stream runs the deferred blocks of d: the chains of blocks (planner.Defer.
+// Chains) start together once the part they are deferred from is
+// complete, a block chained after another once that one and every block
+// nested in it have been shaped; each completed block is shaped and yielded
+// at once (blocks with nothing to deliver are folded into the next payload,
+// the last payload is always sent).
+func (r *run) stream(ctx context.Context, d *planner.Defer, yield func(*Subsequent) bool) {
 	if r.ex.timeout > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, r.ex.timeout)
@@ -97,33 +111,52 @@ func (r *run) stream(ctx context.Context, blocks []*planner.DeferredBlock, yield
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	done := make(chan blockDone, countBlocks(blocks)) // buffered: senders never block
+	done := make(chan *blockRun, countBlocks(d.Deferred)) // buffered: senders never block
 	pending := 0
-	start := func(b *planner.DeferredBlock) {
+	start := func(b *planner.DeferredBlock, rest []*planner.DeferredBlock, parent *blockRun) {
 		pending++
+		br := &blockRun{blk: b, parent: parent, rest: rest, open: 1, sink: &errSink{}}
+		if parent != nil {
+			parent.open++
+		}
 		go func() {
-			out := blockDone{blk: b, sink: &errSink{}}
 			defer func() {
 				if p := recover(); p != nil {
-					out.sink.add(internalError(fmt.Sprintf("executor: internal error: %v", p)))
+					br.sink.add(internalError(fmt.Sprintf("executor: internal error: %v", p)))
 				}
-				done <- out
+				done <- br
 			}()
 			n := b.Node
-			if d, ok := n.(*planner.Defer); ok {
-				n, out.kids = d.Primary, d.Deferred
+			if nd, ok := n.(*planner.Defer); ok {
+				n, br.kids = nd.Primary, nd
 			}
-			r.node(ctx, n, out.sink)
+			r.node(ctx, n, br.sink)
 		}()
 	}
-	for _, b := range blocks {
-		start(b)
+	startChains := func(d *planner.Defer, parent *blockRun) {
+		for _, c := range d.Chains() {
+			start(c[0], c[1:], parent)
+		}
 	}
+	// complete counts one part of br done, and when br and its nested
+	// blocks all are, starts the block chained after it and does the same
+	// for its parent.
+	complete := func(br *blockRun) {
+		for ; br != nil; br = br.parent {
+			if br.open--; br.open > 0 {
+				return
+			}
+			if len(br.rest) > 0 {
+				start(br.rest[0], br.rest[1:], br.parent)
+			}
+		}
+	}
+	startChains(d, nil)
 	var held []Incremental
 	for pending > 0 {
-		var dn blockDone
+		var br *blockRun
 		select {
-		case dn = <-done:
+		case br = <-done:
 		case <-ctx.Done():
 			if errors.Is(ctx.Err(), context.DeadlineExceeded) {
 				// The timeout passed: report it once, in the last payload.
@@ -134,10 +167,11 @@ func (r *run) stream(ctx context.Context, blocks []*planner.DeferredBlock, yield
 			return // canceled: the client went away
 		}
 		pending--
-		incs := r.shapeBlock(dn.blk, dn.sink)
-		for _, k := range dn.kids {
-			start(k)
+		incs := r.shapeBlock(br.blk, br.sink)
+		if br.kids != nil {
+			startChains(br.kids, br)
 		}
+		complete(br)
 		held = append(held, incs...)
 		if len(held) == 0 && pending > 0 {
 			continue

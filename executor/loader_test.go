@@ -8,13 +8,13 @@ import (
 	"github.com/junction-gateway/junction/planner"
 )
 
-// TestLoaderPerRequestAndBatchKey: the entity lookups of one request go
-// through one loader per batch key: two Flattens of the same subgraph and
-// selection that are not ready together (one after the other) share the
-// loader and make one call each, each with its own representations; a
-// Flatten of another selection has its own loader. Every call is
-// dispatched when its keys are queued (the loader's hour-long wait would
-// otherwise hold the request past the test's deadline).
+// TestLoaderPerRequestAndBatchKey: Flattens that are not ready together
+// (one after the other) coalesce nothing: two of the same subgraph and
+// selection make one call each, each with its own representations, and a
+// Flatten of another selection its own; none of them goes through a
+// loader (the request met no round). Every call is sent as soon as its
+// keys are known (a loader's hour-long wait would otherwise hold the
+// request past the test's deadline).
 func TestLoaderPerRequestAndBatchKey(t *testing.T) {
 	products := newFake(t, "products", map[string]string{
 		`{"query":"{products{__typename upc} product(upc:\"3\"){__typename upc}}"}`: roundRoot,
@@ -48,10 +48,54 @@ func TestLoaderPerRequestAndBatchKey(t *testing.T) {
 	if string(res.Data) != want || len(res.Errors) > 0 {
 		t.Fatalf("response\n got %s %v\nwant %s", res.Data, res.Errors, want)
 	}
-	if len(r.loaders) != 2 {
-		t.Errorf("%d loaders, want 2 (one per batch key)", len(r.loaders))
+	if len(r.rounds) != 0 {
+		t.Errorf("%d round loaders, want none (no round in the plan)", len(r.rounds))
 	}
 	if n := inventory.calls.Load(); n != 3 {
 		t.Errorf("inventory called %d times, want 3", n)
+	}
+}
+
+// TestRoundLoaderMemberOrder: a round's members queue themselves in its
+// loader in whatever order they arrive; the one call sends their
+// representations deduplicated in member order (member 0's product 3,
+// then member 1's product 1), every time, and the request made one loader
+// (for its one round).
+func TestRoundLoaderMemberOrder(t *testing.T) {
+	products := newFake(t, "products", map[string]string{
+		`{"query":"{products{__typename upc} product(upc:\"3\"){__typename upc}}"}`: roundRoot,
+	})
+	inventory := newFake(t, "inventory", map[string]string{
+		entitiesBody(`...on Product{inStock}`, `[{"__typename":"Product","upc":"3"},{"__typename":"Product","upc":"1"}]`): `{"data":{"_entities":[{"inStock":false},{"inStock":true}]}}`,
+	})
+	sg := testSupergraph(t, products, inventory)
+	inv := func(path ...string) *planner.Flatten {
+		return &planner.Flatten{Path: path, Node: &planner.Fetch{
+			Service: "inventory", Requires: requires(t, `... on Product { __typename upc }`),
+			Operation: entitiesOp(`...on Product{inStock}`),
+		}}
+	}
+	plan := &planner.Sequence{Nodes: []planner.Node{
+		&planner.Fetch{Service: "products", Operation: `{products{__typename upc} product(upc:"3"){__typename upc}}`},
+		&planner.Parallel{Nodes: []planner.Node{inv("product"), inv("products", "@")}},
+	}}
+	req := request(t, sg, `{ products { upc inStock } product(upc: "3") { inStock } }`, nil, plan)
+	want := `{"products":[{"upc":"1","inStock":true},{"upc":"3","inStock":false}],"product":{"inStock":false}}`
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute) // a hang guard only
+	defer cancel()
+	for i := range 20 {
+		r := &run{ex: New(sg), req: req, root: &value{Kind: kindObject}}
+		var sink errSink
+		r.node(ctx, req.Plan.Root, &sink)
+		res := r.shape(&sink)
+		if string(res.Data) != want || len(res.Errors) > 0 {
+			t.Fatalf("run %d: response\n got %s %v\nwant %s", i, res.Data, res.Errors, want)
+		}
+		if len(r.rounds) != 1 {
+			t.Fatalf("run %d: %d round loaders, want 1", i, len(r.rounds))
+		}
+	}
+	if n := inventory.calls.Load(); n != 20 {
+		t.Errorf("inventory called %d times in 20 requests, want 20", n)
 	}
 }

@@ -37,16 +37,12 @@ func (r *run) node(ctx context.Context, n planner.Node, sink *errSink) {
 		}
 	case *planner.Defer:
 		// One response (no incremental delivery): run the primary part,
-		// then the deferred blocks together, as ExecuteIncremental starts
-		// them (sibling blocks may share entity calls: planner.Round).
+		// then the deferred blocks as ExecuteIncremental starts them: the
+		// chains together, each chain's blocks in plan order (blocks that
+		// write a key in common: planner.Defer.Chains; sibling chains may
+		// share entity calls: planner.Round).
 		r.node(ctx, n.Primary, sink)
-		blocks := make([]planner.Node, 0, len(n.Deferred))
-		for _, b := range n.Deferred {
-			if b != nil {
-				blocks = append(blocks, b.Node)
-			}
-		}
-		r.parallel(ctx, blocks, sink)
+		r.parallel(ctx, n.Branches(), sink)
 	default:
 		sink.add(internalError(fmt.Sprintf("executor: unknown plan node %T", n)))
 	}

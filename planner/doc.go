@@ -35,12 +35,19 @@
 // is shared) and fetch the same
 // selection from the same subgraph are put in a Round, whose lookups the
 // executor sends in one _entities call (rounds.go). Branches of a
-// Parallel that may write the same response key of the same object
-// (Flatten path, RootKeys, overlapping entity types; the root for root
-// fetches) are grouped in a Sequence in plan order in Parallel.Branches,
-// what the executor runs, so the later-in-plan write always wins and no
-// value depends on completion order (order.go); the printed plan keeps
-// Parallel.Nodes. The executor reads these and keeps no memo of its own;
+// Parallel that may write the same response key of the same object, or
+// one below a key the other writes (Flatten path, RootKeys, overlapping
+// entity types; the root for root fetches), are grouped in a Sequence in
+// plan order in Parallel.Branches, what the executor runs, so the
+// later-in-plan write always wins and no value depends on completion
+// order (order.go); the printed plan keeps Parallel.Nodes. Sibling
+// deferred blocks of a Defer are compared the same way, each with what its
+// nested blocks write and what its payload reads from the enclosing part:
+// those that overlap are chained in plan order (Defer.Chains, After,
+// Branches), a chained block starting once the one before it and its
+// nested blocks are complete and shaped, so payloads and their order never
+// depend on completion order; only the chains' first blocks share rounds;
+// the printed plan shows "after: i" on a chained block. The executor reads these and keeps no memo of its own;
 // NewPlan prepares a plan built by hand (with no schema, any two entity
 // types count as overlapping).
 //

@@ -2,6 +2,7 @@ package planner
 
 import (
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -91,7 +92,8 @@ func TestGoldenPlansKeepParallels(t *testing.T) {
 }
 
 // TestOrderWrites: branches writing the same key at the same path on
-// overlapping types run in plan order; other branches stay concurrent.
+// overlapping types, or one below a key the other writes, run in plan
+// order; other branches stay concurrent.
 func TestOrderWrites(t *testing.T) {
 	api := gqlparser.MustLoadSchema(&ast.Source{Input: `
 		type Query { a: Node b: Node }
@@ -138,6 +140,9 @@ func TestOrderWrites(t *testing.T) {
 		{"disjoint types", []Node{fl("a", "Book", "x"), fl("a", "Film", "x"), fl("a", "Song", "x")}, "Bookx@a Filmx@a Songx@a"},
 		{"interface and implementation", []Node{fl("a", "Node", "x"), fl("a", "Song", "x"), fl("a", "Film", "x")}, "seq(Nodex@a Filmx@a) Songx@a"},
 		{"list steps", []Node{fl("a.@", "Book", "x"), fl("a", "Book", "x", "2")}, "seq(Bookx@a.@ Bookx2@a)"},
+		{"write below a key", []Node{fl("a", "Book", "x"), fl("a.x", "Song", "y"), fl("a.@.x.@", "Song", "z", "2")}, "seq(Bookx@a Songy@a.x Songz2@a.@.x.@)"},
+		{"write below another key", []Node{fl("a", "Book", "x"), fl("a.y", "Song", "x"), fl("a.xx", "Song", "x")}, "Bookx@a Songx@a.y Songx@a.xx"},
+		{"root field and a write below it", []Node{&Sequence{Nodes: []Node{root("a")}}, fl("a", "Book", "y"), fl("b", "Book", "y")}, "seq(seq Booky@a) Booky@b"},
 		{"root fetches merged in plan order", []Node{root("a"), root("a")}, "ra ra"},
 		{"root fetch and a branch", []Node{root("a"), &Sequence{Nodes: []Node{&Fetch{Service: "other", Operation: "{a{id}}"}}}, root("b")}, "seq(ra seq) rb"},
 	} {
@@ -164,4 +169,107 @@ func name(n Node) string {
 		return n.Service
 	}
 	return "seq"
+}
+
+// TestOrderDeferred: sibling deferred blocks that write a key in common
+// (or one writes below the other's key, or what the other's payload reads
+// from the enclosing part) are chained in plan order and print "after";
+// a chained block shares no round with the blocks that start first (its
+// lookups would wait for a member that waits for them).
+func TestOrderDeferred(t *testing.T) {
+	fl := func(path, typ, key, svc string) *Flatten {
+		return &Flatten{Path: strings.Split(path, "."), Node: &Fetch{
+			Service: svc, Requires: ast.SelectionSet{&ast.InlineFragment{TypeCondition: typ,
+				SelectionSet: ast.SelectionSet{&ast.Field{Name: "__typename"}, &ast.Field{Name: "id"}}}},
+			Operation: `query($representations:[_Any!]!){_entities(representations:$representations){...on ` + typ + `{` + key + `}}}`,
+		}}
+	}
+	block := func(path string, sel string, n Node) *DeferredBlock {
+		doc, err := parser.ParseQuery(&ast.Source{Input: "{" + sel + "}"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return &DeferredBlock{Path: strings.Split(path, "."), ParentType: "Book",
+			Selection: ast.SelectionSet{&ast.InlineFragment{SelectionSet: doc.Operations[0].SelectionSet}}, Node: n}
+	}
+	chains := func(d *Defer) string {
+		var parts []string
+		for _, c := range d.Chains() {
+			var in []string
+			for _, b := range c {
+				for i, x := range d.Deferred {
+					if x == b {
+						in = append(in, strconv.Itoa(i))
+					}
+				}
+			}
+			parts = append(parts, strings.Join(in, ">"))
+		}
+		return strings.Join(parts, " ")
+	}
+	for _, c := range []struct {
+		name   string
+		blocks []*DeferredBlock
+		want   string
+	}{
+		{"same key, other fetches", []*DeferredBlock{
+			block("a", "x", fl("a", "Book", "x", "s1")),
+			block("a", "y", fl("a", "Book", "y", "s1")),
+			block("a", "x z", fl("a", "Book", "x z", "s2")),
+		}, "0>2 1"},
+		{"identical fetches", []*DeferredBlock{
+			block("a", "x", fl("a", "Book", "x", "s1")),
+			block("a", "x", fl("a", "Book", "x", "s1")),
+		}, "0 1"},
+		{"below a key", []*DeferredBlock{
+			block("a.@.r", "y", fl("a.@.r", "Book", "y", "s1")),
+			block("a", "r { y }", fl("a", "Book", "r{y}", "s2")),
+		}, "0>1"},
+		{"a read of the enclosing part's value", []*DeferredBlock{
+			block("a", "x", nil),
+			block("a", "x", fl("a", "Book", "x", "s2")),
+			block("a", "__typename", fl("a", "Book", "__typename", "s3")),
+		}, "0>1 2"},
+		{"nested blocks count", []*DeferredBlock{
+			block("a", "y", &Defer{Primary: fl("a", "Book", "y", "s1"), Deferred: []*DeferredBlock{
+				block("a", "x", fl("a", "Book", "x", "s1")),
+			}}),
+			block("a", "x", fl("a", "Book", "x", "s2")),
+		}, "0>1"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			d := &Defer{Deferred: c.blocks}
+			NewPlan(ast.Query, d)
+			if got := chains(d); got != c.want {
+				t.Errorf("chains %q, want %q", got, c.want)
+			}
+			printed := printNode(d)
+			for i := range c.blocks {
+				if a := d.After(i); a >= 0 && !strings.Contains(printed, "after: "+strconv.Itoa(a)+")") {
+					t.Errorf("block %d after %d: not printed:\n%s", i, a, printed)
+				}
+			}
+			if !strings.Contains(c.want, ">") && strings.Contains(printed, "after:") {
+				t.Errorf("unchained blocks print after:\n%s", printed)
+			}
+		})
+	}
+	// Block 1 starts with the lookup block 0 makes (one batch key), then
+	// writes x again from another subgraph: chained, it is in no round.
+	first := fl("a", "Book", "x", "s1")
+	again := fl("a", "Book", "x", "s1")
+	d := &Defer{Deferred: []*DeferredBlock{
+		block("a", "x", first),
+		block("a", "x", &Sequence{Nodes: []Node{again, fl("a", "Book", "x", "s2")}}),
+	}}
+	NewPlan(ast.Query, d)
+	if d.After(1) != 0 {
+		t.Fatalf("block 1 not chained after block 0")
+	}
+	if r, _ := first.Round(); r != nil {
+		t.Errorf("block 0's lookup is in a round with the chained block's")
+	}
+	if r, _ := again.Round(); r != nil {
+		t.Errorf("the chained block's lookup is in a round")
+	}
 }

@@ -87,6 +87,12 @@ type Fetch struct {
 	// OutputRewrites adjust each returned entity before it is merged.
 	InputRewrites  []Rewrite
 	OutputRewrites []Rewrite
+	// Context lists the variables of an entity fetch whose values come from
+	// enclosing objects (contextual arguments, context.go); nil otherwise.
+	Context []ContextArgument
+
+	// ctxTmpl is what ContextOperation builds from (set by the planner).
+	ctxTmpl *contextTemplate
 
 	// keys are the root keys (see RootKeys) as the planner recorded them
 	// when it wrote Operation; nil in a Fetch written by hand.
@@ -114,12 +120,21 @@ type Condition struct {
 }
 
 // Defer runs Primary, then each Deferred block as its dependencies allow,
-// streaming each block's result as an incremental payload. A deferred
+// streaming each block's result as an incremental payload. Blocks that may
+// write the same response key of the same object (or one what the other's
+// payload reads) start one after the other in plan order (see Chains). A deferred
 // block with deferred fragments of its own has a *Defer as its Node: that
 // Defer's Primary fetches the block, its Deferred blocks follow it.
 type Defer struct {
 	Primary  Node
 	Deferred []*DeferredBlock
+
+	// after, chains and branches are set when the plan is prepared
+	// (order.go): the blocks chained because they may write, or write what
+	// another reads, in common. after nil: no block waits for another.
+	after    []int
+	chains   [][]*DeferredBlock
+	branches []Node
 }
 
 // DeferredBlock is one @defer'd fragment at one response position.

@@ -47,8 +47,8 @@ func NewPlan(kind ast.Operation, root Node) *Plan {
 }
 
 // prepare prepares every fetch of p (conditions, deferred blocks and
-// nested Defers included) and orders the branches of each Parallel that
-// may write the same key (order.go); conds answers type conditions in the
+// nested Defers included), orders the branches of each Parallel and the
+// deferred blocks of each Defer that may write the same key (order.go); conds answers type conditions in the
 // schema the plan was built for (nil: any two entity types may overlap).
 func (p *Plan) prepare(conds *schema.TypeConditions) {
 	var walk func(n Node)
@@ -70,6 +70,7 @@ func (p *Plan) prepare(conds *schema.TypeConditions) {
 			walk(n.If)
 			walk(n.Else)
 		case *Defer:
+			orderDeferred(n, conds)
 			assignDeferredRounds(n)
 			walk(n.Primary)
 			for _, b := range n.Deferred {

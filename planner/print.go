@@ -1,6 +1,7 @@
 package planner
 
 import (
+	"strconv"
 	"strings"
 
 	"github.com/vektah/gqlparser/v2/ast"
@@ -25,7 +26,8 @@ import (
 // A Condition with both branches prints as
 // "Condition(if: $v) { Then { ... } Else { ... } }", one with only the
 // If branch as "Include(if: $v) { ... }", one with only the Else branch as
-// "Skip(if: $v) { ... }".
+// "Skip(if: $v) { ... }". A deferred block chained after a sibling (see
+// Defer.Chains) prints "after: i", the sibling's index among the blocks.
 func Print(p *Plan) string {
 	var pr printer
 	pr.line(0, "QueryPlan {")
@@ -92,10 +94,13 @@ func (pr *printer) node(d int, n Node) {
 			pr.node(d+2, n.Primary)
 		}
 		pr.line(d+1, "}, [")
-		for _, blk := range n.Deferred {
+		for i, blk := range n.Deferred {
 			head := "Deferred(depends: [" + strings.Join(blk.Depends, ", ") + `], path: "` + deferPath(blk.Path) + `"`
 			if blk.Label != "" {
 				head += `, label: "` + blk.Label + `"`
+			}
+			if a := n.After(i); a >= 0 {
+				head += ", after: " + strconv.Itoa(a)
 			}
 			pr.line(d+2, head+") {")
 			pr.line(d+3, blk.Subselection()+":")
@@ -177,6 +182,7 @@ func (pr *printer) fetch(d int, f *Fetch) {
 		pr.sel(d+2, f.Requires)
 		pr.line(d+1, "} =>")
 	}
+	pr.context(d+1, f)
 	pr.line(d+1, "{")
 	pr.sel(d+2, sel)
 	pr.line(d+1, "}")

@@ -31,15 +31,18 @@ func (f *Fetch) BatchKey() string { return f.prepared().batchKey }
 // assignRounds forms the rounds among the branches of p (see above).
 func assignRounds(p *Parallel) { roundsAmong(p.Branches()) }
 
-// assignDeferredRounds forms the rounds among the deferred blocks of d:
-// the executor starts them together, once d's primary part is complete
-// (each block's own primary part first when it defers more), so they are
-// ready together as a Parallel's branches are.
+// assignDeferredRounds forms the rounds among the deferred blocks of d
+// that start its chains (Defer.Chains): the executor starts them together,
+// once d's primary part is complete (each block's own primary part first
+// when it defers more), so they are ready together as a Parallel's
+// branches are. A block chained after another starts later: it is in no
+// round (its Flattens would wait for a member that waits for them).
 func assignDeferredRounds(d *Defer) {
-	nodes := make([]Node, 0, len(d.Deferred))
-	for _, b := range d.Deferred {
-		if b != nil && b.Node != nil {
-			nodes = append(nodes, b.Node)
+	chains := d.Chains()
+	nodes := make([]Node, 0, len(chains))
+	for _, c := range chains {
+		if c[0].Node != nil {
+			nodes = append(nodes, c[0].Node)
 		}
 	}
 	roundsAmong(nodes)

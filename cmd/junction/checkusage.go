@@ -38,7 +38,7 @@ func loadUsage(ctx context.Context, path string) ([]registry.OperationUsage, err
 // client operations each breaking change hits. It returns how many
 // changes fail the check: the breaking ones, or with usage the breaking
 // ones that hit a recorded operation (the others are safe).
-func printChanges(w io.Writer, against string, changes []schema.Change, usage []registry.OperationUsage) int {
+func printChanges(w io.Writer, against string, changes []registry.Change, usage []registry.OperationUsage) int {
 	var b strings.Builder
 	breaking, failing := 0, 0
 	for _, c := range changes {
@@ -47,7 +47,7 @@ func printChanges(w io.Writer, against string, changes []schema.Change, usage []
 		if c.Breaking {
 			breaking++
 			for _, u := range usage {
-				if u.Contract == "" && u.Uses(c.Coordinate) {
+				if registry.Hits(c, u) {
 					hit = append(hit, u)
 				}
 			}
@@ -58,7 +58,11 @@ func printChanges(w io.Writer, against string, changes []schema.Change, usage []
 				mark = "unused  "
 			}
 		}
-		fmt.Fprintf(&b, "  %s %s %s: %s\n", mark, c.Kind, c.Coordinate, c.Message)
+		in := ""
+		if c.Contract != "" {
+			in = "[contract " + c.Contract + "] "
+		}
+		fmt.Fprintf(&b, "  %s %s%s %s: %s\n", mark, in, c.Kind, c.Coordinate, c.Message)
 		for _, u := range hit {
 			name := u.Operation
 			if name == "" {
@@ -77,4 +81,24 @@ func printChanges(w io.Writer, against string, changes []schema.Change, usage []
 	}
 	fmt.Fprintf(w, ")\n%s", b.String())
 	return failing
+}
+
+// againstContracts applies the checked contracts to the --against
+// supergraph, whose file carries none, so that each contract's changes are
+// its own. A contract that does not apply to the old supergraph (empty
+// there) is left out of it: the check reports it as added.
+func againstContracts(old *schema.Supergraph, contracts []schema.Contract, stderr io.Writer) *schema.Supergraph {
+	kept := make([]schema.Contract, 0, len(contracts))
+	for _, c := range contracts {
+		if _, err := old.ContractVariant(c); err != nil {
+			fmt.Fprintf(stderr, "contract %s does not apply to the --against supergraph (%v): reported as added\n", c.Name, err)
+			continue
+		}
+		kept = append(kept, c)
+	}
+	withContracts, err := schema.ApplyContracts(old, kept)
+	if err != nil { // each contract was applied alone above
+		return old
+	}
+	return withContracts
 }

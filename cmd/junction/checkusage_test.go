@@ -79,3 +79,74 @@ func TestCheckAgainstWithUsage(t *testing.T) {
 		t.Errorf("--usage alone: exit %d %s", code, stderr)
 	}
 }
+
+// check --contracts applies a Junction config's contracts to the composed
+// supergraph and to the --against one: a change that only a contract's
+// clients see (a field newly tagged out of it) fails the check as that
+// contract's breaking change, and a contract the new supergraph empties
+// fails it too.
+func TestCheckContracts(t *testing.T) {
+	dir := t.TempDir()
+	cfg := demoConfig(t, dir)
+	prod := filepath.Join(dir, "products.graphql")
+	tag := func(fields ...string) {
+		t.Helper()
+		raw, err := os.ReadFile(filepath.Join("../../subgraphs/products/schema.graphqls"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		sdl := strings.Replace(string(raw), `import: ["@key", "@composeDirective"]`, `import: ["@key", "@composeDirective", "@tag"]`, 1)
+		for _, f := range fields {
+			sdl = strings.Replace(sdl, "  "+f+"\n", "  "+f+" @tag(name: \"internal\")\n", 1)
+		}
+		if strings.Count(sdl, `@tag(name: "internal")`) != len(fields) || !strings.Contains(sdl, `"@tag"]`) {
+			t.Fatal("the demo products schema changed: update this test")
+		}
+		if err := os.WriteFile(prod, []byte(sdl), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	contracts := filepath.Join(dir, "junction.yaml")
+	writeContracts := func(yaml string) {
+		t.Helper()
+		if err := os.WriteFile(contracts, []byte(yaml), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tag("name: String")
+	old := filepath.Join(dir, "old.graphql")
+	if code, _, stderr := runCLI("compose", "--config", cfg, "--output", old); code != 0 {
+		t.Fatal(stderr)
+	}
+	tag("name: String", "price: Int")
+	writeContracts("contracts:\n  partner:\n    exclude: [internal]\n")
+
+	// The full API schema did not change: without --contracts the check passes.
+	if code, stdout, stderr := runCLI("check", "--config", cfg, "--against", old); code != 0 || !strings.Contains(stdout, "(0 breaking") {
+		t.Fatalf("without contracts: exit %d\n%s%s", code, stdout, stderr)
+	}
+	code, stdout, stderr := runCLI("check", "--config", cfg, "--against", old, "--contracts", contracts)
+	if code != 1 || !strings.Contains(stdout, "contracts: ok (1)") ||
+		!strings.Contains(stdout, "BREAKING [contract partner] FIELD_REMOVED Product.price") || !strings.Contains(stdout, "(1 breaking") {
+		t.Fatalf("partner loses Product.price: exit %d\n%s%s", code, stdout, stderr)
+	}
+	if strings.Contains(stdout, "Product.name") {
+		t.Errorf("Product.name was outside partner already:\n%s", stdout)
+	}
+
+	// Each contract is compared with itself on the old supergraph: one that
+	// sees no change reports none.
+	writeContracts("contracts:\n  partner:\n    exclude: [internal]\n  web:\n    exclude: [beta]\n")
+	code, stdout, stderr = runCLI("check", "--config", cfg, "--against", old, "--contracts", contracts)
+	if code != 1 || !strings.Contains(stdout, "contracts: ok (2)") || strings.Contains(stdout, "contract web") ||
+		!strings.Contains(stdout, "[contract partner] FIELD_REMOVED Product.price") {
+		t.Fatalf("two contracts: exit %d\n%s%s", code, stdout, stderr)
+	}
+
+	// A contract the composed supergraph leaves empty fails the check.
+	writeContracts("contracts:\n  tv:\n    include: [nothing-has-this-tag]\n")
+	code, stdout, stderr = runCLI("check", "--config", cfg, "--contracts", contracts)
+	if code != 1 || !strings.Contains(stderr, "tv") || !strings.Contains(stderr, "invalid contract") {
+		t.Fatalf("empty contract: exit %d\n%s%s", code, stdout, stderr)
+	}
+}

@@ -17,6 +17,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/junction-gateway/junction/compose"
+	"github.com/junction-gateway/junction/internal/config"
 	"github.com/junction-gateway/junction/internal/registry"
 	"github.com/junction-gateway/junction/schema"
 )
@@ -298,8 +299,17 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs, cfg, lim, parse := composeFlags("check", args)
 	against := fs.String("against", "", "supergraph SDL the clients use today: report the changes that break them")
 	usageCfg := fs.String("usage", "", "Junction config whose registry store holds the recorded operation usage: name the clients each breaking change hits (one no recorded operation uses is safe)")
+	contractsCfg := fs.String("contracts", "", "Junction config whose contracts: are checked too: each must apply to the composed supergraph, and with --against each contract's changes are reported (may be the --usage file)")
 	if err := parse(); err != nil {
 		return err
+	}
+	var contracts []schema.Contract
+	if *contractsCfg != "" {
+		c, err := config.Load(*contractsCfg)
+		if err != nil {
+			return usageErr("--contracts: %v", err)
+		}
+		contracts = c.ContractList()
 	}
 	if *usageCfg != "" && *against == "" {
 		return usageErr("--usage needs --against")
@@ -324,9 +334,16 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return printCompositionErrors(stderr, err)
 	}
 	fmt.Fprintf(stdout, "composition: ok (%d subgraphs)\n", len(sg.Subgraphs))
+	if sg, err = schema.ApplyContracts(sg, contracts); err != nil {
+		return fmt.Errorf("contracts of %s: %w", *contractsCfg, err)
+	}
+	if len(contracts) > 0 {
+		fmt.Fprintf(stdout, "contracts: ok (%d)\n", len(contracts))
+	}
 	if old == nil {
 		return nil
 	}
+	old = againstContracts(old, contracts, stderr)
 	var usage []registry.OperationUsage
 	if *usageCfg != "" {
 		if usage, err = loadUsage(ctx, *usageCfg); err != nil {
@@ -336,7 +353,7 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			usage = []registry.OperationUsage{}
 		}
 	}
-	if failing := printChanges(stdout, *against, schema.Diff(old, sg), usage); failing > 0 {
+	if failing := printChanges(stdout, *against, registry.DiffContracts(registry.SchemaComposer{}.Diff, old, sg), usage); failing > 0 {
 		return fmt.Errorf("%d breaking change(s) for clients of %s", failing, *against)
 	}
 	return nil

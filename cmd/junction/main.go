@@ -4,7 +4,7 @@
 //	junction dev   [--listen HOST:PORT]
 //	junction plan  --supergraph FILE --query FILE [--operation NAME]
 //	junction compose --config supergraph.yaml [--output FILE]
-//	junction check   --config supergraph.yaml [--against SUPERGRAPH]
+//	junction check   --config supergraph.yaml [--against SUPERGRAPH] [--usage JUNCTION_CONFIG] [--contracts JUNCTION_CONFIG]
 //	junction config schema | validate FILE
 //	junction version
 //	junction help [COMMAND]

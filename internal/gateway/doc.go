@@ -3,11 +3,11 @@
 // execute.
 //
 // A client document is checked against Limits (limits.go) before it is
-// validated: the token count before parsing, then depth, root fields,
+// validated: the token count while parsing (gqlparser stops at more than
+// MaxTokens, so the query is lexed once), then depth, root fields,
 // aliases and recursive selections (fragments expanded, each fragment
 // measured once) on the parsed document. Validation is the costly step for
-// hostile documents, so a refused document costs one lexing pass and one
-// parse. Refusals are cached with the document like validation errors.
+// hostile documents, so a refused document costs at most one parse. Refusals are cached with the document like validation errors.
 // Validation runs gqlparser's rules with one override (spreads.go): a
 // fragment on a type inside a field of that same type is always possible,
 // as in graphql-js, even when the type has no possible types in the API

@@ -4,7 +4,6 @@ import (
 	lru "github.com/hashicorp/golang-lru/v2"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
-	"github.com/vektah/gqlparser/v2/parser"
 	"github.com/vektah/gqlparser/v2/validator"
 )
 
@@ -47,14 +46,9 @@ func (c *documentCache) load(api *ast.Schema, query string) *cachedDocument {
 // limits, then validates: the limits come first because validation is the
 // costly step for a hostile document.
 func parseAndValidate(api *ast.Schema, query string, limits Limits) *cachedDocument {
-	if err := checkTokens(query, limits.MaxTokens); err != nil {
-		return &cachedDocument{errs: gqlerror.List{err}}
-	}
-	// The source is unnamed: a name would appear in every error's
-	// extensions as "file".
-	doc, err := parser.ParseQuery(&ast.Source{Input: query})
-	if err != nil {
-		return &cachedDocument{errs: codedList(err, CodeParseFailed)}
+	doc, errs := parseLimited(query, limits.MaxTokens)
+	if errs != nil {
+		return &cachedDocument{errs: errs}
 	}
 	if err := checkOperations(doc, limits); err != nil {
 		return &cachedDocument{errs: gqlerror.List{err}}

@@ -1,9 +1,11 @@
 package gateway
 
 import (
+	"errors"
+	"strings"
+
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
-	"github.com/vektah/gqlparser/v2/lexer"
 	"github.com/vektah/gqlparser/v2/parser"
 )
 
@@ -70,19 +72,21 @@ func (l Limits) withDefaults() Limits {
 	return l
 }
 
-// checkTokens lexes query and fails once it has more than max tokens. A
-// lexing error is left to the parser, which reports it with its location.
-func checkTokens(query string, max int) *gqlerror.Error {
-	lx := lexer.New(&ast.Source{Input: query})
-	for n := 0; ; n++ {
-		tok, err := lx.ReadToken()
-		if err != nil || tok.Kind == lexer.EOF {
-			return nil
-		}
-		if n >= max {
-			return withCode(gqlerror.Errorf("token limit (%d) reached: the query is too large", max), CodeParseFailed)
-		}
+// parseLimited parses query, lexing it once: gqlparser counts the tokens
+// as it reads them and stops at more than max, reported as Junction's
+// token limit error (limits.max_tokens).
+func parseLimited(query string, max int) (*ast.QueryDocument, gqlerror.List) {
+	// The source is unnamed: a name would appear in every error's
+	// extensions as "file".
+	doc, err := parser.ParseQueryWithTokenLimit(&ast.Source{Input: query}, max)
+	if err == nil {
+		return doc, nil
 	}
+	var ge *gqlerror.Error
+	if errors.As(err, &ge) && strings.HasPrefix(ge.Message, "exceeded token limit") {
+		return nil, gqlerror.List{withCode(gqlerror.Errorf("token limit (%d) reached: the query is too large", max), CodeParseFailed)}
+	}
+	return nil, codedList(err, CodeParseFailed)
 }
 
 // checkOperations measures every operation of a parsed (not yet validated)
@@ -223,12 +227,9 @@ func (w *measurer) fragmentRoot(name string) int {
 // error or the parse error; nil when the document is within the limits.
 func (l Limits) CheckDocument(query string) gqlerror.List {
 	l = l.withDefaults()
-	if err := checkTokens(query, l.MaxTokens); err != nil {
-		return gqlerror.List{err}
-	}
-	doc, err := parser.ParseQuery(&ast.Source{Input: query})
-	if err != nil {
-		return codedList(err, CodeParseFailed)
+	doc, errs := parseLimited(query, l.MaxTokens)
+	if errs != nil {
+		return errs
 	}
 	if err := checkOperations(doc, l); err != nil {
 		return gqlerror.List{err}

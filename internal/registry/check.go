@@ -72,7 +72,7 @@ func (r *Registry) Check(ctx context.Context, name, routingURL, sdl string) (*Ch
 		cc := CheckedChange{Change: c, Safe: true}
 		if c.Breaking {
 			for _, u := range usage {
-				if hits(c, u) {
+				if Hits(c, u) {
 					cc.Operations = append(cc.Operations, u)
 				}
 			}

@@ -138,7 +138,14 @@ func (r *Registry) isConfigured(name string) bool {
 // diff lists the changes from old to new: the full API schema's, then
 // each contract's (added and removed contracts as one change each).
 func (r *Registry) diff(old, new *schema.Supergraph) []Change {
-	changes := r.composer.Diff(old, new)
+	return DiffContracts(r.composer.Diff, old, new)
+}
+
+// DiffContracts lists the changes from old to new with diff: the full API
+// schema's, then each contract variant's (schema.Supergraph.Contracts; a
+// contract added or removed is one change, the removal breaking).
+func DiffContracts(diff func(old, new *schema.Supergraph) []Change, old, new *schema.Supergraph) []Change {
+	changes := diff(old, new)
 	for _, c := range new.Contracts {
 		oc := old.ContractNamed(c.Contract)
 		if oc == nil {
@@ -146,7 +153,7 @@ func (r *Registry) diff(old, new *schema.Supergraph) []Change {
 				Message: fmt.Sprintf("contract %s is served at /graphql/%s", c.Contract, c.Contract)})
 			continue
 		}
-		for _, ch := range r.composer.Diff(oc, c) {
+		for _, ch := range diff(oc, c) {
 			ch.Contract = c.Contract
 			changes = append(changes, ch)
 		}
@@ -160,10 +167,10 @@ func (r *Registry) diff(old, new *schema.Supergraph) []Change {
 	return changes
 }
 
-// hits reports whether recorded operation u is hit by breaking change c:
+// Hits reports whether recorded operation u is hit by breaking change c:
 // a change of the full API schema hits the operations sent to it, a
 // contract's change the operations sent to that contract.
-func hits(c Change, u OperationUsage) bool {
+func Hits(c Change, u OperationUsage) bool {
 	if c.Contract != u.Contract {
 		return false
 	}

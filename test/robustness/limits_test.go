@@ -36,6 +36,8 @@ func TestQueryLimits(t *testing.T) {
 		{"tokens", "{ me { " + strings.Repeat("name ", 16000) + "} }", 422,
 			`{"errors":[{"message":"token limit (15000) reached: the query is too large","extensions":{"code":"GRAPHQL_PARSE_FAILED"}}]}`},
 		{"unclosed braces", strings.Repeat("{", 100000), 422,
+			`{"errors":[{"message":"Expected Name, found {","locations":[{"line":1,"column":2}],"extensions":{"code":"GRAPHQL_PARSE_FAILED"}}]}`},
+		{"tokens of a document that never parses", "{ me { " + strings.Repeat("name ", 16000), 422,
 			`{"errors":[{"message":"token limit (15000) reached: the query is too large","extensions":{"code":"GRAPHQL_PARSE_FAILED"}}]}`},
 		{"deep nesting within the tokens", strings.Repeat("{ a ", 3000), 422,
 			`{"errors":[{"message":"exceeded maximum nesting depth of 1000","locations":[{"line":1,"column":4001}],"extensions":{"code":"GRAPHQL_PARSE_FAILED"}}]}`},
@@ -73,6 +75,9 @@ func TestQueryLimitsConfigured(t *testing.T) {
 		{"{ me { a: id b: id c: id } }", "MAX_ALIASES_LIMIT"},
 		{"{ me { ...F ...F ...F } } fragment F on User { id name username }", ""},
 		{"{ me { ...F ...F ...F ...F } } fragment F on User { id name username }", "MAX_RECURSIVE_SELECTIONS_EXCEEDED"},
+		// 40 tokens exactly (18 and a default of 22 list items) pass; 41 are refused.
+		{"query($v: [Int] = [" + strings.Repeat("1 ", 22) + "]) { me { id } }", ""},
+		{"query($v: [Int] = [" + strings.Repeat("1 ", 23) + "]) { me { id } }", "GRAPHQL_PARSE_FAILED"},
 		{"{ me { " + strings.Repeat("id ", 40) + "} }", "GRAPHQL_PARSE_FAILED"},
 	} {
 		_, got := g.query(tc.query, nil)
