@@ -149,10 +149,11 @@ func (r *run) flatten(ctx context.Context, fl *planner.Flatten, sink *errSink) {
 		return union[i]
 	}
 
-	prefix := flattenPrefix(fl.Path)
+	// (flattenPrefix: the path of what concerns the call as a whole, made
+	// only when there is such an error.)
 	if batch.err != nil {
 		if first {
-			sink.add(fetchFailure(f.Service, batch.err, prefix))
+			sink.add(fetchFailure(f.Service, batch.err, flattenPrefix(fl.Path)))
 		}
 		for _, t := range targets {
 			sink.cover(t.path(fl.Path))
@@ -177,7 +178,7 @@ func (r *run) flatten(ctx context.Context, fl *planner.Flatten, sink *errSink) {
 			}
 		}
 		if first {
-			sink.add(toClientError(f.Service, se, prefix))
+			sink.add(toClientError(f.Service, se, flattenPrefix(fl.Path)))
 		}
 	}
 	if !batch.ok {
