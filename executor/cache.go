@@ -81,7 +81,7 @@ func (r *run) callCached(ctx context.Context, f *planner.Fetch, body []byte) (*v
 // loadEntities would give, so the Flatten merges it the same way.
 func (r *run) loadEntitiesCached(ctx context.Context, f *planner.Fetch, ks []string, b *entityBatch) []*value {
 	c := r.entityCache()
-	if c == nil {
+	if c == nil || len(f.Context) > 0 {
 		return r.loadEntities(ctx, f, ks, b)
 	}
 	sel, err := r.body(f, nil)

@@ -87,6 +87,9 @@ func (r *run) flatten(ctx context.Context, fl *planner.Flatten, sink *errSink) {
 			seen[t.obj] = -1
 			continue
 		}
+		if len(f.Context) > 0 {
+			buf = r.ex.appendContext(buf, r.root, fl.Path, t.steps, f) // context.go
+		}
 		i, dup := index[string(buf)]
 		if !dup {
 			i = int32(len(keys))
@@ -146,10 +149,11 @@ func (r *run) flatten(ctx context.Context, fl *planner.Flatten, sink *errSink) {
 		return union[i]
 	}
 
-	prefix := flattenPrefix(fl.Path)
+	// (flattenPrefix: the path of what concerns the call as a whole, made
+	// only when there is such an error.)
 	if batch.err != nil {
 		if first {
-			sink.add(fetchFailure(f.Service, batch.err, prefix))
+			sink.add(fetchFailure(f.Service, batch.err, flattenPrefix(fl.Path)))
 		}
 		for _, t := range targets {
 			sink.cover(t.path(fl.Path))
@@ -174,7 +178,7 @@ func (r *run) flatten(ctx context.Context, fl *planner.Flatten, sink *errSink) {
 			}
 		}
 		if first {
-			sink.add(toClientError(f.Service, se, prefix))
+			sink.add(toClientError(f.Service, se, flattenPrefix(fl.Path)))
 		}
 	}
 	if !batch.ok {
@@ -236,6 +240,9 @@ func prepareEntities(ex *Executor, f *planner.Fetch, entities []*value) {
 // loadEntities sends one _entities call for ks and decodes the answer:
 // entity i is item i of the answer's _entities.
 func (r *run) loadEntities(ctx context.Context, f *planner.Fetch, ks []string, b *entityBatch) []*value {
+	if len(f.Context) > 0 {
+		return r.loadContextEntities(ctx, f, ks, b) // context.go
+	}
 	out := make([]*value, len(ks))
 	body, err := r.body(f, ks)
 	if err != nil {

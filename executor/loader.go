@@ -120,11 +120,11 @@ func (r *run) batchRound(rs *roundState, ms []int) []*dataloader.Result[*entityC
 	}
 	r.mu.Unlock()
 	close(rs.done)
-	res := make([]dataloader.Result[*entityCall], len(ms))
+	// Every member gets the same result: the call.
+	res := &dataloader.Result[*entityCall]{Data: call}
 	out := make([]*dataloader.Result[*entityCall], len(ms))
 	for i := range ms {
-		res[i].Data = call
-		out[i] = &res[i]
+		out[i] = res
 	}
 	return out
 }

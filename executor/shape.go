@@ -9,7 +9,9 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
+	"github.com/junction-gateway/junction/executor/introspection"
 	"github.com/junction-gateway/junction/planner"
+	"github.com/junction-gateway/junction/schema"
 )
 
 // maxPooledBuf is the largest response buffer kept for reuse.
@@ -38,6 +40,9 @@ type shaper struct {
 	keys []byte
 	// dynamic: the collection under way met a directive (see shared).
 	dynamic bool
+	// filter and scratch serve collect (no allocation per collection).
+	filter  shapeFilter
+	scratch []schema.FieldGroup
 	// extra holds errors found while shaping, appended after the fetch errors.
 	extra gqlerror.List
 	// deferred holds the @defer directive offsets of the fragments left out
@@ -236,7 +241,7 @@ func (s *shaper) object(obj *value, static *ast.Definition, sel ast.SelectionSet
 				s.buf = appendString(s.buf, concrete)
 			}
 		case root && (f.Name == "__schema" || f.Name == "__type"):
-			ok = s.introspect(f)
+			ok = s.introspect(g.fields)
 		case f.Definition == nil:
 			s.buf = append(s.buf, "null"...)
 		default:
@@ -259,8 +264,11 @@ func (s *shaper) object(obj *value, static *ast.Definition, sel ast.SelectionSet
 	return true
 }
 
-func (s *shaper) introspect(f *ast.Field) bool {
-	raw, err := Introspect(s.ex.sg.API, f, s.req.Variables)
+// introspect answers a root __schema or __type: the fields of its response
+// key merged, fragments by the executor's type conditions.
+func (s *shaper) introspect(fields []*ast.Field) bool {
+	f := fields[0]
+	raw, err := introspection.Fields(s.ex.sg.API, s.ex.conds, fields, s.req.Variables)
 	if err != nil {
 		s.addErr(fmt.Sprintf("introspection failed: %v", err), CodeIntrospection)
 		if f.Definition == nil {
@@ -477,7 +485,7 @@ func (s *shaper) runtimeTypeFits(v *value, def *ast.Definition) bool {
 // selection sets of the document (merged ones are built afresh).
 func (s *shaper) collected(sel ast.SelectionSet, concrete string, static *ast.Definition, merged bool) []group {
 	if merged || len(sel) == 0 {
-		return s.resolve(s.collect(sel, concrete, static.Name, nil, nil))
+		return s.resolve(s.collect(sel, concrete, static.Name))
 	}
 	k := shapeKey{sel: &sel[0], n: len(sel), static: static}
 	if static.Kind != ast.Object {
@@ -512,7 +520,7 @@ func (s *shaper) shared(k shapeKey, sel ast.SelectionSet, concrete string, stati
 		}
 	}
 	s.dynamic = false
-	groups := s.collect(sel, concrete, static.Name, nil, nil)
+	groups := s.collect(sel, concrete, static.Name)
 	if s.dynamic || len(s.deferred) > 0 {
 		return s.resolveInto(groups, &s.keys)
 	}
@@ -549,63 +557,40 @@ func (s *shaper) resolveInto(groups []group, keys *[]byte) []group {
 	return groups
 }
 
-// collect is the spec's CollectFields: fields grouped by response key in
-// first-seen order, @skip/@include evaluated, fragments applied when their
-// type condition matches the concrete type (or, when that is unknown, the
-// static type).
-func (s *shaper) collect(sel ast.SelectionSet, concrete, static string, groups []group, visited []string) []group {
-	for _, sl := range sel {
-		switch x := sl.(type) {
-		case *ast.Field:
-			if !s.included(x.Directives) {
-				continue
-			}
-			key := x.Alias
-			if key == "" {
-				key = x.Name
-			}
-			found := false
-			for i := range groups {
-				if groups[i].key == key {
-					groups[i].fields = append(groups[i].fields, x)
-					found = true
-					break
-				}
-			}
-			if !found {
-				groups = append(groups, group{key: key, fields: []*ast.Field{x}})
-			}
-		case *ast.InlineFragment:
-			if !s.included(x.Directives) || s.isDeferred(x.Directives) || !s.applies(x.TypeCondition, concrete, static) {
-				continue
-			}
-			groups = s.collect(x.SelectionSet, concrete, static, groups, visited)
-		case *ast.FragmentSpread:
-			if !s.included(x.Directives) || s.isDeferred(x.Directives) || contains(visited, x.Name) {
-				continue
-			}
-			def := x.Definition
-			if def == nil && s.req.Document != nil {
-				def = s.req.Document.Fragments.ForName(x.Name)
-			}
-			if def == nil || !s.applies(def.TypeCondition, concrete, static) {
-				continue
-			}
-			groups = s.collect(def.SelectionSet, concrete, static, groups, append(visited, x.Name))
-		}
+// collect is the spec's CollectFields (schema.CollectFields) of sel for an
+// object of type concrete (or, when that is unknown, static): @skip/@include
+// evaluated, deferred fragments left out.
+func (s *shaper) collect(sel ast.SelectionSet, concrete, static string) []group {
+	s.filter = shapeFilter{s: s, concrete: concrete, static: static}
+	var frags ast.FragmentDefinitionList
+	if s.req.Document != nil {
+		frags = s.req.Document.Fragments
+	}
+	if s.scratch == nil {
+		s.scratch = make([]schema.FieldGroup, 0, 16) // grown at most once or twice per response
+	}
+	s.scratch = schema.CollectFields(&s.filter, frags, s.scratch[:0], sel)
+	groups := make([]group, len(s.scratch))
+	for i, fg := range s.scratch {
+		groups[i] = group{key: fg.Key, fields: fg.Fields}
 	}
 	return groups
 }
 
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
+// shapeFilter is the shaper's schema.FieldFilter for one collection.
+type shapeFilter struct {
+	s                *shaper
+	concrete, static string
 }
 
+func (f *shapeFilter) Include(_ ast.Selection, dirs ast.DirectiveList) bool {
+	return len(dirs) == 0 || (f.s.included(dirs) && !f.s.isDeferred(dirs))
+}
+
+func (f *shapeFilter) Applies(cond string) bool { return f.s.applies(cond, f.concrete, f.static) }
+
+// applies reports whether a fragment on cond applies to an object of type
+// concrete, or, when that is unknown (""), whether cond is the static type.
 func (s *shaper) applies(cond, concrete, static string) bool {
 	if cond == "" || cond == static {
 		return true
@@ -627,30 +612,13 @@ func (s *shaper) isDeferred(dirs ast.DirectiveList) bool {
 	return d != nil && d.Position != nil && s.deferred[d.Position.Start]
 }
 
-// included evaluates @skip and @include.
+// included evaluates @skip and @include (schema.Included; a validated
+// document has no unreadable if).
 func (s *shaper) included(dirs ast.DirectiveList) bool {
 	if len(dirs) == 0 {
 		return true
 	}
 	s.dynamic = true // conservatively: any directive makes the collection the request's own
-	if d := dirs.ForName("skip"); d != nil && s.boolArg(d) {
-		return false
-	}
-	if d := dirs.ForName("include"); d != nil && !s.boolArg(d) {
-		return false
-	}
-	return true
-}
-
-func (s *shaper) boolArg(d *ast.Directive) bool {
-	a := d.Arguments.ForName("if")
-	if a == nil || a.Value == nil {
-		return false
-	}
-	v, err := a.Value.Value(s.req.Variables)
-	if err != nil {
-		return false
-	}
-	b, _ := v.(bool)
-	return b
+	ok, _ := schema.Included(dirs, s.req.Variables)
+	return ok
 }

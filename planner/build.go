@@ -193,6 +193,11 @@ func (p *planning) planField(w walk, it *item) error {
 			return err
 		}
 	}
+	if src := p.field(w.typ, name).Source(target); hasContext(src) {
+		if it, err = p.addContext(w, cw, src, it); err != nil {
+			return err
+		}
+	}
 	return p.placeField(cw, it)
 }
 
@@ -447,6 +452,9 @@ func (p *planning) jumpInterfaceObject(w walk, it *item) (bool, error) {
 				return true, err
 			}
 		}
+		if hasContext(src) {
+			return true, fieldUnresolvable(clientField(it), w.typ, "%s.%s: a contextual argument through an @interfaceObject is not supported", w.typ, it.field.Name)
+		}
 		return true, p.placeField(cw, it)
 	}
 	return false, nil
@@ -484,6 +492,9 @@ func (p *planning) viaInterfaceObject(w walk, it *item) (bool, error) {
 					if err != nil {
 						return true, err
 					}
+				}
+				if hasContext(src) {
+					return true, fieldUnresolvable(clientField(it), w.typ, "%s.%s: a contextual argument through an @interfaceObject is not supported", w.typ, it.field.Name)
 				}
 				return true, p.placeField(cw, it)
 			}

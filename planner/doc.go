@@ -137,6 +137,24 @@
 // @skip/@include of the field that requires them, so a fetch made only for
 // them runs under the same Condition.
 //
+// Contextual arguments (context.go). A field with an argument taken from a
+// context (@fromContext) is, like a @requires field, always fetched through
+// an entity fetch into its subgraph. For each such argument the planner
+// climbs the enclosing objects (walk.up), nearest first and the field's own
+// object excluded, to the first whose type sets the context (the type, an
+// interface it implements or a union it belongs to, as Apollo matches
+// them); the context's selection is planned there like required fields (so
+// parts may come from other subgraphs), the entity group depends on the
+// groups that fetch it, and the field is sent with the argument set to the
+// variable $__junction_ctx_<i>, declared with the argument's subgraph type.
+// Fetch.Context records, per variable, the enclosing object's level in the
+// Flatten path and the selection (response keys) to read there; the plan
+// text prints it as a "context { ... } =>" block. With no enclosing object
+// setting the context the field is unresolvable where it is selected.
+// Fetch.ContextOperation(n) is the same fetch for n distinct sets of values
+// at once (aliased _entities selections), which the executor sends when the
+// entities' values differ.
+//
 // Internal fields. Keys, __typename and required fields keep their name as
 // response key unless the client uses that key at that object for another
 // field (another name or other arguments; at an abstract object, in a

@@ -407,6 +407,11 @@ func (e *emitter) fetchNode(g *group) Node {
 	}
 	vars := map[string]bool{}
 	varsUsed(g.sel.children, vars)
+	for v := range vars {
+		if strings.HasPrefix(v, ctxMarker) {
+			delete(vars, v) // context variables, declared below
+		}
+	}
 	names := sortedKeys(vars)
 	f := &Fetch{Service: g.service, Variables: names, OperationKind: ast.Query, ID: e.ids[g]}
 	if !g.entity {
@@ -436,17 +441,29 @@ func (e *emitter) fetchNode(g *group) Node {
 		}
 		defs = append(defs, s)
 	}
+	var tmpl *contextTemplate
+	if len(g.ctx) > 0 {
+		tmpl = &contextTemplate{head: b.String(), defs: defs[1:]}
+		for _, c := range g.ctx {
+			defs = append(defs, "$"+c.Variable+":"+c.Type)
+		}
+	}
 	if len(defs) > 0 {
 		b.WriteString("(" + strings.Join(defs, ",") + ")")
 	}
 	if g.entity {
 		b.WriteString("{_entities(representations:$representations)")
+		start := b.Len()
 		writeSel(&b, g.sel.children)
+		if tmpl != nil {
+			tmpl.sel = b.String()[start:]
+		}
 		b.WriteString("}")
 	} else {
 		writeSel(&b, g.sel.children)
 	}
-	f.Operation = b.String()
+	f.Operation = contextText(b.String(), "")
+	f.Context, f.ctxTmpl = g.ctx, tmpl
 	f.keys = rootKeys(g.sel.children, nil)
 	f.OutputRewrites = rewrites
 	var n Node = f

@@ -61,7 +61,7 @@ func (p *planning) obtainable(sub, typeName string, fs ast.SelectionSet, prov as
 			}
 			ok := false
 			for _, c := range p.candidates(typeName, s.Name) {
-				if len(c.Requires) > 0 || c.Subgraph == sub {
+				if len(c.Requires) > 0 || hasContext(c) || c.Subgraph == sub {
 					continue
 				}
 				if p.directRoute(sub, c.Subgraph, typeName, prov) == nil &&

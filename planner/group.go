@@ -98,7 +98,8 @@ type group struct {
 	sel     *selNode // root: operation selection; entity: fragments under _entities
 	reqs    *selNode // entity: representation fragments (respKey = data key, name = representation key)
 	rewrite []Rewrite
-	blk     *deferBlock // the deferred block the group belongs to; nil: the primary part
+	blk     *deferBlock       // the deferred block the group belongs to; nil: the primary part
+	ctx     []ContextArgument // entity: context variables of its fields (context.go)
 }
 
 func (g *group) dependOn(d *group) {

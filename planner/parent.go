@@ -51,7 +51,7 @@ func (p *planning) parentTargets(w walk, it *item, steps []*frame, direct bool) 
 	name := it.field.Name
 	if direct {
 		for _, src := range p.candidates(w.typ, name) {
-			if len(src.Requires) == 0 && p.pathLocal(src.Subgraph, steps, w.typ, name) {
+			if len(src.Requires) == 0 && !hasContext(src) && p.pathLocal(src.Subgraph, steps, w.typ, name) {
 				out = append(out, src.Subgraph)
 			}
 		}

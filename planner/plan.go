@@ -87,6 +87,12 @@ type Fetch struct {
 	// OutputRewrites adjust each returned entity before it is merged.
 	InputRewrites  []Rewrite
 	OutputRewrites []Rewrite
+	// Context lists the variables of an entity fetch whose values come from
+	// enclosing objects (contextual arguments, context.go); nil otherwise.
+	Context []ContextArgument
+
+	// ctxTmpl is what ContextOperation builds from (set by the planner).
+	ctxTmpl *contextTemplate
 
 	// keys are the root keys (see RootKeys) as the planner recorded them
 	// when it wrote Operation; nil in a Fetch written by hand.

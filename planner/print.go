@@ -182,6 +182,7 @@ func (pr *printer) fetch(d int, f *Fetch) {
 		pr.sel(d+2, f.Requires)
 		pr.line(d+1, "} =>")
 	}
+	pr.context(d+1, f)
 	pr.line(d+1, "{")
 	pr.sel(d+2, sel)
 	pr.line(d+1, "}")

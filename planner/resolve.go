@@ -68,7 +68,7 @@ func (p *planning) local(sub, typeName, name string, prov ast.SelectionSet) bool
 		_, ok := providedField(prov, typeName, name)
 		return ok
 	}
-	if len(src.Requires) > 0 {
+	if len(src.Requires) > 0 || hasContext(src) {
 		return false
 	}
 	return p.usable(fm, src)

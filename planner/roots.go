@@ -29,7 +29,7 @@ import (
 func (p *planning) rootCandidates(typ, name string) []string {
 	var out []string
 	for _, c := range p.candidates(typ, name) {
-		if len(c.Requires) == 0 {
+		if len(c.Requires) == 0 && !hasContext(c) {
 			out = append(out, c.Subgraph)
 		}
 	}

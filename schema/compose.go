@@ -89,6 +89,7 @@ type composer struct {
 	// features the supergraph needs
 	labels, inaccessible, tag, authenticated, scopes, policy, cost bool
 	listSize                                                       bool // @listSize applied: imported by the cost link
+	contexts                                                       bool // @context used: the context spec is linked
 	composed                                                       map[string]*composedDirective
 }
 
@@ -146,6 +147,7 @@ type fDecl struct {
 	removed        bool // fully overridden away and unused
 	usedOverridden bool
 	typeDiffers    bool
+	contexts       []ctxArg // @fromContext arguments (context.go)
 }
 
 type mArg struct {
@@ -385,6 +387,7 @@ func (c *composer) mergeFields(t *mType) {
 				x.override, _ = stringArg(dd, "from")
 				x.label, _ = stringArg(dd, "label")
 			}
+			x.contexts = contextArgsOf(fd)
 			f.decls = append(f.decls, x)
 		}
 	}

@@ -206,6 +206,9 @@ func joinFacts(s *Supergraph) []string {
 		if t.Inaccessible {
 			out = append(out, name+" inaccessible")
 		}
+		for _, c := range t.Contexts {
+			out = append(out, name+" sets context "+c)
+		}
 		for _, k := range t.Keys {
 			out = append(out, fmt.Sprintf("%s key %s %q resolvable=%v", name, k.Subgraph, k.Fields, k.Resolvable))
 		}
@@ -230,6 +233,10 @@ func joinFacts(s *Supergraph) []string {
 				out = append(out, fmt.Sprintf("%s.%s from %s external=%v type=%q override=%q label=%q usedOverridden=%v requires=%q provides=%q",
 					name, fn, src.Subgraph, src.External, src.Type, src.OverrideFrom, src.OverrideLabel, src.UsedOverridden,
 					src.RequiresText, src.ProvidesText))
+				for _, c := range src.Contexts {
+					out = append(out, fmt.Sprintf("%s.%s from %s context argument %s: %s from %s %q",
+						name, fn, src.Subgraph, c.Name, c.Type, c.Context, c.Selection))
+				}
 			}
 			if len(f.Sources) == 0 {
 				out = append(out, name+"."+fn+" from no subgraph")

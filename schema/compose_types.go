@@ -80,7 +80,11 @@ func (c *composer) mergeArgs(t *mType, f *mField) {
 		}
 	}
 	var kept []*mArg
+	contextual := c.contextualArgs(coord, decls)
 	for _, m := range f.args {
+		if contextual[m.name] {
+			continue // taken from the context: not in the supergraph (context.go)
+		}
 		ac := fmt.Sprintf("%s(%s:)", coord, m.name)
 		if count[m.name] < len(decls) {
 			var have, missing []string

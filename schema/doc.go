@@ -19,6 +19,16 @@
 // output depends on map iteration. This package knows nothing of HTTP,
 // planning or execution.
 //
+// Operations: two questions every reader of a client operation asks are
+// answered here, once. TypeConditions (conditions.go) says whether a type
+// satisfies a fragment's type condition (planner, executor, introspection,
+// demand control). CollectFields (collect.go) is the spec's CollectFields:
+// a selection's fields grouped by response key in first-seen order,
+// fragments applied by type condition, each spread once, with Included (the
+// spec's @skip/@include); the caller's FieldFilter says what it leaves out
+// besides (a deferred fragment) and how a fragment applies. Both read the
+// document, never modify it.
+//
 // Composition: ParseSubgraph reads a subgraph SDL as `_service { sdl }`
 // returns it (Federation 1 and 2) into a SubgraphSchema; Compose merges
 // subgraphs into a Supergraph by the federation merging rules, validating
@@ -35,5 +45,7 @@
 // parses and binds field sets, api.go derives and prints the API schema; subgraph.go
 // (ParseSubgraph), compose.go (merging and validation), compose_types.go (merging field
 // types, arguments, input objects, enums and unions), compose_errors.go,
-// print.go (supergraph SDL) and diff.go (Diff) compose.
+// print.go (supergraph SDL) and diff.go (Diff) compose; context.go reads and
+// composes @context / @fromContext (Type.Contexts, FieldSource.Contexts, the
+// context v0.1 spec, join v0.5 contextArguments).
 package schema

@@ -248,6 +248,9 @@ func (l *loader) fieldSource(def *ast.Definition, fd *ast.FieldDefinition, d *as
 		}
 	}
 	src.OverrideLabel, _ = stringArg(d, "overrideLabel")
+	if err := l.readContextArguments(d, src, where); err != nil {
+		return nil, err
+	}
 	if req, ok := stringArg(d, "requires"); ok {
 		sel, err := parseFieldSet(l.full, def, req)
 		if err != nil {

@@ -304,6 +304,7 @@ var implementedFeatures = map[string]bool{
 	"authenticated":  true,
 	"requiresScopes": true,
 	"policy":         true,
+	"context":        true,
 }
 
 // checkFeatures refuses features Junction cannot serve.
@@ -318,6 +319,11 @@ func checkFeatures(fs *features) error {
 		case "link":
 			if f.major != 1 {
 				return fmt.Errorf("%w: %w: link %s (%s): supported version is v1.x",
+					ErrInvalidSupergraph, ErrUnsupportedFeature, f.version, f.url)
+			}
+		case "context":
+			if f.major != 0 || f.minor != 1 {
+				return fmt.Errorf("%w: %w: context %s (%s): supported version is v0.1",
 					ErrInvalidSupergraph, ErrUnsupportedFeature, f.version, f.url)
 			}
 		case "core":

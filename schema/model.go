@@ -71,6 +71,9 @@ type Type struct {
 	EnumValues map[string][]string
 	// Inaccessible is true when the type is @inaccessible (absent from API).
 	Inaccessible bool
+	// Contexts are the context names the type sets (@context), in
+	// declaration order (context.go).
+	Contexts []string
 }
 
 // Key is one @join__type(key:) of a type in one subgraph.
@@ -118,6 +121,10 @@ type FieldSource struct {
 	// UsedOverridden: the field was overridden away from this subgraph but
 	// is still used there (in a key or @requires); not a place to resolve it.
 	UsedOverridden bool
+	// Contexts are the field's contextual arguments in this subgraph
+	// (@join__field(contextArguments:), context.go): the field is fetched
+	// through _entities with each value taken from an enclosing object.
+	Contexts []*ContextArgument
 }
 
 // Subgraph returns the subgraph with the given name, or nil.

@@ -274,20 +274,7 @@ func (c *composer) directives() {
 			}
 		}
 	}
-	for _, s := range c.subs {
-		for _, n := range s.Order {
-			def := s.Schema.Types[n]
-			for _, f := range def.Fields {
-				for _, a := range f.Arguments {
-					if a.Directives.ForName("fromContext") != nil {
-						c.fail("UNSUPPORTED_FEATURE", []string{n + "." + f.Name + "(" + a.Name + ":)"}, []string{s.Name},
-							"@fromContext on %s.%s(%s:) in subgraph %q: Junction does not plan @context/@fromContext yet; pass the value as a @requires field instead",
-							n, f.Name, a.Name, s.Name)
-					}
-				}
-			}
-		}
-	}
+	c.checkContexts()
 }
 
 // joinVersion is the join spec version the supergraph needs: v0.3, v0.4
@@ -337,6 +324,9 @@ func (c *composer) print() string {
 	fmt.Fprintf(&b, "  @link(url: \"https://specs.apollo.dev/join/v0.%d\", for: EXECUTION)\n", jv)
 	if c.authenticated {
 		b.WriteString("  @link(url: \"https://specs.apollo.dev/authenticated/v0.1\", for: SECURITY)\n")
+	}
+	if c.contexts {
+		b.WriteString("  @link(url: \"https://specs.apollo.dev/context/v0.1\", for: SECURITY)\n")
 	}
 	if c.cost {
 		// As Apollo's composition writes it: @cost is the spec's own
@@ -388,6 +378,11 @@ func (c *composer) print() string {
 	var defs []string
 	if c.authenticated {
 		defs = append(defs, "directive @authenticated on FIELD_DEFINITION | OBJECT | INTERFACE | SCALAR | ENUM")
+	}
+	if c.contexts {
+		defs = append(defs, "directive @context(name: String!) repeatable on INTERFACE | OBJECT | UNION",
+			"directive @context__fromContext(field: context__ContextFieldValue) on ARGUMENT_DEFINITION")
+		blocks["context__ContextFieldValue"] = "scalar context__ContextFieldValue"
 	}
 	if c.cost {
 		defs = append(defs, "directive @cost(weight: Int!) on ARGUMENT_DEFINITION | ENUM | FIELD_DEFINITION | INPUT_FIELD_DEFINITION | OBJECT | SCALAR",
@@ -538,6 +533,7 @@ func (c *composer) printType(b *strings.Builder, t *mType) {
 			}
 		}
 	}
+	lines = append(lines, c.contextDirectives(t)...)
 	lines = append(lines, c.carriedList(dirs)...)
 	for _, l := range lines {
 		b.WriteString("\n  " + l)
@@ -649,7 +645,7 @@ func (c *composer) joinFields(t *mType, f *mField) []string {
 		}
 		live = append(live, x)
 		if x.external || x.requires != "" || x.provides != "" || x.override != "" || x.label != "" ||
-			x.usedOverridden || x.typeDiffers {
+			x.usedOverridden || x.typeDiffers || len(x.contexts) > 0 {
 			needs = true
 		}
 	}
@@ -694,6 +690,9 @@ func (c *composer) joinFields(t *mType, f *mField) []string {
 			s += ", overrideLabel: " + quote(x.label)
 		} else if l := labelOf[x.sub.Name]; l != "" {
 			s += ", overrideLabel: " + quote(l)
+		}
+		if len(x.contexts) > 0 {
+			s += ", contextArguments: " + c.printContextArguments(x)
 		}
 		out = append(out, s+")")
 	}

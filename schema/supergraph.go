@@ -92,6 +92,8 @@ type loader struct {
 	dGraph, dType, dField, dImplements, dUnionMember, dEnumValue, dOwner string
 	tGraph                                                               string
 	inaccessible                                                         map[string]bool
+	dContext                                                             string              // @context of the context spec; "" when not linked
+	contexts                                                             map[string][]string // context name -> types setting it, in declaration order
 
 	subgraphs []*Subgraph
 	allNames  []string          // subgraph names, ascending
@@ -120,6 +122,10 @@ func newLoader(doc *ast.SchemaDocument, fs *features) *loader {
 		byEnum:       map[string]string{},
 		types:        map[string]*Type{},
 		owner:        map[string]string{},
+		contexts:     map[string][]string{},
+	}
+	if cf := fs.get("context"); cf != nil {
+		l.dContext = cf.directive("context")
 	}
 	if len(fs.list) == 0 || fs.get("inaccessible") == nil && fs.get("federation") == nil {
 		l.inaccessible["inaccessible"] = true
@@ -288,6 +294,7 @@ func (l *loader) typeHeader(def *ast.Definition) (*Type, error) {
 		t.Subgraphs = slices.Clone(l.allNames)
 	}
 	t.Subgraphs = sortedUnique(t.Subgraphs)
+	l.readContexts(def, t)
 	t.InterfaceObject = sortedUnique(t.InterfaceObject)
 	t.Extension = sortedUnique(t.Extension)
 	if owner != "" {

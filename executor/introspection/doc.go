@@ -1,20 +1,21 @@
 // Package introspection answers GraphQL introspection (__schema,
 // __type(name:), and a root __typename next to them) from an API schema,
 // by the gateway itself: never sent to a subgraph. It imports gqlparser's
-// ast and nothing else of Junction; the executor calls it while shaping
-// (executor.Introspect is this package's Field).
+// ast and, of Junction, only package schema (CollectFields, TypeConditions);
+// the executor calls it while shaping (Fields, with the executor's type
+// conditions; executor.Introspect is this package's Field).
 //
 // Introspection is answered by the gateway itself, from the API schema, never
 // sent to a subgraph. The algorithm is the spec's ExecuteSelectionSet narrowed
 // to the six introspection object types (__Schema, __Type, __Field,
 // __InputValue, __EnumValue, __Directive):
 //
-//  1. Collect the fields of a selection set for the object's type name:
-//     @skip/@include are evaluated against the variables, inline fragments and
-//     fragment spreads apply when their type condition is empty, the object's
-//     own type, or an abstract type containing it; fields sharing a response
-//     key are merged (their sub-selections are concatenated) and keep the
-//     position of the first occurrence.
+//  1. Collect the fields of a selection set for the object's type name
+//     (schema.CollectFields): @skip/@include are evaluated against the
+//     variables, inline fragments and fragment spreads apply when the type
+//     satisfies their condition (schema.TypeConditions.Satisfies); fields
+//     sharing a response key are merged (their sub-selections are
+//     concatenated) and keep the position of the first occurrence.
 //  2. Resolve each field from the ast.Schema and write its JSON value straight
 //     into one buffer, in collection order, so keys follow the client's
 //     selection order. Lists of types and directives are sorted by name; the

@@ -11,6 +11,8 @@ import (
 
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"github.com/junction-gateway/junction/schema"
 )
 
 // Err is the sentinel wrapped by every internal error of Field and
@@ -44,19 +46,22 @@ const defaultDeprecationReason = "No longer supported"
 // __type name), with keys in the field's selection order. A root __typename
 // is answered too (the name of the field's parent type, else the query type).
 func Field(api *ast.Schema, field *ast.Field, variables map[string]any) (json.RawMessage, error) {
-	return Fields(api, []*ast.Field{field}, variables)
+	return Fields(api, nil, []*ast.Field{field}, variables)
 }
 
 // Fields is Field for the fields sharing one response key
-// (as CollectFields groups them, e.g. `{ __schema { types { name } }
+// (as schema.CollectFields groups them, e.g. `{ __schema { types { name } }
 // __schema { directives { name } } }`): their selections are merged, and the
-// arguments of the first one are used.
-func Fields(api *ast.Schema, fields []*ast.Field, variables map[string]any) (json.RawMessage, error) {
+// arguments of the first one are used. conds answers the fragments' type
+// conditions; it must be api's (nil: indexed from api when a fragment on
+// another type than its object's needs it).
+func Fields(api *ast.Schema, conds *schema.TypeConditions, fields []*ast.Field, variables map[string]any) (json.RawMessage, error) {
 	if api == nil || len(fields) == 0 || slices.Contains(fields, nil) {
 		return nil, fmt.Errorf("%w: nil schema or field", Err)
 	}
 	field := fields[0]
 	in := newIntrospector(api, variables)
+	in.conds = conds
 	in.path = append(in.path, ast.PathName(responseKey(field)))
 	var err error
 	switch field.Name {
@@ -95,6 +100,12 @@ type introspector struct {
 	// path is the response path of the value being written.
 	path ast.Path
 	memo map[collectKey][]collectEntry
+	// conds answers type conditions (built when a fragment first needs it
+	// unless given); on is the type whose fields are being collected and err
+	// the collection's error (see Include).
+	conds *schema.TypeConditions
+	on    string
+	err   error
 }
 
 type collectKey struct {
@@ -159,91 +170,41 @@ func responseKey(f *ast.Field) string {
 	return f.Name
 }
 
-// collected is an ordered set of response keys with their merged fields.
+// collected is a selection's fields grouped by response key, in order.
 type collected struct {
-	keys   []string
-	fields map[string][]*ast.Field
+	groups []schema.FieldGroup
 }
 
-func (in *introspector) collect(typeName string, sel ast.SelectionSet, visited map[string]bool, out *collected) error {
-	for _, s := range sel {
-		switch s := s.(type) {
-		case *ast.Field:
-			if ok, err := in.included(s.Directives); err != nil {
-				return err
-			} else if !ok {
-				continue
-			}
-			key := responseKey(s)
-			if _, seen := out.fields[key]; !seen {
-				out.keys = append(out.keys, key)
-			}
-			out.fields[key] = append(out.fields[key], s)
-		case *ast.InlineFragment:
-			if ok, err := in.included(s.Directives); err != nil {
-				return err
-			} else if !ok {
-				continue
-			}
-			if !in.applies(s.TypeCondition, typeName) {
-				continue
-			}
-			if err := in.collect(typeName, s.SelectionSet, visited, out); err != nil {
-				return err
-			}
-		case *ast.FragmentSpread:
-			if ok, err := in.included(s.Directives); err != nil {
-				return err
-			} else if !ok {
-				continue
-			}
-			if s.Definition == nil {
-				return fmt.Errorf("%w: fragment %q is not bound", Err, s.Name)
-			}
-			if visited[s.Name] || !in.applies(s.Definition.TypeCondition, typeName) {
-				continue
-			}
-			visited[s.Name] = true // as in the spec: each fragment once, which also ends cycles
-			if err := in.collect(typeName, s.Definition.SelectionSet, visited, out); err != nil {
-				return err
-			}
-		}
+// Include is the introspector's schema.FieldFilter: @skip/@include
+// evaluated (schema.Included), a fragment spread validation did not bind or
+// an unreadable if recorded as in.err (which ends the collection).
+func (in *introspector) Include(sel ast.Selection, dirs ast.DirectiveList) bool {
+	if in.err != nil {
+		return false
 	}
-	return nil
+	if fs, ok := sel.(*ast.FragmentSpread); ok && fs.Definition == nil {
+		in.err = fmt.Errorf("%w: fragment %q is not bound", Err, fs.Name)
+		return false
+	}
+	ok, err := schema.Included(dirs, in.vars)
+	if err != nil {
+		in.err = fmt.Errorf("%w: %w", Err, err)
+		return false
+	}
+	return ok
 }
 
-// applies reports whether a fragment with type condition cond applies to an
-// object of type typeName.
-func (in *introspector) applies(cond, typeName string) bool {
-	if cond == "" || cond == typeName {
+// Applies reports whether a fragment on cond applies to an object of the
+// introspection type being collected (schema.TypeConditions.Satisfies,
+// indexed from the API schema when a fragment first needs it).
+func (in *introspector) Applies(cond string) bool {
+	if cond == "" || cond == in.on {
 		return true
 	}
-	for _, d := range in.api.PossibleTypes[cond] {
-		if d != nil && d.Name == typeName {
-			return true
-		}
+	if in.conds == nil {
+		in.conds = schema.NewTypeConditions(in.api)
 	}
-	return false
-}
-
-// included evaluates @skip and @include.
-func (in *introspector) included(dirs ast.DirectiveList) (bool, error) {
-	for _, d := range dirs {
-		if d == nil || (d.Name != "skip" && d.Name != "include") {
-			continue
-		}
-		v, ok, err := in.boolArg(d.Arguments, "if")
-		if err != nil {
-			return false, err
-		}
-		if !ok {
-			return false, fmt.Errorf("%w: @%s without a boolean if", Err, d.Name)
-		}
-		if (d.Name == "skip") == v {
-			return false, nil
-		}
-	}
-	return true, nil
+	return in.conds.Satisfies(in.on, cond)
 }
 
 // argValue resolves an argument literal or variable to a Go value: only the
@@ -343,12 +304,14 @@ func (in *introspector) collectFor(typeName string, fields []*ast.Field) (*colle
 			return e.out, nil
 		}
 	}
-	out := &collected{fields: map[string][]*ast.Field{}}
-	visited := map[string]bool{}
-	for _, f := range fields {
-		if err := in.collect(typeName, f.SelectionSet, visited, out); err != nil {
-			return nil, err
-		}
+	sets := make([]ast.SelectionSet, len(fields))
+	for i, f := range fields {
+		sets[i] = f.SelectionSet
+	}
+	in.on, in.err = typeName, nil
+	out := &collected{groups: schema.CollectFields(in, nil, nil, sets...)}
+	if in.err != nil {
+		return nil, in.err
 	}
 	if in.memo == nil {
 		in.memo = map[collectKey][]collectEntry{}
@@ -361,13 +324,13 @@ func (in *introspector) collectFor(typeName string, fields []*ast.Field) (*colle
 // at the field being written.
 func (in *introspector) writeCollected(obj object, out *collected) error {
 	in.buf.WriteByte('{')
-	for i, key := range out.keys {
+	for i, g := range out.groups {
 		if i > 0 {
 			in.buf.WriteByte(',')
 		}
+		key, sub := g.Key, g.Fields
 		in.writeString(key)
 		in.buf.WriteByte(':')
-		sub := out.fields[key]
 		if sub[0].Name == "__typename" {
 			in.writeString(obj.typeName())
 			continue

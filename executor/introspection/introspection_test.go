@@ -717,11 +717,11 @@ func TestIntrospectMerged(t *testing.T) {
 	for _, sel := range doc.Operations[0].SelectionSet {
 		fields = append(fields, sel.(*ast.Field))
 	}
-	raw, err := Fields(api, fields, nil)
+	raw, err := Fields(api, nil, fields, nil)
 	if want := `{"queryType":{"name":"Query","kind":"OBJECT"},"mutationType":{"name":"Mutation"}}`; err != nil || string(raw) != want {
 		t.Errorf("got %s, %v; want %s", raw, err, want)
 	}
-	if _, err := Fields(api, []*ast.Field{fields[0], nil}, nil); !errors.Is(err, Err) {
+	if _, err := Fields(api, nil, []*ast.Field{fields[0], nil}, nil); !errors.Is(err, Err) {
 		t.Errorf("nil field in the group: %v", err)
 	}
 }

@@ -31,6 +31,8 @@ directive @tag(name: String!) repeatable on FIELD_DEFINITION | OBJECT | INTERFAC
 directive @interfaceObject on OBJECT
 directive @composeDirective(name: String!) repeatable on SCHEMA
 directive @link(url: String, as: String, for: String, import: [link__Import]) repeatable on SCHEMA
+directive @context(name: String!) repeatable on INTERFACE | OBJECT | UNION
+directive @fromContext(field: String) on ARGUMENT_DEFINITION
 `
 
 // subgraphSchema loads a subgraph SDL (Fed 1 or Fed 2) as the schema its

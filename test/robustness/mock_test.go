@@ -79,7 +79,13 @@ func (m mockClient) Do(ctx context.Context, req *executor.SubgraphRequest) ([]by
 	for _, sel := range op.SelectionSet {
 		f, ok := sel.(*ast.Field)
 		if ok && f.Name == "_entities" {
-			reps, _ := r.Variables["representations"].([]any)
+			// The variable the field names (contextual fetches alias
+			// several _entities selections, each with its own).
+			repsVar := "representations"
+			if a := f.Arguments.ForName("representations"); a != nil && a.Value != nil && a.Value.Kind == ast.Variable {
+				repsVar = a.Value.Raw
+			}
+			reps, _ := r.Variables[repsVar].([]any)
 			list := make([]any, len(reps))
 			for i, rp := range reps {
 				rep, _ := rp.(map[string]any)
