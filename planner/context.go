@@ -187,7 +187,7 @@ func (p *planning) contextSelection(typ string, sel ast.SelectionSet) ast.Select
 	var out ast.SelectionSet
 	for _, s := range sel {
 		if fr, ok := s.(*ast.InlineFragment); ok && fr.TypeCondition != "" && fr.TypeCondition != typ &&
-			!p.implements(fr.TypeCondition, typ) && !p.implements(typ, fr.TypeCondition) {
+			!p.satisfies(fr.TypeCondition, typ) && !p.satisfies(typ, fr.TypeCondition) {
 			continue
 		}
 		out = append(out, s)
