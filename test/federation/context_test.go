@@ -162,35 +162,62 @@ func TestContextPlanText(t *testing.T) {
 	}
 }
 
+// contextAbstract serves context-abstract: shop's sellers (interface
+// Seller, context "seller") and venues (union Venue, context "venue") of
+// Markets and Outlets list Items whose label and note take a field of the
+// seller or venue per type; stock adds Item.stock.
+func contextAbstract(t *testing.T) (*fedtest.Gateway, *fedtest.Subgraph, *fedtest.Subgraph) {
+	t.Helper()
+	i1, i2 := obj("Item", "id", "i1"), obj("Item", "id", "i2")
+	sellers := map[string]map[string]any{
+		"m1": obj("Market", "id", "m1", "currency", "CHF", "items", []any{i1, i2}),
+		"o1": obj("Outlet", "id", "o1", "region", "north", "items", []any{i2}),
+		"m2": obj("Market", "id", "m2", "currency", "CHF", "items", []any{i1}),
+	}
+	all := func(map[string]any) (any, error) { return []any{sellers["m1"], sellers["o1"], sellers["m2"]}, nil }
+	shop := &fedtest.Subgraph{Name: "shop",
+		Query:    map[string]fedtest.Resolver{"sellers": all, "venues": all},
+		Entities: func(rep map[string]any) (any, error) { return obj("Item", "id", rep["id"]), nil },
+		Fields: map[string]fedtest.FieldResolver{
+			"Item.label": func(parent, args map[string]any) (any, error) {
+				return fmt.Sprintf("%s@%v", parent["id"], args["tag"]), nil
+			},
+			"Item.note": func(parent, args map[string]any) (any, error) {
+				return fmt.Sprintf("%s in %s", parent["id"], orNone(args["where"])), nil
+			},
+		},
+		Supertypes: map[string][]string{"Market": {"Seller", "Venue"}, "Outlet": {"Seller", "Venue"}},
+	}
+	stock := &fedtest.Subgraph{Name: "stock",
+		Entities: func(rep map[string]any) (any, error) { return obj("Item", "id", rep["id"], "stock", 5), nil },
+	}
+	return startCase(t, "context-abstract", shop, stock), shop, stock
+}
+
+// The context is set on a union: each member gives another field, through
+// fragments on the members in the query.
+func TestContextThroughUnion(t *testing.T) {
+	bothSupergraphs(t, func(t *testing.T) {
+		gw, shop, _ := contextAbstract(t)
+		gw.Expect(`{ venues { ... on Market { id items { note } } ... on Outlet { items { note } } } }`, nil,
+			`{"data":{"venues":[{"id":"m1","items":[{"note":"i1 in CHF"},{"note":"i2 in CHF"}]},`+
+				`{"items":[{"note":"i2 in north"}]},{"id":"m2","items":[{"note":"i1 in CHF"}]}]}}`)
+		wantCalls(t, map[*fedtest.Subgraph]int{shop: 2})
+		// At the interface Seller, which is no member of Venue: the
+		// implementations are, and each object's own type decides.
+		gw.Expect(`{ sellers { items { note } } }`, nil,
+			`{"data":{"sellers":[{"items":[{"note":"i1 in CHF"},{"note":"i2 in CHF"}]},`+
+				`{"items":[{"note":"i2 in north"}]},{"items":[{"note":"i1 in CHF"}]}]}}`)
+		wantCalls(t, map[*fedtest.Subgraph]int{shop: 2})
+	})
+}
+
 // The context is set on an interface; its selection takes a different
 // field per implementation (... on Market { currency } ... on Outlet {
 // region }).
 func TestContextThroughInterface(t *testing.T) {
 	bothSupergraphs(t, func(t *testing.T) {
-		i1, i2 := obj("Item", "id", "i1"), obj("Item", "id", "i2")
-		sellers := map[string]map[string]any{
-			"m1": obj("Market", "id", "m1", "currency", "CHF", "items", []any{i1, i2}),
-			"o1": obj("Outlet", "id", "o1", "region", "north", "items", []any{i2}),
-			"m2": obj("Market", "id", "m2", "currency", "CHF", "items", []any{i1}),
-		}
-		shop := &fedtest.Subgraph{Name: "shop",
-			Query: map[string]fedtest.Resolver{
-				"sellers": func(map[string]any) (any, error) {
-					return []any{sellers["m1"], sellers["o1"], sellers["m2"]}, nil
-				},
-			},
-			Entities: func(rep map[string]any) (any, error) { return obj("Item", "id", rep["id"]), nil },
-			Fields: map[string]fedtest.FieldResolver{
-				"Item.label": func(parent, args map[string]any) (any, error) {
-					return fmt.Sprintf("%s@%v", parent["id"], args["tag"]), nil
-				},
-			},
-			Supertypes: map[string][]string{"Market": {"Seller"}, "Outlet": {"Seller"}},
-		}
-		stock := &fedtest.Subgraph{Name: "stock",
-			Entities: func(rep map[string]any) (any, error) { return obj("Item", "id", rep["id"], "stock", 5), nil },
-		}
-		gw := startCase(t, "context-abstract", shop, stock)
+		gw, shop, stock := contextAbstract(t)
 		gw.Expect(`{ sellers { id items { id label stock } } }`, nil,
 			`{"data":{"sellers":[`+
 				`{"id":"m1","items":[{"id":"i1","label":"i1@CHF","stock":5},{"id":"i2","label":"i2@CHF","stock":5}]},`+
