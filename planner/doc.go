@@ -65,7 +65,13 @@
 // selection is dropped or the directive removed), directives on variables
 // are kept and pushed down from fragments onto their fields, and fields with
 // the same response key and directives are merged. Other directives are
-// dropped, except @defer in queries (see Deferred fragments).
+// dropped, except @defer in queries (see Deferred fragments). This is not
+// the executor's CollectFields (schema.CollectFields) on purpose: a plan is
+// shared by every variable value, so @skip/@include on variables stay
+// conditions on the items (and split their merging), fragments on other
+// types of an abstract position are kept per type, and deferred fragments
+// become blocks. "Does type T satisfy condition C" is the one answer of
+// schema.TypeConditions (in the supergraph), as in the executor.
 // Root __typename, __schema and __type are left to the executor; a query of
 // only those has Root == nil.
 //
