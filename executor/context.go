@@ -30,10 +30,14 @@ import (
 // context values).
 
 // appendContext appends to a representation key the context values of the
-// object at steps (a target of a Flatten at path below root).
-func (e *Executor) appendContext(buf []byte, root *value, path []string, steps []int32, f *planner.Fetch) []byte {
+// object at steps (a target of a Flatten at path below root). ok is false
+// when a non-null argument has no value (its enclosing object's field is
+// null, its fetch having failed): the object is not sent, as one missing a
+// key field is not, and its field answers null.
+func (e *Executor) appendContext(buf []byte, root *value, path []string, steps []int32, f *planner.Fetch) ([]byte, bool) {
 	for _, c := range f.Context {
 		buf = append(buf, 0)
+		start := len(buf)
 		found := false
 		for _, src := range c.From {
 			anc := ancestor(root, path, steps, src.Level)
@@ -48,8 +52,11 @@ func (e *Executor) appendContext(buf []byte, root *value, path []string, steps [
 		if !found {
 			buf = append(buf, "null"...)
 		}
+		if strings.HasSuffix(c.Type, "!") && string(buf[start:]) == "null" {
+			return buf, false
+		}
 	}
-	return buf
+	return buf, true
 }
 
 // ancestor returns the object at path[:level] on the way from root to the

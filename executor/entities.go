@@ -89,7 +89,10 @@ func (r *run) flatten(ctx context.Context, fl *planner.Flatten, sink *errSink) {
 			continue
 		}
 		if len(f.Context) > 0 {
-			buf = r.ex.appendContext(buf, r.root, fl.Path, t.steps, f) // context.go
+			if buf, ok = r.ex.appendContext(buf, r.root, fl.Path, t.steps, f); !ok { // context.go
+				seen[t.obj] = -1
+				continue
+			}
 		}
 		i, dup := index[string(buf)]
 		if !dup {
