@@ -33,16 +33,20 @@ import (
 func (e *Executor) appendContext(buf []byte, root *value, path []string, steps []int32, f *planner.Fetch) []byte {
 	for _, c := range f.Context {
 		buf = append(buf, 0)
-		anc := ancestor(root, path, steps, c.Level)
-		if anc == nil || anc.kind != kindObject {
+		found := false
+		for _, src := range c.From {
+			anc := ancestor(root, path, steps, src.Level)
+			if anc == nil || anc.kind != kindObject {
+				continue
+			}
+			if out, ok := e.appendContextValue(buf, anc, src.Selection); ok {
+				buf, found = out, true
+				break
+			}
+		}
+		if !found {
 			buf = append(buf, "null"...)
-			continue
 		}
-		out, ok := e.appendContextValue(buf, anc, c.Selection)
-		if !ok {
-			out = append(buf, "null"...)
-		}
-		buf = out
 	}
 	return buf
 }

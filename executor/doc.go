@@ -57,6 +57,13 @@
 //     A merge never replaces a concrete __typename by the name of an
 //     interface it implements (an @interfaceObject subgraph's answer for an
 //     object an earlier fetch already resolved).
+//     A fetch with context variables (planner.Fetch.Context, context.go)
+//     reads each object's values from its enclosing object at the Flatten
+//     path's prefix (found from the root along the object's own path) and
+//     keys its representation with them; the call groups its keys by
+//     values and sends one request, one aliased _entities selection per
+//     distinct set (Fetch.ContextOperation), then puts the answers and
+//     error paths back in key order. It bypasses the entity cache.
 //  4. Shape (shape.go): fields denied (Request.Denied) or unresolved by the
 //     planner (Plan.Unresolved, by document offset and the object's type)
 //     answer null with their

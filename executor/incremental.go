@@ -82,7 +82,7 @@ type blockRun struct {
 	// open counts this block (until shaped) and its nested chains not yet
 	// complete. Read and written by stream's loop only.
 	open int
-	// kids is the block's nested Defer, set by its goroutine.
+	// kids is the block's nested Defer.
 	kids *planner.Defer
 	sink *errSink
 }
@@ -102,7 +102,8 @@ func countBlocks(bs []*planner.DeferredBlock) int {
 // complete, a block chained after another once that one and every block
 // nested in it have been shaped; each completed block is shaped and yielded
 // at once (blocks with nothing to deliver are folded into the next payload,
-// the last payload is always sent).
+// so are blocks with nothing to fetch, shaped first in plan order; the last
+// payload is always sent).
 func (r *run) stream(ctx context.Context, d *planner.Defer, yield func(*Subsequent) bool) {
 	if r.ex.timeout > 0 {
 		var cancel context.CancelFunc
@@ -113,11 +114,24 @@ func (r *run) stream(ctx context.Context, d *planner.Defer, yield func(*Subseque
 	defer cancel()
 	done := make(chan *blockRun, countBlocks(d.Deferred)) // buffered: senders never block
 	pending := 0
+	// ready are started blocks with nothing to fetch: shaped at once, in
+	// the order they were started, ahead of any fetching block, and
+	// delivered in one payload (a goroutine each would let the scheduler
+	// order their payloads).
+	var ready []*blockRun
 	start := func(b *planner.DeferredBlock, rest []*planner.DeferredBlock, parent *blockRun) {
 		pending++
 		br := &blockRun{blk: b, parent: parent, rest: rest, open: 1, sink: &errSink{}}
 		if parent != nil {
 			parent.open++
+		}
+		n := b.Node
+		if nd, ok := n.(*planner.Defer); ok {
+			n, br.kids = nd.Primary, nd
+		}
+		if n == nil {
+			ready = append(ready, br)
+			return
 		}
 		go func() {
 			defer func() {
@@ -126,10 +140,6 @@ func (r *run) stream(ctx context.Context, d *planner.Defer, yield func(*Subseque
 				}
 				done <- br
 			}()
-			n := b.Node
-			if nd, ok := n.(*planner.Defer); ok {
-				n, br.kids = nd.Primary, nd
-			}
 			r.node(ctx, n, br.sink)
 		}()
 	}
@@ -155,16 +165,20 @@ func (r *run) stream(ctx context.Context, d *planner.Defer, yield func(*Subseque
 	var held []Incremental
 	for pending > 0 {
 		var br *blockRun
-		select {
-		case br = <-done:
-		case <-ctx.Done():
-			if errors.Is(ctx.Err(), context.DeadlineExceeded) {
-				// The timeout passed: report it once, in the last payload.
-				yield(&Subsequent{Incremental: append(held, Incremental{Path: ast.Path{},
-					Errors: gqlerror.List{{Message: "request timed out before every deferred fragment was delivered",
-						Extensions: map[string]any{"code": CodeTimeout}}}})})
+		if len(ready) > 0 {
+			br, ready = ready[0], ready[1:]
+		} else {
+			select {
+			case br = <-done:
+			case <-ctx.Done():
+				if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+					// The timeout passed: report it once, in the last payload.
+					yield(&Subsequent{Incremental: append(held, Incremental{Path: ast.Path{},
+						Errors: gqlerror.List{{Message: "request timed out before every deferred fragment was delivered",
+							Extensions: map[string]any{"code": CodeTimeout}}}})})
+				}
+				return // canceled: the client went away
 			}
-			return // canceled: the client went away
 		}
 		pending--
 		incs := r.shapeBlock(br.blk, br.sink)
@@ -173,7 +187,7 @@ func (r *run) stream(ctx context.Context, d *planner.Defer, yield func(*Subseque
 		}
 		complete(br)
 		held = append(held, incs...)
-		if len(held) == 0 && pending > 0 {
+		if len(ready) > 0 || (len(held) == 0 && pending > 0) {
 			continue
 		}
 		if !yield(&Subsequent{HasNext: pending > 0, Incremental: held}) {

@@ -104,7 +104,7 @@ func (p *planning) planItems(w walk, items []*item, frags []fragItem, defers []*
 		}
 		nspread := len(cc.items)
 		for _, f := range frags {
-			if p.implements(ct, f.typeCond) {
+			if p.satisfies(ct, f.typeCond) {
 				cc.collect(f.sel, f.dirs)
 			}
 		}

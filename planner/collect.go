@@ -153,7 +153,7 @@ func (c *collector) deferred(ds ast.DirectiveList, tc string, ss ast.SelectionSe
 }
 
 func (c *collector) applies(tc string) bool {
-	return tc == "" || tc == c.typ || c.p.implements(c.typ, tc) || c.p.interfaceOf(c.typ, tc)
+	return c.p.satisfies(c.typ, tc)
 }
 
 func (c *collector) spread(tc string, ss ast.SelectionSet, d ast.DirectiveList) {
@@ -165,9 +165,9 @@ func (c *collector) spread(tc string, ss ast.SelectionSet, d ast.DirectiveList) 
 	}
 }
 
-// interfaceOf reports whether typ declares (in the API) that it
+// interfaceOf reports whether typ declares (in the supergraph) that it
 // implements tc.
-func (p *planning) interfaceOf(typ, tc string) bool { return p.apiConds.Implements(typ, tc) }
+func (p *planning) interfaceOf(typ, tc string) bool { return p.conds.Implements(typ, tc) }
 
 // signature identifies a field up to its response key: name and arguments.
 func signature(f *ast.Field) string {

@@ -129,7 +129,7 @@ func (p *planning) subgraphType(sub, typeName, name, super string, n *selNode) s
 		return super
 	}
 	st := strings.Trim(src.Type, "[]!")
-	if st == super || p.sg.Types[st] == nil || !p.implements(st, super) {
+	if st == super || p.sg.Types[st] == nil || !p.satisfies(st, super) {
 		return super
 	}
 	if p.isAbstract(super) && !p.isAbstract(st) {

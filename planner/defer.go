@@ -100,7 +100,7 @@ func (p *planning) planDefer(w walk, d *deferItem) error {
 	if p.isAbstract(w.typ) && !p.isInterfaceObject(w.typ, w.g.service) {
 		types = nil
 		for _, ct := range p.possibleIn(w.typ, w.g.service) {
-			if d.typeCond == "" || d.typeCond == w.typ || p.implements(ct, d.typeCond) {
+			if d.typeCond == "" || d.typeCond == w.typ || p.satisfies(ct, d.typeCond) {
 				types = append(types, ct)
 			}
 		}

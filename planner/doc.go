@@ -65,7 +65,13 @@
 // selection is dropped or the directive removed), directives on variables
 // are kept and pushed down from fragments onto their fields, and fields with
 // the same response key and directives are merged. Other directives are
-// dropped, except @defer in queries (see Deferred fragments).
+// dropped, except @defer in queries (see Deferred fragments). This is not
+// the executor's CollectFields (schema.CollectFields) on purpose: a plan is
+// shared by every variable value, so @skip/@include on variables stay
+// conditions on the items (and split their merging), fragments on other
+// types of an abstract position are kept per type, and deferred fragments
+// become blocks. "Does type T satisfy condition C" is the one answer of
+// schema.TypeConditions (in the supergraph), as in the executor.
 // Root __typename, __schema and __type are left to the executor; a query of
 // only those has Root == nil.
 //
@@ -136,6 +142,24 @@
 // sibling fetches the field. Required fields carry the variable
 // @skip/@include of the field that requires them, so a fetch made only for
 // them runs under the same Condition.
+//
+// Contextual arguments (context.go). A field with an argument taken from a
+// context (@fromContext) is, like a @requires field, always fetched through
+// an entity fetch into its subgraph. For each such argument the planner
+// climbs the enclosing objects (walk.up), nearest first and the field's own
+// object excluded, to the first whose type sets the context (the type, an
+// interface it implements or a union it belongs to, as Apollo matches
+// them); the context's selection is planned there like required fields (so
+// parts may come from other subgraphs), the entity group depends on the
+// groups that fetch it, and the field is sent with the argument set to the
+// variable $__junction_ctx_<i>, declared with the argument's subgraph type.
+// Fetch.Context records, per variable, the enclosing object's level in the
+// Flatten path and the selection (response keys) to read there; the plan
+// text prints it as a "context { ... } =>" block. With no enclosing object
+// setting the context the field is unresolvable where it is selected.
+// Fetch.ContextOperation(n) is the same fetch for n distinct sets of values
+// at once (aliased _entities selections), which the executor sends when the
+// entities' values differ.
 //
 // Internal fields. Keys, __typename and required fields keep their name as
 // response key unless the client uses that key at that object for another

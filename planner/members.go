@@ -105,7 +105,7 @@ func (p *planning) oneSource(w walk, items []*item, frags []fragItem, poss []str
 	for _, ct := range poss {
 		cc := &collector{p: p, typ: ct, dm: w.b.mode}
 		for _, f := range frags {
-			if p.implements(ct, f.typeCond) {
+			if p.satisfies(ct, f.typeCond) {
 				cc.collect(f.sel, f.dirs)
 			}
 		}

@@ -28,8 +28,8 @@ type Planner struct {
 	cache       *planCache
 	labels      []string // progressive-override labels of sg, ascending
 	// conds answers type conditions in the supergraph schema (the API's
-	// when there is none), apiConds in the API schema.
-	conds, apiConds *schema.TypeConditions
+	// when there is none).
+	conds *schema.TypeConditions
 }
 
 // planning is the state of one planning call: the planner and what this
@@ -98,11 +98,11 @@ func DefaultOverrideLabel(label string) bool {
 
 // New returns a planner for sg.
 func New(sg *schema.Supergraph, opts ...Option) *Planner {
-	p := &Planner{sg: sg, labelPolicy: DefaultOverrideLabel, cache: newLRU(1024), labels: overrideLabels(sg),
-		apiConds: schema.NewTypeConditions(sg.API)}
-	p.conds = p.apiConds
+	p := &Planner{sg: sg, labelPolicy: DefaultOverrideLabel, cache: newLRU(1024), labels: overrideLabels(sg)}
 	if sg.Schema != nil {
 		p.conds = schema.NewTypeConditions(sg.Schema)
+	} else {
+		p.conds = schema.NewTypeConditions(sg.API)
 	}
 	for _, o := range opts {
 		o(p)

@@ -131,7 +131,7 @@ func (p *planning) planInternal(w walk, kids []*item, csel ast.SelectionSet) err
 			continue
 		}
 		if k.typeCond == w.typ || p.interfaceOf(w.typ, k.typeCond) || !abstract {
-			if k.typeCond == w.typ || p.implements(w.typ, k.typeCond) || p.interfaceOf(w.typ, k.typeCond) {
+			if p.satisfies(w.typ, k.typeCond) {
 				if err := p.planInternal(w, k.kids, csel); err != nil {
 					return err
 				}
@@ -139,7 +139,7 @@ func (p *planning) planInternal(w walk, kids []*item, csel ast.SelectionSet) err
 			continue
 		}
 		for _, ct := range p.possibleIn(w.typ, w.g.service) {
-			if !p.implements(ct, k.typeCond) {
+			if !p.satisfies(ct, k.typeCond) {
 				continue
 			}
 			fw := w.at(w.g, w.pos.fragment(ct), ct)

@@ -293,7 +293,7 @@ func (p *planning) possible(abstract string) []*ast.Definition {
 	return p.sg.API.PossibleTypes[abstract]
 }
 
-// implements reports whether concrete satisfies typeCond (in the supergraph).
-func (p *planning) implements(concrete, typeCond string) bool {
-	return concrete == typeCond || p.conds.Possible(typeCond, concrete)
-}
+// satisfies reports whether an object (or interface) of type t satisfies
+// the type condition cond, in the supergraph: schema.TypeConditions's
+// Satisfies, the one answer the executor and introspection give too.
+func (p *planning) satisfies(t, cond string) bool { return p.conds.Satisfies(t, cond) }

@@ -186,6 +186,55 @@ func TestCompositionErrors(t *testing.T) {
 			"a": fed2(q + `type P @key(fields: "id") { id: ID! @override(from: "b") @external n: String }`),
 			"b": fed2(`type P @key(fields: "id") { id: ID! }`),
 		}, "OVERRIDE_COLLISION_WITH_ANOTHER_DIRECTIVE", []string{"P.id"}, []string{"a"}},
+
+		// Contexts (@context / @fromContext, federation v2.8): each case
+		// gives the same code with @apollo/composition 2.14.
+		{"context name with an underscore", map[string]string{
+			"a": fed28(ctxT("my_ctx") + ctxU(`a: String @fromContext(field: "$my_ctx { prop }")`, "")),
+		}, "CONTEXT_NAME_INVALID", []string{"T"}, []string{"a"}},
+		{"context name starting with a digit", map[string]string{
+			"a": fed28(ctxT("1ctx") + ctxU(`a: String @fromContext(field: "$ctx { prop }")`, "")),
+		}, "CONTEXT_NAME_INVALID", []string{"T"}, []string{"a"}},
+		{"fromContext without a context", map[string]string{
+			"a": fed28(ctxT("ctx") + ctxU(`a: String @fromContext(field: "{ prop }")`, "")),
+		}, "NO_CONTEXT_IN_SELECTION", []string{"U.f(a:)"}, []string{"a"}},
+		{"fromContext context without $", map[string]string{
+			"a": fed28(ctxT("ctx") + ctxU(`a: String @fromContext(field: "ctx { prop }")`, "")),
+		}, "NO_CONTEXT_IN_SELECTION", []string{"U.f(a:)"}, []string{"a"}},
+		{"context never set", map[string]string{
+			"a": fed28(ctxT("ctx") + ctxU(`a: String @fromContext(field: "$other { prop }")`, "")),
+		}, "CONTEXT_NOT_SET", []string{"U.f(a:)"}, []string{"a"}},
+		{"contextual argument with a default", map[string]string{
+			"a": fed28(ctxT("ctx") + ctxU(`a: String = "x" @fromContext(field: "$ctx { prop }")`, "")),
+		}, "CONTEXT_NOT_SET", []string{"U.f(a:)"}, []string{"a"}},
+		{"contextual argument on an interface field", map[string]string{
+			"a": fed28(`type Query { t: T! } type T @key(fields: "id") @context(name: "ctx") { id: ID! u: I! prop: String! }
+				interface I { id: ID! f(a: String @fromContext(field: "$ctx { prop }")): Int! }
+				type U implements I @key(fields: "id") { id: ID! f(a: String): Int! }`),
+		}, "CONTEXT_NOT_SET", []string{"I.f(a:)"}, []string{"a"}},
+		{"context selection of another type", map[string]string{
+			"a": fed28(ctxT("ctx") + ctxU(`a: Int @fromContext(field: "$ctx { prop }")`, "")),
+		}, "CONTEXT_INVALID_SELECTION", []string{"U.f(a:)"}, []string{"a"}},
+		{"context selection of an unknown field", map[string]string{
+			"a": fed28(ctxT("ctx") + ctxU(`a: String @fromContext(field: "$ctx { nope }")`, "")),
+		}, "CONTEXT_INVALID_SELECTION", []string{"U.f(a:)"}, []string{"a"}},
+		{"context selection of two fields", map[string]string{
+			"a": fed28(ctxT("ctx") + ctxU(`a: String @fromContext(field: "$ctx { prop id }")`, "")),
+		}, "CONTEXT_INVALID_SELECTION", []string{"U.f(a:)"}, []string{"a"}},
+		{"contextual field without a resolvable key", map[string]string{
+			"a": fed28(ctxT("ctx") + `type U @key(fields: "id", resolvable: false) { id: ID! f(a: String @fromContext(field: "$ctx { prop }")): Int! }`),
+		}, "CONTEXT_NO_RESOLVABLE_KEY", []string{"U"}, []string{"a"}},
+		{"contextual field without a key", map[string]string{
+			"a": fed28(ctxT("ctx") + `type U { id: ID! f(a: String @fromContext(field: "$ctx { prop }")): Int! }`),
+		}, "CONTEXT_NO_RESOLVABLE_KEY", []string{"U"}, []string{"a"}},
+		{"argument required where it is not contextual", map[string]string{
+			"a": fed28(ctxT("ctx") + ctxU(`a: String @fromContext(field: "$ctx { prop }")`, " @shareable")),
+			"b": fed28(`type U @key(fields: "id") { id: ID! f(a: String!): Int! @shareable }`),
+		}, "CONTEXTUAL_ARGUMENT_NOT_CONTEXTUAL_IN_ALL_SUBGRAPHS", []string{"U.f(a:)"}, []string{"b"}},
+		{"argument of another type, required, where it is not contextual", map[string]string{
+			"a": fed28(ctxT("ctx") + ctxU(`a: String @fromContext(field: "$ctx { prop }"), b: Int`, " @shareable")),
+			"b": fed28(`type U @key(fields: "id") { id: ID! f(a: [ID]!, b: Int): Int! @shareable }`),
+		}, "CONTEXTUAL_ARGUMENT_NOT_CONTEXTUAL_IN_ALL_SUBGRAPHS", []string{"U.f(a:)"}, []string{"b"}},
 	}
 	perCode := map[string]int{}
 	for _, tt := range tests {

@@ -45,5 +45,7 @@
 // parses and binds field sets, api.go derives and prints the API schema; subgraph.go
 // (ParseSubgraph), compose.go (merging and validation), compose_types.go (merging field
 // types, arguments, input objects, enums and unions), compose_errors.go,
-// print.go (supergraph SDL) and diff.go (Diff) compose.
+// print.go (supergraph SDL) and diff.go (Diff) compose; context.go reads and
+// composes @context / @fromContext (Type.Contexts, FieldSource.Contexts, the
+// context v0.1 spec, join v0.5 contextArguments).
 package schema

@@ -75,7 +75,7 @@ func (e *estimator) actualObject(sets []ast.SelectionSet, parent *ast.Definition
 	}
 	total := 0.0
 	w.object(func(key []byte) {
-		i := slices.IndexFunc(groups, func(g group) bool { return g.key == string(key) })
+		i := slices.IndexFunc(groups, func(g group) bool { return g.Key == string(key) })
 		if i < 0 {
 			w.skip()
 			return
@@ -90,7 +90,7 @@ func (e *estimator) actualObject(sets []ast.SelectionSet, parent *ast.Definition
 
 // actualField is the cost of the value at w of group g on type c.
 func (e *estimator) actualField(g group, c *ast.Definition, w *walker) float64 {
-	f0 := g.fields[0]
+	f0 := g.Fields[0]
 	if strings.HasPrefix(f0.Name, "__") || w.null() {
 		w.skip()
 		return 0
@@ -105,8 +105,8 @@ func (e *estimator) actualField(g group, c *ast.Definition, w *walker) float64 {
 		return 0
 	}
 	wt := e.t.fieldWeight(owner, fd, ret)
-	sets := make([]ast.SelectionSet, 0, len(g.fields))
-	for _, f := range g.fields {
+	sets := make([]ast.SelectionSet, 0, len(g.Fields))
+	for _, f := range g.Fields {
 		sets = append(sets, f.SelectionSet)
 	}
 	return add(e.actualValue(sets, ret, wt, w, nil), e.args(owner, fd, f0))

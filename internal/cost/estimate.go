@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"github.com/vektah/gqlparser/v2/ast"
+
+	"github.com/junction-gateway/junction/schema"
 )
 
 // The static estimate (the IBM GraphQL cost spec as Apollo Router's demand
@@ -44,6 +46,8 @@ type estimator struct {
 	memo map[string]float64
 	// slicing is the first field that broke requireOneSlicingArgument.
 	slicing *slicingProblem
+	// on is the concrete type collect is collecting for (see Applies).
+	on *ast.Definition
 }
 
 type slicingProblem struct {
@@ -82,111 +86,65 @@ func (t *Table) estimate(doc *ast.QueryDocument, op *ast.OperationDefinition, va
 		if op.Operation == ast.Mutation {
 			total = add(total, mutationWeight)
 		}
-		total = add(total, e.field(g, root, -1, nil, ast.Path{ast.PathName(g.key)}))
+		total = add(total, e.field(g, root, -1, nil, ast.Path{ast.PathName(g.Key)}))
 	}
 	return total, e
 }
 
 // group is the fields of one response key, collected for one concrete type.
-type group struct {
-	key    string
-	fields []*ast.Field
-}
+type group = schema.FieldGroup
 
 // collect groups the fields of sets that apply to concrete type c by
-// response key, in order of first appearance (CollectFields).
+// response key, in order of first appearance (schema.CollectFields, the
+// estimator its FieldFilter).
 func (e *estimator) collect(sets []ast.SelectionSet, c *ast.Definition) []group {
-	var out []group
-	visited := map[string]bool{}
-	var walk func(ss ast.SelectionSet)
-	walk = func(ss ast.SelectionSet) {
-		for _, s := range ss {
-			switch s := s.(type) {
-			case *ast.Field:
-				if !e.included(s.Directives) {
-					e.markAll(ast.SelectionSet{s}, map[string]bool{})
-					continue
-				}
-				k := s.Alias
-				if k == "" {
-					k = s.Name
-				}
-				i := slices.IndexFunc(out, func(g group) bool { return g.key == k })
-				if i < 0 {
-					out = append(out, group{key: k})
-					i = len(out) - 1
-				}
-				out[i].fields = append(out[i].fields, s)
-			case *ast.InlineFragment:
-				if !e.included(s.Directives) {
-					e.markAll(s.SelectionSet, map[string]bool{})
-				} else if e.applies(s.TypeCondition, c) {
-					walk(s.SelectionSet)
-				}
-			case *ast.FragmentSpread:
-				if visited[s.Name] {
-					continue
-				}
-				if !e.included(s.Directives) {
-					e.markAll(ast.SelectionSet{s}, map[string]bool{})
-					continue
-				}
-				def := s.Definition
-				if def == nil && e.doc != nil {
-					def = e.doc.Fragments.ForName(s.Name)
-				}
-				if def != nil && e.applies(def.TypeCondition, c) {
-					visited[s.Name] = true
-					walk(def.SelectionSet)
-				}
-			}
-		}
+	var frags ast.FragmentDefinitionList
+	if e.doc != nil {
+		frags = e.doc.Fragments
 	}
-	for _, ss := range sets {
-		walk(ss)
-	}
-	return out
+	e.on = c
+	return schema.CollectFields(e, frags, nil, sets...)
 }
 
-// applies reports whether a fragment on cond applies to concrete type c.
-func (e *estimator) applies(cond string, c *ast.Definition) bool {
+// Include applies @skip and @include; the variables of a selection left
+// out are recorded (markAll).
+func (e *estimator) Include(sel ast.Selection, dirs ast.DirectiveList) bool {
+	if e.included(dirs) {
+		return true
+	}
+	e.markAll(ast.SelectionSet{sel}, map[string]bool{})
+	return false
+}
+
+// Applies reports whether a fragment on cond applies to the concrete type
+// being collected (TypeConditions.Satisfies).
+func (e *estimator) Applies(cond string) bool {
+	c := e.on
 	if cond == "" || cond == c.Name || c.Kind != ast.Object {
 		// An abstract c: the actual cost of an object whose concrete
 		// type the response does not tell (actual.go) takes every
 		// fragment; only the keys present in the response count.
 		return true
 	}
-	d := e.t.api.Types[cond]
-	if d == nil {
-		return false
-	}
-	if d.Kind == ast.Interface || d.Kind == ast.Union {
-		return slices.ContainsFunc(e.t.api.GetPossibleTypes(d), func(p *ast.Definition) bool { return p.Name == c.Name })
-	}
-	return false
+	return e.t.conds.Satisfies(c.Name, cond)
 }
 
-// included applies @skip and @include.
+// included applies @skip and @include (schema.Included), recording the
+// variables they read.
 func (e *estimator) included(ds ast.DirectiveList) bool {
+	if len(ds) == 0 {
+		return true
+	}
 	for _, d := range ds {
 		if d.Name != "skip" && d.Name != "include" {
 			continue
 		}
-		a := d.Arguments.ForName("if")
-		if a == nil || a.Value == nil {
-			continue
-		}
-		e.mark(a.Value)
-		v, err := a.Value.Value(e.vars)
-		b, _ := v.(bool)
-		if err != nil {
-			continue
-		}
-		if (d.Name == "skip") == b {
-			return false
+		if a := d.Arguments.ForName("if"); a != nil {
+			e.mark(a.Value)
 		}
 	}
-	return true
+	ok, _ := schema.Included(ds, e.vars)
+	return ok
 }
 
 // markAll records every variable of a skipped selection (arguments and
@@ -261,7 +219,7 @@ func (e *estimator) concrete(sets []ast.SelectionSet, c *ast.Definition, sized m
 	total := 0.0
 	for _, g := range e.collect(sets, c) {
 		override, rest := -1.0, [][]string(nil)
-		if paths, ok := sized[g.fields[0].Name]; ok {
+		if paths, ok := sized[g.Fields[0].Name]; ok {
 			for _, p := range paths {
 				if len(p) == 0 {
 					override = size
@@ -274,7 +232,7 @@ func (e *estimator) concrete(sets []ast.SelectionSet, c *ast.Definition, sized m
 		if len(rest) > 0 {
 			childSized = nest(rest)
 		}
-		total = add(total, e.field(g, c, override, childSized, append(slices.Clip(path), ast.PathName(g.key))))
+		total = add(total, e.field(g, c, override, childSized, append(slices.Clip(path), ast.PathName(g.Key))))
 	}
 	return total
 }
@@ -295,7 +253,7 @@ func nest(paths [][]string) map[string][][]string {
 // override, when >= 0, is the list size a parent's sizedFields gave;
 // sized passes a dotted sizedFields path further down.
 func (e *estimator) field(g group, c *ast.Definition, override float64, sized map[string][][]string, path ast.Path) float64 {
-	f0 := g.fields[0]
+	f0 := g.Fields[0]
 	if strings.HasPrefix(f0.Name, "__") {
 		return 0
 	}
@@ -334,13 +292,13 @@ func (e *estimator) field(g group, c *ast.Definition, override float64, sized ma
 	}
 	children := 0.0
 	if ret.Kind == ast.Object || ret.Kind == ast.Interface || ret.Kind == ast.Union {
-		sets := make([]ast.SelectionSet, 0, len(g.fields))
-		for _, f := range g.fields {
+		sets := make([]ast.SelectionSet, 0, len(g.Fields))
+		for _, f := range g.Fields {
 			sets = append(sets, f.SelectionSet)
 		}
 		key := ""
 		if childSized == nil {
-			key = memoKey(g.fields, c.Name)
+			key = memoKey(g.Fields, c.Name)
 		}
 		if v, ok := e.memo[key]; ok && key != "" {
 			children = v

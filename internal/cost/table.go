@@ -18,6 +18,8 @@ import (
 // use.
 type Table struct {
 	api *ast.Schema
+	// conds answers the fragments' type conditions in api.
+	conds *schema.TypeConditions
 	// types: @cost(weight:) on an object, scalar or enum, by type name.
 	types map[string]float64
 	// fields: @cost(weight:) on a field or an input field, by "T.f".
@@ -52,6 +54,7 @@ func argCoord(t, f, a string) string { return t + "." + f + "(" + a + ":)" }
 func newTable(sg *schema.Supergraph, defaultSize, cacheSize int) (*Table, error) {
 	t := &Table{
 		api:         sg.API,
+		conds:       schema.NewTypeConditions(sg.API),
 		types:       map[string]float64{},
 		fields:      map[string]float64{},
 		args:        map[string]float64{},

@@ -2,29 +2,16 @@ package ratelimit
 
 import (
 	"github.com/vektah/gqlparser/v2/ast"
+
+	"github.com/junction-gateway/junction/schema"
 )
 
 // included evaluates @skip and @include on a selection with the coerced
-// variables: a selection that is not included is not counted.
+// variables (schema.Included; a validated document has no unreadable if):
+// a selection that is not included is not counted.
 func included(ds ast.DirectiveList, vars map[string]any) bool {
-	for _, d := range ds {
-		if d.Name != "skip" && d.Name != "include" {
-			continue
-		}
-		a := d.Arguments.ForName("if")
-		if a == nil || a.Value == nil {
-			continue
-		}
-		v, err := a.Value.Value(vars)
-		b, _ := v.(bool)
-		if err != nil {
-			continue
-		}
-		if (d.Name == "skip") == b {
-			return false
-		}
-	}
-	return true
+	ok, _ := schema.Included(ds, vars)
+	return ok
 }
 
 // walkFields calls fn for every field selected by ss that is included,

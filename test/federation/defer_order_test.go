@@ -111,3 +111,21 @@ func TestDeferNestedWriteInPlanOrder(t *testing.T) {
 			  {"label":"outer","data":{"details":{"weight":"catalog:d2"}},"path":["products",1]}]}`)
 	}
 }
+
+// A deferred fragment on a type without keys stays in the enclosing
+// fetches, one block per subgraph part (nothing left to fetch): those
+// blocks are shaped at once in plan order and delivered in one payload,
+// never in the order goroutines happen to run.
+func TestDeferBlocksWithoutFetchesInPlanOrder(t *testing.T) {
+	catalog, pricing, stock := rootsShared()
+	gw := startCase(t, "roots-shared", catalog, pricing, stock)
+	for range 20 {
+		gw.ExpectParts(`{ items { cost ... on Item @defer(label: "d") { title quantity } } }`, nil,
+			`{"data":{"items":[{"cost":30},{"cost":30}]},"hasNext":true}`,
+			`{"hasNext":false,"incremental":[
+			  {"label":"d","data":{"title":"Lamp"},"path":["items",0]},
+			  {"label":"d","data":{"title":"Lamp"},"path":["items",1]},
+			  {"label":"d","data":{"quantity":4},"path":["items",0]},
+			  {"label":"d","data":{"quantity":4},"path":["items",1]}]}`)
+	}
+}

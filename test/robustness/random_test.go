@@ -33,12 +33,16 @@ type queryGen struct {
 	// interface and in a fragment on one of its possible types (one
 	// response key, two places), as clients of shared fragments do.
 	echo bool
+	// deferOne: the first inline fragment of an operation is deferred
+	// (one deferred block, so the payloads' order is the plan's alone).
+	deferOne bool
+	deferred bool
 }
 
 // operation returns a random operation and the variables it declares for
 // arguments.
 func (g *queryGen) operation() (string, map[string]any) {
-	g.frags, g.n, g.decls, g.vars = nil, 0, nil, map[string]any{}
+	g.frags, g.n, g.decls, g.vars, g.deferred = nil, 0, nil, map[string]any{}, false
 	var b strings.Builder
 	var root strings.Builder
 	g.selection(&root, g.api.Query, 0)
@@ -71,7 +75,11 @@ func (g *queryGen) selection(b *strings.Builder, def *ast.Definition, depth int)
 			if pt := g.api.PossibleTypes[def.Name]; def.IsAbstractType() && len(pt) > 0 {
 				t = pt[g.r.IntN(len(pt))] // else the type itself (an interface without implementations)
 			}
-			fmt.Fprintf(b, "... on %s %s", t.Name, g.directive())
+			dir := g.directive()
+			if g.deferOne && !g.deferred {
+				dir, g.deferred = `@defer(label: "d") `, true
+			}
+			fmt.Fprintf(b, "... on %s %s", t.Name, dir)
 			g.selection(b, t, depth)
 		case k == 2 && depth > 0 && len(g.frags) < 3:
 			g.n++
