@@ -43,7 +43,7 @@ func TestLoaderPerRequestAndBatchKey(t *testing.T) {
 	req := request(t, sg, `{ products { upc inStock } product(upc: "3") { inStock weight } }`, nil, plan)
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute) // a hang guard only
 	defer cancel()
-	r := &run{ex: New(sg), req: req, root: &value{kind: kindObject}}
+	r := &run{ex: New(sg), req: req, root: &value{Kind: kindObject}}
 	var sink errSink
 	r.node(ctx, req.Plan.Root, &sink)
 	res := r.shape(&sink)
@@ -87,7 +87,7 @@ func TestRoundLoaderMemberOrder(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute) // a hang guard only
 	defer cancel()
 	for i := range 20 {
-		r := &run{ex: New(sg), req: req, root: &value{kind: kindObject}}
+		r := &run{ex: New(sg), req: req, root: &value{Kind: kindObject}}
 		var sink errSink
 		r.node(ctx, req.Plan.Root, &sink)
 		res := r.shape(&sink)

@@ -201,7 +201,10 @@
 // arguments, in a fragment on an implementation is planned once, at the
 // abstract type (the fragment's sub-selection folded into it); a leaf an
 // unconditional sibling selection of the same response key selects there
-// is left to it. Two fetches from different subgraphs (an @interfaceObject's
+// is left to it. When only the abstract-level selection is conditional (one
+// @skip/@include on a variable), the fragment's field is planned under the
+// opposite condition too, so exactly one of the two is fetched whatever the
+// variable. Two fetches from different subgraphs (an @interfaceObject's
 // field and the implementation's own) never race to write one key.
 // At an object a subgraph knows only as
 // an @interfaceObject, fields are planned normally, but __typename and

@@ -23,19 +23,39 @@ func TestOneSourcePerResponseKey(t *testing.T) {
 		return obj("Media", "id", rep["id"], "title", "meta:"+rep["id"].(string)), nil
 	}}
 	gw := startCase(t, "one-source-per-key", list, books, meta)
+	want := `{"data":{"media":[{"title":"meta:b1"},{"title":"meta:f1"},{"title":"meta:b2"}]}}`
 	for _, q := range []string{
 		`{ media { title ... on Book { title } } }`,
 		`{ media { ... on Book { title } title } }`,
 		`{ media { ...B title } } fragment B on Book { title }`,
 		`query($yes: Boolean = true) { media { title } media @include(if: $yes) { ... on Book { title } } }`,
 	} {
-		want := `{"data":{"media":[{"title":"meta:b1"},{"title":"meta:f1"},{"title":"meta:b2"}]}}`
 		for i := 0; i < 50; i++ {
 			gw.Expect(q, nil, want)
 		}
 	}
 	if n := len(books.Requests()); n != 0 {
 		t.Errorf("books got %d requests, want none (one source per response key): %v", n, books.Requests())
+	}
+	// The selection on the interface is conditional, the fragment's is not:
+	// with the condition, the interface's source alone (as when both are
+	// unconditional); without it, the fragment's field from books alone.
+	// Never both, so never two writers of one key.
+	cond := `query($v: Boolean!) { media { ... on Book { title } ... @include(if: $v) { title } } }`
+	skip := `query($v: Boolean!) { media { ... on Book { title } title @skip(if: $v) } }`
+	for i := 0; i < 20; i++ {
+		books.ResetRequests()
+		meta.ResetRequests()
+		gw.Expect(cond, map[string]any{"v": true}, want)
+		gw.Expect(skip, map[string]any{"v": false}, want)
+		if n := len(books.Requests()); n != 0 {
+			t.Fatalf("condition true: books got %d requests, want none: %v", n, books.Requests())
+		}
+		gw.Expect(cond, map[string]any{"v": false}, `{"data":{"media":[{"title":"books:b1"},{},{"title":"books:b2"}]}}`)
+		gw.Expect(skip, map[string]any{"v": true}, `{"data":{"media":[{"title":"books:b1"},{},{"title":"books:b2"}]}}`)
+		if n := len(meta.Requests()); n != 2 {
+			t.Fatalf("meta got %d requests, want 2 (only when the interface's title is selected): %v", n, meta.Requests())
+		}
 	}
 	// Alone, the fragment's field still comes from books.
 	gw.Expect(`{ media { ... on Book { title } } }`, nil,
