@@ -152,7 +152,7 @@ func BenchmarkExecute(b *testing.B) {
 // BenchmarkShape measures response writing alone over a merged tree.
 func BenchmarkShape(b *testing.B) {
 	ex, req := benchSetup(b)
-	r := &run{ex: ex, req: req, root: &value{kind: kindObject}}
+	r := &run{ex: ex, req: req, root: &value{Kind: kindObject}}
 	var sink errSink
 	r.node(context.Background(), req.Plan.Root, &sink)
 	b.ReportAllocs()

@@ -15,7 +15,7 @@ func BenchmarkShapeDirectives(b *testing.B) {
   topProducts { ...P reviews @include(if: $v) { id ... on Review { body } author { ...U } } } }
 fragment P on Product { upc name price inStock weight }
 fragment U on User { name username }`, map[string]any{"v": true}, plain.Plan.Root)
-	r := &run{ex: ex, req: req, root: &value{kind: kindObject}}
+	r := &run{ex: ex, req: req, root: &value{Kind: kindObject}}
 	var sink errSink
 	r.node(b.Context(), req.Plan.Root, &sink)
 	if res := r.shape(&errSink{}); !strings.Contains(string(res.Data), `"author":{"name":"User 0","username":"user0"}`) {

@@ -323,3 +323,65 @@ func TestContextDeferred(t *testing.T) {
 		t.Errorf("got %s", raw)
 	}
 }
+
+// A non-null contextual argument whose value is missing (the fetch of the
+// enclosing object's field failed) is never sent as null: that entity is
+// left out of the fetch, its field answers null, the others are fetched.
+func TestContextMissingNonNullValue(t *testing.T) {
+	var subs []*schema.SubgraphSchema
+	for name, sdl := range map[string]string{
+		"catalog": `extend schema @link(url: "https://specs.apollo.dev/federation/v2.8", import: ["@key"])
+			type Query { stores: [Store] } type Store @key(fields: "id") { id: ID! products: [Product] }
+			type Product @key(fields: "id") { id: ID! }`,
+		"pricing": `extend schema @link(url: "https://specs.apollo.dev/federation/v2.8", import: ["@key", "@context", "@fromContext"])
+			type Store @key(fields: "id") @context(name: "store") { id: ID! currency: String! }
+			type Product @key(fields: "id") { id: ID! price(currency: String! @fromContext(field: "$store { currency }")): String }`,
+	} {
+		s, err := schema.ParseSubgraph(name, "http://"+name+".invalid/graphql", sdl)
+		if err != nil {
+			t.Fatal(err)
+		}
+		subs = append(subs, s)
+	}
+	sg, err := schema.Compose(subs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	catalog := &fedtest.Subgraph{Name: "catalog", Query: map[string]fedtest.Resolver{
+		"stores": func(map[string]any) (any, error) {
+			return []any{
+				obj("Store", "id", "s1", "products", []any{obj("Product", "id", "p1")}),
+				obj("Store", "id", "s2", "products", []any{obj("Product", "id", "p2")}),
+			}, nil
+		},
+	}}
+	pricing := &fedtest.Subgraph{Name: "pricing",
+		Entities: func(rep map[string]any) (any, error) {
+			if rep["__typename"] == "Store" {
+				if rep["id"] == "s2" {
+					return obj("Store", "id", "s2", "currency", nil), nil // a broken subgraph
+				}
+				return obj("Store", "id", rep["id"], "currency", "EUR"), nil
+			}
+			return obj("Product", "id", rep["id"]), nil
+		},
+		Fields: map[string]fedtest.FieldResolver{
+			"Product.price": func(parent, args map[string]any) (any, error) {
+				if args["currency"] == nil {
+					return nil, fmt.Errorf("price asked without a currency")
+				}
+				return fmt.Sprintf("%s:%s", parent["id"], args["currency"]), nil
+			},
+		},
+	}
+	gw := fedtest.Start(t, schema.Print(sg), []*fedtest.Subgraph{catalog, pricing})
+	_, got := gw.Query(`{ stores { products { price } } }`, nil)
+	if !strings.HasPrefix(got, `{"data":{"stores":[{"products":[{"price":"p1:EUR"}]},{"products":[{"price":null}]}]}`) ||
+		strings.Contains(got, "without a currency") {
+		t.Errorf("got %s", got)
+	}
+	last := pricing.Requests()[len(pricing.Requests())-1]
+	if reps := fmt.Sprint(last.Variables["representations"]); strings.Contains(reps, "p2") {
+		t.Errorf("p2 was sent without its currency: %s", reps)
+	}
+}
