@@ -59,25 +59,26 @@ func (p *Plan) prepare(conds *schema.TypeConditions) {
 				walk(c)
 			}
 		case *Parallel:
-			orderWrites(n, conds)
-			assignRounds(n)
+			// Children first: ordering reads their prepared fetches.
 			for _, c := range n.Nodes {
 				walk(c)
 			}
+			orderWrites(n, conds)
+			assignRounds(n)
 		case *Flatten:
 			walk(n.Node)
 		case *Condition:
 			walk(n.If)
 			walk(n.Else)
 		case *Defer:
-			orderDeferred(n, conds)
-			assignDeferredRounds(n)
 			walk(n.Primary)
 			for _, b := range n.Deferred {
 				if b != nil {
 					walk(b.Node)
 				}
 			}
+			orderDeferred(n, conds)
+			assignDeferredRounds(n)
 		case *Fetch:
 			if n.prep == nil {
 				n.prep = n.derive()
