@@ -58,6 +58,8 @@ func TestSatisfiableCases(t *testing.T) {
 	}
 }
 
+const ctxLink = `extend schema @link(url: "https://specs.apollo.dev/federation/v2.8", import: ["@key", "@context", "@fromContext"])` + "\n"
+
 const link = `extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key", "@shareable", "@external"])` + "\n"
 
 func TestSatisfiabilityErrors(t *testing.T) {
@@ -79,6 +81,11 @@ func TestSatisfiabilityErrors(t *testing.T) {
 			"a": link + `type Query { p: P } type P @key(fields: "id") { id: ID! }`,
 			"b": link + `type P @key(fields: "upc") { upc: ID! y: Int }`,
 		}, [][]string{{"P.upc"}, {"P.y"}}, "Query.p → P."},
+		{"context no enclosing object sets", map[string]string{
+			"a": link + `type Query { p: P } type P @key(fields: "id") { id: ID! }`,
+			"b": ctxLink + `type Query { t: T } type T @key(fields: "id") @context(name: "c") { id: ID! v: String p: P }
+				type P @key(fields: "id") { id: ID! y(v: String @fromContext(field: "$c { v }")): Int }`,
+		}, [][]string{{"P.y"}}, "Query.p → P.y"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -157,7 +157,7 @@ func BenchmarkShape(b *testing.B) {
 
 // benchShape runs req's plan once, then measures shaping its tree.
 func benchShape(b *testing.B, ex *Executor, req *Request) {
-	r := &run{ex: ex, req: req, root: &value{kind: kindObject}}
+	r := &run{ex: ex, req: req, root: &value{Kind: kindObject}}
 	var sink errSink
 	r.node(context.Background(), req.Plan.Root, &sink)
 	if res := r.shape(&errSink{}); !strings.Contains(string(res.Data), `"author":{"name":"User 0","username":"user0"}`) {

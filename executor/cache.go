@@ -7,6 +7,7 @@ import (
 
 	"github.com/vektah/gqlparser/v2/ast"
 
+	"github.com/junction-gateway/junction/jsonv"
 	"github.com/junction-gateway/junction/planner"
 )
 
@@ -62,14 +63,14 @@ func (r *run) callCached(ctx context.Context, f *planner.Fetch, body []byte) (*v
 	}
 	if hit := c.LookupRoot(ctx, f, body); hit != nil {
 		data, errs, err := r.decodeAnswer(f, answer{body: hit})
-		if err == nil && len(errs) == 0 && data != nil && data.kind == kindObject {
+		if err == nil && len(errs) == 0 && data != nil && data.Kind == kindObject {
 			return data, nil, nil
 		}
 		// A corrupt entry is a miss.
 	}
 	ans := r.send(ctx, f, body)
 	data, errs, err := r.decode(ctx, f, ans)
-	if ans.err == nil && err == nil && len(errs) == 0 && data != nil && data.kind == kindObject {
+	if ans.err == nil && err == nil && len(errs) == 0 && data != nil && data.Kind == kindObject {
 		c.StoreRoot(ctx, f, body, ans.body)
 	}
 	return data, errs, err
@@ -136,8 +137,8 @@ func (r *run) loadEntitiesCached(ctx context.Context, f *planner.Fetch, ks []str
 		if !whole {
 			store := make([][]byte, len(missKeys))
 			for j, e := range ents {
-				if keep[missIdx[j]] && e != nil && e.kind == kindObject && !bad[j] {
-					store[j] = appendValue(nil, e)
+				if keep[missIdx[j]] && e != nil && e.Kind == kindObject && !bad[j] {
+					store[j] = jsonv.AppendValue(nil, e)
 				}
 			}
 			c.StoreEntities(ctx, f, sel, missKeys, store)
@@ -170,15 +171,15 @@ func (r *run) decodeHits(f *planner.Fetch, hits [][]byte, out []*value) bool {
 	if err != nil || len(errs) > 0 {
 		return false
 	}
-	ents := data.get("_entities")
-	if ents == nil || ents.kind != kindList || int(ents.n) != len(hits) {
+	ents := data.Get("_entities")
+	if ents == nil || ents.Kind != kindList || ents.Len() != len(hits) {
 		return false
 	}
-	for i, e := range ents.items() {
+	for i, e := range ents.Items() {
 		if hits[i] == nil {
 			continue
 		}
-		if e == nil || e.kind != kindObject {
+		if e == nil || e.Kind != kindObject {
 			return false
 		}
 		out[i] = e

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/junction-gateway/junction/jsonv"
 	"github.com/junction-gateway/junction/planner"
 	"github.com/vektah/gqlparser/v2/ast"
 )
@@ -29,22 +30,33 @@ import (
 // context values).
 
 // appendContext appends to a representation key the context values of the
-// object at steps (a target of a Flatten at path below root).
-func (e *Executor) appendContext(buf []byte, root *value, path []string, steps []int32, f *planner.Fetch) []byte {
+// object at steps (a target of a Flatten at path below root). ok is false
+// when a non-null argument has no value (its enclosing object's field is
+// null, its fetch having failed): the object is not sent, as one missing a
+// key field is not, and its field answers null.
+func (e *Executor) appendContext(buf []byte, root *value, path []string, steps []int32, f *planner.Fetch) ([]byte, bool) {
 	for _, c := range f.Context {
 		buf = append(buf, 0)
-		anc := ancestor(root, path, steps, c.Level)
-		if anc == nil || anc.kind != kindObject {
+		start := len(buf)
+		found := false
+		for _, src := range c.From {
+			anc := ancestor(root, path, steps, src.Level)
+			if anc == nil || anc.Kind != kindObject {
+				continue
+			}
+			if out, ok := e.appendContextValue(buf, anc, src.Selection); ok {
+				buf, found = out, true
+				break
+			}
+		}
+		if !found {
 			buf = append(buf, "null"...)
-			continue
 		}
-		out, ok := e.appendContextValue(buf, anc, c.Selection)
-		if !ok {
-			out = append(buf, "null"...)
+		if strings.HasSuffix(c.Type, "!") && string(buf[start:]) == "null" {
+			return buf, false
 		}
-		buf = out
 	}
-	return buf
+	return buf, true
 }
 
 // ancestor returns the object at path[:level] on the way from root to the
@@ -52,7 +64,7 @@ func (e *Executor) appendContext(buf []byte, root *value, path []string, steps [
 func ancestor(root *value, path []string, steps []int32, level int) *value {
 	v := root
 	for _, s := range steps {
-		if v.isNull() {
+		if v.IsNull() {
 			return nil
 		}
 		if s < 0 {
@@ -60,16 +72,16 @@ func ancestor(root *value, path []string, steps []int32, level int) *value {
 			if i >= level {
 				return v
 			}
-			if v.kind != kindObject {
+			if v.Kind != kindObject {
 				return nil
 			}
-			v = v.get(path[i])
+			v = v.Get(path[i])
 			continue
 		}
-		if v.kind != kindList || int(s) >= int(v.n) {
+		if v.Kind != kindList || int(s) >= v.Len() {
 			return nil
 		}
-		v = v.items()[s]
+		v = v.Items()[s]
 	}
 	return nil
 }
@@ -84,7 +96,7 @@ func (e *Executor) appendContextValue(buf []byte, obj *value, sel ast.SelectionS
 			if key == "" {
 				key = s.Name
 			}
-			return e.appendContextField(buf, obj.get(key), s.SelectionSet), true
+			return e.appendContextField(buf, obj.Get(key), s.SelectionSet), true
 		case *ast.InlineFragment:
 			tn, _ := typenameOf(obj)
 			if s.TypeCondition == "" || e.typeApplies(s.TypeCondition, tn) {
@@ -101,11 +113,11 @@ func (e *Executor) appendContextValue(buf []byte, obj *value, sel ast.SelectionS
 // lists item by item, an object through its sub-selection.
 func (e *Executor) appendContextField(buf []byte, v *value, sub ast.SelectionSet) []byte {
 	switch {
-	case v.isNull():
+	case v.IsNull():
 		return append(buf, "null"...)
-	case v.kind == kindList:
+	case v.Kind == kindList:
 		buf = append(buf, '[')
-		for i, it := range v.items() {
+		for i, it := range v.Items() {
 			if i > 0 {
 				buf = append(buf, ',')
 			}
@@ -113,8 +125,8 @@ func (e *Executor) appendContextField(buf []byte, v *value, sub ast.SelectionSet
 		}
 		return append(buf, ']')
 	case len(sub) == 0:
-		return appendValue(buf, v)
-	case v.kind == kindObject:
+		return jsonv.AppendValue(buf, v)
+	case v.Kind == kindObject:
 		if out, ok := e.appendContextValue(buf, v, sub); ok {
 			return out
 		}
@@ -154,10 +166,10 @@ func contextSets(ks []string) (sets []*contextSet, reps []string) {
 // contextBody builds the request body of a contextual fetch for sets.
 func (r *run) contextBody(f *planner.Fetch, sets []*contextSet, reps []string) ([]byte, error) {
 	buf := append([]byte(nil), `{"query":`...)
-	buf = appendString(buf, f.ContextOperation(len(sets)))
+	buf = jsonv.AppendString(buf, f.ContextOperation(len(sets)))
 	if f.OperationName != "" {
 		buf = append(buf, `,"operationName":`...)
-		buf = appendString(buf, f.OperationName)
+		buf = jsonv.AppendString(buf, f.OperationName)
 	}
 	buf = append(buf, `,"variables":{`...)
 	for k, s := range sets {
@@ -170,7 +182,7 @@ func (r *run) contextBody(f *planner.Fetch, sets []*contextSet, reps []string) (
 			suffix = "_" + strconv.Itoa(k)
 			name = "__junction_reps" + suffix
 		}
-		buf = appendString(buf, name)
+		buf = jsonv.AppendString(buf, name)
 		buf = append(buf, `:[`...)
 		for j, i := range s.at {
 			if j > 0 {
@@ -185,7 +197,7 @@ func (r *run) contextBody(f *planner.Fetch, sets []*contextSet, reps []string) (
 		}
 		for i, c := range f.Context {
 			buf = append(buf, ',')
-			buf = appendString(buf, c.Variable+suffix)
+			buf = jsonv.AppendString(buf, c.Variable+suffix)
 			buf = append(buf, ':')
 			buf = append(buf, vals[i]...)
 		}
@@ -196,7 +208,7 @@ func (r *run) contextBody(f *planner.Fetch, sets []*contextSet, reps []string) (
 			continue
 		}
 		buf = append(buf, ',')
-		buf = appendString(buf, name)
+		buf = jsonv.AppendString(buf, name)
 		buf = append(buf, ':')
 		var err error
 		if buf, err = appendAny(buf, v); err != nil {
@@ -227,13 +239,13 @@ func (r *run) loadContextEntities(ctx context.Context, f *planner.Fetch, ks []st
 		if len(sets) > 1 {
 			alias = "_" + strconv.Itoa(k)
 		}
-		ents := data.get(alias)
+		ents := data.Get(alias)
 		switch {
-		case ents != nil && ents.kind == kindList && int(ents.n) == len(s.at):
-			for j, e := range ents.items() {
+		case ents != nil && ents.Kind == kindList && ents.Len() == len(s.at):
+			for j, e := range ents.Items() {
 				out[s.at[j]] = e
 			}
-		case ents.isNull() && len(errs) > 0:
+		case ents.IsNull() && len(errs) > 0:
 			ok = false
 		default:
 			b.err = fmt.Errorf("%w: %s has %d items for %d representations", errMalformed, alias, lenItems(ents), len(s.at))

@@ -93,14 +93,14 @@
 //
 // # The tree
 //
-// Subgraph bodies are decoded (value.go) into a small ordered tree of
+// Subgraph bodies are decoded (jsonv's Parser) into a small ordered tree of
 // 24-byte *value nodes whose scalars and keys alias the body bytes; the tree
 // is keyed by the client's response keys (the planner aliases what it adds),
 // so shaping reads fields by response key. All tree reads and writes happen
 // under run.mu; HTTP and decoding happen outside it. Nodes, field and item
 // slices (also those merges grow), parser scratch stacks and a Flatten's
 // scratch come from pools and go back when Execute has shaped the response
-// (arena.go); never for @defer, whose tree outlives the call.
+// (a jsonv.Arena); never for @defer, whose tree outlives the call.
 //
 // # Errors
 //

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/junction-gateway/junction/jsonv"
 	"github.com/junction-gateway/junction/planner"
 	"github.com/vektah/gqlparser/v2/ast"
 )
@@ -88,7 +89,10 @@ func (r *run) flatten(ctx context.Context, fl *planner.Flatten, sink *errSink) {
 			continue
 		}
 		if len(f.Context) > 0 {
-			buf = r.ex.appendContext(buf, r.root, fl.Path, t.steps, f) // context.go
+			if buf, ok = r.ex.appendContext(buf, r.root, fl.Path, t.steps, f); !ok { // context.go
+				seen[t.obj] = -1
+				continue
+			}
 		}
 		i, dup := index[string(buf)]
 		if !dup {
@@ -201,9 +205,9 @@ func (r *run) flatten(ctx context.Context, fl *planner.Flatten, sink *errSink) {
 		}
 		seen[t.obj] = -2
 		switch ent := entities[at(i)]; {
-		case ent != nil && ent.kind == kindObject:
+		case ent != nil && ent.Kind == kindObject:
 			r.mergeInto(t.obj, ent)
-		case ent != nil && ent.kind != kindNull:
+		case ent != nil && ent.Kind != kindNull:
 			// A string or a list where an entity (or null) belongs.
 			sink.add(fetchFailure(f.Service, fmt.Errorf("%w: _entities item %d is not an object", errMalformed, at(i)), t.path(fl.Path)))
 		}
@@ -216,7 +220,7 @@ func (r *run) flatten(ctx context.Context, fl *planner.Flatten, sink *errSink) {
 // __typename dropped.
 func prepareEntities(ex *Executor, f *planner.Fetch, entities []*value) {
 	for _, ent := range entities {
-		if ent == nil || ent.kind != kindObject {
+		if ent == nil || ent.Kind != kindObject {
 			continue
 		}
 		keepSelected(f, ent)
@@ -226,11 +230,11 @@ func prepareEntities(ex *Executor, f *planner.Fetch, entities []*value) {
 		// An @interfaceObject subgraph names the interface as __typename;
 		// the object already has its own (its representation needed it),
 		// possibly the concrete type another subgraph gave: keep that.
-		if tn, ok := ent.get("__typename").stringValue(); ok {
+		if tn, ok := ent.Get("__typename").StringValue(); ok {
 			if d := ex.sg.API.Types[tn]; d != nil && d.Kind == ast.Interface {
-				if i := ent.index("__typename"); i >= 0 {
-					fs := ent.fields()
-					ent.setFields(append(fs[:i:i], fs[i+1:]...))
+				if i := ent.Index("__typename"); i >= 0 {
+					fs := ent.Fields()
+					ent.SetFields(append(fs[:i:i], fs[i+1:]...))
 				}
 			}
 		}
@@ -255,12 +259,12 @@ func (r *run) loadEntities(ctx context.Context, f *planner.Fetch, ks []string, b
 		return out
 	}
 	b.errs = errs
-	ents := data.get("_entities")
+	ents := data.Get("_entities")
 	switch {
-	case ents != nil && ents.kind == kindList && int(ents.n) == len(ks):
+	case ents != nil && ents.Kind == kindList && ents.Len() == len(ks):
 		b.ok = true
-		copy(out, ents.items())
-	case ents.isNull() && len(errs) > 0:
+		copy(out, ents.Items())
+	case ents.IsNull() && len(errs) > 0:
 		// The fetch failed as a whole; its errors say why.
 	default:
 		b.err = fmt.Errorf("%w: _entities has %d items for %d representations", errMalformed, lenItems(ents), len(ks))
@@ -269,10 +273,10 @@ func (r *run) loadEntities(ctx context.Context, f *planner.Fetch, ks []string, b
 }
 
 func lenItems(v *value) int {
-	if v == nil || v.kind != kindList {
+	if v == nil || v.Kind != kindList {
 		return 0
 	}
-	return int(v.n)
+	return v.Len()
 }
 
 // flattenPrefix is the client path of a Flatten up to its first list step:
@@ -360,15 +364,15 @@ func (c *collector) release() {
 }
 
 func (c *collector) walk(v *value, i int) {
-	if v.isNull() {
+	if v.IsNull() {
 		return
 	}
-	if v.kind == kindList {
+	if v.Kind == kindList {
 		next := i
 		if next < len(c.path) && c.path[next] == "@" {
 			next++
 		}
-		for j, it := range v.items() {
+		for j, it := range v.Items() {
 			c.cur = append(c.cur, int32(j))
 			c.walk(it, next)
 			c.cur = c.cur[:len(c.cur)-1]
@@ -376,7 +380,7 @@ func (c *collector) walk(v *value, i int) {
 		return
 	}
 	if i == len(c.path) {
-		if v.kind == kindObject {
+		if v.Kind == kindObject {
 			if c.arena == nil {
 				c.arena = make([]int32, 0, 16*len(c.cur))
 			}
@@ -397,11 +401,11 @@ func (c *collector) walk(v *value, i int) {
 		}
 		return
 	}
-	if v.kind != kindObject {
+	if v.Kind != kindObject {
 		return
 	}
 	c.cur = append(c.cur, int32(-i-1))
-	c.walk(v.get(el), i+1)
+	c.walk(v.Get(el), i+1)
 	c.cur = c.cur[:len(c.cur)-1]
 }
 
@@ -463,15 +467,15 @@ func (b *repBuilder) representation(e *Executor, obj *value, f *planner.Fetch, b
 		}
 		return append(buf, '}'), true
 	}
-	rep := &value{kind: kindObject}
-	rep.setFields(make([]field, 0, len(sel)))
+	rep := &value{Kind: kindObject}
+	rep.SetFields(make([]field, 0, len(sel)))
 	if !e.buildSelection(obj, sel, rep, keys, true) {
 		return buf, false
 	}
 	for _, rw := range f.InputRewrites {
 		e.rewrite(rep, rw.Path, rw)
 	}
-	return appendValue(buf, rep), true
+	return jsonv.AppendValue(buf, rep), true
 }
 
 // writeSelection writes, as JSON object members, what buildSelection would
@@ -484,24 +488,24 @@ func (e *Executor) writeSelection(buf []byte, src *value, sel ast.SelectionSet, 
 			if rk == "" {
 				rk = s.Name
 			}
-			v := src.get(rk)
+			v := src.Get(rk)
 			if v == nil {
 				if !nullWhenMissing(s, keys, top) {
 					return buf, false
 				}
 				v = nullValue
 			}
-			if v.kind == kindNull && top && (keys == nil || keys[s.Name]) {
+			if v.Kind == kindNull && top && (keys == nil || keys[s.Name]) {
 				return buf, false
 			}
 			if *n > 0 {
 				buf = append(buf, ',')
 			}
 			*n++
-			buf = appendString(buf, s.Name)
+			buf = jsonv.AppendString(buf, s.Name)
 			buf = append(buf, ':')
-			if v.kind == kindNull || len(s.SelectionSet) == 0 {
-				buf = appendValue(buf, v)
+			if v.Kind == kindNull || len(s.SelectionSet) == 0 {
+				buf = jsonv.AppendValue(buf, v)
 				continue
 			}
 			var ok bool
@@ -534,12 +538,12 @@ func nullWhenMissing(s *ast.Field, keys map[string]bool, top bool) bool {
 
 // writeNested writes what buildNested would build.
 func (e *Executor) writeNested(buf []byte, v *value, sel ast.SelectionSet) ([]byte, bool) {
-	switch v.kind {
+	switch v.Kind {
 	case kindNull:
 		return append(buf, "null"...), true
 	case kindList:
 		buf = append(buf, '[')
-		for i, it := range v.items() {
+		for i, it := range v.Items() {
 			if i > 0 {
 				buf = append(buf, ',')
 			}
@@ -576,36 +580,36 @@ func (e *Executor) buildSelection(src *value, sel ast.SelectionSet, dst *value, 
 	for _, s := range sel {
 		switch s := s.(type) {
 		case *ast.Field:
-			if dst.get(s.Name) != nil {
+			if dst.Get(s.Name) != nil {
 				continue // already taken from an earlier fragment
 			}
 			rk := s.Alias
 			if rk == "" {
 				rk = s.Name
 			}
-			v := src.get(rk)
+			v := src.Get(rk)
 			if v == nil {
 				if !nullWhenMissing(s, keys, top) {
 					return false
 				}
 				v = nullValue
 			}
-			if v.kind == kindNull {
+			if v.Kind == kindNull {
 				if top && (keys == nil || keys[s.Name]) {
 					return false
 				}
-				dst.setFields(append(dst.fields(), field{key: s.Name, val: nullValue}))
+				dst.SetFields(append(dst.Fields(), field{Key: s.Name, Val: nullValue}))
 				continue
 			}
 			if len(s.SelectionSet) == 0 {
-				dst.setFields(append(dst.fields(), field{key: s.Name, val: v}))
+				dst.SetFields(append(dst.Fields(), field{Key: s.Name, Val: v}))
 				continue
 			}
 			c, ok := e.buildNested(v, s.SelectionSet)
 			if !ok {
 				return false
 			}
-			dst.setFields(append(dst.fields(), field{key: s.Name, val: c}))
+			dst.SetFields(append(dst.Fields(), field{Key: s.Name, Val: c}))
 		case *ast.InlineFragment:
 			tn, _ := typenameOf(src)
 			if e.typeApplies(s.TypeCondition, tn) && !e.buildSelection(src, s.SelectionSet, dst, nil, false) {
@@ -617,23 +621,23 @@ func (e *Executor) buildSelection(src *value, sel ast.SelectionSet, dst *value, 
 }
 
 func (e *Executor) buildNested(v *value, sel ast.SelectionSet) (*value, bool) {
-	switch v.kind {
+	switch v.Kind {
 	case kindNull:
 		return nullValue, true
 	case kindList:
-		items := make([]*value, v.n)
-		for i, it := range v.items() {
+		items := make([]*value, v.Len())
+		for i, it := range v.Items() {
 			c, ok := e.buildNested(it, sel)
 			if !ok {
 				return nil, false
 			}
 			items[i] = c
 		}
-		out := &value{kind: kindList}
-		out.setItems(items)
+		out := &value{Kind: kindList}
+		out.SetItems(items)
 		return out, true
 	case kindObject:
-		out := &value{kind: kindObject}
+		out := &value{Kind: kindObject}
 		if !e.buildSelection(v, sel, out, nil, false) {
 			return nil, false
 		}
@@ -647,13 +651,13 @@ func (e *Executor) rewrite(v *value, path []string, rw planner.Rewrite) {
 	if v == nil {
 		return
 	}
-	if v.kind == kindList {
-		for _, it := range v.items() {
+	if v.Kind == kindList {
+		for _, it := range v.Items() {
 			e.rewrite(it, path, rw)
 		}
 		return
 	}
-	if len(path) == 0 || v.kind != kindObject {
+	if len(path) == 0 || v.Kind != kindObject {
 		return
 	}
 	el := path[0]
@@ -665,19 +669,19 @@ func (e *Executor) rewrite(v *value, path []string, rw planner.Rewrite) {
 		return
 	}
 	if len(path) > 1 {
-		e.rewrite(v.get(el), path[1:], rw)
+		e.rewrite(v.Get(el), path[1:], rw)
 		return
 	}
 	if rw.RenameKeyTo != "" {
-		fs := v.fields()
+		fs := v.Fields()
 		for i := range fs {
-			if fs[i].key == el {
-				fs[i].key = rw.RenameKeyTo
+			if fs[i].Key == el {
+				fs[i].Key = rw.RenameKeyTo
 			}
 		}
 		return
 	}
-	v.set(el, scalarValue(appendString(nil, rw.SetValueTo)))
+	v.Set(el, jsonv.NewScalar(jsonv.AppendString(nil, rw.SetValueTo)))
 }
 
 // mergeInto deep-merges src into dst (both objects): objects merge field by
@@ -688,18 +692,18 @@ func (e *Executor) rewrite(v *value, path []string, rw planner.Rewrite) {
 // objects whose concrete type an earlier fetch already resolved.
 func (r *run) mergeInto(dst, src *value) {
 	e := r.ex
-	sfs := src.fields()
+	sfs := src.Fields()
 	for k, f := range sfs {
-		i := dst.index(f.key)
+		i := dst.Index(f.Key)
 		if i >= 0 {
-			dfs := dst.fields()
-			if (f.key == "__typename" || f.key == typenameAlias) && e.keepTypename(dfs[i].val, f.val) {
+			dfs := dst.Fields()
+			if (f.Key == "__typename" || f.Key == typenameAlias) && e.keepTypename(dfs[i].Val, f.Val) {
 				continue
 			}
-			dfs[i].val = r.mergeValue(dfs[i].val, f.val)
+			dfs[i].Val = r.mergeValue(dfs[i].Val, f.Val)
 			continue
 		}
-		dfs := dst.fields()
+		dfs := dst.Fields()
 		if len(dfs) == cap(dfs) {
 			// Grow once for every key still to come rather than by
 			// append doubling (parsed objects have no spare capacity).
@@ -707,7 +711,7 @@ func (r *run) mergeInto(dst, src *value) {
 			copy(grown, dfs)
 			dfs = grown
 		}
-		dst.setFields(append(dfs, f))
+		dst.SetFields(append(dfs, f))
 	}
 }
 
@@ -715,11 +719,11 @@ func (r *run) mergeInto(dst, src *value) {
 // object, from the run's pooled merge slabs (given back with the tree).
 // Callers hold r.mu.
 func (r *run) growFields(n int) []field {
-	if n > fieldChunk {
+	if n > jsonv.FieldChunk {
 		return make([]field, 0, n)
 	}
 	if len(r.mfields) < n {
-		r.mfields = r.marena.field(len(r.mfields), false)
+		r.mfields = r.marena.Fields(len(r.mfields), false)
 	}
 	out := r.mfields[:0:n]
 	r.mfields = r.mfields[n:]
@@ -729,11 +733,11 @@ func (r *run) growFields(n int) []field {
 // keepTypename reports whether d names a concrete type that implements the
 // interface s names.
 func (e *Executor) keepTypename(d, s *value) bool {
-	dn, ok := d.stringValue()
+	dn, ok := d.StringValue()
 	if !ok {
 		return false
 	}
-	sn, ok := s.stringValue()
+	sn, ok := s.StringValue()
 	return ok && dn != sn && e.conds.Possible(sn, dn)
 }
 
@@ -741,18 +745,18 @@ func (r *run) mergeValue(d, s *value) *value {
 	switch {
 	case d == s:
 		return d // a shared subtree merged into itself: nothing to do
-	case s.isNull():
+	case s.IsNull():
 		if d == nil {
 			return nullValue
 		}
 		return d
-	case d.isNull():
+	case d.IsNull():
 		return s
-	case d.kind == kindObject && s.kind == kindObject:
+	case d.Kind == kindObject && s.Kind == kindObject:
 		r.mergeInto(d, s)
 		return d
-	case d.kind == kindList && s.kind == kindList && d.n == s.n:
-		dis, sis := d.items(), s.items()
+	case d.Kind == kindList && s.Kind == kindList && d.Len() == s.Len():
+		dis, sis := d.Items(), s.Items()
 		for i := range dis {
 			dis[i] = r.mergeValue(dis[i], sis[i])
 		}

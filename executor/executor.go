@@ -227,7 +227,7 @@ func (e *Executor) Execute(ctx context.Context, req *Request) (res *Result) {
 	var cancel context.CancelFunc
 	ctx, cancel = context.WithTimeoutCause(ctx, e.timeout, errRequestDeadline)
 	defer cancel()
-	r := &run{ex: e, req: req, root: &value{kind: kindObject}}
+	r := &run{ex: e, req: req, root: &value{Kind: kindObject}}
 	var sink errSink
 	if req.Plan != nil && req.Plan.Root != nil {
 		r.node(ctx, req.Plan.Root, &sink)
@@ -236,9 +236,9 @@ func (e *Executor) Execute(ctx context.Context, req *Request) (res *Result) {
 	// Every goroutine of the plan has returned and the response is a copy:
 	// the tree is dead, its slabs go back to the pools.
 	r.root = nil
-	r.arena.release()
-	r.marena.finish(0, len(r.mfields), 0)
-	r.marena.release()
+	r.arena.Release()
+	r.marena.Finish(0, len(r.mfields), 0)
+	r.marena.Release()
 	return res
 }
 

@@ -55,7 +55,7 @@ func (e *Executor) ExecuteIncremental(ctx context.Context, req *Request) (res *R
 			next = nil
 		}
 	}()
-	r := &run{ex: e, req: req, root: &value{kind: kindObject}, deferred: map[int]bool{}}
+	r := &run{ex: e, req: req, root: &value{Kind: kindObject}, deferred: map[int]bool{}}
 	for _, off := range d.Fragments() {
 		r.deferred[off] = true
 	}
@@ -65,7 +65,7 @@ func (e *Executor) ExecuteIncremental(ctx context.Context, req *Request) (res *R
 	r.node(pctx, d.Primary, &sink)
 	res = r.shapeInto(&sink, true)
 	// The tree lives on in the stream (whose goroutines may outlast it on
-	// a timeout): its slabs are never given back to the pools (arena.go).
+	// a timeout): its slabs are never given back to the pools (jsonv.Arena).
 	return res, func(yield func(*Subsequent) bool) { r.stream(ctx, d, yield) }
 }
 

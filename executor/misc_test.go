@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/junction-gateway/junction/jsonv"
 	"github.com/junction-gateway/junction/planner"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	"go.opentelemetry.io/otel/sdk/trace/tracetest"
@@ -87,7 +88,7 @@ func TestParseResponse(t *testing.T) {
 			continue
 		}
 		if tc.ok {
-			if got := string(appendValue(nil, data)); got != tc.want {
+			if got := string(jsonv.AppendValue(nil, data)); got != tc.want {
 				t.Errorf("%q: data %s, want %s", tc.body, got, tc.want)
 			}
 		}
@@ -105,7 +106,7 @@ func FuzzParseResponse(f *testing.F) {
 		if err != nil {
 			return
 		}
-		if out := appendValue(nil, data); !json.Valid(out) {
+		if out := jsonv.AppendValue(nil, data); !json.Valid(out) {
 			t.Errorf("%q re-encodes to invalid JSON %q", body, out)
 		}
 	})

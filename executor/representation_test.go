@@ -6,6 +6,7 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/parser"
 
+	"github.com/junction-gateway/junction/jsonv"
 	"github.com/junction-gateway/junction/planner"
 )
 
@@ -43,8 +44,9 @@ func TestRepresentationFastPath(t *testing.T) {
 		}
 		f := &planner.Fetch{Service: "inventory", Requires: doc.Operations[0].SelectionSet}
 		for _, raw := range objects {
-			p := &jsonParser{data: []byte(raw)}
-			obj, err := p.parseValue()
+			p := jsonv.NewParser([]byte(raw), nil)
+			obj, err := p.Value()
+			p.Release()
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -60,7 +62,7 @@ func TestRepresentationFastPath(t *testing.T) {
 
 // slowRepresentation is the value-tree path of repBuilder.representation.
 func slowRepresentation(e *Executor, obj *value, f *planner.Fetch) ([]byte, bool) {
-	tn, _ := obj.get("__typename").stringValue()
+	tn, _ := obj.Get("__typename").StringValue()
 	var sel ast.SelectionSet
 	for _, s := range f.Requires {
 		switch s := s.(type) {
@@ -75,9 +77,9 @@ func slowRepresentation(e *Executor, obj *value, f *planner.Fetch) ([]byte, bool
 	if sel == nil {
 		return nil, false
 	}
-	rep := &value{kind: kindObject}
+	rep := &value{Kind: kindObject}
 	if !e.buildSelection(obj, sel, rep, e.keyFields[tn+"\x00"+f.Service], true) {
 		return nil, false
 	}
-	return appendValue(nil, rep), true
+	return jsonv.AppendValue(nil, rep), true
 }

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"sync"
 
+	"github.com/junction-gateway/junction/jsonv"
 	"github.com/junction-gateway/junction/planner"
 	"github.com/vektah/gqlparser/v2/ast"
 	"go.opentelemetry.io/otel/attribute"
@@ -132,7 +133,7 @@ func (r *run) rootData(ctx context.Context, f *planner.Fetch, sink *errSink) *va
 	for i := range serrs {
 		sink.add(toClientError(f.Service, &serrs[i], unalias(decodePath(serrs[i].Path), f)))
 	}
-	if data == nil || data.kind != kindObject {
+	if data == nil || data.Kind != kindObject {
 		r.coverRoot(f, sink)
 		return nil
 	}
@@ -151,14 +152,14 @@ func (r *run) rootData(ctx context.Context, f *planner.Fetch, sink *errSink) *va
 func keepSelected(f *planner.Fetch, data *value) {
 	keys := f.RootKeys()
 	n := 0
-	fs := data.fields()
+	fs := data.Fields()
 	for _, fd := range fs {
-		if fd.key == "__typename" || slices.Contains(keys, fd.key) {
+		if fd.Key == "__typename" || slices.Contains(keys, fd.Key) {
 			fs[n] = fd
 			n++
 		}
 	}
-	data.setFields(fs[:n])
+	data.SetFields(fs[:n])
 }
 
 // coverRoot marks the root fields a failed fetch would have filled.
@@ -203,7 +204,7 @@ func (r *run) body(f *planner.Fetch, reps []string) ([]byte, error) {
 			buf = append(buf, ',')
 		}
 		first = false
-		buf = appendString(buf, name)
+		buf = jsonv.AppendString(buf, name)
 		buf = append(buf, ':')
 		var err error
 		if buf, err = appendAny(buf, v); err != nil {
@@ -308,7 +309,7 @@ func (r *run) decodeAnswer(f *planner.Fetch, ans answer) (data *value, errs []su
 	data, errs, err = parseResponseIn(ans.body, &a)
 	r.mu.Lock()
 	r.answerBytes += len(ans.body)
-	r.arena.adopt(&a)
+	r.arena.Adopt(&a)
 	r.mu.Unlock()
 	return data, errs, err
 }
@@ -321,21 +322,16 @@ func parseResponse(body []byte) (*value, []subgraphError, error) {
 // parseResponseIn is parseResponse with the nodes in a's pooled slabs
 // (a nil: plain allocations).
 func parseResponseIn(body []byte, a *arena) (*value, []subgraphError, error) {
-	if len(body) > maxNodeLen {
-		return nil, nil, fmt.Errorf("%w: body larger than %d bytes", errMalformed, maxNodeLen)
+	if len(body) > jsonv.MaxNodeLen {
+		return nil, nil, fmt.Errorf("%w: body larger than %d bytes", errMalformed, jsonv.MaxNodeLen)
 	}
-	p := newParser(body, a)
-	defer func() {
-		if a != nil {
-			a.finish(len(p.slab), len(p.fslab), len(p.islab))
-		}
-		p.release()
-	}()
-	p.skipSpace()
-	if p.pos >= len(body) || body[p.pos] != '{' {
+	p := jsonv.NewParser(body, a)
+	defer p.Release()
+	p.SkipSpace()
+	if p.Pos >= len(body) || body[p.Pos] != '{' {
 		return nil, nil, fmt.Errorf("%w: not a JSON object", errMalformed)
 	}
-	p.pos++
+	p.Pos++
 	var (
 		data      *value
 		errsRaw   []byte
@@ -344,57 +340,57 @@ func parseResponseIn(body []byte, a *arena) (*value, []subgraphError, error) {
 		firstLoop = true
 	)
 	for {
-		p.skipSpace()
-		if firstLoop && p.pos < len(body) && body[p.pos] == '}' {
-			p.pos++
+		p.SkipSpace()
+		if firstLoop && p.Pos < len(body) && body[p.Pos] == '}' {
+			p.Pos++
 			break
 		}
 		firstLoop = false
-		key, err := p.parseKey()
+		key, err := p.Key()
 		if err != nil {
 			parseErr = err
 			break
 		}
-		if err := p.expect(':'); err != nil {
+		if err := p.Expect(':'); err != nil {
 			parseErr = err
 			break
 		}
 		switch key {
 		case "data":
 			seen = true
-			data, parseErr = p.parseValue()
+			data, parseErr = p.Value()
 		case "errors":
 			seen = true
-			errsRaw, parseErr = p.skipValue()
+			errsRaw, parseErr = p.Skip()
 		default:
-			_, parseErr = p.skipValue()
+			_, parseErr = p.Skip()
 		}
 		if parseErr != nil {
 			break
 		}
-		p.skipSpace()
-		if p.pos < len(body) && body[p.pos] == ',' {
-			p.pos++
+		p.SkipSpace()
+		if p.Pos < len(body) && body[p.Pos] == ',' {
+			p.Pos++
 			continue
 		}
-		if p.pos < len(body) && body[p.pos] == '}' {
-			p.pos++
+		if p.Pos < len(body) && body[p.Pos] == '}' {
+			p.Pos++
 			break
 		}
-		parseErr = p.fail("expected ',' or '}'")
+		parseErr = p.Fail("expected ',' or '}'")
 		break
 	}
 	if parseErr != nil {
 		return nil, nil, fmt.Errorf("%w: %w", errMalformed, parseErr)
 	}
-	p.skipSpace()
-	if p.pos != len(body) {
+	p.SkipSpace()
+	if p.Pos != len(body) {
 		return nil, nil, fmt.Errorf("%w: trailing data", errMalformed)
 	}
 	if !seen {
 		return nil, nil, fmt.Errorf("%w: neither data nor errors", errMalformed)
 	}
-	if data != nil && data.kind != kindObject && data.kind != kindNull {
+	if data != nil && data.Kind != kindObject && data.Kind != kindNull {
 		return nil, nil, fmt.Errorf("%w: data is not an object", errMalformed)
 	}
 	errs, err := decodeErrors(errsRaw)

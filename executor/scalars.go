@@ -14,10 +14,10 @@ import (
 // than reaching the client as, say, a string in a Boolean field or a 1e999
 // that JSON parsers read as infinity.
 func validBuiltinScalar(b builtin, v *value) bool {
-	if v.kind != kindScalar || v.n == 0 {
+	if v.Kind != kindScalar || v.Len() == 0 {
 		return false
 	}
-	raw := v.raw()
+	raw := v.Raw()
 	switch b {
 	case builtinString:
 		return raw[0] == '"'

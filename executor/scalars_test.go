@@ -1,6 +1,10 @@
 package executor
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/junction-gateway/junction/jsonv"
+)
 
 // TestValidBuiltinScalar covers the checks of subgraph values against the
 // built-in scalars, on both sides of the shortcuts (short integers, short
@@ -41,7 +45,7 @@ func TestValidBuiltinScalar(t *testing.T) {
 		{builtinID, `4.5`, false},
 		{notBuiltin, `{"any":"thing"}`, true},
 	} {
-		if got := validBuiltinScalar(c.b, scalarValue([]byte(c.raw))); got != c.want {
+		if got := validBuiltinScalar(c.b, jsonv.NewScalar([]byte(c.raw))); got != c.want {
 			t.Errorf("builtin %d, %s: %v, want %v", c.b, c.raw, got, c.want)
 		}
 	}

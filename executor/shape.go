@@ -10,6 +10,7 @@ import (
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/junction-gateway/junction/executor/introspection"
+	"github.com/junction-gateway/junction/jsonv"
 	"github.com/junction-gateway/junction/planner"
 	"github.com/junction-gateway/junction/schema"
 )
@@ -238,7 +239,7 @@ func (s *shaper) object(obj *value, static *ast.Definition, sel ast.SelectionSet
 				s.addErr(fmt.Sprintf("Cannot determine the concrete type of %s", static.Name), CodeInvalidValue)
 				ok = false // __typename is String!
 			} else {
-				s.buf = appendString(s.buf, concrete)
+				s.buf = jsonv.AppendString(s.buf, concrete)
 			}
 		case root && (f.Name == "__schema" || f.Name == "__type"):
 			ok = s.introspect(g.fields)
@@ -246,11 +247,11 @@ func (s *shaper) object(obj *value, static *ast.Definition, sel ast.SelectionSet
 			s.buf = append(s.buf, "null"...)
 		default:
 			var v *value
-			if fs := obj.fields(); next < len(fs) && fs[next].key == g.key {
-				v = fs[next].val
+			if fs := obj.Fields(); next < len(fs) && fs[next].Key == g.key {
+				v = fs[next].Val
 				next++
-			} else if j := obj.index(g.key); j >= 0 {
-				v = fs[j].val
+			} else if j := obj.Index(g.key); j >= 0 {
+				v = fs[j].Val
 				next = j + 1
 			}
 			ok = s.field(v, f.Definition.Type, g, f)
@@ -353,7 +354,7 @@ func (s *shaper) addErr(msg, code string) {
 
 // field writes v as a value of type t; false means "null, propagate".
 func (s *shaper) field(v *value, t *ast.Type, g group, f *ast.Field) bool {
-	if v.isNull() || hiddenEnumValue(v, t, g) {
+	if v.IsNull() || hiddenEnumValue(v, t, g) {
 		if t.NonNull {
 			s.addErr(fmt.Sprintf("Cannot return null for non-nullable field %s.%s", parentName(f), f.Name), CodeNonNull)
 			return false
@@ -383,7 +384,7 @@ func hiddenEnumValue(v *value, t *ast.Type, g group) bool {
 	if t.Elem != nil || g.def == nil || g.def.Kind != ast.Enum {
 		return false
 	}
-	str, ok := v.stringValue()
+	str, ok := v.StringValue()
 	return ok && g.def.EnumValues.ForName(str) == nil
 }
 
@@ -403,12 +404,12 @@ func parentName(f *ast.Field) string {
 // inner writes a non-null v of type t (nullability ignored).
 func (s *shaper) inner(v *value, t *ast.Type, g group, f *ast.Field) bool {
 	if t.Elem != nil {
-		if v.kind != kindList {
+		if v.Kind != kindList {
 			s.invalidValue(f)
 			return false
 		}
 		s.buf = append(s.buf, '[')
-		for i, it := range v.items() {
+		for i, it := range v.Items() {
 			if i > 0 {
 				s.buf = append(s.buf, ',')
 			}
@@ -433,18 +434,18 @@ func (s *shaper) inner(v *value, t *ast.Type, g group, f *ast.Field) bool {
 			s.invalidValue(f)
 			return false
 		}
-		s.buf = appendValue(s.buf, v)
+		s.buf = jsonv.AppendValue(s.buf, v)
 		return true
 	case ast.Enum:
-		str, ok := v.stringValue()
+		str, ok := v.StringValue()
 		if !ok || def.EnumValues.ForName(str) == nil {
 			s.invalidValue(f)
 			return false
 		}
-		s.buf = append(s.buf, v.raw()...)
+		s.buf = append(s.buf, v.Raw()...)
 		return true
 	case ast.Object, ast.Interface, ast.Union:
-		if v.kind != kindObject || !s.runtimeTypeFits(v, def) {
+		if v.Kind != kindObject || !s.runtimeTypeFits(v, def) {
 			s.invalidValue(f)
 			return false
 		}
@@ -551,7 +552,7 @@ func (s *shaper) resolveInto(groups []group, keys *[]byte) []group {
 			}
 		}
 		start := len(*keys)
-		*keys = append(appendString(*keys, g.key), ':')
+		*keys = append(jsonv.AppendString(*keys, g.key), ':')
 		g.quoted = (*keys)[start:len(*keys):len(*keys)]
 	}
 	return groups

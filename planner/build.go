@@ -111,8 +111,8 @@ func (p *planning) planItems(w walk, items []*item, frags []fragItem, defers []*
 		if folded != nil {
 			kept := cc.items[:nspread:nspread]
 			for _, o := range cc.items[nspread:] {
-				if !folded(o) {
-					kept = append(kept, o)
+				if k := folded(o); k != nil {
+					kept = append(kept, k)
 				}
 			}
 			cc.items = kept

@@ -17,7 +17,12 @@ import (
 // enclosing objects (walk.up), nearest first, to the first whose type sets
 // the argument's context (the type itself, an interface it implements, or
 // a union it belongs to, as Apollo matches them; the field's own object is
-// not a candidate). The context's selection is planned there like
+// not a candidate). An abstract position where only some possible types set
+// it is a source too, its selection in fragments on those types, and the
+// climb goes on (ContextArgument.From, nearest first: an object's own
+// types decide at run time). A field planned from several positions at one
+// path (fragments on different members) has one variable with the sources
+// of all, each in a fragment on its position's type. The context's selection is planned there like
 // @requires fields (parts may come from other subgraphs through their own
 // jumps; __typename is selected when it has type conditions), and the
 // entity group depends on every group that fetches part of it. The field
@@ -40,6 +45,14 @@ type ContextArgument struct {
 	Variable string
 	// Type is the variable's GraphQL type (the argument's in the subgraph).
 	Type string
+	// From are the enclosing objects that may set the context, nearest
+	// first: the value is the first source's whose selection applies to
+	// its object (null when none does).
+	From []ContextSource
+}
+
+// ContextSource is one enclosing object a context value may come from.
+type ContextSource struct {
 	// Level: the enclosing object is the one at Flatten.Path[:Level]
 	// on the way to each entity.
 	Level int
@@ -47,7 +60,10 @@ type ContextArgument struct {
 	At []string
 	// Selection is evaluated on that object: fields (Alias is the response
 	// key to read, Name the field), lists mapped, inline fragments applying
-	// by the object's __typename. The first value found is the argument's.
+	// by the object's __typename. At an abstract position where only some
+	// types set the context, the selection is wrapped in fragments on those
+	// types: an object of another type does not apply and the next source
+	// is tried.
 	Selection ast.SelectionSet
 }
 
@@ -70,42 +86,52 @@ func (p *planning) addContext(w, cw walk, src *schema.FieldSource, it *item) (*i
 	f.Arguments = slices.Clone(it.field.Arguments)
 	for _, ca := range src.Contexts {
 		types := p.sg.ContextTypes(ca.Context)
-		var aw *walk
-		var matched string
-		for fr := w.up; fr != nil && aw == nil; fr = fr.w.up {
-			if m := p.contextMatch(fr.w.typ, types); m != "" {
-				aw, matched = &fr.w, m
+		arg := ContextArgument{Type: ca.Type}
+		for fr := w.up; fr != nil; fr = fr.w.up {
+			aw := fr.w
+			sel, whole := p.contextAt(aw.typ, types, ca)
+			if sel == nil {
+				continue
+			}
+			if len(aw.path) > len(cw.g.path) || !slices.Equal(aw.path, cw.g.path[:len(aw.path)]) {
+				return nil, fmt.Errorf("%w: %s.%s: the object setting context %q (path %v) does not enclose the entity fetch at %v",
+					ErrUnsatisfiable, w.typ, it.field.Name, ca.Context, aw.path, cw.g.path)
+			}
+			var touched []*group
+			rw := aw
+			rw.touched = &touched
+			items := p.internalKids(aw.typ, sel, aw.client)
+			for _, k := range items {
+				k.dirs = it.dirs
+			}
+			if err := p.planInternal(rw, items, nil); err != nil {
+				return nil, err
+			}
+			for _, t := range touched {
+				if t == cw.g || dependsOn(t, cw.g, map[*group]bool{}) {
+					return nil, fmt.Errorf("%w: %s.%s: the fetch of its context %q depends on the field's own fetch",
+						ErrUnsatisfiable, w.typ, it.field.Name, ca.Context)
+				}
+				cw.g.dependOn(t)
+			}
+			// In a fragment on the position's type: the same field may be
+			// planned from another position at the same path (a fragment
+			// on another member), whose objects must not match this one.
+			cs := ContextSource{Level: len(aw.path), At: slices.Clone(aw.path), Selection: ctxItems(items)}
+			if aw.up == nil || namedType(aw.up.it.field.Definition) != aw.typ {
+				cs.Selection = ast.SelectionSet{&ast.InlineFragment{TypeCondition: aw.typ, SelectionSet: cs.Selection}}
+			}
+			arg.From = append(arg.From, cs)
+			if whole {
+				break
 			}
 		}
-		if aw == nil {
+		if len(arg.From) == 0 {
 			return nil, fieldUnresolvable(clientField(it), w.typ,
 				"%s.%s takes its argument %s from context %q, which no enclosing object of this operation sets (types setting it: %s)",
 				w.typ, it.field.Name, ca.Name, ca.Context, strings.Join(types, ", "))
 		}
-		if len(aw.path) > len(cw.g.path) || !slices.Equal(aw.path, cw.g.path[:len(aw.path)]) {
-			return nil, fmt.Errorf("%w: %s.%s: the object setting context %q (path %v) does not enclose the entity fetch at %v",
-				ErrUnsatisfiable, w.typ, it.field.Name, ca.Context, aw.path, cw.g.path)
-		}
-		sel := p.contextSelection(aw.typ, ca.Bound[matched])
-		var touched []*group
-		rw := *aw
-		rw.touched = &touched
-		items := p.internalKids(aw.typ, sel, aw.client)
-		for _, k := range items {
-			k.dirs = it.dirs
-		}
-		if err := p.planInternal(rw, items, nil); err != nil {
-			return nil, err
-		}
-		for _, t := range touched {
-			if t == cw.g || dependsOn(t, cw.g, map[*group]bool{}) {
-				return nil, fmt.Errorf("%w: %s.%s: the fetch of its context %q depends on the field's own fetch",
-					ErrUnsatisfiable, w.typ, it.field.Name, ca.Context)
-			}
-			cw.g.dependOn(t)
-		}
-		arg := ContextArgument{Type: ca.Type, Level: len(aw.path), At: slices.Clone(aw.path), Selection: ctxItems(items)}
-		i := cw.g.contextVar(arg)
+		i := cw.g.contextVar(cw.typ+"."+it.respKey+"("+ca.Name+":)", arg)
 		f.Arguments = append(f.Arguments, &ast.Argument{Name: ca.Name,
 			Value: &ast.Value{Kind: ast.Variable, Raw: ctxMarker + itoa(i) + ctxMarker}})
 	}
@@ -130,6 +156,29 @@ func (p *planning) contextMatch(typ string, types []string) string {
 		}
 	}
 	return ""
+}
+
+// contextAt returns the selection to plan at an enclosing object of type
+// typ for context argument ca (set by types): the whole selection when typ
+// sets it (whole), fragments on the possible types of an abstract typ that
+// set it (the object may be of another type: whole is false), nil when
+// none can.
+func (p *planning) contextAt(typ string, types []string, ca *schema.ContextArgument) (sel ast.SelectionSet, whole bool) {
+	if m := p.contextMatch(typ, types); m != "" {
+		return p.contextSelection(typ, ca.Bound[m]), true
+	}
+	if !p.isAbstract(typ) {
+		return nil, false
+	}
+	for _, d := range p.possible(typ) {
+		if d.Kind != ast.Object {
+			continue
+		}
+		if m := p.contextMatch(d.Name, types); m != "" {
+			sel = append(sel, &ast.InlineFragment{TypeCondition: d.Name, SelectionSet: p.contextSelection(d.Name, ca.Bound[m])})
+		}
+	}
+	return sel, false
 }
 
 // contextSelection drops the inline fragments of a context selection whose
@@ -160,17 +209,31 @@ func ctxItems(items []*item) ast.SelectionSet {
 	return out
 }
 
-// contextVar returns the index of the group's context variable for arg,
-// adding it when the group has none with the same source.
-func (g *group) contextVar(arg ContextArgument) int {
-	sig := arg.Type + "|" + itoa(arg.Level) + "|" + compactSelection(arg.Selection)
-	for i, c := range g.ctx {
-		if c.Type+"|"+itoa(c.Level)+"|"+compactSelection(c.Selection) == sig {
-			return i
+// contextVar returns the index of the group's context variable of the
+// argument at key (type.responseKey(argument:) in the group's selection),
+// adding it, or adding arg's sources to it: one field of one response key
+// planned from several positions at the same path (fragments on different
+// members) is one field in the fetch, its sources those of every position,
+// nearest first.
+func (g *group) contextVar(key string, arg ContextArgument) int {
+	for i := range g.ctx {
+		c := &g.ctx[i]
+		if g.ctxKeys[i] != key {
+			continue
 		}
+		for _, f := range arg.From {
+			if !slices.ContainsFunc(c.From, func(x ContextSource) bool {
+				return x.Level == f.Level && compactSelection(x.Selection) == compactSelection(f.Selection)
+			}) {
+				c.From = append(c.From, f)
+			}
+		}
+		slices.SortStableFunc(c.From, func(a, b ContextSource) int { return b.Level - a.Level })
+		return i
 	}
 	arg.Variable = ctxVariable(len(g.ctx))
 	g.ctx = append(g.ctx, arg)
+	g.ctxKeys = append(g.ctxKeys, key)
 	return len(g.ctx) - 1
 }
 
@@ -250,7 +313,11 @@ func (pr *printer) context(d int, f *Fetch) {
 	}
 	pr.line(d, "context {")
 	for _, c := range f.Context {
-		pr.line(d+1, "$"+c.Variable+": "+c.Type+` = "`+strings.Join(c.At, ".")+`" `+compactSelection(c.Selection))
+		var from []string
+		for _, s := range c.From {
+			from = append(from, `"`+strings.Join(s.At, ".")+`" `+compactSelection(s.Selection))
+		}
+		pr.line(d+1, "$"+c.Variable+": "+c.Type+" = "+strings.Join(from, " else "))
 	}
 	pr.line(d, "} =>")
 }

@@ -100,6 +100,7 @@ type group struct {
 	rewrite []Rewrite
 	blk     *deferBlock       // the deferred block the group belongs to; nil: the primary part
 	ctx     []ContextArgument // entity: context variables of its fields (context.go)
+	ctxKeys []string          // the field argument each of ctx is for
 }
 
 func (g *group) dependOn(d *group) {

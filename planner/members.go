@@ -58,8 +58,14 @@ func (p *planning) sharedMembers(w walk, poss []string) []string {
 // would flip with their completion order. Folded: the same field and
 // arguments, the same named type (a covariant implementation field keeps
 // its own selection) and, when the abstract-level item is conditional, the
-// same condition. The predicate is nil when nothing is folded.
-func (p *planning) oneSource(w walk, items []*item, frags []fragItem, poss []string) func(*item) bool {
+// same condition. When the abstract-level item has a condition of its own
+// (one @skip/@include on a variable) that the fragments' field lacks, the
+// field is kept under the opposite condition as well (its sub-selection
+// also appended to the abstract-level item): whether or not the condition
+// holds, one of the two is fetched, never both. The returned function
+// gives the item to plan in place of a fragment's field (nil: left out);
+// it is nil when nothing is folded.
+func (p *planning) oneSource(w walk, items []*item, frags []fragItem, poss []string) func(*item) *item {
 	if len(frags) == 0 {
 		return nil
 	}
@@ -89,17 +95,24 @@ func (p *planning) oneSource(w walk, items []*item, frags []fragItem, poss []str
 	if len(byKey) == 0 && len(peer) == 0 {
 		return nil
 	}
-	match := func(o *item) *item {
+	// match returns the abstract-level item o is folded into, and the
+	// condition o is kept under when that item's is one o lacks.
+	match := func(o *item) (*item, *ast.Directive) {
 		it := byKey[o.respKey]
 		if it == nil && len(o.sel) == 0 {
 			it = peer[o.respKey]
 		}
 		if it == nil || o.field == nil || signature(it.field) != signature(o.field) ||
-			namedType(it.field.Definition) != namedType(o.field.Definition) ||
-			(len(it.dirs) > 0 && dirsKey(it.dirs) != dirsKey(o.dirs)) {
-			return nil
+			namedType(it.field.Definition) != namedType(o.field.Definition) {
+			return nil, nil
 		}
-		return it
+		if len(it.dirs) == 0 || dirsKey(it.dirs) == dirsKey(o.dirs) {
+			return it, nil
+		}
+		if neg := negated(it.dirs); neg != nil && o.dirs.ForName(neg.Name) == nil {
+			return it, neg
+		}
+		return nil, nil
 	}
 	found := false
 	for _, ct := range poss {
@@ -110,7 +123,7 @@ func (p *planning) oneSource(w walk, items []*item, frags []fragItem, poss []str
 			}
 		}
 		for _, o := range cc.items {
-			if it := match(o); it != nil {
+			if it, _ := match(o); it != nil {
 				found = true
 				if len(o.sel) > 0 && byKey[o.respKey] == it {
 					it.sel = append(append(ast.SelectionSet(nil), it.sel...), o.sel...)
@@ -121,5 +134,37 @@ func (p *planning) oneSource(w walk, items []*item, frags []fragItem, poss []str
 	if !found {
 		return nil
 	}
-	return func(o *item) bool { return match(o) != nil }
+	return func(o *item) *item {
+		it, neg := match(o)
+		switch {
+		case it == nil:
+			return o
+		case neg == nil:
+			return nil
+		}
+		cp := *o
+		cp.dirs = append(append(ast.DirectiveList(nil), o.dirs...), neg)
+		return &cp
+	}
+}
+
+// negated returns the directive that holds exactly when ds (one @skip or
+// @include on a variable) does not, or nil.
+func negated(ds ast.DirectiveList) *ast.Directive {
+	if len(ds) != 1 {
+		return nil
+	}
+	d := ds[0]
+	a := d.Arguments.ForName("if")
+	if a == nil || a.Value == nil || a.Value.Kind != ast.Variable {
+		return nil
+	}
+	name := "skip"
+	if d.Name == "skip" {
+		name = "include"
+	} else if d.Name != "include" {
+		return nil
+	}
+	return &ast.Directive{Name: name, Position: d.Position, Definition: d.Definition,
+		Arguments: ast.ArgumentList{&ast.Argument{Name: "if", Value: a.Value, Position: a.Position}}}
 }

@@ -11,11 +11,11 @@ import (
 	"net/url"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/vektah/gqlparser/v2/ast"
 
 	"github.com/junction-gateway/junction/internal/gateway"
+	"github.com/junction-gateway/junction/jsonv"
 )
 
 // requestError is a request the transport refuses before the handler sees it:
@@ -210,20 +210,20 @@ func decodeGET(q url.Values) (*gateway.Request, *requestError) {
 // gateway resolves); operationName a string or null; variables and
 // extensions objects or null. Numbers stay json.Number.
 func (p *params) into(req *gateway.Request) *requestError {
+	var err error
 	if isNull(p.Query) {
 		p.Query = nil
 	}
 	if p.Query != nil {
-		if err := unquote(p.Query, &req.Query); err != nil {
+		if req.Query, err = jsonv.Unquote(p.Query); err != nil {
 			return badRequest("the query parameter must be a string")
 		}
 	}
 	if !isNull(p.OperationName) {
-		if err := unquote(p.OperationName, &req.OperationName); err != nil {
+		if req.OperationName, err = jsonv.Unquote(p.OperationName); err != nil {
 			return badRequest("the operationName parameter must be a string")
 		}
 	}
-	var err error
 	if req.Variables, err = decodeObject(p.Variables); err != nil {
 		return badRequest("the variables parameter must be a JSON object")
 	}
@@ -231,7 +231,7 @@ func (p *params) into(req *gateway.Request) *requestError {
 		return badRequest("the extensions parameter must be a JSON object")
 	}
 	if !isNull(p.DocumentID) {
-		if err := unquote(p.DocumentID, &req.DocumentID); err != nil {
+		if req.DocumentID, err = jsonv.Unquote(p.DocumentID); err != nil {
 			return badRequest("the documentId parameter must be a string")
 		}
 	}
@@ -285,53 +285,4 @@ func quote(s string) string {
 	}
 	b, _ := json.Marshal(s)
 	return string(b)
-}
-
-// unquote decodes a JSON string token already validated by the decoder
-// (a RawMessage from decodeStrict). The common escapes of a query
-// (\n, \t, \", \\) are undone here in one pass; a \u escape, anything
-// unexpected or a value that is not a string goes through encoding/json.
-func unquote(raw json.RawMessage, out *string) error {
-	if len(raw) < 2 || raw[0] != '"' || raw[len(raw)-1] != '"' {
-		return json.Unmarshal(raw, out)
-	}
-	in := raw[1 : len(raw)-1]
-	if !utf8.Valid(in) {
-		return json.Unmarshal(raw, out) // which replaces invalid bytes with U+FFFD
-	}
-	i := bytes.IndexByte(in, '\\')
-	if i < 0 {
-		*out = string(in)
-		return nil
-	}
-	var b strings.Builder // one allocation: String does not copy
-	b.Grow(len(in))
-	for {
-		b.Write(in[:i])
-		if i+1 >= len(in) {
-			return json.Unmarshal(raw, out)
-		}
-		switch c := in[i+1]; c {
-		case 'n':
-			b.WriteByte('\n')
-		case 't':
-			b.WriteByte('\t')
-		case 'r':
-			b.WriteByte('\r')
-		case '"', '\\', '/':
-			b.WriteByte(c)
-		case 'b':
-			b.WriteByte('\b')
-		case 'f':
-			b.WriteByte('\f')
-		default: // \u and anything else: the general decoder
-			return json.Unmarshal(raw, out)
-		}
-		in = in[i+2:]
-		if i = bytes.IndexByte(in, '\\'); i < 0 {
-			b.Write(in)
-			*out = b.String()
-			return nil
-		}
-	}
 }

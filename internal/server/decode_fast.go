@@ -1,13 +1,11 @@
 package server
 
 import (
-	"encoding/binary"
 	"encoding/json"
-	"math/bits"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/junction-gateway/junction/internal/gateway"
+	"github.com/junction-gateway/junction/jsonv"
 )
 
 // One-pass decoding of a GraphQL-over-HTTP POST body.
@@ -25,50 +23,49 @@ import (
 //
 // Duplicate keys: the last one wins, at the top level and inside objects,
 // as in encoding/json. Unknown top-level keys are ignored (their values
-// are still checked to be valid JSON). Strings are unescaped by unquote,
-// which hands every \u escape and invalid UTF-8 to encoding/json.
+// are still checked to be valid JSON). The tokens are read by jsonv's
+// Scanner and strings unescaped by jsonv.Unquote, exactly as encoding/json
+// unescapes them.
 
 // maxFastDepth bounds the nesting the one-pass decoder follows (and so its
 // recursion); a deeper body goes through encoding/json.
 const maxFastDepth = 256
 
 type bodyDecoder struct {
-	b     []byte
-	i     int
-	depth int
-	ok    bool // false once anything was not handled
+	jsonv.Scanner
+	ok bool // false once anything was not handled
 }
 
 // decodeBody decodes body (trimmed, starting with '{') into req, and
 // reports whether it could; on false req must be discarded.
 func decodeBody(body []byte, req *gateway.Request) bool {
-	d := bodyDecoder{b: body, i: 1, ok: true}
+	d := bodyDecoder{Scanner: jsonv.Scanner{Data: body, Pos: 1, MaxDepth: maxFastDepth}, ok: true}
 	var query []byte // the raw string token, quotes included; nil: absent or null
-	d.ws()
-	if d.peek() == '}' {
+	d.SkipSpace()
+	if d.Peek() == '}' {
 		return false // no query (and no extensions): an error
 	}
 	for d.ok {
-		if d.peek() != '"' {
+		if d.Peek() != '"' {
 			return false
 		}
-		raw, plain := d.str()
-		if !d.ok || !plain {
+		raw, flags, err := d.String(false)
+		if err != nil || flags != 0 {
 			return false // an escaped or non-ASCII key may fold onto a name
 		}
 		key := raw[1 : len(raw)-1]
-		d.ws()
+		d.SkipSpace()
 		if d.next() != ':' {
 			return false
 		}
-		d.ws()
+		d.SkipSpace()
 		switch string(key) {
 		case "query":
 			query = d.strOrNull()
 		case "operationName":
 			req.OperationName = ""
 			if raw := d.strOrNull(); raw != nil {
-				d.ok = d.ok && unquote(raw, &req.OperationName) == nil
+				req.OperationName = d.unquote(raw)
 			}
 		case "variables":
 			req.Variables = d.objectOrNull()
@@ -77,22 +74,23 @@ func decodeBody(body []byte, req *gateway.Request) bool {
 		case "documentId":
 			req.DocumentID = ""
 			if raw := d.strOrNull(); raw != nil {
-				d.ok = d.ok && unquote(raw, &req.DocumentID) == nil
+				req.DocumentID = d.unquote(raw)
 			}
 		default:
 			if foldsToParam(key) {
 				return false
 			}
-			d.skip()
+			_, err := d.Skip()
+			d.ok = d.ok && err == nil
 		}
-		d.ws()
+		d.SkipSpace()
 		switch d.next() {
 		case ',':
-			d.ws()
+			d.SkipSpace()
 			continue
 		case '}':
-			d.ws()
-			if !d.ok || d.i != len(d.b) {
+			d.SkipSpace()
+			if !d.ok || d.Pos != len(d.Data) {
 				return false // trailing data
 			}
 			return finishBody(query, req)
@@ -108,7 +106,8 @@ func finishBody(query []byte, req *gateway.Request) bool {
 		_, apq := req.Extensions["persistedQuery"]
 		return apq || req.DocumentID != ""
 	}
-	if unquote(query, &req.Query) != nil {
+	var err error
+	if req.Query, err = jsonv.Unquote(query); err != nil {
 		return false
 	}
 	return strings.TrimSpace(req.Query) != ""
@@ -125,144 +124,53 @@ func foldsToParam(key []byte) bool {
 	return false
 }
 
-func (d *bodyDecoder) peek() byte {
-	if d.i < len(d.b) {
-		return d.b[d.i]
-	}
-	return 0
-}
-
+// next returns the next byte and moves past it.
 func (d *bodyDecoder) next() byte {
-	if d.i < len(d.b) {
-		c := d.b[d.i]
-		d.i++
+	if d.Pos < len(d.Data) {
+		c := d.Data[d.Pos]
+		d.Pos++
 		return c
 	}
 	d.ok = false
 	return 0
 }
 
-// ws skips JSON whitespace.
-func (d *bodyDecoder) ws() {
-	for d.i < len(d.b) {
-		switch d.b[d.i] {
-		case ' ', '\t', '\n', '\r':
-			d.i++
-		default:
-			return
-		}
-	}
+// str returns the string token at Pos, quotes included (invalid UTF-8
+// allowed: Unquote replaces it as encoding/json does).
+func (d *bodyDecoder) str() (raw []byte, flags jsonv.StrFlags) {
+	raw, flags, err := d.String(false)
+	d.ok = d.ok && err == nil
+	return raw, flags
 }
 
-// str scans the string token at d.i (which is '"') and returns it, quotes
-// included, checked against the JSON grammar. plain reports that it has
-// neither escapes nor bytes outside ASCII.
-func (d *bodyDecoder) str() (raw []byte, plain bool) {
-	start := d.i
-	d.i++
-	plain = true
-	for {
-		d.i = plainRun(d.b, d.i)
-		if d.i >= len(d.b) {
-			d.ok = false
-			return nil, false
-		}
-		switch c := d.b[d.i]; {
-		case c == '"':
-			d.i++
-			return d.b[start:d.i], plain
-		case c == '\\':
-			plain = false
-			if !d.escape() {
-				d.ok = false
-				return nil, false
-			}
-		case c < 0x20:
-			d.ok = false
-			return nil, false
-		default: // outside ASCII
-			plain = false
-			d.i++
-		}
-	}
-}
-
-// plainRun returns the index of the first byte of b at or after i that
-// needs a look inside a string: '"', '\\', a control character or a byte
-// outside ASCII; len(b) if none. It tests eight bytes at a time: in each
-// word, the lowest byte flagged by these bit tricks is always a true one
-// (a borrow only ever reaches the bytes above it).
-func plainRun(b []byte, i int) int {
-	const (
-		ones  = 0x0101010101010101
-		highs = 0x8080808080808080
-	)
-	for ; i+8 <= len(b); i += 8 {
-		w := binary.LittleEndian.Uint64(b[i:])
-		quote, backslash := w^('"'*ones), w^('\\'*ones)
-		t := ((w-0x20*ones)|w)&highs | // below 0x20 or from 0x80
-			(quote-ones)&^quote&highs | // a '"'
-			(backslash-ones)&^backslash&highs // a '\\'
-		if t != 0 {
-			return i + bits.TrailingZeros64(t)/8
-		}
-	}
-	for ; i < len(b); i++ {
-		if c := b[i]; c < 0x20 || c >= utf8.RuneSelf || c == '"' || c == '\\' {
-			return i
-		}
-	}
-	return i
-}
-
-// escape checks the escape sequence at d.i and steps over it.
-func (d *bodyDecoder) escape() bool {
-	if d.i+1 >= len(d.b) {
-		return false
-	}
-	switch d.b[d.i+1] {
-	case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
-		d.i += 2
-		return true
-	case 'u':
-		if d.i+6 > len(d.b) {
-			return false
-		}
-		for _, h := range d.b[d.i+2 : d.i+6] {
-			if !isHex(h) {
-				return false
-			}
-		}
-		d.i += 6
-		return true
-	}
-	return false
-}
-
-func isHex(c byte) bool {
-	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
-}
-
-// string decodes the string token at d.i.
-func (d *bodyDecoder) string() string {
-	raw, plain := d.str()
-	if !d.ok {
-		return ""
-	}
-	if plain {
-		return string(raw[1 : len(raw)-1])
-	}
-	var s string
-	if unquote(raw, &s) != nil {
-		d.ok = false
-	}
+// unquote decodes the string token raw.
+func (d *bodyDecoder) unquote(raw []byte) string {
+	s, err := jsonv.Unquote(raw)
+	d.ok = d.ok && err == nil
 	return s
 }
 
-// strOrNull returns the raw string token at d.i, or nil for null; anything
+// string decodes the string token at Pos.
+func (d *bodyDecoder) string() string {
+	raw, flags := d.str()
+	switch {
+	case !d.ok:
+		return ""
+	case flags == 0:
+		return string(raw[1 : len(raw)-1])
+	}
+	return d.unquote(raw)
+}
+
+// literal steps over lit, which must be next.
+func (d *bodyDecoder) literal(lit string) {
+	d.ok = d.ok && d.Literal(lit) == nil
+}
+
+// strOrNull returns the raw string token at Pos, or nil for null; anything
 // else is not handled.
 func (d *bodyDecoder) strOrNull() []byte {
-	switch d.peek() {
+	switch d.Peek() {
 	case '"':
 		raw, _ := d.str()
 		return raw
@@ -274,10 +182,10 @@ func (d *bodyDecoder) strOrNull() []byte {
 	return nil
 }
 
-// objectOrNull decodes the object at d.i, or null (nil); anything else is
+// objectOrNull decodes the object at Pos, or null (nil); anything else is
 // not handled.
 func (d *bodyDecoder) objectOrNull() map[string]any {
-	switch d.peek() {
+	switch d.Peek() {
 	case '{':
 		return d.object()
 	case 'n':
@@ -288,64 +196,10 @@ func (d *bodyDecoder) objectOrNull() map[string]any {
 	return nil
 }
 
-// literal steps over lit, which must be next.
-func (d *bodyDecoder) literal(lit string) {
-	if len(d.b)-d.i < len(lit) || string(d.b[d.i:d.i+len(lit)]) != lit {
-		d.ok = false
-		return
-	}
-	d.i += len(lit)
-}
-
-// number steps over the number at d.i and returns it, checked against the
-// JSON grammar: -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?
-func (d *bodyDecoder) number() []byte {
-	start := d.i
-	if d.peek() == '-' {
-		d.i++
-	}
-	switch c := d.peek(); {
-	case c == '0':
-		d.i++
-	case '1' <= c && c <= '9':
-		d.digits()
-	default:
-		d.ok = false
-		return nil
-	}
-	if d.peek() == '.' {
-		d.i++
-		if !d.digits() {
-			d.ok = false
-			return nil
-		}
-	}
-	if c := d.peek(); c == 'e' || c == 'E' {
-		d.i++
-		if c := d.peek(); c == '+' || c == '-' {
-			d.i++
-		}
-		if !d.digits() {
-			d.ok = false
-			return nil
-		}
-	}
-	return d.b[start:d.i]
-}
-
-// digits steps over [0-9]* and reports whether there was at least one.
-func (d *bodyDecoder) digits() bool {
-	start := d.i
-	for d.i < len(d.b) && '0' <= d.b[d.i] && d.b[d.i] <= '9' {
-		d.i++
-	}
-	return d.i > start
-}
-
 // value decodes any JSON value as encoding/json decodes it into an any
 // with UseNumber.
 func (d *bodyDecoder) value() any {
-	switch c := d.peek(); c {
+	switch c := d.Peek(); c {
 	case '{':
 		if m := d.object(); m != nil {
 			return m
@@ -365,46 +219,45 @@ func (d *bodyDecoder) value() any {
 		d.literal("null")
 		return nil
 	default:
-		if n := d.number(); n != nil {
-			return json.Number(n)
-		}
-		return nil
+		n, err := d.Number()
+		d.ok = d.ok && err == nil
+		return json.Number(n)
 	}
 }
 
-// object decodes the object at d.i ('{'); nil when not handled.
+// object decodes the object at Pos ('{'); nil when not handled.
 func (d *bodyDecoder) object() map[string]any {
-	if d.depth++; d.depth > maxFastDepth {
+	if d.Enter() != nil {
 		d.ok = false
 		return nil
 	}
-	defer func() { d.depth-- }()
-	d.i++
+	defer d.Leave()
+	d.Pos++
 	m := map[string]any{}
-	d.ws()
-	if d.peek() == '}' {
-		d.i++
+	d.SkipSpace()
+	if d.Peek() == '}' {
+		d.Pos++
 		return m
 	}
 	for d.ok {
-		if d.peek() != '"' {
+		if d.Peek() != '"' {
 			break
 		}
 		k := d.string()
-		d.ws()
+		d.SkipSpace()
 		if d.next() != ':' {
 			break
 		}
-		d.ws()
+		d.SkipSpace()
 		v := d.value()
 		if !d.ok {
 			break
 		}
 		m[k] = v
-		d.ws()
+		d.SkipSpace()
 		switch d.next() {
 		case ',':
-			d.ws()
+			d.SkipSpace()
 			continue
 		case '}':
 			return m
@@ -415,18 +268,18 @@ func (d *bodyDecoder) object() map[string]any {
 	return nil
 }
 
-// array decodes the array at d.i ('['); nil when not handled.
+// array decodes the array at Pos ('['); nil when not handled.
 func (d *bodyDecoder) array() []any {
-	if d.depth++; d.depth > maxFastDepth {
+	if d.Enter() != nil {
 		d.ok = false
 		return nil
 	}
-	defer func() { d.depth-- }()
-	d.i++
+	defer d.Leave()
+	d.Pos++
 	a := []any{}
-	d.ws()
-	if d.peek() == ']' {
-		d.i++
+	d.SkipSpace()
+	if d.Peek() == ']' {
+		d.Pos++
 		return a
 	}
 	for d.ok {
@@ -435,10 +288,10 @@ func (d *bodyDecoder) array() []any {
 			break
 		}
 		a = append(a, v)
-		d.ws()
+		d.SkipSpace()
 		switch d.next() {
 		case ',':
-			d.ws()
+			d.SkipSpace()
 			continue
 		case ']':
 			return a
@@ -447,67 +300,4 @@ func (d *bodyDecoder) array() []any {
 	}
 	d.ok = false
 	return nil
-}
-
-// skip checks the value at d.i without building it.
-func (d *bodyDecoder) skip() {
-	switch c := d.peek(); c {
-	case '{', '[':
-		d.skipContainer(c)
-	case '"':
-		d.str()
-	case 't':
-		d.literal("true")
-	case 'f':
-		d.literal("false")
-	case 'n':
-		d.literal("null")
-	default:
-		d.number()
-	}
-}
-
-func (d *bodyDecoder) skipContainer(open byte) {
-	if d.depth++; d.depth > maxFastDepth {
-		d.ok = false
-		return
-	}
-	defer func() { d.depth-- }()
-	closing := byte('}')
-	if open == '[' {
-		closing = ']'
-	}
-	d.i++
-	d.ws()
-	if d.peek() == closing {
-		d.i++
-		return
-	}
-	for d.ok {
-		if open == '{' {
-			if d.peek() != '"' {
-				break
-			}
-			d.str()
-			d.ws()
-			if d.next() != ':' {
-				break
-			}
-			d.ws()
-		}
-		d.skip()
-		if !d.ok {
-			break
-		}
-		d.ws()
-		switch d.next() {
-		case ',':
-			d.ws()
-			continue
-		case closing:
-			return
-		}
-		break
-	}
-	d.ok = false
 }

@@ -204,31 +204,3 @@ func TestReadBody(t *testing.T) {
 		t.Errorf("error %v, want %v", err, errRead)
 	}
 }
-
-// TestPlainRun: the word-at-a-time scan stops where a byte-at-a-time one
-// does, for every byte value at every offset in a word, alone and followed
-// by another byte that stops the scan.
-func TestPlainRun(t *testing.T) {
-	special := func(c byte) bool { return c < 0x20 || c >= 0x80 || c == '"' || c == '\\' }
-	naive := func(b []byte, i int) int {
-		for ; i < len(b) && !special(b[i]); i++ {
-		}
-		return i
-	}
-	for c := 0; c < 256; c++ {
-		for pos := 0; pos < 20; pos++ {
-			for _, after := range []int{-1, 1, 2, 7} {
-				b := bytes.Repeat([]byte{'a'}, 24)
-				b[pos] = byte(c)
-				if after > 0 && pos+after < len(b) {
-					b[pos+after] = 0x01
-				}
-				for start := 0; start < 3; start++ {
-					if got, want := plainRun(b, start), naive(b, start); got != want {
-						t.Fatalf("byte %#x at %d (then %d): plainRun from %d = %d, want %d", c, pos, after, start, got, want)
-					}
-				}
-			}
-		}
-	}
-}

@@ -1,7 +1,11 @@
 package federation
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
+	"io"
+	"net/http"
 	"strings"
 	"testing"
 
@@ -162,35 +166,62 @@ func TestContextPlanText(t *testing.T) {
 	}
 }
 
+// contextAbstract serves context-abstract: shop's sellers (interface
+// Seller, context "seller") and venues (union Venue, context "venue") of
+// Markets and Outlets list Items whose label and note take a field of the
+// seller or venue per type; stock adds Item.stock.
+func contextAbstract(t *testing.T) (*fedtest.Gateway, *fedtest.Subgraph, *fedtest.Subgraph) {
+	t.Helper()
+	i1, i2 := obj("Item", "id", "i1"), obj("Item", "id", "i2")
+	sellers := map[string]map[string]any{
+		"m1": obj("Market", "id", "m1", "currency", "CHF", "items", []any{i1, i2}),
+		"o1": obj("Outlet", "id", "o1", "region", "north", "items", []any{i2}),
+		"m2": obj("Market", "id", "m2", "currency", "CHF", "items", []any{i1}),
+	}
+	all := func(map[string]any) (any, error) { return []any{sellers["m1"], sellers["o1"], sellers["m2"]}, nil }
+	shop := &fedtest.Subgraph{Name: "shop",
+		Query:    map[string]fedtest.Resolver{"sellers": all, "venues": all},
+		Entities: func(rep map[string]any) (any, error) { return obj("Item", "id", rep["id"]), nil },
+		Fields: map[string]fedtest.FieldResolver{
+			"Item.label": func(parent, args map[string]any) (any, error) {
+				return fmt.Sprintf("%s@%v", parent["id"], args["tag"]), nil
+			},
+			"Item.note": func(parent, args map[string]any) (any, error) {
+				return fmt.Sprintf("%s in %s", parent["id"], orNone(args["where"])), nil
+			},
+		},
+		Supertypes: map[string][]string{"Market": {"Seller", "Venue"}, "Outlet": {"Seller", "Venue"}},
+	}
+	stock := &fedtest.Subgraph{Name: "stock",
+		Entities: func(rep map[string]any) (any, error) { return obj("Item", "id", rep["id"], "stock", 5), nil },
+	}
+	return startCase(t, "context-abstract", shop, stock), shop, stock
+}
+
+// The context is set on a union: each member gives another field, through
+// fragments on the members in the query.
+func TestContextThroughUnion(t *testing.T) {
+	bothSupergraphs(t, func(t *testing.T) {
+		gw, shop, _ := contextAbstract(t)
+		gw.Expect(`{ venues { ... on Market { id items { note } } ... on Outlet { items { note } } } }`, nil,
+			`{"data":{"venues":[{"id":"m1","items":[{"note":"i1 in CHF"},{"note":"i2 in CHF"}]},`+
+				`{"items":[{"note":"i2 in north"}]},{"id":"m2","items":[{"note":"i1 in CHF"}]}]}}`)
+		wantCalls(t, map[*fedtest.Subgraph]int{shop: 2})
+		// At the interface Seller, which is no member of Venue: the
+		// implementations are, and each object's own type decides.
+		gw.Expect(`{ sellers { items { note } } }`, nil,
+			`{"data":{"sellers":[{"items":[{"note":"i1 in CHF"},{"note":"i2 in CHF"}]},`+
+				`{"items":[{"note":"i2 in north"}]},{"items":[{"note":"i1 in CHF"}]}]}}`)
+		wantCalls(t, map[*fedtest.Subgraph]int{shop: 2})
+	})
+}
+
 // The context is set on an interface; its selection takes a different
 // field per implementation (... on Market { currency } ... on Outlet {
 // region }).
 func TestContextThroughInterface(t *testing.T) {
 	bothSupergraphs(t, func(t *testing.T) {
-		i1, i2 := obj("Item", "id", "i1"), obj("Item", "id", "i2")
-		sellers := map[string]map[string]any{
-			"m1": obj("Market", "id", "m1", "currency", "CHF", "items", []any{i1, i2}),
-			"o1": obj("Outlet", "id", "o1", "region", "north", "items", []any{i2}),
-			"m2": obj("Market", "id", "m2", "currency", "CHF", "items", []any{i1}),
-		}
-		shop := &fedtest.Subgraph{Name: "shop",
-			Query: map[string]fedtest.Resolver{
-				"sellers": func(map[string]any) (any, error) {
-					return []any{sellers["m1"], sellers["o1"], sellers["m2"]}, nil
-				},
-			},
-			Entities: func(rep map[string]any) (any, error) { return obj("Item", "id", rep["id"]), nil },
-			Fields: map[string]fedtest.FieldResolver{
-				"Item.label": func(parent, args map[string]any) (any, error) {
-					return fmt.Sprintf("%s@%v", parent["id"], args["tag"]), nil
-				},
-			},
-			Supertypes: map[string][]string{"Market": {"Seller"}, "Outlet": {"Seller"}},
-		}
-		stock := &fedtest.Subgraph{Name: "stock",
-			Entities: func(rep map[string]any) (any, error) { return obj("Item", "id", rep["id"], "stock", 5), nil },
-		}
-		gw := startCase(t, "context-abstract", shop, stock)
+		gw, shop, stock := contextAbstract(t)
 		gw.Expect(`{ sellers { id items { id label stock } } }`, nil,
 			`{"data":{"sellers":[`+
 				`{"id":"m1","items":[{"id":"i1","label":"i1@CHF","stock":5},{"id":"i2","label":"i2@CHF","stock":5}]},`+
@@ -210,4 +241,147 @@ func orNone(v any) string {
 		return "none"
 	}
 	return fmt.Sprint(v)
+}
+
+// A subgraph error on one entity of an aliased set lands at that entity's
+// client path; the other entities keep their values.
+func TestContextErrorPaths(t *testing.T) {
+	gw, _, pricing := contextParent(t)
+	pricing.Fields["Product.price"] = func(parent, args map[string]any) (any, error) {
+		if parent["id"] == "p1" && args["currency"] == "JPY" {
+			return nil, fmt.Errorf("no yen for p1")
+		}
+		return fmt.Sprintf("%s:%s", parent["id"], orNone(args["currency"])), nil
+	}
+	// price is non-null up to the root: the data is null, the error is at
+	// Tokyo's p1 (the second set of values, its first entity).
+	gw.Expect(`{ stores { name products { id price } } }`, nil,
+		`{"data":null,"errors":[{"message":"no yen for p1","path":["stores",1,"products",0,"price"],"extensions":{"serviceName":"pricing"}}]}`)
+}
+
+// A field whose context no enclosing object sets (possible only in a
+// supergraph not checked for satisfiability) answers null with an error;
+// the rest of the query is answered.
+func TestContextNotSetAnswersNull(t *testing.T) {
+	var subs []*schema.SubgraphSchema
+	for name, sdl := range map[string]string{
+		"catalog": `extend schema @link(url: "https://specs.apollo.dev/federation/v2.8", import: ["@key"])
+			type Query { product: Product } type Product @key(fields: "id") { id: ID! name: String }`,
+		"pricing": `extend schema @link(url: "https://specs.apollo.dev/federation/v2.8", import: ["@key", "@context", "@fromContext"])
+			type Store @key(fields: "id") @context(name: "store") { id: ID! currency: String products: [Product] }
+			type Product @key(fields: "id") { id: ID! price(currency: String @fromContext(field: "$store { currency }")): String }`,
+	} {
+		s, err := schema.ParseSubgraph(name, "http://"+name+".invalid/graphql", sdl)
+		if err != nil {
+			t.Fatal(err)
+		}
+		subs = append(subs, s)
+	}
+	sg, err := schema.Compose(subs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	catalog := &fedtest.Subgraph{Name: "catalog", Query: map[string]fedtest.Resolver{
+		"product": func(map[string]any) (any, error) { return obj("Product", "id", "p1", "name", "pen"), nil },
+	}}
+	pricing := &fedtest.Subgraph{Name: "pricing"}
+	gw := fedtest.Start(t, schema.Print(sg), []*fedtest.Subgraph{catalog, pricing})
+	_, got := gw.Query(`{ product { name price } }`, nil)
+	if !strings.HasPrefix(got, `{"data":{"product":{"name":"pen","price":null}},"errors":[{"message":`) ||
+		!strings.Contains(got, `"path":["product","price"]`) || !strings.Contains(got, `pricing__store`) {
+		t.Errorf("got %s", got)
+	}
+	wantCalls(t, map[*fedtest.Subgraph]int{catalog: 1, pricing: 0})
+}
+
+// @include on a contextual field: the context fetch and the field's fetch
+// run only when it holds.
+func TestContextUnderCondition(t *testing.T) {
+	gw, catalog, pricing := contextParent(t)
+	q := `query($p: Boolean!) { store(id: "s3") { name products { price @include(if: $p) } } }`
+	gw.Expect(q, map[string]any{"p": false}, `{"data":{"store":{"name":"Oslo","products":[{}]}}}`)
+	wantCalls(t, map[*fedtest.Subgraph]int{catalog: 1, pricing: 0})
+	gw.Expect(q, map[string]any{"p": true}, `{"data":{"store":{"name":"Oslo","products":[{"price":"p2:EUR:10:none"}]}}}`)
+	wantCalls(t, map[*fedtest.Subgraph]int{catalog: 1, pricing: 2})
+}
+
+// In a deferred fragment: the deferred part fetches the context and the
+// field; the answer merges as without @defer.
+func TestContextDeferred(t *testing.T) {
+	gw, _, _ := contextParent(t)
+	body, _ := json.Marshal(map[string]any{"query": `{ store(id: "s2") { name ... @defer { products { price } } } }`})
+	req, _ := http.NewRequest("POST", gw.URL, bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Accept", "multipart/mixed;deferSpec=20220824")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(resp.Body)
+	if !strings.Contains(string(raw), `"price":"p1:JPY:none:none"`) || !strings.Contains(string(raw), `"name":"Tokyo"`) {
+		t.Errorf("got %s", raw)
+	}
+}
+
+// A non-null contextual argument whose value is missing (the fetch of the
+// enclosing object's field failed) is never sent as null: that entity is
+// left out of the fetch, its field answers null, the others are fetched.
+func TestContextMissingNonNullValue(t *testing.T) {
+	var subs []*schema.SubgraphSchema
+	for name, sdl := range map[string]string{
+		"catalog": `extend schema @link(url: "https://specs.apollo.dev/federation/v2.8", import: ["@key"])
+			type Query { stores: [Store] } type Store @key(fields: "id") { id: ID! products: [Product] }
+			type Product @key(fields: "id") { id: ID! }`,
+		"pricing": `extend schema @link(url: "https://specs.apollo.dev/federation/v2.8", import: ["@key", "@context", "@fromContext"])
+			type Store @key(fields: "id") @context(name: "store") { id: ID! currency: String! }
+			type Product @key(fields: "id") { id: ID! price(currency: String! @fromContext(field: "$store { currency }")): String }`,
+	} {
+		s, err := schema.ParseSubgraph(name, "http://"+name+".invalid/graphql", sdl)
+		if err != nil {
+			t.Fatal(err)
+		}
+		subs = append(subs, s)
+	}
+	sg, err := schema.Compose(subs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	catalog := &fedtest.Subgraph{Name: "catalog", Query: map[string]fedtest.Resolver{
+		"stores": func(map[string]any) (any, error) {
+			return []any{
+				obj("Store", "id", "s1", "products", []any{obj("Product", "id", "p1")}),
+				obj("Store", "id", "s2", "products", []any{obj("Product", "id", "p2")}),
+			}, nil
+		},
+	}}
+	pricing := &fedtest.Subgraph{Name: "pricing",
+		Entities: func(rep map[string]any) (any, error) {
+			if rep["__typename"] == "Store" {
+				if rep["id"] == "s2" {
+					return obj("Store", "id", "s2", "currency", nil), nil // a broken subgraph
+				}
+				return obj("Store", "id", rep["id"], "currency", "EUR"), nil
+			}
+			return obj("Product", "id", rep["id"]), nil
+		},
+		Fields: map[string]fedtest.FieldResolver{
+			"Product.price": func(parent, args map[string]any) (any, error) {
+				if args["currency"] == nil {
+					return nil, fmt.Errorf("price asked without a currency")
+				}
+				return fmt.Sprintf("%s:%s", parent["id"], args["currency"]), nil
+			},
+		},
+	}
+	gw := fedtest.Start(t, schema.Print(sg), []*fedtest.Subgraph{catalog, pricing})
+	_, got := gw.Query(`{ stores { products { price } } }`, nil)
+	if !strings.HasPrefix(got, `{"data":{"stores":[{"products":[{"price":"p1:EUR"}]},{"products":[{"price":null}]}]}`) ||
+		strings.Contains(got, "without a currency") {
+		t.Errorf("got %s", got)
+	}
+	last := pricing.Requests()[len(pricing.Requests())-1]
+	if reps := fmt.Sprint(last.Variables["representations"]); strings.Contains(reps, "p2") {
+		t.Errorf("p2 was sent without its currency: %s", reps)
+	}
 }

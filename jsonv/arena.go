@@ -1,19 +1,20 @@
-package executor
+package jsonv
 
 import "sync"
 
-// The nodes of the response tree live in slabs. Within one Execute they are
-// taken from pools and given back when the response has been shaped: the
-// tree is dead by then (Result.Data is a copy, errors are decoded copies,
-// scalars alias the subgraph bodies, which are not pooled). Reusing the
-// slabs removes about a third of the bytes a request allocates, and with
-// them a third of the collector's work.
+// The nodes of a tree parsed into an Arena live in slabs taken from pools
+// and given back by Release, when the owner knows the tree is dead (the
+// executor: when the response has been shaped; scalars alias the parsed
+// bodies, which are not pooled). Reusing the slabs removes about a third of
+// the bytes a gateway request allocates, and with them a third of the
+// collector's work.
 // Two slab sizes: most subgraph answers are a few hundred bytes, and a
 // large slab for each of them would keep far more memory in the pools than
 // the requests in flight use.
 const (
 	valueChunk = 256
-	fieldChunk = 512
+	// FieldChunk is the length of a large pooled fields slab.
+	FieldChunk = 512
 	itemChunk  = 256
 	// smallDiv: a small slab is a chunk / smallDiv, used when fewer than
 	// smallBytes of input are left to parse.
@@ -23,16 +24,16 @@ const (
 
 var (
 	valuePools = [2]sync.Pool{
-		{New: func() any { s := make([]value, valueChunk/smallDiv); return &s }},
-		{New: func() any { s := make([]value, valueChunk); return &s }},
+		{New: func() any { s := make([]Value, valueChunk/smallDiv); return &s }},
+		{New: func() any { s := make([]Value, valueChunk); return &s }},
 	}
 	fieldPools = [2]sync.Pool{
-		{New: func() any { s := make([]field, fieldChunk/smallDiv); return &s }},
-		{New: func() any { s := make([]field, fieldChunk); return &s }},
+		{New: func() any { s := make([]Field, FieldChunk/smallDiv); return &s }},
+		{New: func() any { s := make([]Field, FieldChunk); return &s }},
 	}
 	itemPools = [2]sync.Pool{
-		{New: func() any { s := make([]*value, itemChunk/smallDiv); return &s }},
-		{New: func() any { s := make([]*value, itemChunk); return &s }},
+		{New: func() any { s := make([]*Value, itemChunk/smallDiv); return &s }},
+		{New: func() any { s := make([]*Value, itemChunk); return &s }},
 	}
 )
 
@@ -44,12 +45,13 @@ func class(n, large int) int {
 	return 0
 }
 
-// arena remembers the pooled slabs one parse took and how much of each it
-// used, so that giving them back clears only what was written.
-type arena struct {
-	values []chunk[value]
-	fields []chunk[field]
-	items  []chunk[*value]
+// Arena remembers the pooled slabs parses took and how much of each they
+// used, so that giving them back clears only what was written. Its zero
+// value is ready; it is not safe for concurrent use.
+type Arena struct {
+	values []chunk[Value]
+	fields []chunk[Field]
+	items  []chunk[*Value]
 }
 
 type chunk[T any] struct {
@@ -73,20 +75,23 @@ func take[T any](pools *[2]sync.Pool, cs *[]chunk[T], left int, small bool) []T 
 	return *c
 }
 
-func (a *arena) value(left int, small bool) []value {
+func (a *Arena) value(left int, small bool) []Value {
 	return take(&valuePools, &a.values, left, small)
 }
 
-func (a *arena) field(left int, small bool) []field {
+// Fields returns a pooled slab of fields (small when little input is left)
+// for a caller that builds objects itself (merges), given back with the
+// arena; left is how much of its previous fields slab was never handed out.
+func (a *Arena) Fields(left int, small bool) []Field {
 	return take(&fieldPools, &a.fields, left, small)
 }
 
-func (a *arena) item(left int, small bool) []*value {
+func (a *Arena) item(left int, small bool) []*Value {
 	return take(&itemPools, &a.items, left, small)
 }
 
-// finish records how much of the last slab of each kind was left unused.
-func (a *arena) finish(leftV, leftF, leftI int) {
+// Finish records how much of the last slab of each kind was left unused.
+func (a *Arena) Finish(leftV, leftF, leftI int) {
 	if n := len(a.values); n > 0 {
 		a.values[n-1].used = len(*a.values[n-1].s) - leftV
 	}
@@ -98,12 +103,12 @@ func (a *arena) finish(leftV, leftF, leftI int) {
 	}
 }
 
-// adopt moves o's slabs into a.
-func (a *arena) adopt(o *arena) {
+// Adopt moves o's slabs into a.
+func (a *Arena) Adopt(o *Arena) {
 	a.values = append(a.values, o.values...)
 	a.fields = append(a.fields, o.fields...)
 	a.items = append(a.items, o.items...)
-	*o = arena{}
+	*o = Arena{}
 }
 
 func give[T any](pools *[2]sync.Pool, cs []chunk[T], large int) {
@@ -113,12 +118,12 @@ func give[T any](pools *[2]sync.Pool, cs []chunk[T], large int) {
 	}
 }
 
-// release clears what every slab handed out (so that no stale pointer
+// Release clears what every slab handed out (so that no stale pointer
 // keeps a body alive and every slab comes back zeroed) and gives it back.
 // Nothing may use the nodes afterwards.
-func (a *arena) release() {
+func (a *Arena) Release() {
 	give(&valuePools, a.values, valueChunk)
-	give(&fieldPools, a.fields, fieldChunk)
+	give(&fieldPools, a.fields, FieldChunk)
 	give(&itemPools, a.items, itemChunk)
-	*a = arena{}
+	*a = Arena{}
 }
