@@ -391,12 +391,8 @@ func readsOf(b *DeferredBlock, out []write) []write {
 		for _, s := range ss {
 			switch s := s.(type) {
 			case *ast.Field:
-				k := s.Alias
-				if k == "" {
-					k = s.Name
-				}
 				if s.Name != "__typename" {
-					w := newWrite(path, typ, k, "")
+					w := newWrite(path, typ, responseKey(s), "")
 					w.read = true
 					out = append(out, w)
 				}
@@ -419,4 +415,12 @@ func readsOf(b *DeferredBlock, out []write) []write {
 	}
 	walk(b.Selection, "")
 	return out
+}
+
+// responseKey is f's key in the response: its alias, else its name.
+func responseKey(f *ast.Field) string {
+	if f.Alias != "" {
+		return f.Alias
+	}
+	return f.Name
 }

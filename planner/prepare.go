@@ -117,11 +117,7 @@ func (f *Fetch) derive() *prepared {
 				for _, s := range ss {
 					switch s := s.(type) {
 					case *ast.Field:
-						k := s.Alias
-						if k == "" {
-							k = s.Name
-						}
-						pr.rootKeys = append(pr.rootKeys, k)
+						pr.rootKeys = append(pr.rootKeys, responseKey(s))
 					case *ast.InlineFragment:
 						walk(s.SelectionSet)
 					case *ast.FragmentSpread:
