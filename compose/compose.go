@@ -166,19 +166,25 @@ func (c *checker) checkType(def *ast.Definition, path []step, from string) {
 		}
 		route := strings.Join(append(via, coord), " → ")
 		var subs []string
+		contextual := false
 		if t := c.sg.Types[def.Name]; t != nil && t.Fields[f.Name] != nil {
 			for _, s := range t.Fields[f.Name].Sources {
 				if !s.External {
 					subs = append(subs, s.Subgraph)
 				}
+				contextual = contextual || len(s.Contexts) > 0
 			}
+		}
+		advice := fmt.Sprintf("give %s a resolvable @key there whose fields the subgraphs on the path can provide, or make the field @shareable in a subgraph on the path", def.Name)
+		if contextual {
+			advice = "its contextual argument needs an enclosing object that sets the context on every path to it: set the context on a type of this path too, or make the argument an ordinary one"
 		}
 		c.errs = append(c.errs, &schema.CompositionError{
 			Code:        "SATISFIABILITY_ERROR",
 			Coordinates: []string{coord},
 			Subgraphs:   subs,
-			Message: fmt.Sprintf("no plan can reach field %s along %s: %v; the field is resolved only in subgraph(s) %s: give %s a resolvable @key there whose fields the subgraphs on the path can provide, or make the field @shareable in a subgraph on the path",
-				coord, route, plannerReason(err), quoteList(subs), def.Name),
+			Message: fmt.Sprintf("no plan can reach field %s along %s: %v; the field is resolved only in subgraph(s) %s: %s",
+				coord, route, plannerReason(err), quoteList(subs), advice),
 		})
 	}
 }

@@ -108,6 +108,9 @@ func TestSatisfiabilityErrors(t *testing.T) {
 				if !strings.Contains(e.Message, tt.route) || !strings.Contains(e.Message, `"b"`) {
 					t.Errorf("message lacks the route %q or the subgraph: %s", tt.route, e.Message)
 				}
+				if strings.HasPrefix(tt.name, "context") && !strings.Contains(e.Message, "sets the context on every path") {
+					t.Errorf("message does not explain the context: %s", e.Message)
+				}
 				if !slices.Equal(e.Subgraphs, []string{"b"}) {
 					t.Errorf("subgraphs = %v", e.Subgraphs)
 				}

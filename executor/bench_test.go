@@ -152,9 +152,17 @@ func BenchmarkExecute(b *testing.B) {
 // BenchmarkShape measures response writing alone over a merged tree.
 func BenchmarkShape(b *testing.B) {
 	ex, req := benchSetup(b)
+	benchShape(b, ex, req)
+}
+
+// benchShape runs req's plan once, then measures shaping its tree.
+func benchShape(b *testing.B, ex *Executor, req *Request) {
 	r := &run{ex: ex, req: req, root: &value{Kind: kindObject}}
 	var sink errSink
 	r.node(context.Background(), req.Plan.Root, &sink)
+	if res := r.shape(&errSink{}); !strings.Contains(string(res.Data), `"author":{"name":"User 0","username":"user0"}`) {
+		b.Fatalf("unexpected data: %.300s", res.Data)
+	}
 	b.ReportAllocs()
 	b.ResetTimer()
 	for b.Loop() {

@@ -2,10 +2,13 @@ package executor
 
 import (
 	"context"
+	"fmt"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/junction-gateway/junction/planner"
+	"github.com/junction-gateway/junction/schema"
 )
 
 // TestLoaderPerRequestAndBatchKey: Flattens that are not ready together
@@ -97,5 +100,61 @@ func TestRoundLoaderMemberOrder(t *testing.T) {
 	}
 	if n := inventory.calls.Load(); n != 20 {
 		t.Errorf("inventory called %d times in 20 requests, want 20", n)
+	}
+}
+
+// panicClient answers the products root fetch and the inventory weight
+// lookups, and panics on the inventory inStock lookup.
+type panicClient struct{}
+
+func (panicClient) Do(_ context.Context, req *SubgraphRequest) ([]byte, error) {
+	body := string(req.Body)
+	switch {
+	case req.Service == "products":
+		return []byte(roundRoot), nil
+	case strings.Contains(body, "inStock"):
+		panic("inventory client")
+	case strings.Contains(body, `"representations":[{"__typename":"Product","upc":"3"},{"__typename":"Product","upc":"1"}]`):
+		return []byte(`{"data":{"_entities":[{"weight":30},{"weight":10}]}}`), nil
+	}
+	return nil, fmt.Errorf("unexpected request %s", body)
+}
+
+// TestRoundMemberPanic: a panic in a round's call (here the subgraph
+// client's) ends in the member that made the call; both members still go
+// on to the next round of their branches (whose call succeeds), so no
+// member waits for one that will never come.
+func TestRoundMemberPanic(t *testing.T) {
+	api := testSupergraph(t).API
+	sg := &schema.Supergraph{API: api}
+	for _, n := range []string{"inventory", "products"} {
+		sg.Subgraphs = append(sg.Subgraphs, &schema.Subgraph{Name: n, URL: "mem://" + n})
+	}
+	inv := func(sel string, path ...string) *planner.Flatten {
+		return &planner.Flatten{Path: path, Node: &planner.Fetch{
+			Service: "inventory", Requires: requires(t, `... on Product { __typename upc }`),
+			Operation: entitiesOp(sel),
+		}}
+	}
+	plan := &planner.Sequence{Nodes: []planner.Node{
+		&planner.Fetch{Service: "products", Operation: `{products{__typename upc} product(upc:"3"){__typename upc}}`},
+		&planner.Parallel{Nodes: []planner.Node{
+			&planner.Sequence{Nodes: []planner.Node{inv(`...on Product{inStock}`, "product"), inv(`...on Product{weight}`, "product")}},
+			&planner.Sequence{Nodes: []planner.Node{inv(`...on Product{inStock}`, "products", "@"), inv(`...on Product{weight}`, "products", "@")}},
+		}},
+	}}
+	req := request(t, sg, `{ products { upc inStock weight } product(upc: "3") { inStock weight } }`, nil, plan)
+	if rd, _ := plan.Nodes[1].(*planner.Parallel).Nodes[1].(*planner.Sequence).Nodes[1].(*planner.Flatten).Round(); rd == nil {
+		t.Fatal("the weight lookups are not a round")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute) // a hang guard only
+	defer cancel()
+	res := New(sg, WithClient(panicClient{})).Execute(ctx, req)
+	want := `{"products":[{"upc":"1","inStock":null,"weight":10},{"upc":"3","inStock":null,"weight":30}],"product":{"inStock":null,"weight":30}}`
+	if string(res.Data) != want {
+		t.Errorf("data\n got %s\nwant %s", res.Data, want)
+	}
+	if len(res.Errors) != 1 || !strings.Contains(res.Errors[0].Message, "internal error: inventory client") {
+		t.Errorf("errors %v, want the one internal error", res.Errors)
 	}
 }

@@ -97,7 +97,12 @@ func (p *planning) planDefer(w walk, d *deferItem) error {
 	dw.blk = blk
 	dw.conds = append(append([]cond(nil), w.conds...), condsOf(d.dirs)...)
 	types := []string{w.typ}
+	var atIface map[string]*item
 	if p.isAbstract(w.typ) && !p.isInterfaceObject(w.typ, w.g.service) {
+		var err error
+		if atIface, err = p.deferAtInterface(dw, d); err != nil {
+			return err
+		}
 		types = nil
 		for _, ct := range p.possibleIn(w.typ, w.g.service) {
 			if d.typeCond == "" || d.typeCond == w.typ || p.satisfies(ct, d.typeCond) {
@@ -112,11 +117,57 @@ func (p *planning) planDefer(w walk, d *deferItem) error {
 		}
 		c := &collector{p: p, typ: ct, dm: w.b.mode}
 		c.collect(d.sel, d.dirs)
-		if err := p.planItems(cw, c.items, c.frags, c.defers); err != nil {
+		items := c.items
+		if len(atIface) > 0 {
+			items = nil
+			for _, o := range c.items {
+				it := atIface[o.respKey]
+				if it == nil || len(o.sel) > 0 || o.field == nil || signature(it.field) != signature(o.field) ||
+					dirsKey(it.dirs) != dirsKey(o.dirs) {
+					items = append(items, o)
+				}
+			}
+		}
+		if err := p.planItems(cw, items, c.frags, c.defers); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// deferAtInterface plans, for a deferred fragment on the abstract position
+// w's own type, the leaf interface fields that the same selection
+// undeferred takes from an @interfaceObject subgraph (not w's subgraph's),
+// the same way, and returns them by response key: the per-type expansion
+// leaves them out, so deferring a selection changes when it is delivered,
+// never which subgraph answers it (one source per response key).
+func (p *planning) deferAtInterface(w walk, d *deferItem) (map[string]*item, error) {
+	if d.typeCond != "" && d.typeCond != w.typ {
+		return nil, nil
+	}
+	c := &collector{p: p, typ: w.typ, dm: w.b.mode}
+	c.collect(d.sel, d.dirs)
+	var out map[string]*item
+	for _, it := range c.items {
+		name := it.field.Name
+		if it.internal || name == "__typename" || len(it.sel) > 0 || p.local(w.g.service, w.typ, name, w.prov) {
+			continue
+		}
+		if _, seen := out[it.respKey]; seen {
+			continue
+		}
+		ok, err := p.jumpInterfaceObject(w, it)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			if out == nil {
+				out = map[string]*item{}
+			}
+			out[it.respKey] = it
+		}
+	}
+	return out, nil
 }
 
 // planRootDefer plans a deferred fragment at the root: its root fields are

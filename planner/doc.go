@@ -273,7 +273,12 @@
 // other field through the usual jumps; a field of a type without a usable
 // key stays in the enclosing fetch (the block is still delivered apart).
 // Groups carry their block and are keyed by it, so nothing is shared across
-// blocks. A deferred fragment at the root gets root fetches of its own.
+// blocks. At an abstract position a block is planned per concrete type,
+// except the leaf interface fields of a fragment on the position's own type
+// that the same selection undeferred takes from an @interfaceObject
+// subgraph: those are taken from it the same way (deferAtInterface), so
+// deferring never changes which subgraph answers a field. A deferred
+// fragment at the root gets root fetches of its own.
 // Each block is emitted like a plan (nested within the block) into
 // a DeferredBlock of a Defer node whose Primary is the rest; a block with
 // deferred fragments inside has a Defer as its Node. Depends names the

@@ -32,9 +32,16 @@ var update = flag.Bool("update", false, "rewrite the expected plans in testdata/
 const sgHeader = `schema
   @link(url: "https://specs.apollo.dev/link/v1.0")
   @link(url: "https://specs.apollo.dev/join/v0.5", for: EXECUTION)
+  @link(url: "https://specs.apollo.dev/context/v0.1", for: SECURITY)
 {
   query: Query
 %s}
+
+directive @context(name: String!) repeatable on INTERFACE | OBJECT | UNION
+
+directive @context__fromContext(field: context__ContextFieldValue) on ARGUMENT_DEFINITION
+
+scalar context__ContextFieldValue
 
 directive @join__enumValue(graph: join__Graph!) repeatable on ENUM_VALUE
 

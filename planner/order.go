@@ -46,15 +46,23 @@ type write struct {
 	typ   string
 	key   string
 	fetch string
-	// at is path+key: the response path of what is written.
-	at string
 	// read marks what a deferred block's payload reads (see orderDeferred):
 	// two reads never conflict.
 	read bool
 }
 
 func newWrite(path, typ, key, fetch string) write {
-	return write{path: path, typ: typ, key: key, fetch: fetch, at: path + key}
+	return write{path: path, typ: typ, key: key, fetch: fetch}
+}
+
+// same reports whether w and o write at the same response path.
+func (w write) same(o write) bool { return w.key == o.key && w.path == o.path }
+
+// below reports whether w writes strictly below what o writes: w's path
+// starts with o's path, o's key and a dot.
+func (w write) below(o write) bool {
+	n, k := len(o.path), len(o.key)
+	return len(w.path) > n+k && w.path[n+k] == '.' && w.path[:n] == o.path && w.path[n:n+k] == o.key
 }
 
 // writesOf appends what n may write, deferred blocks and both branches of
@@ -212,8 +220,8 @@ func overlapping(a, b []write, conds *schema.TypeConditions) bool {
 			if x.read && y.read {
 				continue
 			}
-			if x.at != y.at {
-				if below(x.at, y.at) || below(y.at, x.at) {
+			if !x.same(y) {
+				if x.below(y) || y.below(x) {
 					return true
 				}
 				continue
@@ -227,11 +235,6 @@ func overlapping(a, b []write, conds *schema.TypeConditions) bool {
 		}
 	}
 	return false
-}
-
-// below reports whether response path a is strictly under b.
-func below(a, b string) bool {
-	return len(a) > len(b) && a[len(b)] == '.' && a[:len(b)] == b
 }
 
 // Deferred blocks: the executor starts the sibling blocks of a Defer
@@ -356,7 +359,7 @@ func effectsOf(b *DeferredBlock, out []write) []write {
 	}
 	own := out[start:]
 	for _, r := range readsOf(b, nil) {
-		if !writesAt(own, r.at) {
+		if !writesAt(own, r) {
 			out = append(out, r)
 		}
 	}
@@ -370,10 +373,10 @@ func effectsOf(b *DeferredBlock, out []write) []write {
 	return out
 }
 
-// writesAt reports whether ws write at response path at.
-func writesAt(ws []write, at string) bool {
+// writesAt reports whether ws write where r is.
+func writesAt(ws []write, r write) bool {
 	for _, w := range ws {
-		if w.at == at {
+		if w.same(r) {
 			return true
 		}
 	}
@@ -391,12 +394,8 @@ func readsOf(b *DeferredBlock, out []write) []write {
 		for _, s := range ss {
 			switch s := s.(type) {
 			case *ast.Field:
-				k := s.Alias
-				if k == "" {
-					k = s.Name
-				}
 				if s.Name != "__typename" {
-					w := newWrite(path, typ, k, "")
+					w := newWrite(path, typ, responseKey(s), "")
 					w.read = true
 					out = append(out, w)
 				}
@@ -419,4 +418,12 @@ func readsOf(b *DeferredBlock, out []write) []write {
 	}
 	walk(b.Selection, "")
 	return out
+}
+
+// responseKey is f's key in the response: its alias, else its name.
+func responseKey(f *ast.Field) string {
+	if f.Alias != "" {
+		return f.Alias
+	}
+	return f.Name
 }

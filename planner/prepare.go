@@ -58,25 +58,26 @@ func (p *Plan) prepare(conds *schema.TypeConditions) {
 				walk(c)
 			}
 		case *Parallel:
-			orderWrites(n, conds)
-			assignRounds(n)
+			// Children first: ordering reads their prepared fetches.
 			for _, c := range n.Nodes {
 				walk(c)
 			}
+			orderWrites(n, conds)
+			assignRounds(n)
 		case *Flatten:
 			walk(n.Node)
 		case *Condition:
 			walk(n.If)
 			walk(n.Else)
 		case *Defer:
-			orderDeferred(n, conds)
-			assignDeferredRounds(n)
 			walk(n.Primary)
 			for _, b := range n.Deferred {
 				if b != nil {
 					walk(b.Node)
 				}
 			}
+			orderDeferred(n, conds)
+			assignDeferredRounds(n)
 		case *Fetch:
 			if n.prep == nil {
 				n.prep = n.derive()
@@ -116,11 +117,7 @@ func (f *Fetch) derive() *prepared {
 				for _, s := range ss {
 					switch s := s.(type) {
 					case *ast.Field:
-						k := s.Alias
-						if k == "" {
-							k = s.Name
-						}
-						pr.rootKeys = append(pr.rootKeys, k)
+						pr.rootKeys = append(pr.rootKeys, responseKey(s))
 					case *ast.InlineFragment:
 						walk(s.SelectionSet)
 					case *ast.FragmentSpread:

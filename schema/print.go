@@ -322,8 +322,22 @@ func (c *composer) print() string {
 	jv := c.joinVersion()
 	b.WriteString("schema\n  @link(url: \"https://specs.apollo.dev/link/v1.0\")\n")
 	fmt.Fprintf(&b, "  @link(url: \"https://specs.apollo.dev/join/v0.%d\", for: EXECUTION)\n", jv)
+	// In the order @apollo/composition (2.14) writes them: tag,
+	// inaccessible, authenticated, requiresScopes, policy, context, cost.
+	if c.tag {
+		b.WriteString("  @link(url: \"https://specs.apollo.dev/tag/v0.3\")\n")
+	}
+	if c.inaccessible {
+		b.WriteString("  @link(url: \"https://specs.apollo.dev/inaccessible/v0.2\", for: SECURITY)\n")
+	}
 	if c.authenticated {
 		b.WriteString("  @link(url: \"https://specs.apollo.dev/authenticated/v0.1\", for: SECURITY)\n")
+	}
+	if c.scopes {
+		b.WriteString("  @link(url: \"https://specs.apollo.dev/requiresScopes/v0.1\", for: SECURITY)\n")
+	}
+	if c.policy {
+		b.WriteString("  @link(url: \"https://specs.apollo.dev/policy/v0.1\", for: SECURITY)\n")
 	}
 	if c.contexts {
 		b.WriteString("  @link(url: \"https://specs.apollo.dev/context/v0.1\", for: SECURITY)\n")
@@ -337,18 +351,6 @@ func (c *composer) print() string {
 		} else {
 			b.WriteString("  @link(url: \"https://specs.apollo.dev/cost/v0.1\")\n")
 		}
-	}
-	if c.inaccessible {
-		b.WriteString("  @link(url: \"https://specs.apollo.dev/inaccessible/v0.2\", for: SECURITY)\n")
-	}
-	if c.policy {
-		b.WriteString("  @link(url: \"https://specs.apollo.dev/policy/v0.1\", for: SECURITY)\n")
-	}
-	if c.scopes {
-		b.WriteString("  @link(url: \"https://specs.apollo.dev/requiresScopes/v0.1\", for: SECURITY)\n")
-	}
-	if c.tag {
-		b.WriteString("  @link(url: \"https://specs.apollo.dev/tag/v0.3\")\n")
 	}
 	cnames := make([]string, 0, len(c.composed))
 	for n := range c.composed {

@@ -61,3 +61,31 @@ func TestOneSourcePerResponseKey(t *testing.T) {
 	gw.Expect(`{ media { ... on Book { title } } }`, nil,
 		`{"data":{"media":[{"title":"books:b1"},{},{"title":"books:b2"}]}}`)
 }
+
+// Deferring a selection on the interface changes when it is delivered,
+// never its values: the deferred title comes from the interface's source
+// (meta), as it does undeferred, not from books for the Books.
+func TestOneSourceDeferredOnInterface(t *testing.T) {
+	sup := map[string][]string{"Book": {"Media"}, "Film": {"Media"}}
+	list := &fedtest.Subgraph{Name: "list", Supertypes: sup, Query: map[string]fedtest.Resolver{
+		"media": func(map[string]any) (any, error) {
+			return []any{obj("Book", "id", "b1"), obj("Film", "id", "f1")}, nil
+		}}}
+	books := &fedtest.Subgraph{Name: "books", Entities: func(rep map[string]any) (any, error) {
+		return obj("Book", "id", rep["id"], "title", "books:"+rep["id"].(string)), nil
+	}}
+	meta := &fedtest.Subgraph{Name: "meta", Entities: func(rep map[string]any) (any, error) {
+		return obj("Media", "id", rep["id"], "title", "meta:"+rep["id"].(string)), nil
+	}}
+	gw := startCase(t, "one-source-per-key", list, books, meta)
+	gw.Expect(`{ media { title } }`, nil, `{"data":{"media":[{"title":"meta:b1"},{"title":"meta:f1"}]}}`)
+	gw.ExpectParts(`{ media { ... @defer { title } } }`, nil,
+		`{"data":{"media":[{},{}]},"hasNext":true}`,
+		`{"hasNext":false,"incremental":[{"data":{"title":"meta:b1"},"path":["media",0]},{"data":{"title":"meta:f1"},"path":["media",1]}]}`)
+	gw.ExpectParts(`{ media { ... @defer { title ... on Book { title } } } }`, nil,
+		`{"data":{"media":[{},{}]},"hasNext":true}`,
+		`{"hasNext":false,"incremental":[{"data":{"title":"meta:b1"},"path":["media",0]},{"data":{"title":"meta:f1"},"path":["media",1]}]}`)
+	if n := len(books.Requests()); n != 0 {
+		t.Errorf("books got %d requests, want none: %v", n, books.Requests())
+	}
+}

@@ -47,6 +47,32 @@ func loadCase(t *testing.T, dir string) (*schema.Supergraph, map[string]*ast.Sch
 	return sg, schemas
 }
 
+// jitteredCase serves federation case dir through a gateway whose
+// subgraphs are mocks that disagree (tagged) and answer after a random
+// delay below ms milliseconds; serve posts one operation (with Accept
+// when set) and returns the response's content type and body.
+func jitteredCase(t *testing.T, dir string, ms int) (*schema.Supergraph, func(q string, vars map[string]any, accept string) (string, string)) {
+	t.Helper()
+	sg, schemas := loadCase(t, dir)
+	client := mockClient{sg: sg, schemas: schemas, tagged: true, jitter: time.Duration(ms) * time.Millisecond}
+	gw, err := gateway.New(sg, gateway.WithClient(client))
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := server.New(gw)
+	return sg, func(q string, vars map[string]any, accept string) (string, string) {
+		raw, _ := json.Marshal(map[string]any{"query": q, "variables": vars})
+		req := httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(raw))
+		req.Header.Set("Content-Type", "application/json")
+		if accept != "" {
+			req.Header.Set("Accept", accept)
+		}
+		rec := httptest.NewRecorder()
+		srv.ServeHTTP(rec, req)
+		return rec.Header().Get("Content-Type"), rec.Body.String()
+	}
+}
+
 // TestRandomQueriesRepeatable, in the random-delay run (FEDTEST_JITTER_MS
 // set, as CI runs it): random operations over every federation case, each
 // sent 50 times in a row while others run, get byte-identical answers
@@ -67,20 +93,10 @@ func TestRandomQueriesRepeatable(t *testing.T) {
 		dir := filepath.Dir(file)
 		name := filepath.Base(dir)
 		t.Run(name, func(t *testing.T) {
-			sg, schemas := loadCase(t, dir)
-			client := mockClient{sg: sg, schemas: schemas, tagged: true, jitter: time.Duration(ms) * time.Millisecond}
-			gw, err := gateway.New(sg, gateway.WithClient(client))
-			if err != nil {
-				t.Fatal(err)
-			}
-			srv := server.New(gw)
+			sg, serve := jitteredCase(t, dir, ms)
 			post := func(q string, vars map[string]any) string {
-				raw, _ := json.Marshal(map[string]any{"query": q, "variables": vars})
-				req := httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(raw))
-				req.Header.Set("Content-Type", "application/json")
-				rec := httptest.NewRecorder()
-				srv.ServeHTTP(rec, req)
-				return rec.Body.String()
+				_, body := serve(q, vars, "")
+				return body
 			}
 			gen := &queryGen{api: sg.API, r: rand.New(rand.NewPCG(5, uint64(len(name)))), echo: true}
 			var wg sync.WaitGroup
@@ -147,21 +163,9 @@ func TestDeferredRepeatable(t *testing.T) {
 		dir := filepath.Dir(file)
 		name := filepath.Base(dir)
 		t.Run(name, func(t *testing.T) {
-			sg, schemas := loadCase(t, dir)
-			client := mockClient{sg: sg, schemas: schemas, tagged: true, jitter: time.Duration(ms) * time.Millisecond}
-			gw, err := gateway.New(sg, gateway.WithClient(client))
-			if err != nil {
-				t.Fatal(err)
-			}
-			srv := server.New(gw)
+			sg, serve := jitteredCase(t, dir, ms)
 			post := func(q string, vars map[string]any) (string, string) {
-				raw, _ := json.Marshal(map[string]any{"query": q, "variables": vars})
-				req := httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(raw))
-				req.Header.Set("Content-Type", "application/json")
-				req.Header.Set("Accept", fedtest.AcceptIncremental)
-				rec := httptest.NewRecorder()
-				srv.ServeHTTP(rec, req)
-				return rec.Header().Get("Content-Type"), rec.Body.String()
+				return serve(q, vars, fedtest.AcceptIncremental)
 			}
 			var wg sync.WaitGroup
 			repeat := func(q string, vars map[string]any, first string) {
