@@ -67,7 +67,7 @@ func TestServeReloadsSupergraph(t *testing.T) {
 	}
 	waitFor := func(want string) {
 		t.Helper()
-		deadline := time.Now().Add(10 * time.Second)
+		deadline := time.Now().Add(30 * time.Second)
 		for accountsURL() != want {
 			if time.Now().After(deadline) {
 				t.Fatalf("accounts URL %q, want %q", accountsURL(), want)
