@@ -190,7 +190,7 @@ func (p *Parser) Key() (string, error) {
 	}
 	p.Pos = end
 	if flags&Escaped != 0 {
-		return Unquote(p.Data[start:end])
+		return Decoded(p.Data[start:end], flags), nil
 	}
 	inner := p.Data[start+1 : end-1]
 	return unsafe.String(unsafe.SliceData(inner), len(inner)), nil

@@ -1,6 +1,7 @@
 package jsonv
 
 import (
+	"bytes"
 	"fmt"
 	"strings"
 	"unicode/utf16"
@@ -23,19 +24,33 @@ func Unquote(raw []byte) (string, error) {
 		return "", fmt.Errorf("%w: %s at offset %d", ErrSyntax, problem, end)
 	case end != len(raw):
 		return "", fmt.Errorf("%w: data after the string at offset %d", ErrSyntax, end)
-	case flags&(Escaped|BadUTF8) == 0:
-		return string(raw[1 : len(raw)-1]), nil
 	}
-	return decodeString(raw[1 : len(raw)-1]), nil
+	return Decoded(raw, flags), nil
 }
 
-// decodeString undoes the escapes of in, the inside of a string token that
-// ScanString accepted, into one new string.
-func decodeString(in []byte) string {
+// Decoded is the string of the token raw, which ScanString accepted with
+// flags (not strict): Unquote without checking raw again. It never aliases
+// raw.
+func Decoded(raw []byte, flags StrFlags) string {
+	in := raw[1 : len(raw)-1]
+	if flags&(Escaped|BadUTF8) == 0 {
+		return string(in)
+	}
 	var b strings.Builder // one allocation: String does not copy
 	b.Grow(len(in))
 	for i := 0; i < len(in); {
-		j := PlainRun(in, i)
+		// Valid UTF-8 needs a look only at escapes: IndexByte finds them
+		// fastest.
+		var j int
+		if flags&BadUTF8 == 0 {
+			if j = bytes.IndexByte(in[i:], '\\'); j < 0 {
+				j = len(in)
+			} else {
+				j += i
+			}
+		} else {
+			j = PlainRun(in, i)
+		}
 		b.Write(in[i:j])
 		if i = j; i >= len(in) {
 			break

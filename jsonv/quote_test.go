@@ -40,10 +40,17 @@ func checkUnquote(t *testing.T, raw []byte) {
 	var want string
 	wantErr := json.Unmarshal(raw, &want)
 	if trimmed := bytes.TrimSpace(raw); wantErr == nil && (len(trimmed) != len(raw) || raw[0] != '"') {
-		wantErr = errNotToken // space around the token, or null
+		want, wantErr = "", errNotToken // space around the token, or null
 	}
-	if (gotErr == nil) != (wantErr == nil) || got != want {
+	if (gotErr == nil) != (wantErr == nil) || (wantErr == nil && got != want) {
 		t.Fatalf("Unquote(%q) = %q, %v; encoding/json: %q, %v", raw, got, gotErr, want, wantErr)
+	}
+	if len(raw) > 0 && raw[0] == '"' {
+		if end, flags, problem := ScanString(raw, 0, false); problem == "" && end == len(raw) {
+			if d := Decoded(raw, flags); d != got {
+				t.Fatalf("Decoded(%q) = %q, Unquote %q", raw, d, got)
+			}
+		}
 	}
 }
 

@@ -1,12 +1,11 @@
 package planner
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
 	"strings"
 	"sync"
 
+	"github.com/junction-gateway/junction/jsonv"
 	"github.com/junction-gateway/junction/schema"
 
 	"github.com/vektah/gqlparser/v2/ast"
@@ -132,10 +131,10 @@ func (f *Fetch) derive() *prepared {
 		}
 	}
 	b := append([]byte(nil), `{"query":`...)
-	b = appendJSONString(b, f.Operation)
+	b = jsonv.AppendString(b, f.Operation)
 	if f.OperationName != "" {
 		b = append(b, `,"operationName":`...)
-		b = appendJSONString(b, f.OperationName)
+		b = jsonv.AppendString(b, f.OperationName)
 	}
 	pr.bodyStart = b
 	if f.Requires != nil {
@@ -147,14 +146,6 @@ func (f *Fetch) derive() *prepared {
 			fmt.Sprint(f.InputRewrites) + "\x00" + fmt.Sprint(f.OutputRewrites)
 	}
 	return pr
-}
-
-func appendJSONString(b []byte, s string) []byte {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	_ = enc.Encode(s) // a string always encodes
-	return append(b, bytes.TrimSuffix(buf.Bytes(), []byte("\n"))...)
 }
 
 // prep returns f's prepared data: computed when the plan was built, or

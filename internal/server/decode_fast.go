@@ -41,6 +41,7 @@ type bodyDecoder struct {
 func decodeBody(body []byte, req *gateway.Request) bool {
 	d := bodyDecoder{Scanner: jsonv.Scanner{Data: body, Pos: 1, MaxDepth: maxFastDepth}, ok: true}
 	var query []byte // the raw string token, quotes included; nil: absent or null
+	var qflags jsonv.StrFlags
 	d.SkipSpace()
 	if d.Peek() == '}' {
 		return false // no query (and no extensions): an error
@@ -61,11 +62,11 @@ func decodeBody(body []byte, req *gateway.Request) bool {
 		d.SkipSpace()
 		switch string(key) {
 		case "query":
-			query = d.strOrNull()
+			query, qflags = d.strOrNull()
 		case "operationName":
 			req.OperationName = ""
-			if raw := d.strOrNull(); raw != nil {
-				req.OperationName = d.unquote(raw)
+			if raw, flags := d.strOrNull(); raw != nil {
+				req.OperationName = jsonv.Decoded(raw, flags)
 			}
 		case "variables":
 			req.Variables = d.objectOrNull()
@@ -73,8 +74,8 @@ func decodeBody(body []byte, req *gateway.Request) bool {
 			req.Extensions = d.objectOrNull()
 		case "documentId":
 			req.DocumentID = ""
-			if raw := d.strOrNull(); raw != nil {
-				req.DocumentID = d.unquote(raw)
+			if raw, flags := d.strOrNull(); raw != nil {
+				req.DocumentID = jsonv.Decoded(raw, flags)
 			}
 		default:
 			if foldsToParam(key) {
@@ -93,23 +94,21 @@ func decodeBody(body []byte, req *gateway.Request) bool {
 			if !d.ok || d.Pos != len(d.Data) {
 				return false // trailing data
 			}
-			return finishBody(query, req)
+			return finishBody(query, qflags, req)
 		}
 		return false
 	}
 	return false
 }
 
-// finishBody applies the checks of params.into that can still fail.
-func finishBody(query []byte, req *gateway.Request) bool {
+// finishBody applies the checks of params.into that can still fail; query
+// is the last query token, scanned with flags.
+func finishBody(query []byte, flags jsonv.StrFlags, req *gateway.Request) bool {
 	if query == nil {
 		_, apq := req.Extensions["persistedQuery"]
 		return apq || req.DocumentID != ""
 	}
-	var err error
-	if req.Query, err = jsonv.Unquote(query); err != nil {
-		return false
-	}
+	req.Query = jsonv.Decoded(query, flags)
 	return strings.TrimSpace(req.Query) != ""
 }
 
@@ -136,30 +135,20 @@ func (d *bodyDecoder) next() byte {
 }
 
 // str returns the string token at Pos, quotes included (invalid UTF-8
-// allowed: Unquote replaces it as encoding/json does).
+// allowed: jsonv.Decoded replaces it as encoding/json does).
 func (d *bodyDecoder) str() (raw []byte, flags jsonv.StrFlags) {
 	raw, flags, err := d.String(false)
 	d.ok = d.ok && err == nil
 	return raw, flags
 }
 
-// unquote decodes the string token raw.
-func (d *bodyDecoder) unquote(raw []byte) string {
-	s, err := jsonv.Unquote(raw)
-	d.ok = d.ok && err == nil
-	return s
-}
-
 // string decodes the string token at Pos.
 func (d *bodyDecoder) string() string {
 	raw, flags := d.str()
-	switch {
-	case !d.ok:
+	if !d.ok {
 		return ""
-	case flags == 0:
-		return string(raw[1 : len(raw)-1])
 	}
-	return d.unquote(raw)
+	return jsonv.Decoded(raw, flags)
 }
 
 // literal steps over lit, which must be next.
@@ -167,19 +156,18 @@ func (d *bodyDecoder) literal(lit string) {
 	d.ok = d.ok && d.Literal(lit) == nil
 }
 
-// strOrNull returns the raw string token at Pos, or nil for null; anything
-// else is not handled.
-func (d *bodyDecoder) strOrNull() []byte {
+// strOrNull returns the raw string token at Pos and its flags, or nil for
+// null; anything else is not handled.
+func (d *bodyDecoder) strOrNull() ([]byte, jsonv.StrFlags) {
 	switch d.Peek() {
 	case '"':
-		raw, _ := d.str()
-		return raw
+		return d.str()
 	case 'n':
 		d.literal("null")
-		return nil
+		return nil, 0
 	}
 	d.ok = false
-	return nil
+	return nil, 0
 }
 
 // objectOrNull decodes the object at Pos, or null (nil); anything else is
