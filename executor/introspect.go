@@ -14,12 +14,6 @@ func Introspect(api *ast.Schema, field *ast.Field, variables map[string]any) (js
 	return introspection.Field(api, field, variables)
 }
 
-// IntrospectMerged is Introspect for the fields sharing one response key
-// (package introspection's Fields).
-func IntrospectMerged(api *ast.Schema, fields []*ast.Field, variables map[string]any) (json.RawMessage, error) {
-	return introspection.Fields(api, nil, fields, variables)
-}
-
 // ErrIntrospection and ErrIntrospectionTooDeep are package introspection's
 // Err and ErrTooDeep.
 var (

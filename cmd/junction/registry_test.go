@@ -329,7 +329,10 @@ func TestRegistryAPIGuarded(t *testing.T) {
 	off.stop()
 
 	const token = "t0ken"
-	p := serveInProcess(t, fmt.Sprintf("limits:\n  body_timeout: 1s\nregistry:\n  token: %s\n  dir: %s\n", token, t.TempDir()), "--registry")
+	// body_timeout is short for the slow-body check at the end, yet long
+	// enough that a loaded machine reads the 2 MiB of the 100 MiB check
+	// before it (at 1s, a CI machine answered 408 instead of 413).
+	p := serveInProcess(t, fmt.Sprintf("limits:\n  body_timeout: 3s\nregistry:\n  token: %s\n  dir: %s\n", token, t.TempDir()), "--registry")
 	url := "http://" + p.addr + "/registry/graphql"
 
 	// No token, a wrong one, a malformed header: 401 for reads and mutations.
@@ -397,7 +400,7 @@ func TestRegistryAPIGuarded(t *testing.T) {
 		t.Fatalf("100 MiB body: %q %v", status, err)
 	}
 
-	// A body sent too slowly is cut at limits.body_timeout (1s here).
+	// A body sent too slowly is cut at limits.body_timeout (3s here).
 	slow, err := net.Dial("tcp", p.addr)
 	if err != nil {
 		t.Fatal(err)
@@ -405,9 +408,9 @@ func TestRegistryAPIGuarded(t *testing.T) {
 	defer slow.Close()
 	fmt.Fprintf(slow, "POST /registry/graphql HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nAuthorization: Bearer %s\r\nContent-Length: 100\r\n\r\n{\"qu", token)
 	start := time.Now()
-	_ = slow.SetReadDeadline(time.Now().Add(10 * time.Second))
+	_ = slow.SetReadDeadline(time.Now().Add(20 * time.Second))
 	status, err = bufio.NewReader(slow).ReadString('\n')
-	if err != nil || !strings.Contains(status, "408") || time.Since(start) > 5*time.Second {
+	if err != nil || !strings.Contains(status, "408") || time.Since(start) > 15*time.Second {
 		t.Fatalf("slow body: %q %v after %v", status, err, time.Since(start))
 	}
 }

@@ -67,7 +67,7 @@ func TestServeReloadsSupergraph(t *testing.T) {
 	}
 	waitFor := func(want string) {
 		t.Helper()
-		deadline := time.Now().Add(10 * time.Second)
+		deadline := time.Now().Add(30 * time.Second)
 		for accountsURL() != want {
 			if time.Now().After(deadline) {
 				t.Fatalf("accounts URL %q, want %q", accountsURL(), want)
@@ -84,7 +84,7 @@ func TestServeReloadsSupergraph(t *testing.T) {
 	if err := cmd.Process.Signal(syscall.SIGHUP); err != nil {
 		t.Fatal(err)
 	}
-	deadline := time.Now().Add(10 * time.Second)
+	deadline := time.Now().Add(30 * time.Second)
 	for !lines.contains("supergraph reload refused") {
 		if time.Now().After(deadline) {
 			t.Fatal("broken supergraph was not reported")
