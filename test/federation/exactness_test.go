@@ -229,8 +229,15 @@ func TestExactSubgraphFailures(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			users, posts := exactSubgraphs()
 			posts.Intercept = func(w http.ResponseWriter, r *http.Request, _ fedtest.Request) bool { return c.intercept(w, r) }
+			// Only the slow case runs under a 300 ms subgraph timeout; the
+			// others under 10 s, so a loaded machine never turns them into
+			// timeouts.
+			timeout := 10 * time.Second
+			if c.name == "slow" {
+				timeout = 300 * time.Millisecond
+			}
 			gw := fedtest.Start(t, supergraph(t, "exact-basic"), validating(t, "exact-basic", users, posts),
-				gateway.WithSubgraphTimeout(300*time.Millisecond))
+				gateway.WithSubgraphTimeout(timeout))
 			gw.Expect(`{ users { name posts { title } } }`, nil,
 				`{"data":{"users":[{"name":"Ann","posts":null},{"name":"Bob","posts":null}]},"errors":[`+c.err+`]}`)
 			// A failed root fetch has no single path: the error has none.

@@ -119,7 +119,7 @@ func TestClientInput(t *testing.T) {
 			} else {
 				status, body = g.do(tc.method, tc.ctype, tc.body)
 			}
-			if d := time.Since(start); d > 2*time.Second {
+			if d := time.Since(start); d > 15*time.Second { // a hang guard, not a speed test
 				t.Errorf("took %v", d)
 			}
 			if status != tc.status || body != tc.want {

@@ -47,7 +47,7 @@ func TestQueryLimits(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t0 := time.Now()
 			status, got := g.query(tc.query, nil)
-			if d := time.Since(t0); d > 3*time.Second {
+			if d := time.Since(t0); d > 15*time.Second { // a hang guard, not a speed test
 				t.Errorf("took %v", d)
 			}
 			if status != tc.status || (tc.want != "" && got != tc.want) {
