@@ -88,6 +88,9 @@ func printChanges(w io.Writer, against string, changes []registry.Change, usage 
 // its own. A contract that does not apply to the old supergraph (empty
 // there) is left out of it: the check reports it as added.
 func againstContracts(old *schema.Supergraph, contracts []schema.Contract, stderr io.Writer) *schema.Supergraph {
+	if withContracts, err := schema.ApplyContracts(old, contracts); err == nil {
+		return withContracts
+	}
 	kept := make([]schema.Contract, 0, len(contracts))
 	for _, c := range contracts {
 		if _, err := old.ContractVariant(c); err != nil {
@@ -97,7 +100,7 @@ func againstContracts(old *schema.Supergraph, contracts []schema.Contract, stder
 		kept = append(kept, c)
 	}
 	withContracts, err := schema.ApplyContracts(old, kept)
-	if err != nil { // each contract was applied alone above
+	if err != nil { // each kept contract applies alone
 		return old
 	}
 	return withContracts

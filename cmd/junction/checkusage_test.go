@@ -143,6 +143,16 @@ func TestCheckContracts(t *testing.T) {
 		t.Fatalf("two contracts: exit %d\n%s%s", code, stdout, stderr)
 	}
 
+	// A contract that the old supergraph would leave empty is reported as
+	// added (the new one tags a query field into it).
+	tag("name: String", "price: Int", "topProducts(first: Int = 5): [Product] @cacheControl(maxAge: 60)")
+	writeContracts("contracts:\n  web:\n    include: [internal]\n")
+	code, stdout, stderr = runCLI("check", "--config", cfg, "--against", old, "--contracts", contracts)
+	if code != 0 || !strings.Contains(stdout, "safe     [contract web] CONTRACT_ADDED web") ||
+		!strings.Contains(stderr, "contract web does not apply to the --against supergraph") {
+		t.Fatalf("contract new on this supergraph: exit %d\n%s%s", code, stdout, stderr)
+	}
+
 	// A contract the composed supergraph leaves empty fails the check.
 	writeContracts("contracts:\n  tv:\n    include: [nothing-has-this-tag]\n")
 	code, stdout, stderr = runCLI("check", "--config", cfg, "--contracts", contracts)
