@@ -227,29 +227,24 @@ func (r *run) loadContextEntities(ctx context.Context, f *planner.Fetch, ks []st
 		b.err = err
 		return out
 	}
-	data, errs, err := r.decode(ctx, f, r.send(ctx, f, body))
-	if err != nil {
-		b.err = err
+	data := r.callEntities(ctx, f, body, b)
+	if data == nil && b.err != nil {
 		return out
 	}
-	b.errs = errs
 	ok := true
 	for k, s := range sets {
 		alias := "_entities"
 		if len(sets) > 1 {
 			alias = "_" + strconv.Itoa(k)
 		}
-		ents := data.Get(alias)
-		switch {
-		case ents != nil && ents.Kind == kindList && ents.Len() == len(s.at):
-			for j, e := range ents.Items() {
-				out[s.at[j]] = e
-			}
-		case ents.IsNull() && len(errs) > 0:
-			ok = false
-		default:
-			b.err = fmt.Errorf("%w: %s has %d items for %d representations", errMalformed, alias, lenItems(ents), len(s.at))
+		items, setOK, err := entityList(data, alias, len(s.at), len(b.errs) > 0)
+		if err != nil {
+			b.err = err
 			return out
+		}
+		ok = ok && setOK
+		for j, e := range items {
+			out[s.at[j]] = e
 		}
 	}
 	b.ok = ok

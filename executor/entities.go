@@ -253,23 +253,42 @@ func (r *run) loadEntities(ctx context.Context, f *planner.Fetch, ks []string, b
 		b.err = err
 		return out
 	}
+	data := r.callEntities(ctx, f, body, b)
+	if data == nil && b.err != nil {
+		return out
+	}
+	items, ok, err := entityList(data, "_entities", len(ks), len(b.errs) > 0)
+	b.ok, b.err = ok, err
+	copy(out, items)
+	return out
+}
+
+// callEntities sends an _entities body for f and decodes the answer,
+// keeping its errors in b; on a failed call b.err says why and the data is
+// nil.
+func (r *run) callEntities(ctx context.Context, f *planner.Fetch, body []byte, b *entityBatch) *value {
 	data, errs, err := r.decode(ctx, f, r.send(ctx, f, body))
 	if err != nil {
 		b.err = err
-		return out
+		return nil
 	}
 	b.errs = errs
-	ents := data.Get("_entities")
+	return data
+}
+
+// entityList reads the list at alias of an _entities answer for n
+// representations: its items and ok; not ok and no error when the fetch
+// failed as a whole (null, with errors that say why); otherwise a
+// malformed-answer error.
+func entityList(data *value, alias string, n int, withErrors bool) ([]*value, bool, error) {
+	ents := data.Get(alias)
 	switch {
-	case ents != nil && ents.Kind == kindList && ents.Len() == len(ks):
-		b.ok = true
-		copy(out, ents.Items())
-	case ents.IsNull() && len(errs) > 0:
-		// The fetch failed as a whole; its errors say why.
-	default:
-		b.err = fmt.Errorf("%w: _entities has %d items for %d representations", errMalformed, lenItems(ents), len(ks))
+	case ents != nil && ents.Kind == kindList && ents.Len() == n:
+		return ents.Items(), true, nil
+	case ents.IsNull() && withErrors:
+		return nil, false, nil
 	}
-	return out
+	return nil, false, fmt.Errorf("%w: %s has %d items for %d representations", errMalformed, alias, lenItems(ents), n)
 }
 
 func lenItems(v *value) int {
